@@ -1,0 +1,61 @@
+# bpfguard build: BPF objects, native addon, TypeScript. `make` builds all.
+SHELL := /bin/bash
+ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+CLANG ?= clang
+BPFTOOL ?= bpftool
+BUILD := build
+BPF_SRCS := $(wildcard bpf/*.bpf.c)
+BPF_OBJS := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
+BPF_HDRS := $(wildcard bpf/include/*.h bpf/lib/*.h)
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -I$(BUILD) -Ibpf/include -Ibpf \
+	-Wall -Wno-unused-function -Werror
+ADDON := native/build/Release/bpfguard.node
+NODEDIR ?= $(shell test -f /usr/include/node/common.gypi && echo /usr)
+NODE_GYP_FLAGS := $(if $(NODEDIR),--nodedir=$(NODEDIR))
+TS_SRCS := $(shell find src test bench -name '*.ts' 2>/dev/null)
+
+.PHONY: all bpf native ts gen check-gen test test-unit test-kernel bench clean
+all: bpf native ts
+
+$(BUILD)/vmlinux.h:
+	@mkdir -p $(BUILD)
+	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(BPF_HDRS) $(BUILD)/vmlinux.h
+	@mkdir -p $(BUILD)/bpf
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+bpf: $(BPF_OBJS)
+
+$(ADDON): $(wildcard native/src/*.cc native/src/*.h) native/binding.gyp
+	cd native && ../node_modules/.bin/node-gyp rebuild --silent $(NODE_GYP_FLAGS)
+
+native: $(ADDON)
+
+dist/.stamp: $(TS_SRCS) tsconfig.json
+	./node_modules/.bin/tsc -p tsconfig.json
+	@touch $@
+
+ts: dist/.stamp
+
+# Regenerate the TypeScript layouts from the compiled BTF (commit the result).
+gen: $(BUILD)/bpf/schema.bpf.o
+	node scripts/gen-layouts.mjs $< src/events/generated/layouts.ts
+
+check-gen: $(BUILD)/bpf/schema.bpf.o
+	node scripts/gen-layouts.mjs --check $< src/events/generated/layouts.ts
+
+test-unit: all check-gen
+	node --test --test-concurrency=1 $$(find dist/src -name '*.test.js' | sort)
+
+test-kernel: all
+	node --test --test-concurrency=1 $$(find dist/test -name '*.test.js' | sort)
+
+test: all check-gen
+	node --test --test-concurrency=1 $$(find dist/src dist/test -name '*.test.js' | sort)
+
+bench: all
+	bash bench/run-quick.sh
+
+clean:
+	rm -rf $(BUILD) dist native/build

@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * bpfguard kernel records: the one place their layout is declared.
+ * User space reads these layouts from the compiled BTF (make gen), never from copies.
+ *
+ * Framing of every record in the ring buffer:
+ *
+ *   0               32                       sizeof(struct bg_<kind>)         hdr.size
+ *   +---------------+------------------------+-------------------------------+
+ *   | struct bg_hdr | fixed fields of <kind> | tail: variable-length bytes   |
+ *   +---------------+------------------------+-------------------------------+
+ *                      struct bg_blob {off, len} ---^  off is from the record start
+ *
+ * Strings in the tail are not NUL-terminated (len says how long); argv is the raw
+ * NUL-separated arg area. A value cut short sets its BG_F_*_TRUNC flag.
+ */
+#ifndef BG_EVENTS_H
+#define BG_EVENTS_H
+
+enum bg_kind {
+	BG_EV_EXEC = 1,		/* process: execve/execveat, success (at sched_process_exec) or failure */
+	BG_EV_FORK = 2,		/* process: a new process (not a thread) */
+	BG_EV_EXIT = 3,		/* process: the last thread of a process exited */
+};
+
+enum bg_flag {
+	BG_F_ARGS_TRUNC = 1 << 0,	/* argv longer than BG_ARGS_MAX bytes or BG_MAX_ARGS args */
+	BG_F_EXE_TRUNC = 1 << 1,	/* executable path cut (too long or too deep) */
+	BG_F_CWD_TRUNC = 1 << 2,	/* cwd path cut */
+	BG_F_ARGS_FAULT = 1 << 3,	/* argv could not be read */
+	BG_F_EXE_DELETED = 1 << 4,	/* the executed file is unlinked (or memfd) */
+};
+
+enum bg_limit {
+	BG_ARGS_MAX = 4096,	/* bytes of the NUL-separated arg area kept */
+	BG_MAX_ARGS = 128,	/* args decoded; more sets BG_F_ARGS_TRUNC */
+	BG_PATH_MAX = 4096,	/* path buffer; a path keeps at most BG_PATH_MAX - 1 bytes */
+	BG_PATH_DEPTH = 64,	/* path components walked */
+	BG_TTY_MAX = 64,	/* tty name bytes */
+	BG_REC_MAX = 16384,	/* largest record, header and tail included */
+};
+
+struct bg_hdr {
+	__u16 kind;		/* enum bg_kind */
+	__u16 flags;		/* enum bg_flag bits */
+	__u32 size;		/* bytes, header and tail included */
+	__u64 ktime_ns;		/* ns, CLOCK_BOOTTIME (bpf_ktime_get_boot_ns) */
+	__u32 pid;		/* tgid, as user space calls it a pid */
+	__u32 tid;		/* kernel task pid */
+	__u64 cgroup_id;	/* cgroup v2 id of the task */
+};
+_Static_assert(sizeof(struct bg_hdr) == 32, "bg_hdr size");
+
+struct bg_blob {
+	__u16 off;		/* bytes from the record start */
+	__u16 len;		/* bytes */
+};
+
+struct bg_exec {
+	struct bg_hdr hdr;
+	__u32 ppid;		/* real_parent->tgid */
+	__u32 old_tid;		/* tid that called exec (a thread may exec) */
+	__u32 uid;		/* cred->uid after exec */
+	__u32 gid;		/* cred->gid */
+	__u32 euid;		/* cred->euid */
+	__u32 egid;		/* cred->egid */
+	__u32 loginuid;		/* task->loginuid, 0xffffffff when unset */
+	__u32 sid;		/* session id (signal->pids[PIDTYPE_SID]) */
+	__s32 ret;		/* 0, or -errno for a failed exec */
+	__u32 argc;		/* argument count the kernel saw (bprm->argc), before truncation */
+	__u64 start_ns;		/* ns, task->start_boottime */
+	char comm[16];		/* task->comm after exec */
+	struct bg_blob exe;	/* path: from bprm->file (success), the filename argument (failure) */
+	struct bg_blob args;	/* NUL-separated argv: mm arg area (success), user argv (failure) */
+	struct bg_blob cwd;	/* path: task->fs->pwd */
+	struct bg_blob tty;	/* signal->tty->name, empty without a tty */
+};
+_Static_assert(sizeof(struct bg_exec) == 112, "bg_exec size");
+
+struct bg_fork {
+	struct bg_hdr hdr;	/* pid/tid: the child */
+	__u32 ppid;		/* parent tgid */
+	__u32 parent_tid;	/* parent task pid */
+	__u64 start_ns;		/* ns, child->start_boottime */
+	char comm[16];		/* child comm (inherited) */
+};
+_Static_assert(sizeof(struct bg_fork) == 64, "bg_fork size");
+
+struct bg_exit {
+	struct bg_hdr hdr;	/* pid: the process; tid: its last thread */
+	__u32 ppid;		/* real_parent->tgid */
+	__u32 exit_code;	/* raw wait status: (code << 8) | signal, 0x80 = core */
+	__u64 start_ns;		/* ns, task->start_boottime */
+	char comm[16];		/* task->comm */
+};
+_Static_assert(sizeof(struct bg_exit) == 64, "bg_exit size");
+
+#endif /* BG_EVENTS_H */

@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Kernel-side counters: every drop or cut has a name here (bg_stats, per-CPU array). */
+#ifndef BG_STATS_H
+#define BG_STATS_H
+
+enum bg_stat {
+	BG_STAT_EMITTED = 0,	/* records written to the ring buffer */
+	BG_STAT_RB_FULL = 1,	/* records lost: ring buffer full (bpf_ringbuf_output failed) */
+	BG_STAT_NO_SCRATCH = 2,	/* records lost: per-CPU scratch unavailable */
+	BG_STAT_FILTERED = 3,	/* events decided uninteresting in the kernel */
+	BG_STAT_ARGS_TRUNC = 4,	/* argv cut (record still sent, flagged) */
+	BG_STAT_PATH_TRUNC = 5,	/* path cut (record still sent, flagged) */
+	BG_STAT_READ_FAIL = 6,	/* a kernel or user read failed (record still sent) */
+	BG_STAT_FOLLOW_FULL = 7,	/* -p follow set full: a descendant may be missed */
+	BG_STAT__MAX = 8,
+};
+
+#endif /* BG_STATS_H */

@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Process sensor: fork, exec (success and failure) and exit. */
+#include "lib/common.bpf.h"
+#include "lib/emit.bpf.h"
+#include "lib/path.bpf.h"
+#include "lib/task.bpf.h"
+#include "lib/compat.bpf.h"
+#include "lib/argv.bpf.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* Per-run filters (execsnoop flags); the monitor leaves them open. */
+const volatile __u32 cfg_uid = (__u32)-1;	/* only this uid, or -1 for all */
+const volatile __u8 cfg_follow = 0;		/* only pids in bg_follow (and their children) */
+const volatile __u8 cfg_failed_only = 0;	/* only failed execs */
+const volatile __u8 cfg_lifecycle = 1;		/* emit fork and exit records */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, BG_FOLLOW_MAX);
+	__type(key, __u32);
+	__type(value, __u8);
+} bg_follow SEC(".maps");
+
+static __always_inline int proc__wanted(__u32 tgid, __u32 uid)
+{
+	if (cfg_uid != (__u32)-1 && uid != cfg_uid)
+		return 0;
+	if (cfg_follow && !bpf_map_lookup_elem(&bg_follow, &tgid))
+		return 0;
+	return 1;
+}
+
+static __always_inline void proc__tail_path(void *rec, struct bg_blob *blob, struct vfsmount *mnt,
+					    struct dentry *d, __u16 trunc_flag)
+{
+	struct bg_hdr *h = rec;
+	__u32 len, trunc;
+	const char *p = path__resolve(mnt, d, &len, &trunc);
+
+	if (!p)
+		return;
+	emit__tail_kernel(rec, blob, p, len, BG_PATH_MAX - 1);
+	if (trunc) {
+		h->flags |= trunc_flag;
+		stats__inc(BG_STAT_PATH_TRUNC);
+	}
+}
+
+static __always_inline void proc__fill_common(struct bg_exec *e, struct task_struct *t)
+{
+	const struct cred *c = BPF_CORE_READ(t, cred);
+	struct tty_struct *tty = BPF_CORE_READ(t, signal, tty);
+
+	e->ppid = task__ppid(t);
+	e->uid = BPF_CORE_READ(c, uid.val);
+	e->gid = BPF_CORE_READ(c, gid.val);
+	e->euid = BPF_CORE_READ(c, euid.val);
+	e->egid = BPF_CORE_READ(c, egid.val);
+	e->loginuid = task__loginuid(t);
+	e->sid = task__sid(t);
+	e->start_ns = BPF_CORE_READ(t, start_boottime);
+	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	proc__tail_path(e, &e->cwd, BPF_CORE_READ(t, fs, pwd.mnt), BPF_CORE_READ(t, fs, pwd.dentry),
+			BG_F_CWD_TRUNC);
+	if (tty)
+		emit__tail_str(e, &e->tty, BPF_CORE_READ(tty, name), BG_TTY_MAX, 0);
+}
+
+/*
+ * Parameters: ppid, old_tid, uid, gid, euid, egid, loginuid, sid, ret, argc, start_ns, comm,
+ * exe, args, cwd, tty.
+ */
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(bg_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
+{
+	struct bg_exec *e;
+	struct file *f = BPF_CORE_READ(bprm, file);
+	struct mm_struct *mm = BPF_CORE_READ(p, mm);
+	__u64 arg_start = BPF_CORE_READ(mm, arg_start), arg_end = BPF_CORE_READ(mm, arg_end);
+	__u32 alen;
+
+	if (cfg_failed_only || !proc__wanted(p->tgid, BPF_CORE_READ(p, cred, uid.val))) {
+		stats__inc(BG_STAT_FILTERED);
+		return 0;
+	}
+	e = emit__begin(BG_EV_EXEC, sizeof(*e));
+	if (!e)
+		return 0;
+	e->old_tid = old_pid;
+	e->ret = 0;
+	e->argc = BPF_CORE_READ(bprm, argc);
+	proc__tail_path(e, &e->exe, BPF_CORE_READ(f, f_path.mnt), BPF_CORE_READ(f, f_path.dentry),
+			BG_F_EXE_TRUNC);
+	if (path__is_deleted(BPF_CORE_READ(f, f_path.dentry)))
+		e->hdr.flags |= BG_F_EXE_DELETED;
+	alen = arg_end > arg_start ? arg_end - arg_start : 0;
+	if (alen > BG_ARGS_MAX || e->argc > BG_MAX_ARGS) {
+		e->hdr.flags |= BG_F_ARGS_TRUNC;
+		stats__inc(BG_STAT_ARGS_TRUNC);
+	}
+	if (alen > BG_ARGS_MAX)
+		alen = BG_ARGS_MAX;
+	{
+		__u32 pos = e->hdr.size & (BG_REC_MAX - 1);
+
+		barrier_var(alen);
+		if (alen && bpf_probe_read_user((char *)e + pos, alen & (BG_ARGS_MAX * 2 - 1), (void *)arg_start)) {
+			e->hdr.flags |= BG_F_ARGS_FAULT;
+			stats__inc(BG_STAT_READ_FAIL);
+			alen = 0;
+		}
+		e->args.off = pos;
+		e->args.len = alen;
+		e->hdr.size = pos + alen;
+	}
+	proc__fill_common(e, p);
+	emit__submit(e);
+	return 0;
+}
+
+/* Failed execve/execveat: the arguments are still in the caller's registers at exit. */
+SEC("tp_btf/sys_exit")
+int BPF_PROG(bg_exec_fail, struct pt_regs *regs, long ret)
+{
+	struct task_struct *t;
+	struct argv__walk w = {};
+	struct bg_exec *e;
+	const char *fname;
+	long nr;
+
+	if (ret >= 0)
+		return 0;
+	nr = compat__syscall_nr(regs);
+	if (nr != BG_NR_EXECVE && nr != BG_NR_EXECVEAT)
+		return 0;
+	t = bpf_get_current_task_btf();
+	if (!proc__wanted(t->tgid, BPF_CORE_READ(t, cred, uid.val))) {
+		stats__inc(BG_STAT_FILTERED);
+		return 0;
+	}
+	e = emit__begin(BG_EV_EXEC, sizeof(*e));
+	if (!e)
+		return 0;
+	e->ret = ret;
+	e->old_tid = t->pid;
+	if (nr == BG_NR_EXECVE) {
+		fname = (const char *)PT_REGS_PARM1_CORE_SYSCALL(regs);
+		w.argv = (const char *const *)PT_REGS_PARM2_CORE_SYSCALL(regs);
+	} else {
+		fname = (const char *)PT_REGS_PARM2_CORE_SYSCALL(regs);
+		w.argv = (const char *const *)PT_REGS_PARM3_CORE_SYSCALL(regs);
+	}
+	emit__tail_str(e, &e->exe, fname, BG_PATH_MAX, 1);
+	w.rec = (char *)e;
+	w.base = e->hdr.size;
+	if (w.argv)
+		bpf_loop(BG_MAX_ARGS * 4, argv__step, &w, 0);
+	e->args.off = w.base;
+	e->args.len = w.len;
+	e->argc = w.argc;
+	e->hdr.size = w.base + w.len;
+	if (w.trunc) {
+		e->hdr.flags |= BG_F_ARGS_TRUNC;
+		stats__inc(BG_STAT_ARGS_TRUNC);
+	}
+	if (w.fault) {
+		e->hdr.flags |= BG_F_ARGS_FAULT;
+		stats__inc(BG_STAT_READ_FAIL);
+	}
+	proc__fill_common(e, t);
+	emit__submit(e);
+	return 0;
+}
+
+/* Parameters: ppid, parent_tid, start_ns, comm. Threads are not processes: skipped. */
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(bg_fork, struct task_struct *parent, struct task_struct *child)
+{
+	__u32 ptgid = parent->tgid, ctgid = child->tgid;
+	__u8 one = 1;
+	struct bg_fork *f;
+
+	if (child->pid != ctgid)
+		return 0;
+	if (cfg_follow && bpf_map_lookup_elem(&bg_follow, &ptgid) &&
+	    bpf_map_update_elem(&bg_follow, &ctgid, &one, BPF_ANY))
+		stats__inc(BG_STAT_FOLLOW_FULL);
+	if (!cfg_lifecycle || !proc__wanted(ctgid, BPF_CORE_READ(child, cred, uid.val)))
+		return 0;
+	f = emit__begin(BG_EV_FORK, sizeof(*f));
+	if (!f)
+		return 0;
+	f->hdr.pid = ctgid;
+	f->hdr.tid = child->pid;
+	f->ppid = ptgid;
+	f->parent_tid = parent->pid;
+	f->start_ns = child->start_boottime;
+	BPF_CORE_READ_STR_INTO(&f->comm, child, comm);
+	emit__submit(f);
+	return 0;
+}
+
+/* Parameters: ppid, exit_code, start_ns, comm. Only when the last thread goes. */
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(bg_exit, struct task_struct *p)
+{
+	__u32 tgid = p->tgid;
+	struct bg_exit *x;
+	int wanted;
+
+	if (BPF_CORE_READ(p, signal, live.counter) != 0)
+		return 0;
+	wanted = cfg_lifecycle && proc__wanted(tgid, BPF_CORE_READ(p, cred, uid.val));
+	if (cfg_follow)
+		bpf_map_delete_elem(&bg_follow, &tgid);
+	if (!wanted)
+		return 0;
+	x = emit__begin(BG_EV_EXIT, sizeof(*x));
+	if (!x)
+		return 0;
+	x->hdr.pid = tgid;
+	x->ppid = task__ppid(p);
+	x->exit_code = p->exit_code;
+	x->start_ns = p->start_boottime;
+	BPF_CORE_READ_STR_INTO(&x->comm, p, comm);
+	emit__submit(x);
+	return 0;
+}

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs what bpfguard needs on a Debian/Ubuntu host (idempotent), then builds it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PKGS=(clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev make g++ pkg-config python3 iproute2 libcap2-bin sudo)
+missing=()
+for p in "${PKGS[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "setup: missing packages (${missing[*]}); run as root to install them" >&2
+		exit 1
+	fi
+	echo "setup: installing ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+	npm ci --no-audit --no-fund
+fi
+make -s all

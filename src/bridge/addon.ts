@@ -1,0 +1,63 @@
+/** @module bridge/addon: typed view of the native N-API addon (native/src). */
+import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import { repoPath } from '../util/paths.js';
+
+/** Map description as libbpf reports it. */
+export interface MapInfo {
+	name: string;
+	type: number;
+	keySize: number;
+	valueSize: number;
+	maxEntries: number;
+	fd: number;
+}
+
+/** A BPF ELF object: open → rodata/autoload/reuse → load → attach → detach/close. */
+export interface NativeBpfObject {
+	setRodata(name: string, value: Buffer): void;
+	setAutoload(prog: string, on: boolean): void;
+	reuseMap(name: string, fd: number): void;
+	load(): void;
+	attach(prog: string, uprobe?: { binary: string; func: string }): number;
+	attachCgroup(prog: string, cgroupPath: string): number;
+	detachAll(): void;
+	close(): void;
+	programs(): { name: string; section: string; autoload: boolean }[];
+	maps(): MapInfo[];
+	mapFd(name: string): number;
+	mapLookup(name: string, key: Buffer): Buffer | null;
+	mapUpdate(name: string, key: Buffer, value: Buffer, flags?: number): void;
+	mapDelete(name: string, key: Buffer): boolean;
+	mapKeys(name: string): Buffer[];
+}
+
+/** Poll thread over one or more ring buffers, delivering batches. */
+export interface NativeRingReader {
+	start(onBatch: (batch: Buffer, count: number) => void): void;
+	stop(): Promise<void>;
+	stats(): { records: number; batches: number; bytes: number; oversize: number };
+}
+
+interface Addon {
+	BpfObject: new (path: string) => NativeBpfObject;
+	RingReader: new (fds: number[], opts?: { batchBytes?: number; batches?: number; pollMs?: number }) => NativeRingReader;
+	bootTimeNs(): bigint;
+	possibleCpus(): number;
+	libbpfVersion(): string;
+}
+
+let cached: Addon | undefined;
+
+/** The loaded addon; throws a clear error when it was not built. */
+export function addon(): Addon {
+	if (cached) return cached;
+	const file = repoPath('native/build/Release/bpfguard.node');
+	if (!existsSync(file)) {
+		throw Object.assign(new Error(`load native addon: ${file} missing; run scripts/setup.sh (or make)`), {
+			code: 'ENOADDON',
+		});
+	}
+	cached = createRequire(import.meta.url)(file) as Addon;
+	return cached;
+}

@@ -1,0 +1,11 @@
+/** @module sensors/registry: every sensor, by name. */
+import type { Sensor } from './sensor.js';
+import { processSensor } from './process.js';
+
+/** All sensors this build knows. */
+export const SENSORS: readonly Sensor[] = [processSensor];
+
+/** The sensor with this name, or undefined. */
+export function sensorByName(name: string): Sensor | undefined {
+	return SENSORS.find((s) => s.name === name);
+}

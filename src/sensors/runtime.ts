@@ -1,0 +1,129 @@
+/** @module sensors/runtime: loads sensors, shares one ring buffer, delivers decoded events in batches. */
+import { addon, type NativeBpfObject, type NativeRingReader } from '../bridge/addon.js';
+import { decodeRecord, forEachRecord } from '../events/decode.js';
+import { BgStat } from '../events/generated/layouts.js';
+import type { BgEvent } from '../events/types.js';
+import { bpfObjectPath } from '../util/paths.js';
+import type { Sensor, SensorFilter } from './sensor.js';
+
+/** Names of kernel counters, indexed by enum bg_stat. */
+export const KERNEL_STAT_NAMES: string[] = Object.entries(BgStat)
+	.filter(([k]) => k !== 'BG_STAT__MAX')
+	.sort((a, b) => a[1] - b[1])
+	.map(([k]) => k.replace(/^BG_STAT_/, '').toLowerCase());
+
+/** Counters of the user-space side. */
+export interface UserStats {
+	records: number;
+	batches: number;
+	unknownKind: number;
+	handlerErrors: number;
+	oversize: number;
+}
+
+/** Running sensors; stop() detaches, drains and closes. */
+export class SensorRuntime {
+	private readonly objects: NativeBpfObject[] = [];
+	private reader?: NativeRingReader;
+	readonly user: UserStats = { records: 0, batches: 0, unknownKind: 0, handlerErrors: 0, oversize: 0 };
+	private stopped = false;
+	private finalKernel?: Record<string, number>;
+
+	private constructor(readonly sensors: readonly Sensor[]) {}
+
+	/** Open, configure, load and attach the sensors, then start delivering events. */
+	static start(sensors: readonly Sensor[], filter: SensorFilter, onEvents: (events: BgEvent[]) => void): SensorRuntime {
+		const rt = new SensorRuntime(sensors);
+		try {
+			rt.load(filter);
+			rt.listen(onEvents);
+		} catch (e) {
+			rt.closeAll();
+			throw e;
+		}
+		return rt;
+	}
+
+	private load(filter: SensorFilter): void {
+		const { BpfObject } = addon();
+		let shared: { events: number; stats: number } | undefined;
+		for (const s of this.sensors) {
+			const obj = new BpfObject(bpfObjectPath(s.object));
+			this.objects.push(obj);
+			if (shared) {
+				obj.reuseMap('bg_events', shared.events);
+				obj.reuseMap('bg_stats', shared.stats);
+			}
+			s.configure(obj, filter);
+			obj.load();
+			shared ??= { events: obj.mapFd('bg_events'), stats: obj.mapFd('bg_stats') };
+			s.populate(obj, filter);
+		}
+		for (const obj of this.objects) {
+			for (const p of obj.programs()) if (p.autoload) obj.attach(p.name);
+		}
+	}
+
+	private listen(onEvents: (events: BgEvent[]) => void): void {
+		const { RingReader } = addon();
+		this.reader = new RingReader([this.objects[0].mapFd('bg_events')], { batchBytes: 1 << 20, batches: 4, pollMs: 10 });
+		this.reader.start((batch) => {
+			const events: BgEvent[] = [];
+			this.user.batches++;
+			this.user.records += forEachRecord(batch, (buf, off, size) => {
+				const ev = decodeRecord(buf, off, size);
+				if (ev) events.push(ev);
+				else this.user.unknownKind++;
+			});
+			try {
+				onEvents(events);
+			} catch (e) {
+				this.user.handlerErrors++;
+				throw e;
+			}
+		});
+	}
+
+	/** Map access on the object of a sensor (for run-time changes). */
+	object(sensorName: string): NativeBpfObject {
+		const i = this.sensors.findIndex((s) => s.name === sensorName);
+		if (i < 0) throw new Error(`sensor ${sensorName} not running`);
+		return this.objects[i];
+	}
+
+	/** Kernel counters summed over CPUs, by name. */
+	kernelStats(): Record<string, number> {
+		if (this.finalKernel) return { ...this.finalKernel };
+		const out: Record<string, number> = {};
+		if (!this.objects.length) return out;
+		const obj = this.objects[0];
+		KERNEL_STAT_NAMES.forEach((name, i) => {
+			const key = Buffer.alloc(4);
+			key.writeUInt32LE(i);
+			const v = obj.mapLookup('bg_stats', key);
+			let sum = 0;
+			if (v) for (let o = 0; o + 8 <= v.length; o += 8) sum += Number(v.readBigUInt64LE(o));
+			out[name] = sum;
+		});
+		return out;
+	}
+
+	/** Detach every program, deliver what is still buffered, close the objects. */
+	async stop(): Promise<void> {
+		if (this.stopped) return;
+		this.stopped = true;
+		for (const o of this.objects) o.detachAll();
+		if (this.reader) {
+			await this.reader.stop();
+			const rs = this.reader.stats();
+			this.user.oversize = rs.oversize;
+		}
+		this.finalKernel = this.kernelStats();
+		this.closeAll();
+	}
+
+	private closeAll(): void {
+		for (const o of this.objects) o.close();
+		this.objects.length = 0;
+	}
+}

@@ -1,0 +1,42 @@
+/** @module sensors/sensor: what a sensor declares (its BPF object, programs and settings). */
+import type { NativeBpfObject } from '../bridge/addon.js';
+import type { EventKind } from '../events/types.js';
+
+/** Per-run filters a sensor may push into the kernel. */
+export interface SensorFilter {
+	/** Only events of this uid. */
+	uid?: number;
+	/** Only these processes and their descendants. */
+	followPids?: number[];
+	/** Only failed operations (e.g. execsnoop -x). */
+	failedOnly?: boolean;
+	/** Emit lifecycle records (fork/exit) too. */
+	lifecycle?: boolean;
+}
+
+/** A sensor: one BPF object of bpf/ and how to set it up. */
+export interface Sensor {
+	/** Registry name, e.g. "process". */
+	readonly name: string;
+	/** Object name under build/bpf/ (without .bpf.o). */
+	readonly object: string;
+	/** Event kinds this sensor produces. */
+	readonly kinds: readonly EventKind[];
+	/** One-line description for --help and doctor. */
+	readonly description: string;
+	/** Before load: rodata and autoload from the filter. */
+	configure(obj: NativeBpfObject, filter: SensorFilter): void;
+	/** After load, before attach: fill maps from the filter. */
+	populate(obj: NativeBpfObject, filter: SensorFilter): void;
+}
+
+/** Little-endian buffer helpers for rodata and map keys. */
+export function u32(v: number): Buffer {
+	const b = Buffer.alloc(4);
+	b.writeUInt32LE(v >>> 0);
+	return b;
+}
+
+export function u8(v: number): Buffer {
+	return Buffer.from([v & 0xff]);
+}

@@ -1,0 +1,16 @@
+/** @module util/paths: locations inside the bpfguard checkout or install. */
+import { fileURLToPath } from 'node:url';
+import { dirname, join, resolve } from 'node:path';
+
+// dist/src/util/paths.js → repo root is three levels up.
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+
+/** Absolute path of a file relative to the repository (or install) root. */
+export function repoPath(rel: string): string {
+	return join(ROOT, rel);
+}
+
+/** Absolute path of a compiled BPF object, e.g. bpfObjectPath('process'). */
+export function bpfObjectPath(name: string): string {
+	return join(ROOT, 'build', 'bpf', `${name}.bpf.o`);
+}
