@@ -14,8 +14,16 @@ NODEDIR ?= $(shell test -f /usr/include/node/common.gypi && echo /usr)
 NODE_GYP_FLAGS := $(if $(NODEDIR),--nodedir=$(NODEDIR))
 TS_SRCS := $(shell find src test bench -name '*.ts' 2>/dev/null)
 
-.PHONY: all bpf native ts gen check-gen test test-unit test-kernel bench clean
-all: bpf native ts
+PROGS := $(patsubst test/progs/%.c,$(BUILD)/progs/%,$(wildcard test/progs/*.c))
+
+.PHONY: all bpf native ts progs gen check-gen test test-unit test-kernel bench clean
+all: bpf native ts progs
+
+$(BUILD)/progs/%: test/progs/%.c
+	@mkdir -p $(BUILD)/progs
+	$(CC) -O2 -Wall -o $@ $<
+
+progs: $(PROGS)
 
 $(BUILD)/vmlinux.h:
 	@mkdir -p $(BUILD)

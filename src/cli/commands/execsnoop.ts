@@ -1,0 +1,149 @@
+/** @module cli/commands/execsnoop: trace exec() calls like BCC's execsnoop (TIME PCOMM PID PPID RET ARGS). */
+import { InvalidArgumentError, Option } from 'commander';
+import type { CliCommand } from '../command.js';
+import { processSensor } from '../../sensors/process.js';
+import type { BgEvent, ExecEvent } from '../../events/types.js';
+import { escapeText, formatArg } from '../../sinks/escape.js';
+import { errnoName } from '../../util/errno.js';
+import { resolveUid } from '../../util/ids.js';
+import { runTracing, intFlag } from '../run.js';
+import { CliError } from '../errors.js';
+
+interface Opts {
+	timestamp?: boolean;
+	time?: boolean;
+	fails?: boolean;
+	pid?: number;
+	uid?: string;
+	name?: string;
+	line?: string;
+	quote?: boolean;
+	printUid?: boolean;
+	json?: boolean;
+	maxArgs: number;
+	duration?: number;
+	stats?: boolean;
+}
+
+function hhmmss(ms: number): string {
+	const d = new Date(ms);
+	return d.toTimeString().slice(0, 8);
+}
+
+/** JSON object for one exec, with the field names the rule engine uses. */
+export function execJson(e: ExecEvent): Record<string, unknown> {
+	return {
+		'evt.time': new Date(e.timeMs).toISOString(),
+		'evt.type': 'execve',
+		'evt.res': e.ret === 0 ? 'SUCCESS' : errnoName(e.ret),
+		'evt.rawres': e.ret,
+		'evt.failed': e.ret !== 0,
+		'proc.pid': e.pid,
+		'proc.tid': e.oldTid,
+		'proc.ppid': e.ppid,
+		'proc.name': e.comm,
+		'proc.exepath': e.exe,
+		'proc.args': e.args,
+		'proc.argc': e.argc,
+		'proc.args_truncated': e.argsTruncated,
+		'proc.cwd': e.cwd,
+		'proc.tty': e.tty,
+		'proc.sid': e.sid,
+		'user.uid': e.uid,
+		'user.euid': e.euid,
+		'user.loginuid': e.loginuid === 0xffffffff ? -1 : e.loginuid,
+		'group.gid': e.gid,
+		'group.egid': e.egid,
+		'container.cgroup_id': e.cgroupId.toString(),
+	};
+}
+
+function tableLine(e: ExecEvent, o: Opts, t0: number): string {
+	const cols: string[] = [];
+	if (o.time) cols.push(hhmmss(e.timeMs).padEnd(8));
+	if (o.timestamp) cols.push(((e.timeMs - t0) / 1000).toFixed(3).padEnd(8));
+	if (o.printUid) cols.push(String(e.uid).padEnd(6));
+	cols.push(escapeText(e.comm).padEnd(16), String(e.pid).padEnd(7), String(e.ppid).padEnd(7));
+	cols.push(String(e.ret).padEnd(3));
+	const args = e.args.slice(0, o.maxArgs).map((a) => formatArg(a, !!o.quote));
+	if (e.ret !== 0 && args.length === 0) args.push(escapeText(e.exe));
+	if (e.argsTruncated || e.args.length > o.maxArgs) args.push('...');
+	cols.push(args.join(' '));
+	return cols.join(' ');
+}
+
+function header(o: Opts): string {
+	const cols: string[] = [];
+	if (o.time) cols.push('TIME'.padEnd(8));
+	if (o.timestamp) cols.push('TIME(s)'.padEnd(8));
+	if (o.printUid) cols.push('UID'.padEnd(6));
+	cols.push('PCOMM'.padEnd(16), 'PID'.padEnd(7), 'PPID'.padEnd(7), 'RET', 'ARGS');
+	return cols.join(' ');
+}
+
+function regexFlag(name: string): (v: string) => string {
+	return (v) => {
+		try {
+			new RegExp(v);
+		} catch (e) {
+			throw new InvalidArgumentError(`invalid ${name} regex: ${(e as Error).message}`);
+		}
+		return v;
+	};
+}
+
+async function run(o: Opts): Promise<void> {
+	let uid: number | undefined;
+	if (o.uid !== undefined) {
+		uid = resolveUid(o.uid);
+		if (uid === undefined) throw new CliError(`execsnoop: unknown user '${o.uid}'`, 'EBADUSER', 2);
+	}
+	const nameRe = o.name ? new RegExp(o.name) : undefined;
+	const lineRe = o.line ? new RegExp(o.line) : undefined;
+	const t0 = Date.now();
+	await runTracing({
+		command: 'execsnoop',
+		sensors: [processSensor],
+		filter: { uid, followPids: o.pid !== undefined ? [o.pid] : undefined, failedOnly: o.fails, lifecycle: false },
+		durationS: o.duration,
+		verboseStats: o.stats,
+		onReady: () => {
+			if (!o.json) process.stdout.write(`${header(o)}\n`);
+		},
+		onEvents: (evs: BgEvent[], stats) => {
+			let out = '';
+			for (const e of evs) {
+				if (e.kind !== 'exec') continue;
+				stats.count('exec');
+				if (nameRe && !nameRe.test(e.comm)) continue;
+				if (lineRe && !lineRe.test(e.args.join(' '))) continue;
+				out += o.json ? `${JSON.stringify(execJson(e))}\n` : `${tableLine(e, o, t0)}\n`;
+			}
+			if (out) process.stdout.write(out);
+		},
+	});
+}
+
+/** `bpfguard execsnoop`. */
+export const execsnoopCommand: CliCommand = {
+	name: 'execsnoop',
+	register(program) {
+		program
+			.command('execsnoop')
+			.description('trace exec() syscalls, successful and failed (argv read from the new process at exec)')
+			.option('-T, --time', 'include a time column (HH:MM:SS)')
+			.option('-t, --timestamp', 'include a timestamp column (seconds since start)')
+			.option('-x, --fails', 'only failed execs')
+			.option('-p, --pid <PID>', 'only this process and its descendants (decided in the kernel)', intFlag('PID', 4194304))
+			.option('-u, --uid <UID>', 'only this user (uid or name; decided in the kernel)')
+			.option('-U, --print-uid', 'include a UID column')
+			.option('-n, --name <REGEX>', 'only commands whose name (comm) matches')
+			.option('-l, --line <REGEX>', 'only commands whose argument line matches')
+			.option('-q, --quote', 'quote each argument')
+			.addOption(new Option('--max-args <N>', 'arguments to print').default(20).argParser(intFlag('max-args', 128)))
+			.option('--json', 'one JSON object per line (fields named as in rules: proc.pid, proc.args, ...)')
+			.option('--duration <SECONDS>', 'stop after this many seconds', intFlag('duration', 86400 * 365))
+			.option('--stats', 'print all counters (kernel and user space) every 10 s and at exit')
+			.action(run);
+	},
+};
