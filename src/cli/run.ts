@@ -1,4 +1,5 @@
 /** @module cli/run: the shared life cycle of a tracing command: start sensors, run, stop cleanly, report counters. */
+import { InvalidArgumentError } from 'commander';
 import { SensorRuntime } from '../sensors/runtime.js';
 import type { Sensor, SensorFilter } from '../sensors/sensor.js';
 import type { BgEvent } from '../events/types.js';
@@ -52,7 +53,7 @@ export async function runTracing(r: TracingRun): Promise<void> {
 /** Parse a non-negative integer flag or throw a one-line error. */
 export function intFlag(name: string, max = 0xffffffff): (v: string) => number {
 	return (v: string) => {
-		if (!/^\d+$/.test(v) || Number(v) > max) throw new Error(`invalid ${name} '${v}': expected an integer 0..${max}`);
+		if (!/^\d+$/.test(v) || Number(v) > max) throw new InvalidArgumentError(`invalid ${name} '${v}': expected an integer 0..${max}`);
 		return Number(v);
 	};
 }
