@@ -1,16 +1,16 @@
-// Exec storm for bench/exec-storm: fork + execve(/bin/true) + waitpid for N seconds; prints "execs=N".
+// Exec storm for bench/exec-storm: W workers each fork + execve("/bin/true storm TOKEN") + waitpid
+// for S seconds. Usage: execstorm SECONDS [WORKERS] [TOKEN]. Prints "execs=N seconds=S".
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-int main(int argc, char **argv)
+static long storm(double secs, char *token)
 {
-	double secs = argc > 1 ? atof(argv[1]) : 5;
 	struct timespec t0, t;
 	long n = 0;
-	char *args[] = { "true", "storm", NULL };
+	char *args[] = { "true", "storm", token, NULL };
 	char *env[] = { NULL };
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -24,10 +24,36 @@ int main(int argc, char **argv)
 			_exit(127);
 		}
 		if (p < 0)
-			return 1;
+			return -1;
 		waitpid(p, NULL, 0);
 		n++;
 	}
-	printf("execs=%ld seconds=%.3f\n", n, secs);
+	return n;
+}
+
+int main(int argc, char **argv)
+{
+	double secs = argc > 1 ? atof(argv[1]) : 5;
+	int workers = argc > 2 ? atoi(argv[2]) : 1;
+	char *token = argc > 3 ? argv[3] : "x";
+	int fds[2];
+	long total = 0, n;
+
+	if (pipe(fds))
+		return 1;
+	for (int i = 0; i < workers; i++) {
+		if (fork() == 0) {
+			n = storm(secs, token);
+			if (write(fds[1], &n, sizeof(n)) != sizeof(n))
+				_exit(1);
+			_exit(0);
+		}
+	}
+	close(fds[1]);
+	while (read(fds[0], &n, sizeof(n)) == sizeof(n))
+		total += n;
+	while (wait(NULL) > 0)
+		;
+	printf("execs=%ld seconds=%.3f workers=%d\n", total, secs, workers);
 	return 0;
 }

@@ -1,0 +1,5 @@
+#!/usr/bin/env bash
+# Quick versions of every bpfguard benchmark (root). Results as JSON lines on stdout.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+node dist/bench/exec-storm.js "${BENCH_SECONDS:-5}" "${BENCH_WORKERS:-2}"
