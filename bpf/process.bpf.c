@@ -119,7 +119,10 @@ int BPF_PROG(bg_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 	return 0;
 }
 
-/* Failed execve/execveat: the arguments are still in the caller's registers at exit. */
+/*
+ * Failed execve/execveat: the arguments are still in the caller's registers at exit.
+ * A dispatch handler (tail-called from bg_sys_exit for execve and execveat), never attached.
+ */
 SEC("tp_btf/sys_exit")
 int BPF_PROG(bg_exec_fail, struct pt_regs *regs, long ret)
 {
@@ -132,8 +135,6 @@ int BPF_PROG(bg_exec_fail, struct pt_regs *regs, long ret)
 	if (ret >= 0)
 		return 0;
 	nr = compat__syscall_nr(regs);
-	if (nr != BG_NR_EXECVE && nr != BG_NR_EXECVEAT)
-		return 0;
 	t = bpf_get_current_task_btf();
 	if (!proc__wanted(t->tgid, BPF_CORE_READ(t, cred, uid.val))) {
 		stats__inc(BG_STAT_FILTERED);

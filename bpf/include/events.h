@@ -17,6 +17,7 @@
 #ifndef BG_EVENTS_H
 #define BG_EVENTS_H
 
+/* Kind numbers by domain: process 1-9, file 10-19, priv 20-29, net 30-39, syscalls 40-49. */
 enum bg_kind {
 	BG_EV_EXEC = 1,		/* process: execve/execveat, success (at sched_process_exec) or failure */
 	BG_EV_FORK = 2,		/* process: a new process (not a thread) */

@@ -25,6 +25,7 @@ Napi::Object BpfObject::Init(Napi::Env env, Napi::Object exports) {
     InstanceMethod("programs", &BpfObject::Programs),
     InstanceMethod("maps", &BpfObject::Maps),
     InstanceMethod("mapFd", &BpfObject::MapFd),
+    InstanceMethod("progFd", &BpfObject::ProgFd),
     InstanceMethod("mapLookup", &BpfObject::MapLookup),
     InstanceMethod("mapUpdate", &BpfObject::MapUpdate),
     InstanceMethod("mapDelete", &BpfObject::MapDelete),
@@ -260,6 +261,14 @@ Napi::Value BpfObject::MapFd(const Napi::CallbackInfo &info) {
   struct bpf_map *m = FindMap(env, info[0]);
   if (!m) return env.Undefined();
   return Napi::Number::New(env, bpf_map__fd(m));
+}
+
+// progFd(name): fd of a loaded program (for prog-array dispatch tables).
+Napi::Value BpfObject::ProgFd(const Napi::CallbackInfo &info) {
+  Napi::Env env = info.Env();
+  struct bpf_program *p = FindProg(env, info[0]);
+  if (!p) return env.Undefined();
+  return Napi::Number::New(env, bpf_program__fd(p));
 }
 
 static bool is_percpu(enum bpf_map_type t) {

@@ -25,6 +25,7 @@ class BpfObject : public Napi::ObjectWrap<BpfObject> {
   Napi::Value Programs(const Napi::CallbackInfo &info);
   Napi::Value Maps(const Napi::CallbackInfo &info);
   Napi::Value MapFd(const Napi::CallbackInfo &info);
+  Napi::Value ProgFd(const Napi::CallbackInfo &info);
   Napi::Value MapLookup(const Napi::CallbackInfo &info);
   Napi::Value MapUpdate(const Napi::CallbackInfo &info);
   Napi::Value MapDelete(const Napi::CallbackInfo &info);

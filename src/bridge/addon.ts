@@ -26,6 +26,7 @@ export interface NativeBpfObject {
 	programs(): { name: string; section: string; autoload: boolean }[];
 	maps(): MapInfo[];
 	mapFd(name: string): number;
+	progFd(name: string): number;
 	mapLookup(name: string, key: Buffer): Buffer | null;
 	mapUpdate(name: string, key: Buffer, value: Buffer, flags?: number): void;
 	mapDelete(name: string, key: Buffer): boolean;

@@ -1,8 +1,9 @@
 /** @module events/decode: ring-buffer batches to typed events, using the generated layouts. */
-import { BG_BLOB, BG_EXEC, BG_EXIT, BG_FORK, BG_HDR, BgFlag, BgKind, BgLimit } from './generated/layouts.js';
+import { BG_BLOB, BG_HDR, BgLimit } from './generated/layouts.js';
 import { bootNsToWallMs } from './clock.js';
-import { decodeBytes, decodeCString } from './strings.js';
-import type { BgEvent, EventBase, ExecEvent, ExitEvent, ForkEvent } from './types.js';
+import { decodeBytes } from './strings.js';
+import type { BgEvent, EventBase } from './types.js';
+import { DECODERS } from './decoders/index.js';
 
 /** Calls fn for each record of a batch (framing: [u32 size][u32 0][record, 8-aligned]). */
 export function forEachRecord(batch: Buffer, fn: (buf: Buffer, off: number, size: number) => void): number {
@@ -25,7 +26,8 @@ export function recordKind(buf: Buffer, off: number): number {
 	return buf.readUInt16LE(off + BG_HDR.kind);
 }
 
-function base(buf: Buffer, off: number): EventBase {
+/** The common header fields. */
+export function base(buf: Buffer, off: number): EventBase {
 	const bootNs = buf.readBigUInt64LE(off + BG_HDR.ktime_ns);
 	return {
 		flags: buf.readUInt16LE(off + BG_HDR.flags),
@@ -38,14 +40,15 @@ function base(buf: Buffer, off: number): EventBase {
 }
 
 /** Bytes of a tail blob, clamped to the record. */
-function blob(buf: Buffer, off: number, size: number, field: number): [number, number] {
+export function blob(buf: Buffer, off: number, size: number, field: number): [number, number] {
 	const bo = buf.readUInt16LE(off + field + BG_BLOB.off);
 	const bl = buf.readUInt16LE(off + field + BG_BLOB.len);
 	if (bo + bl > size) return [off, off];
 	return [off + bo, off + bo + bl];
 }
 
-function blobString(buf: Buffer, off: number, size: number, field: number): string {
+/** A tail blob as a string (non-UTF-8 bytes escaped). */
+export function blobString(buf: Buffer, off: number, size: number, field: number): string {
 	const [s, e] = blob(buf, off, size, field);
 	return decodeBytes(buf, s, e);
 }
@@ -67,71 +70,11 @@ export function splitArgs(buf: Buffer, start: number, end: number): { args: stri
 	return { args, cut: false };
 }
 
-function decodeExec(buf: Buffer, off: number, size: number): ExecEvent {
-	const b = base(buf, off);
-	const [as, ae] = blob(buf, off, size, BG_EXEC.args);
-	const { args, cut } = splitArgs(buf, as, ae);
-	const argc = buf.readUInt32LE(off + BG_EXEC.argc);
-	return {
-		kind: 'exec',
-		...b,
-		ppid: buf.readUInt32LE(off + BG_EXEC.ppid),
-		oldTid: buf.readUInt32LE(off + BG_EXEC.old_tid),
-		uid: buf.readUInt32LE(off + BG_EXEC.uid),
-		gid: buf.readUInt32LE(off + BG_EXEC.gid),
-		euid: buf.readUInt32LE(off + BG_EXEC.euid),
-		egid: buf.readUInt32LE(off + BG_EXEC.egid),
-		loginuid: buf.readUInt32LE(off + BG_EXEC.loginuid),
-		sid: buf.readUInt32LE(off + BG_EXEC.sid),
-		ret: buf.readInt32LE(off + BG_EXEC.ret),
-		argc,
-		startNs: buf.readBigUInt64LE(off + BG_EXEC.start_ns),
-		comm: decodeCString(buf, off + BG_EXEC.comm, 16),
-		exe: blobString(buf, off, size, BG_EXEC.exe),
-		args,
-		argsTruncated: cut || (b.flags & BgFlag.BG_F_ARGS_TRUNC) !== 0 || args.length < argc,
-		cwd: blobString(buf, off, size, BG_EXEC.cwd),
-		tty: blobString(buf, off, size, BG_EXEC.tty),
-	};
-}
-
-function decodeFork(buf: Buffer, off: number): ForkEvent {
-	return {
-		kind: 'fork',
-		...base(buf, off),
-		ppid: buf.readUInt32LE(off + BG_FORK.ppid),
-		parentTid: buf.readUInt32LE(off + BG_FORK.parent_tid),
-		startNs: buf.readBigUInt64LE(off + BG_FORK.start_ns),
-		comm: decodeCString(buf, off + BG_FORK.comm, 16),
-	};
-}
-
-function decodeExit(buf: Buffer, off: number): ExitEvent {
-	const status = buf.readUInt32LE(off + BG_EXIT.exit_code);
-	const sig = status & 0x7f;
-	return {
-		kind: 'exit',
-		...base(buf, off),
-		ppid: buf.readUInt32LE(off + BG_EXIT.ppid),
-		status,
-		exitCode: sig ? null : (status >> 8) & 0xff,
-		signal: sig ? sig : null,
-		coreDumped: (status & 0x80) !== 0,
-		startNs: buf.readBigUInt64LE(off + BG_EXIT.start_ns),
-		comm: decodeCString(buf, off + BG_EXIT.comm, 16),
-	};
-}
+/** A decoder turns the record at off (size bytes) into an event. */
+export type Decoder = (buf: Buffer, off: number, size: number) => BgEvent;
 
 /** Decode one record; null for kinds this build does not know (counted by the caller). */
 export function decodeRecord(buf: Buffer, off: number, size: number): BgEvent | null {
-	switch (recordKind(buf, off)) {
-		case BgKind.BG_EV_EXEC:
-			return decodeExec(buf, off, size);
-		case BgKind.BG_EV_FORK:
-			return decodeFork(buf, off);
-		case BgKind.BG_EV_EXIT:
-			return decodeExit(buf, off);
-		default:
-			return null;
-	}
+	const d = DECODERS.get(recordKind(buf, off));
+	return d ? d(buf, off, size) : null;
 }

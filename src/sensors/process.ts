@@ -6,6 +6,7 @@ export const processSensor: Sensor = {
 	name: 'process',
 	object: 'process',
 	kinds: ['exec', 'fork', 'exit'],
+	syscalls: [{ hook: 'exit', syscalls: ['execve', 'execveat'], prog: 'bg_exec_fail' }],
 	description: 'process lifecycle: fork, exec with argv from the new mm, failed execs, exit status',
 	configure(obj, f) {
 		if (f.uid !== undefined) obj.setRodata('cfg_uid', u32(f.uid));

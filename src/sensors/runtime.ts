@@ -4,7 +4,8 @@ import { decodeRecord, forEachRecord } from '../events/decode.js';
 import { BgStat } from '../events/generated/layouts.js';
 import type { BgEvent } from '../events/types.js';
 import { bpfObjectPath } from '../util/paths.js';
-import type { Sensor, SensorFilter } from './sensor.js';
+import { u32, type Sensor, type SensorFilter, type SyscallHandler } from './sensor.js';
+import { syscallNr } from './syscalls.js';
 
 /** Names of kernel counters, indexed by enum bg_stat. */
 export const KERNEL_STAT_NAMES: string[] = Object.entries(BgStat)
@@ -24,6 +25,8 @@ export interface UserStats {
 /** Running sensors; stop() detaches, drains and closes. */
 export class SensorRuntime {
 	private readonly objects: NativeBpfObject[] = [];
+	private readonly bySensor = new Map<string, NativeBpfObject>();
+	private dispatch?: NativeBpfObject;
 	private reader?: NativeRingReader;
 	readonly user: UserStats = { records: 0, batches: 0, unknownKind: 0, handlerErrors: 0, oversize: 0 };
 	private stopped = false;
@@ -46,21 +49,62 @@ export class SensorRuntime {
 
 	private load(filter: SensorFilter): void {
 		const { BpfObject } = addon();
+		const handlers = this.sensors.flatMap((s) => s.syscalls ?? []);
 		let shared: { events: number; stats: number } | undefined;
-		for (const s of this.sensors) {
-			const obj = new BpfObject(bpfObjectPath(s.object));
+		const open = (file: string): NativeBpfObject => {
+			const obj = new BpfObject(bpfObjectPath(file));
 			this.objects.push(obj);
 			if (shared) {
 				obj.reuseMap('bg_events', shared.events);
 				obj.reuseMap('bg_stats', shared.stats);
 			}
-			s.configure(obj, filter);
+			return obj;
+		};
+		const loaded = (obj: NativeBpfObject) => {
 			obj.load();
 			shared ??= { events: obj.mapFd('bg_events'), stats: obj.mapFd('bg_stats') };
-			s.populate(obj, filter);
+		};
+		// The dispatcher owns the shared maps when present; it is object 0.
+		if (handlers.length) {
+			this.dispatch = open('dispatch');
+			loaded(this.dispatch);
 		}
-		for (const obj of this.objects) {
-			for (const p of obj.programs()) if (p.autoload) obj.attach(p.name);
+		for (const s of this.sensors) {
+			const obj = open(s.object);
+			s.configure(obj, filter);
+			loaded(obj);
+			s.populate(obj, filter);
+			this.bySensor.set(s.name, obj);
+		}
+		this.wireDispatch();
+		this.attachAll(handlers);
+	}
+
+	/** Put every sensor's syscall handlers into the dispatcher's tables. */
+	private wireDispatch(): void {
+		for (const s of this.sensors) {
+			const obj = this.bySensor.get(s.name)!;
+			for (const h of s.syscalls ?? []) {
+				const fd = obj.progFd(h.prog);
+				for (const name of h.syscalls) {
+					const nr = syscallNr(name);
+					if (nr === undefined) continue;
+					const table = h.hook === 'exit' ? 'bg_sys_exit_tbl' : 'bg_sys_enter_tbl';
+					this.dispatch!.mapUpdate(table, u32(nr), u32(fd));
+				}
+			}
+		}
+	}
+
+	private attachAll(handlers: readonly SyscallHandler[]): void {
+		const handlerProgs = new Set(handlers.map((h) => h.prog));
+		for (const s of this.sensors) {
+			const obj = this.bySensor.get(s.name)!;
+			for (const p of obj.programs()) if (p.autoload && !handlerProgs.has(p.name)) obj.attach(p.name);
+		}
+		if (this.dispatch) {
+			if (handlers.some((h) => h.hook === 'exit')) this.dispatch.attach('bg_sys_exit');
+			if (handlers.some((h) => h.hook === 'enter')) this.dispatch.attach('bg_sys_enter');
 		}
 	}
 
@@ -86,9 +130,9 @@ export class SensorRuntime {
 
 	/** Map access on the object of a sensor (for run-time changes). */
 	object(sensorName: string): NativeBpfObject {
-		const i = this.sensors.findIndex((s) => s.name === sensorName);
-		if (i < 0) throw new Error(`sensor ${sensorName} not running`);
-		return this.objects[i];
+		const obj = this.bySensor.get(sensorName);
+		if (!obj) throw new Error(`sensor ${sensorName} not running`);
+		return obj;
 	}
 
 	/** Kernel counters summed over CPUs, by name. */
@@ -125,5 +169,7 @@ export class SensorRuntime {
 	private closeAll(): void {
 		for (const o of this.objects) o.close();
 		this.objects.length = 0;
+		this.bySensor.clear();
+		this.dispatch = undefined;
 	}
 }

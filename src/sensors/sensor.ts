@@ -14,6 +14,15 @@ export interface SensorFilter {
 	lifecycle?: boolean;
 }
 
+/** A program tail-called by the syscall dispatcher for these syscalls (never attached itself). */
+export interface SyscallHandler {
+	hook: 'enter' | 'exit';
+	/** Syscall names; names this architecture lacks (open on arm64) are skipped. */
+	syscalls: readonly string[];
+	/** Program name in the sensor's object. */
+	prog: string;
+}
+
 /** A sensor: one BPF object of bpf/ and how to set it up. */
 export interface Sensor {
 	/** Registry name, e.g. "process". */
@@ -22,6 +31,8 @@ export interface Sensor {
 	readonly object: string;
 	/** Event kinds this sensor produces. */
 	readonly kinds: readonly EventKind[];
+	/** Programs the dispatcher calls per syscall; all other programs are attached directly. */
+	readonly syscalls?: readonly SyscallHandler[];
 	/** One-line description for --help and doctor. */
 	readonly description: string;
 	/** Before load: rodata and autoload from the filter. */

@@ -92,6 +92,7 @@ export const BgMapLimit = {
 	BG_FOLLOW_MAX: 65536,
 	BG_RINGBUF_BYTES: 16777216,
 	BG_WAKEUP_BYTES: 262144,
+	BG_SYSCALL_MAX: 512,
 } as const;
 
 /** enum bg_stat. */
@@ -104,5 +105,5 @@ export const BgStat = {
 	BG_STAT_PATH_TRUNC: 5,
 	BG_STAT_READ_FAIL: 6,
 	BG_STAT_FOLLOW_FULL: 7,
-	BG_STAT__MAX: 8,
+	BG_STAT__MAX: 32,
 } as const;

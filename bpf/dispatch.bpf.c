@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Syscall dispatch: the only programs attached to the raw syscall hooks. Each tail-calls the
+ * handler a sensor registered for this syscall number (bg_sys_enter_tbl / bg_sys_exit_tbl,
+ * filled by user space); an empty slot costs one failed lookup. One hook pair for every
+ * sensor is far cheaper than a tracepoint per syscall (see ARCHITECTURE.md).
+ */
+#include "lib/common.bpf.h"
+#include "lib/emit.bpf.h"
+#include "lib/compat.bpf.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__uint(max_entries, BG_SYSCALL_MAX);
+	__type(key, __u32);
+	__type(value, __u32);
+} bg_sys_exit_tbl SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__uint(max_entries, BG_SYSCALL_MAX);
+	__type(key, __u32);
+	__type(value, __u32);
+} bg_sys_enter_tbl SEC(".maps");
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(bg_sys_exit, struct pt_regs *regs, long ret)
+{
+	__u64 nr = compat__syscall_nr(regs);
+
+	if (nr < BG_SYSCALL_MAX)
+		bpf_tail_call(ctx, &bg_sys_exit_tbl, nr);
+	return 0;
+}
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(bg_sys_enter, struct pt_regs *regs, long id)
+{
+	if ((__u64)id < BG_SYSCALL_MAX)
+		bpf_tail_call(ctx, &bg_sys_enter_tbl, id);
+	return 0;
+}

@@ -1,0 +1,67 @@
+/** @module events/decoders/process: exec, fork and exit records. */
+import { BG_EXEC, BG_EXIT, BG_FORK, BgFlag, BgKind } from '../generated/layouts.js';
+import { base, blob, blobString, splitArgs } from '../decode.js';
+import { decodeCString } from '../strings.js';
+import type { ExecEvent, ExitEvent, ForkEvent } from '../types.js';
+
+export function decodeExec(buf: Buffer, off: number, size: number): ExecEvent {
+	const b = base(buf, off);
+	const [as, ae] = blob(buf, off, size, BG_EXEC.args);
+	const { args, cut } = splitArgs(buf, as, ae);
+	const argc = buf.readUInt32LE(off + BG_EXEC.argc);
+	return {
+		kind: 'exec',
+		...b,
+		ppid: buf.readUInt32LE(off + BG_EXEC.ppid),
+		oldTid: buf.readUInt32LE(off + BG_EXEC.old_tid),
+		uid: buf.readUInt32LE(off + BG_EXEC.uid),
+		gid: buf.readUInt32LE(off + BG_EXEC.gid),
+		euid: buf.readUInt32LE(off + BG_EXEC.euid),
+		egid: buf.readUInt32LE(off + BG_EXEC.egid),
+		loginuid: buf.readUInt32LE(off + BG_EXEC.loginuid),
+		sid: buf.readUInt32LE(off + BG_EXEC.sid),
+		ret: buf.readInt32LE(off + BG_EXEC.ret),
+		argc,
+		startNs: buf.readBigUInt64LE(off + BG_EXEC.start_ns),
+		comm: decodeCString(buf, off + BG_EXEC.comm, 16),
+		exe: blobString(buf, off, size, BG_EXEC.exe),
+		args,
+		argsTruncated: cut || (b.flags & BgFlag.BG_F_ARGS_TRUNC) !== 0 || args.length < argc,
+		cwd: blobString(buf, off, size, BG_EXEC.cwd),
+		tty: blobString(buf, off, size, BG_EXEC.tty),
+	};
+}
+
+export function decodeFork(buf: Buffer, off: number): ForkEvent {
+	return {
+		kind: 'fork',
+		...base(buf, off),
+		ppid: buf.readUInt32LE(off + BG_FORK.ppid),
+		parentTid: buf.readUInt32LE(off + BG_FORK.parent_tid),
+		startNs: buf.readBigUInt64LE(off + BG_FORK.start_ns),
+		comm: decodeCString(buf, off + BG_FORK.comm, 16),
+	};
+}
+
+export function decodeExit(buf: Buffer, off: number): ExitEvent {
+	const status = buf.readUInt32LE(off + BG_EXIT.exit_code);
+	const sig = status & 0x7f;
+	return {
+		kind: 'exit',
+		...base(buf, off),
+		ppid: buf.readUInt32LE(off + BG_EXIT.ppid),
+		status,
+		exitCode: sig ? null : (status >> 8) & 0xff,
+		signal: sig ? sig : null,
+		coreDumped: (status & 0x80) !== 0,
+		startNs: buf.readBigUInt64LE(off + BG_EXIT.start_ns),
+		comm: decodeCString(buf, off + BG_EXIT.comm, 16),
+	};
+}
+
+/** Decoders of this domain by kind. */
+export const PROCESS_DECODERS = [
+	[BgKind.BG_EV_EXEC, decodeExec],
+	[BgKind.BG_EV_FORK, decodeFork],
+	[BgKind.BG_EV_EXIT, decodeExit],
+] as const;
