@@ -36,7 +36,7 @@ export interface ExecEvent extends EventBase {
 	args: string[];
 	argsTruncated: boolean;
 	cwd: string;
-	/** tty name such as "pts/0", or "" without a terminal. */
+	/** tty name as the kernel names it (tty->name, e.g. "pts0"), or "" without a terminal. */
 	tty: string;
 }
 

@@ -1,0 +1,129 @@
+/** @module process/procfs: one process read from /proc/[pid], tolerating kernel threads, permissions and races. */
+import { existsSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Id used when a uid or gid is not known (e.g. a fork whose parent was never seen). */
+export const UNKNOWN_ID = -1;
+/** The kernel's "no login uid" value. */
+export const UNSET_LOGINUID = 4294967295;
+
+/** What /proc/[pid] says about a process, in the table's units. */
+export interface ProcFields {
+	ppid: number;
+	comm: string;
+	exe: string;
+	args: string[];
+	uid: number;
+	gid: number;
+	euid: number;
+	egid: number;
+	loginuid: number;
+	sid: number;
+	tty: string;
+	cwd: string;
+	startNs: bigint;
+	cgroupId: bigint;
+}
+
+/** Name of a tty from its device number (tty_nr of /proc/[pid]/stat), spelled like the kernel's tty->name. */
+export function ttyName(nr: number): string {
+	if (!nr) return '';
+	const major = (nr >>> 8) & 0xfff;
+	const minor = (nr & 0xff) | ((nr >>> 12) & 0xfff00);
+	if (major >= 136 && major <= 143) return `pts${(major - 136) * 256 + minor}`;
+	if (major === 4) return minor < 64 ? `tty${minor}` : `ttyS${minor - 64}`;
+	if (major === 5 && minor === 1) return 'console';
+	return `${major}:${minor}`;
+}
+
+/** The cgroup v2 mount: /sys/fs/cgroup (unified) or /sys/fs/cgroup/unified (hybrid); undefined without one. */
+export function findCgroup2(): string | undefined {
+	for (const d of ['/sys/fs/cgroup', '/sys/fs/cgroup/unified']) {
+		if (existsSync(join(d, 'cgroup.controllers'))) return d;
+	}
+	return undefined;
+}
+
+/** Pids (thread-group leaders) listed under procRoot; [] when it cannot be read. */
+export function listPids(procRoot: string): number[] {
+	try {
+		return readdirSync(procRoot)
+			.filter((n) => /^\d+$/.test(n))
+			.map(Number);
+	} catch {
+		return [];
+	}
+}
+
+function readText(path: string): string | null {
+	try {
+		return readFileSync(path, 'utf8');
+	} catch {
+		return null;
+	}
+}
+
+function readLink(path: string): string {
+	try {
+		return readlinkSync(path);
+	} catch {
+		return '';
+	}
+}
+
+function num(s: string | undefined): number {
+	return s !== undefined && /^-?\d+$/.test(s) ? Number(s) : 0;
+}
+
+/** Real and effective id of a "Uid:" or "Gid:" line of /proc/[pid]/status. */
+function statusIds(status: string | null, key: string): [number, number] {
+	const m = status && new RegExp(`^${key}:\\s+(\\d+)\\s+(\\d+)`, 'm').exec(status);
+	return m ? [Number(m[1]), Number(m[2])] : [UNKNOWN_ID, UNKNOWN_ID];
+}
+
+/** cgroup v2 id (the inode of its directory) from the "0::" line of /proc/[pid]/cgroup. */
+function cgroupIdOf(dir: string, cgroupRoot: string | undefined): bigint {
+	if (!cgroupRoot) return 0n;
+	const m = /^0::(\/.*)$/m.exec(readText(join(dir, 'cgroup')) ?? '');
+	if (!m) return 0n;
+	try {
+		return statSync(join(cgroupRoot, m[1]), { bigint: true }).ino;
+	} catch {
+		return 0n;
+	}
+}
+
+/**
+ * Read procRoot/[pid]; null when it is gone or its stat is unreadable. Missing parts
+ * (exe and cwd of kernel threads, denied links) stay empty.
+ */
+export function readProc(procRoot: string, pid: number, tickNs: bigint, cgroupRoot?: string): ProcFields | null {
+	const dir = join(procRoot, String(pid));
+	const stat = readText(join(dir, 'stat'));
+	const open = stat?.indexOf('(') ?? -1;
+	const close = stat?.lastIndexOf(')') ?? -1;
+	if (!stat || open < 0 || close < open) return null;
+	/* fields after "(comm) ", from field 3: state ppid pgrp session tty_nr ... starttime (field 22) */
+	const f = stat.slice(close + 2).split(' ');
+	const status = readText(join(dir, 'status'));
+	const [uid, euid] = statusIds(status, 'Uid');
+	const [gid, egid] = statusIds(status, 'Gid');
+	const cmdline = readText(join(dir, 'cmdline')) ?? '';
+	const login = readText(join(dir, 'loginuid'))?.trim() ?? '';
+	return {
+		ppid: num(f[1]),
+		comm: stat.slice(open + 1, close),
+		exe: readLink(join(dir, 'exe')),
+		args: cmdline ? cmdline.replace(/\0$/, '').split('\0') : [],
+		uid,
+		gid,
+		euid,
+		egid,
+		loginuid: /^\d+$/.test(login) ? Number(login) : UNSET_LOGINUID,
+		sid: num(f[3]),
+		tty: ttyName(num(f[4])),
+		cwd: readLink(join(dir, 'cwd')),
+		startNs: /^\d+$/.test(f[19] ?? '') ? BigInt(f[19]) * tickNs : 0n,
+		cgroupId: cgroupIdOf(dir, cgroupRoot),
+	};
+}

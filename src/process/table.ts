@@ -1,0 +1,294 @@
+/** @module process/table: every process from fork/exec/exit events, seeded from /proc, with its ancestry. */
+import type { BgEvent, ExecEvent, ExitEvent, ForkEvent } from '../events/types.js';
+import { findCgroup2, listPids, readProc, UNKNOWN_ID, UNSET_LOGINUID } from './procfs.js';
+import { UserDb } from './users.js';
+
+export { UNKNOWN_ID, UNSET_LOGINUID } from './procfs.js';
+
+/** What the table knows about one process. */
+export interface ProcInfo {
+	readonly pid: number;
+	readonly ppid: number;
+	readonly comm: string;
+	readonly exe: string;
+	readonly args: readonly string[];
+	readonly uid: number;
+	readonly gid: number;
+	readonly euid: number;
+	readonly egid: number;
+	readonly loginuid: number;
+	readonly sid: number;
+	/** tty name as the kernel spells it ("pts0"), or "" without a terminal. */
+	readonly tty: string;
+	readonly cwd: string;
+	/** Boot-time ns (task->start_boottime); from /proc only to clock-tick precision. */
+	readonly startNs: bigint;
+	/** cgroup v2 id, 0n when unknown. */
+	readonly cgroupId: bigint;
+	readonly exited: boolean;
+	/** Raw wait status once exited. */
+	readonly exitStatus: number | null;
+	readonly source: 'proc' | 'event';
+	/** Name of uid, resolved when read. */
+	readonly userName: string;
+}
+
+/** Settings of a ProcessTable; every one has a default. */
+export interface ProcessTableOptions {
+	/** Where to seed from; "/proc" by default. */
+	procRoot?: string;
+	/** cgroup v2 mount for cgroup ids of seeded processes; found under /sys/fs/cgroup when procRoot is "/proc". */
+	cgroupRoot?: string;
+	/** How long an exited process stays resolvable (ms, default 5000). */
+	exitedTtlMs?: number;
+	/** Bound on entries (default 65536); the oldest exited go first. */
+	maxEntries?: number;
+	users?: UserDb;
+	/** Milliseconds clock; Date.now by default. */
+	now?: () => number;
+	/** Clock ticks per second of /proc times; $BPFGUARD_CLK_TCK or 100. */
+	clockTicks?: number;
+}
+
+/** Counters of a ProcessTable. */
+export interface ProcessTableStats {
+	live: number;
+	exited: number;
+	seeded: number;
+	evicted: number;
+	missingParent: number;
+}
+
+/** One entry; a class so every entry has the same shape. */
+class ProcEntry implements ProcInfo {
+	ppid = 0;
+	comm = '';
+	exe = '';
+	args: string[] = [];
+	uid = UNKNOWN_ID;
+	gid = UNKNOWN_ID;
+	euid = UNKNOWN_ID;
+	egid = UNKNOWN_ID;
+	loginuid = UNSET_LOGINUID;
+	sid = 0;
+	tty = '';
+	cwd = '';
+	startNs = 0n;
+	cgroupId = 0n;
+	exited = false;
+	exitStatus: number | null = null;
+	exitedAtMs = 0;
+
+	constructor(
+		readonly pid: number,
+		readonly source: 'proc' | 'event',
+		private readonly users: UserDb,
+	) {}
+
+	get userName(): string {
+		return this.users.userName(this.uid);
+	}
+}
+
+/** Processes by pid; apply() every fork, exec and exit event, in order. */
+export class ProcessTable {
+	private readonly procs = new Map<number, ProcEntry>();
+	/** Exited entries in order of exit; stale ones (replaced or evicted) are skipped. */
+	private queue: ProcEntry[] = [];
+	private qHead = 0;
+	private exitedCount = 0;
+	private readonly counters = { seeded: 0, evicted: 0, missingParent: 0 };
+	private readonly procRoot: string;
+	private readonly cgroupRoot: string | undefined;
+	private readonly ttlMs: number;
+	private readonly maxEntries: number;
+	private readonly users: UserDb;
+	private readonly now: () => number;
+	private readonly tickNs: bigint;
+
+	constructor(opts: ProcessTableOptions = {}) {
+		this.procRoot = opts.procRoot ?? '/proc';
+		this.cgroupRoot = opts.cgroupRoot ?? (this.procRoot === '/proc' ? findCgroup2() : undefined);
+		this.ttlMs = opts.exitedTtlMs ?? 5000;
+		this.maxEntries = Math.max(1, opts.maxEntries ?? 65536);
+		this.users = opts.users ?? new UserDb();
+		this.now = opts.now ?? Date.now;
+		const hz = opts.clockTicks ?? (Number(process.env.BPFGUARD_CLK_TCK) || 100);
+		this.tickNs = 1_000_000_000n / BigInt(hz);
+	}
+
+	/** Add every process under procRoot not already known from events; returns how many were read. */
+	seed(): number {
+		const added: ProcEntry[] = [];
+		for (const pid of listPids(this.procRoot)) {
+			if (this.procs.get(pid)?.source === 'event') continue;
+			const f = readProc(this.procRoot, pid, this.tickNs, this.cgroupRoot);
+			if (f) added.push(Object.assign(new ProcEntry(pid, 'proc', this.users), f));
+		}
+		for (const e of added) this.insert(e);
+		for (const e of added) if (e.ppid !== 0 && !this.procs.has(e.ppid)) this.counters.missingParent++;
+		this.counters.seeded += added.length;
+		return added.length;
+	}
+
+	/** Update the table from one event; other kinds and failed execs change nothing. */
+	apply(ev: BgEvent): void {
+		if (ev.kind === 'fork') this.onFork(ev);
+		else if (ev.kind === 'exec' && ev.ret === 0) this.onExec(ev);
+		else if (ev.kind === 'exit') this.onExit(ev);
+		this.sweep();
+	}
+
+	/** The process with this pid, live or recently exited. */
+	get(pid: number): ProcInfo | undefined {
+		return this.procs.get(pid);
+	}
+
+	/** Known ancestors of pid, parent first, up to max, ending at pid 1, an unknown parent or a loop. */
+	ancestry(pid: number, max = 16): ProcInfo[] {
+		const out: ProcInfo[] = [];
+		const seen = new Set<number>([pid]);
+		let cur = this.procs.get(pid)?.ppid ?? 0;
+		while (cur !== 0 && out.length < max && !seen.has(cur)) {
+			const p = this.procs.get(cur);
+			if (!p) break;
+			out.push(p);
+			if (cur === 1) break;
+			seen.add(cur);
+			cur = p.ppid;
+		}
+		return out;
+	}
+
+	/** Whether ancestorPid is a (strict) ancestor of pid. */
+	isDescendant(pid: number, ancestorPid: number): boolean {
+		return this.ancestry(pid, this.procs.size).some((p) => p.pid === ancestorPid);
+	}
+
+	/** Number of entries, live and exited. */
+	get size(): number {
+		return this.procs.size;
+	}
+
+	/** Entry counts and counters since construction. */
+	stats(): ProcessTableStats {
+		return { live: this.procs.size - this.exitedCount, exited: this.exitedCount, ...this.counters };
+	}
+
+	/** Evict exited processes older than the TTL; cheap (looks at the head of the exit queue); returns how many. */
+	sweep(): number {
+		const now = this.now();
+		let n = 0;
+		while (this.qHead < this.queue.length) {
+			const e = this.queue[this.qHead];
+			if (this.procs.get(e.pid) === e && e.exitedAtMs + this.ttlMs > now) break;
+			this.qHead++;
+			if (this.procs.get(e.pid) === e) {
+				this.remove(e);
+				n++;
+			}
+		}
+		if (this.qHead > 1024 && this.qHead * 2 > this.queue.length) {
+			this.queue = this.queue.slice(this.qHead);
+			this.qHead = 0;
+		}
+		return n;
+	}
+
+	private onFork(ev: ForkEvent): void {
+		const old = this.procs.get(ev.pid);
+		if (old && !old.exited && this.sameStart(old.startNs, ev.startNs)) return;
+		const e = this.create(ev.pid, ev.ppid, ev.startNs, ev.cgroupId, ev.comm);
+		const parent = this.procs.get(ev.ppid);
+		if (parent) {
+			/* a fork runs the parent's image with its credentials, session and directory */
+			const { exe, args, uid, gid, euid, egid, loginuid, sid, tty, cwd } = parent;
+			Object.assign(e, { exe, args, uid, gid, euid, egid, loginuid, sid, tty, cwd });
+		}
+		this.insert(e);
+	}
+
+	private onExec(ev: ExecEvent): void {
+		let e = this.current(ev.pid, ev.startNs);
+		if (!e) {
+			e = this.create(ev.pid, ev.ppid, ev.startNs, ev.cgroupId, ev.comm);
+			this.insert(e);
+		}
+		if (e.ppid === 0) e.ppid = ev.ppid;
+		e.comm = ev.comm;
+		e.exe = ev.exe;
+		e.args = ev.args;
+		e.uid = ev.uid;
+		e.gid = ev.gid;
+		e.euid = ev.euid;
+		e.egid = ev.egid;
+		e.loginuid = ev.loginuid;
+		e.sid = ev.sid;
+		e.tty = ev.tty;
+		e.cwd = ev.cwd;
+		e.cgroupId = ev.cgroupId;
+		if (e.startNs === 0n) e.startNs = ev.startNs;
+	}
+
+	private onExit(ev: ExitEvent): void {
+		let e = this.current(ev.pid, ev.startNs);
+		if (e?.exited) return;
+		if (!e) {
+			e = this.create(ev.pid, ev.ppid, ev.startNs, ev.cgroupId, ev.comm);
+			this.insert(e);
+		}
+		e.exited = true;
+		e.exitStatus = ev.status;
+		e.exitedAtMs = this.now();
+		this.exitedCount++;
+		this.queue.push(e);
+	}
+
+	/** A new entry from an event, counting a parent the table does not know. */
+	private create(pid: number, ppid: number, startNs: bigint, cgroupId: bigint, comm: string): ProcEntry {
+		const e = new ProcEntry(pid, 'event', this.users);
+		e.ppid = ppid;
+		e.startNs = startNs;
+		e.cgroupId = cgroupId;
+		e.comm = comm;
+		if (ppid !== 0 && !this.procs.has(ppid)) this.counters.missingParent++;
+		return e;
+	}
+
+	/** The entry of pid if it is the process that started at startNs (0n: unknown, matches). */
+	private current(pid: number, startNs: bigint): ProcEntry | undefined {
+		const e = this.procs.get(pid);
+		if (!e || e.startNs === 0n || startNs === 0n || this.sameStart(e.startNs, startNs)) return e;
+		return undefined;
+	}
+
+	/** Same start time, allowing for the clock-tick precision of /proc. */
+	private sameStart(a: bigint, b: bigint): boolean {
+		const d = a > b ? a - b : b - a;
+		return a !== 0n && b !== 0n && d < this.tickNs;
+	}
+
+	/** Insert (replacing a reused pid), then evict down to maxEntries: oldest exited first, then oldest. */
+	private insert(e: ProcEntry): void {
+		const old = this.procs.get(e.pid);
+		if (old) {
+			this.procs.delete(e.pid);
+			if (old.exited) this.exitedCount--;
+		}
+		this.procs.set(e.pid, e);
+		while (this.procs.size > this.maxEntries) {
+			let victim: ProcEntry | undefined;
+			while (!victim && this.qHead < this.queue.length) {
+				const q = this.queue[this.qHead++];
+				if (this.procs.get(q.pid) === q) victim = q;
+			}
+			this.remove(victim ?? this.procs.values().next().value!);
+		}
+	}
+
+	private remove(e: ProcEntry): void {
+		this.procs.delete(e.pid);
+		if (e.exited) this.exitedCount--;
+		this.counters.evicted++;
+	}
+}
