@@ -1,8 +1,9 @@
 /** @module cli/registry: every command, one line each. */
 import type { CliCommand } from './command.js';
+import { monitorCommand } from './commands/monitor.js';
 import { execsnoopCommand } from './commands/execsnoop.js';
 import { doctorCommand } from './commands/doctor.js';
 import { statusCommand } from './commands/status.js';
 
 /** Commands in the order --help lists them. */
-export const COMMANDS: readonly CliCommand[] = [execsnoopCommand, statusCommand, doctorCommand];
+export const COMMANDS: readonly CliCommand[] = [monitorCommand, execsnoopCommand, statusCommand, doctorCommand];

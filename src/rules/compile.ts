@@ -1,0 +1,234 @@
+/** @module rules/compile: condition AST to a closure (no tree walking per event), with type checks at compile time. */
+import type { CmpOp, FieldRef, ListOp, Node, ValueNode } from './ast.js';
+import { ConditionError } from './errors.js';
+import { lookupField, allFields, type FieldDef } from './fields/index.js';
+import type { EvalCtx } from './context.js';
+import type { FieldValue } from '../response/alert.js';
+
+/** A compiled condition. */
+export type Pred = (c: EvalCtx) => boolean;
+type Extract = (c: EvalCtx) => FieldValue | undefined;
+
+/** Named lists and macros a condition may use. */
+export interface CompileEnv {
+	lists: ReadonlyMap<string, readonly string[]>;
+	macros: ReadonlyMap<string, Node>;
+}
+
+/** Compile a condition; fields it reads are added to used (for alert output). */
+export function compileCondition(node: Node, env: CompileEnv, used: Set<string> = new Set()): Pred {
+	return new Compiler(env, used).node(node, []);
+}
+
+/** Resolve a field reference or throw a positioned error (with a suggestion). */
+export function resolveField(f: FieldRef): { def: FieldDef; arg?: string; extract: Extract } {
+	const hit = lookupField(f.name, f.arg);
+	if (!hit) throw new ConditionError(`unknown field '${f.name}'${suggest(f.name)}`, f.pos);
+	const { def, arg } = hit;
+	if (def.arg === 'required' && arg === undefined) throw new ConditionError(`field '${f.name}' needs an argument, e.g. ${f.name}[name]`, f.pos);
+	if (!def.arg && arg !== undefined) throw new ConditionError(`field '${f.name}' takes no [argument]`, f.pos);
+	return { def, arg, extract: (c) => def.extract(c, arg) };
+}
+
+function suggest(name: string): string {
+	let best = '';
+	let bestD = 4;
+	for (const d of allFields()) {
+		const dist = distance(name, d.name);
+		if (dist < bestD) [best, bestD] = [d.name, dist];
+	}
+	return best ? `; did you mean ${best}?` : '';
+}
+
+function distance(a: string, b: string): number {
+	const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+	for (let i = 1; i <= a.length; i++) {
+		let prev = row[0]++;
+		for (let j = 1; j <= b.length; j++) {
+			const cur = row[j];
+			row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+			prev = cur;
+		}
+	}
+	return row[b.length];
+}
+
+const anyOf = (v: FieldValue | undefined, t: (x: string | number | boolean) => boolean): boolean =>
+	v === undefined || v === null ? false : Array.isArray(v) ? v.some(t) : t(v);
+
+class Compiler {
+	constructor(
+		private readonly env: CompileEnv,
+		private readonly used: Set<string>,
+	) {}
+
+	node(n: Node, stack: string[]): Pred {
+		switch (n.type) {
+			case 'and': {
+				const ps = n.children.map((c) => this.node(c, stack));
+				return ps.length === 2 ? (c) => ps[0](c) && ps[1](c) : (c) => ps.every((p) => p(c));
+			}
+			case 'or': {
+				const ps = n.children.map((c) => this.node(c, stack));
+				return ps.length === 2 ? (c) => ps[0](c) || ps[1](c) : (c) => ps.some((p) => p(c));
+			}
+			case 'not': {
+				const p = this.node(n.child, stack);
+				return (c) => !p(c);
+			}
+			case 'macro':
+				return this.macro(n.name, n.pos, stack);
+			case 'exists': {
+				const { extract } = this.field(n.field);
+				return (c) => {
+					const v = extract(c);
+					return v !== undefined && v !== null;
+				};
+			}
+			case 'cmp':
+				return this.cmp(n.field, n.op, n.value);
+			case 'list':
+				return this.list(n.field, n.op, n.values);
+		}
+	}
+
+	private macro(name: string, pos: { line: number; col: number }, stack: string[]): Pred {
+		const m = this.env.macros.get(name);
+		if (!m) throw new ConditionError(`unknown macro '${name}' (fields have a dot, e.g. proc.name)`, pos);
+		if (stack.includes(name)) throw new ConditionError(`macro loop: ${[...stack, name].join(' -> ')}`, pos);
+		return this.node(m, [...stack, name]);
+	}
+
+	private field(f: FieldRef) {
+		const r = resolveField(f);
+		this.used.add(f.arg !== undefined && !r.def.name.endsWith('.') ? `${f.name}[${f.arg}]` : f.name);
+		return r;
+	}
+
+	private cmp(f: FieldRef, op: CmpOp, v: ValueNode): Pred {
+		const { def, extract } = this.field(f);
+		const s = v.text;
+		if (def.type === 'number' || (def.type === 'bool' && (op === '=' || op === '!='))) {
+			const want = def.type === 'bool' ? parseBool(v) : parseNum(v);
+			if (op === '=') return (c) => anyOf(extract(c), (x) => Number(x) === want || x === want);
+			if (op === '!=') return (c) => !anyOf(extract(c), (x) => Number(x) === want || x === want) && extract(c) !== undefined;
+			if (def.type === 'number' && ['<', '<=', '>', '>='].includes(op)) return numCmp(extract, op, want as number);
+			throw new ConditionError(`operator '${op}' does not apply to ${def.type} field ${def.name}`, f.pos);
+		}
+		if (def.type === 'bool') throw new ConditionError(`operator '${op}' does not apply to bool field ${def.name}`, f.pos);
+		return strCmp(extract, op, s, v);
+	}
+
+	private list(f: FieldRef, op: ListOp, vals: ValueNode[]): Pred {
+		const { def, extract } = this.field(f);
+		const items = this.expand(vals);
+		if (op === 'pmatch') {
+			const prefixes = items.map((p) => (p.endsWith('/') ? p : `${p}/`));
+			return (c) => anyOf(extract(c), (x) => typeof x === 'string' && (items.includes(x) || prefixes.some((p) => x.startsWith(p))));
+		}
+		if (def.type === 'number') {
+			const set = new Set(items.map((t, i) => parseNum({ ...vals[Math.min(i, vals.length - 1)], text: t })));
+			return (c) => anyOf(extract(c), (x) => set.has(Number(x)));
+		}
+		const set = new Set(items);
+		return (c) => anyOf(extract(c), (x) => set.has(String(x)));
+	}
+
+	/** List values with named lists expanded (unquoted names only). */
+	private expand(vals: ValueNode[]): string[] {
+		const out: string[] = [];
+		for (const v of vals) {
+			const l = v.quoted ? undefined : this.env.lists.get(v.text);
+			if (l) out.push(...l);
+			else out.push(v.text);
+		}
+		return out;
+	}
+}
+
+function parseNum(v: ValueNode): number {
+	const n = Number(v.text);
+	if (v.text.trim() === '' || !Number.isFinite(n)) throw new ConditionError(`expected a number, found '${v.text}'`, v.pos);
+	return n;
+}
+
+function parseBool(v: ValueNode): boolean {
+	if (v.text === 'true') return true;
+	if (v.text === 'false') return false;
+	throw new ConditionError(`expected true or false, found '${v.text}'`, v.pos);
+}
+
+function numCmp(extract: Extract, op: string, want: number): Pred {
+	const t =
+		op === '<' ? (x: number) => x < want : op === '<=' ? (x: number) => x <= want : op === '>' ? (x: number) => x > want : (x: number) => x >= want;
+	return (c) => anyOf(extract(c), (x) => t(Number(x)));
+}
+
+function strCmp(extract: Extract, op: CmpOp, s: string, v: ValueNode): Pred {
+	const test = stringTest(op, s, v);
+	if (op === '!=') return (c) => {
+		const x = extract(c);
+		return x !== undefined && x !== null && !anyOf(x, (y) => String(y) === s);
+	};
+	return (c) => anyOf(extract(c), (x) => test(String(x)));
+}
+
+function stringTest(op: CmpOp, s: string, v: ValueNode): (x: string) => boolean {
+	switch (op) {
+		case '=':
+		case '==':
+			return (x) => x === s;
+		case 'contains':
+			return (x) => x.includes(s);
+		case 'bcontains':
+			return (x) => x.includes(s);
+		case 'icontains': {
+			const l = s.toLowerCase();
+			return (x) => x.toLowerCase().includes(l);
+		}
+		case 'startswith':
+			return (x) => x.startsWith(s);
+		case 'endswith':
+			return (x) => x.endsWith(s);
+		case 'glob': {
+			const re = globToRegExp(s);
+			return (x) => re.test(x);
+		}
+		case 'regex': {
+			let re: RegExp;
+			try {
+				re = new RegExp(s);
+			} catch (e) {
+				throw new ConditionError(`invalid regex: ${(e as Error).message}`, v.pos);
+			}
+			return (x) => re.test(x);
+		}
+		case '<':
+		case '<=':
+		case '>':
+		case '>=':
+			throw new ConditionError(`operator '${op}' needs a number field`, v.pos);
+		default:
+			return (x) => x !== s;
+	}
+}
+
+/** fnmatch-style glob (without FNM_PATHNAME: * also matches /) as an anchored RegExp. */
+export function globToRegExp(g: string): RegExp {
+	let re = '';
+	for (let i = 0; i < g.length; i++) {
+		const ch = g[i];
+		if (ch === '*') re += '.*';
+		else if (ch === '?') re += '.';
+		else if (ch === '[') {
+			const end = g.indexOf(']', i + 2);
+			if (end < 0) re += '\\[';
+			else {
+				const body = g.slice(i + 1, end).replace(/\\/g, '\\\\');
+				re += `[${body[0] === '!' ? '^' + body.slice(1) : body}]`;
+				i = end;
+			}
+		} else re += ch.replace(/[.+^${}()|\\/]/g, '\\$&');
+	}
+	return new RegExp(`^${re}$`, 's');
+}

@@ -1,0 +1,33 @@
+/** @module rules/fields/evt: event fields (evt.type, evt.time, evt.res, evt.failed, evt.arg.*). */
+import { defineFields } from './registry.js';
+import { evtType, evtRes, evtArg } from '../event-view.js';
+import { errnoName } from '../../util/errno.js';
+
+defineFields([
+	{ name: 'evt.type', type: 'string', desc: 'event type: the syscall (execve, openat, connect, …) or clone/procexit', extract: (c) => evtType(c.e) },
+	{ name: 'evt.time', type: 'number', desc: 'event time, ms since the epoch', extract: (c) => c.e.timeMs },
+	{ name: 'evt.time.iso', type: 'string', desc: 'event time, ISO 8601', extract: (c) => new Date(c.e.timeMs).toISOString() },
+	{
+		name: 'evt.res',
+		type: 'string',
+		desc: 'result: SUCCESS or the errno name (ENOENT, EACCES, …)',
+		extract: (c) => {
+			const r = evtRes(c.e);
+			return r === undefined ? undefined : r >= 0 ? 'SUCCESS' : errnoName(r);
+		},
+	},
+	{ name: 'evt.rawres', type: 'number', desc: 'raw return value (negative errno on failure)', extract: (c) => evtRes(c.e) },
+	{
+		name: 'evt.failed',
+		type: 'bool',
+		desc: 'true when the syscall failed',
+		extract: (c) => {
+			const r = evtRes(c.e);
+			return r === undefined ? undefined : r < 0;
+		},
+	},
+	{ name: 'evt.pid', type: 'number', desc: 'pid (thread group id) of the event', extract: (c) => c.e.pid },
+	{ name: 'evt.tid', type: 'number', desc: 'thread id of the event', extract: (c) => c.e.tid },
+	{ name: 'evt.arg.', type: 'string', desc: 'a named argument of the event, e.g. evt.arg.flags, evt.arg.filename', arg: 'required', extract: (c, a) => evtArg(c.e, a ?? '') },
+	{ name: 'evt.arg', type: 'string', desc: 'evt.arg[name]: a named argument of the event', arg: 'required', extract: (c, a) => evtArg(c.e, a ?? '') },
+]);

@@ -1,0 +1,6 @@
+/** @module rules/fields/index: loads every field module (one line each) and re-exports the registry. */
+import './evt.js';
+import './proc.js';
+import './user.js';
+
+export { allFields, lookupField, type FieldDef, type FieldType } from './registry.js';

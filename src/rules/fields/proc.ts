@@ -1,0 +1,58 @@
+/** @module rules/fields/proc: process fields (from the process table, so every event has them). */
+import { basename } from 'node:path';
+import { defineFields } from './registry.js';
+import type { EvalCtx } from '../context.js';
+import type { ProcInfo } from '../../process/table.js';
+import { BgFlag } from '../../events/generated/layouts.js';
+
+const cmdline = (p: ProcInfo) => [p.comm, ...p.args.slice(1)].join(' ');
+const argsOf = (p: ProcInfo) => p.args.slice(1).join(' ');
+const parent = (c: EvalCtx) => c.ancestors()[0];
+
+/** Ancestor N (1 = parent), or every ancestor when no index. */
+function ancestorField<T>(c: EvalCtx, arg: string | undefined, pick: (p: ProcInfo) => T): T | T[] | undefined {
+	const anc = c.ancestors();
+	if (arg === undefined) return anc.map(pick);
+	const n = Number(arg);
+	if (n === 0) return c.proc ? pick(c.proc) : undefined;
+	const p = anc[n - 1];
+	return p ? pick(p) : undefined;
+}
+
+/** The session leader (pid == sid) among the process and its ancestors. */
+function sessionLeader(c: EvalCtx): ProcInfo | undefined {
+	const p = c.proc;
+	if (!p) return undefined;
+	if (p.pid === p.sid) return p;
+	return c.ancestors().find((a) => a.pid === p.sid) ?? c.table.get(p.sid);
+}
+
+function deleted(c: EvalCtx): boolean | undefined {
+	const e = c.e;
+	if (e.kind === 'exec' && e.ret === 0) return (e.flags & BgFlag.BG_F_EXE_DELETED) !== 0 || e.exe.startsWith('/memfd:');
+	return undefined;
+}
+
+defineFields([
+	{ name: 'proc.pid', type: 'number', desc: 'process id', extract: (c) => c.e.pid },
+	{ name: 'proc.ppid', type: 'number', desc: 'parent process id', extract: (c) => c.proc?.ppid },
+	{ name: 'proc.name', type: 'string', desc: 'process name (comm, 15 bytes)', extract: (c) => c.proc?.comm },
+	{ name: 'proc.exe', type: 'string', desc: 'first argument (argv[0])', extract: (c) => c.proc?.args[0] },
+	{ name: 'proc.exepath', type: 'string', desc: 'absolute path of the executable, from the kernel', extract: (c) => c.proc?.exe },
+	{ name: 'proc.exename', type: 'string', desc: 'file name of the executable', extract: (c) => (c.proc ? basename(c.proc.exe) : undefined) },
+	{ name: 'proc.cmdline', type: 'string', desc: 'name and arguments, space separated', extract: (c) => (c.proc ? cmdline(c.proc) : undefined) },
+	{ name: 'proc.args', type: 'string', desc: 'arguments (without argv[0]), space separated', extract: (c) => (c.proc ? argsOf(c.proc) : undefined) },
+	{ name: 'proc.argv', type: 'strings', desc: 'every argument including argv[0], as a list', extract: (c) => (c.proc ? [...c.proc.args] : undefined) },
+	{ name: 'proc.cwd', type: 'string', desc: 'current directory at exec', extract: (c) => c.proc?.cwd },
+	{ name: 'proc.tty', type: 'string', desc: 'controlling terminal (pts0), empty without one', extract: (c) => c.proc?.tty },
+	{ name: 'proc.sid', type: 'number', desc: 'session id', extract: (c) => c.proc?.sid },
+	{ name: 'proc.sname', type: 'string', desc: 'name of the session leader', extract: (c) => sessionLeader(c)?.comm },
+	{ name: 'proc.pname', type: 'string', desc: 'parent process name', extract: (c) => parent(c)?.comm },
+	{ name: 'proc.pexepath', type: 'string', desc: 'parent executable path', extract: (c) => parent(c)?.exe },
+	{ name: 'proc.pcmdline', type: 'string', desc: 'parent name and arguments', extract: (c) => (parent(c) ? cmdline(parent(c)!) : undefined) },
+	{ name: 'proc.aname', type: 'string', arg: 'optional', desc: 'ancestor name: [1] parent, [2] grandparent …; without index any ancestor', extract: (c, a) => ancestorField(c, a, (p) => p.comm) },
+	{ name: 'proc.apid', type: 'number', arg: 'optional', desc: 'ancestor pid: [1] parent …; without index any ancestor', extract: (c, a) => ancestorField(c, a, (p) => String(p.pid)) },
+	{ name: 'proc.aexepath', type: 'string', arg: 'optional', desc: 'ancestor executable path: [1] parent …; without index any ancestor', extract: (c, a) => ancestorField(c, a, (p) => p.exe) },
+	{ name: 'proc.is_exe_deleted', type: 'bool', desc: 'exec of an unlinked file or a memfd (exec events)', extract: deleted },
+	{ name: 'proc.start', type: 'number', desc: 'process start, boot-time ns', extract: (c) => (c.proc ? Number(c.proc.startNs) : undefined) },
+]);

@@ -1,0 +1,44 @@
+/** @module rules/fields/registry: every rule field, declared once (type, description, extractor). */
+import type { FieldValue } from '../../response/alert.js';
+import type { EvalCtx } from '../context.js';
+
+export type FieldType = 'string' | 'number' | 'bool' | 'strings';
+
+/** One field of the rule language. */
+export interface FieldDef {
+	/** Dotted name (proc.name); a prefix field ends with '.' (evt.arg.) and takes the rest as its argument. */
+	name: string;
+	type: FieldType;
+	desc: string;
+	/** Whether it takes [arg]: required, optional or none. */
+	arg?: 'required' | 'optional';
+	/** Value for this event, or undefined when the event has no such field. */
+	extract(c: EvalCtx, arg?: string): FieldValue | undefined;
+	/** evt.type values this field exists for; absent = every event. */
+	types?: readonly string[];
+}
+
+const FIELDS = new Map<string, FieldDef>();
+const PREFIXES: FieldDef[] = [];
+
+/** Register fields (each module under fields/ calls this once). */
+export function defineFields(defs: FieldDef[]): void {
+	for (const d of defs) {
+		if (FIELDS.has(d.name)) throw new Error(`field ${d.name} defined twice`);
+		FIELDS.set(d.name, d);
+		if (d.name.endsWith('.')) PREFIXES.push(d);
+	}
+}
+
+/** The field and its argument for a name like proc.aname or evt.arg.flags. */
+export function lookupField(name: string, arg?: string): { def: FieldDef; arg?: string } | undefined {
+	const d = FIELDS.get(name);
+	if (d) return { def: d, arg };
+	const p = PREFIXES.find((x) => name.startsWith(x.name) && name.length > x.name.length);
+	return p ? { def: p, arg: name.slice(p.name.length) } : undefined;
+}
+
+/** Every field, sorted by name. */
+export function allFields(): FieldDef[] {
+	return [...FIELDS.values()].sort((a, b) => a.name.localeCompare(b.name));
+}

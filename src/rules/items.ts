@@ -1,0 +1,248 @@
+/** @module rules/items: YAML rules files to checked list/macro/rule items (every problem collected with file:line:col). */
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YNode, type YAMLMap } from 'yaml';
+import type { Pos, RuleProblem } from './errors.js';
+import { nodePos, placedText } from './yaml-pos.js';
+import { PRIORITIES, type Priority } from '../response/alert.js';
+
+/** A piece of condition text and where it starts. */
+export interface Piece {
+	text: string;
+	pos: Pos;
+}
+
+export interface ExceptionItem {
+	name: string;
+	fields: { name: string; pos: Pos }[];
+	comps: string[];
+	values: { items: (string | string[])[]; pos: Pos }[];
+	pos: Pos;
+}
+
+/** One item as written (before merging appends and overrides). */
+export type RawItem =
+	| { kind: 'list'; name: string; items: string[]; append: boolean; pos: Pos }
+	| { kind: 'macro'; name: string; condition?: Piece; append: boolean; pos: Pos }
+	| {
+			kind: 'rule';
+			name: string;
+			pos: Pos;
+			keys: Set<string>;
+			append: boolean;
+			override: Record<string, 'append' | 'replace'>;
+			desc?: string;
+			condition?: Piece;
+			output?: Piece;
+			priority?: Priority;
+			tags?: string[];
+			enabled?: boolean;
+			action?: 'alert' | 'log';
+			exceptions?: ExceptionItem[];
+	  };
+
+const RULE_KEYS = new Set(['rule', 'desc', 'condition', 'output', 'priority', 'tags', 'enabled', 'exceptions', 'append', 'override', 'action', 'source', 'warn_evttypes', 'skip-if-unknown-filter']);
+const IGNORED_TOP = new Set(['required_engine_version', 'required_plugin_versions']);
+const ACTIONS = ['alert', 'log'];
+
+/** Parse one file's text into raw items; problems are appended to out. */
+export function parseRulesText(src: string, file: string, problems: RuleProblem[]): RawItem[] {
+	const lc = new LineCounter();
+	const doc = parseDocument(src, { lineCounter: lc, uniqueKeys: true, prettyErrors: false });
+	const err = (pos: Pos, message: string) => problems.push({ file, line: pos.line, col: pos.col, message, severity: 'error' });
+	for (const e of doc.errors) {
+		const { line, col } = lc.linePos(e.pos[0]);
+		err({ line, col }, `yaml: ${e.message.split('\n')[0]}`);
+	}
+	if (doc.errors.length) return [];
+	const root = doc.contents;
+	if (root === null) return [];
+	if (!isSeq(root)) {
+		err(nodePos(root as YNode, lc, file), 'a rules file is a YAML list of items (- rule:, - macro:, - list:)');
+		return [];
+	}
+	const out: RawItem[] = [];
+	for (const it of root.items) {
+		const pos = nodePos(it as YNode, lc, file);
+		if (!isMap(it)) {
+			err(pos, 'each item must be a mapping with rule:, macro: or list:');
+			continue;
+		}
+		const item = new ItemReader(it, src, lc, file, err).read(pos);
+		if (item) out.push(item);
+	}
+	return out;
+}
+
+class ItemReader {
+	constructor(
+		private readonly m: YAMLMap,
+		private readonly src: string,
+		private readonly lc: LineCounter,
+		private readonly file: string,
+		private readonly err: (pos: Pos, msg: string) => void,
+	) {}
+
+	private node(key: string): YNode | undefined {
+		return this.m.get(key, true) as YNode | undefined;
+	}
+
+	private pos(n: YNode | undefined): Pos {
+		return nodePos(n, this.lc, this.file);
+	}
+
+	private str(key: string): string | undefined {
+		const n = this.node(key);
+		if (n === undefined) return undefined;
+		if (!isScalar(n) || n.value === null || typeof n.value === 'object') {
+			this.err(this.pos(n), `${key} must be a string`);
+			return undefined;
+		}
+		return String(n.value);
+	}
+
+	private bool(key: string): boolean | undefined {
+		const n = this.node(key);
+		if (n === undefined) return undefined;
+		if (!isScalar(n) || typeof n.value !== 'boolean') {
+			this.err(this.pos(n), `${key} must be true or false`);
+			return undefined;
+		}
+		return n.value;
+	}
+
+	private strList(key: string): string[] | undefined {
+		const n = this.node(key);
+		if (n === undefined) return undefined;
+		if (!isSeq(n) || !n.items.every((x) => isScalar(x) && x.value !== null && typeof x.value !== 'object')) {
+			this.err(this.pos(n), `${key} must be a list of strings`);
+			return undefined;
+		}
+		return n.items.map((x) => String((x as { value: unknown }).value));
+	}
+
+	private piece(key: string): Piece | undefined {
+		const n = this.node(key);
+		if (n === undefined) return undefined;
+		if (!isScalar(n) || n.value === null || typeof n.value === 'object') {
+			this.err(this.pos(n), `${key} must be a string`);
+			return undefined;
+		}
+		return placedText(n, this.src, this.lc, this.file);
+	}
+
+	read(pos: Pos): RawItem | undefined {
+		const keys = this.m.items.map((p) => (isScalar(p.key) ? String(p.key.value) : ''));
+		const kind = ['rule', 'macro', 'list'].find((k) => keys.includes(k));
+		if (!kind) {
+			if (keys.some((k) => IGNORED_TOP.has(k))) return undefined;
+			this.err(pos, `unknown item: expected rule:, macro: or list: (found ${keys.join(', ') || 'nothing'})`);
+			return undefined;
+		}
+		const name = this.str(kind);
+		if (!name) {
+			this.err(pos, `${kind} needs a name`);
+			return undefined;
+		}
+		const append = this.bool('append') ?? false;
+		if (kind === 'list') return { kind, name, items: this.strList('items') ?? [], append, pos };
+		if (kind === 'macro') {
+			const condition = this.piece('condition');
+			if (!condition) this.err(pos, `macro ${name} needs a condition`);
+			return { kind, name, condition, append, pos };
+		}
+		return this.rule(name, keys, append, pos);
+	}
+
+	private rule(name: string, keys: string[], append: boolean, pos: Pos): RawItem {
+		for (const k of keys) if (!RULE_KEYS.has(k)) this.err(this.pos(this.node(k)), `rule ${name}: unknown key '${k}'`);
+		const pri = this.str('priority');
+		let priority: Priority | undefined;
+		if (pri !== undefined) {
+			const p = pri.toLowerCase() === 'info' ? 'informational' : pri.toLowerCase();
+			if ((PRIORITIES as readonly string[]).includes(p)) priority = p as Priority;
+			else this.err(this.pos(this.node('priority')), `rule ${name}: unknown priority '${pri}' (one of ${PRIORITIES.join(', ')})`);
+		}
+		const action = this.str('action');
+		if (action !== undefined && !ACTIONS.includes(action)) this.err(this.pos(this.node('action')), `rule ${name}: unknown action '${action}' (alert or log)`);
+		return {
+			kind: 'rule',
+			name,
+			pos,
+			keys: new Set(keys),
+			append,
+			override: this.override(name),
+			desc: this.str('desc'),
+			condition: this.piece('condition'),
+			output: this.piece('output'),
+			priority,
+			tags: this.strList('tags'),
+			enabled: this.bool('enabled'),
+			action: action === 'log' ? 'log' : action === 'alert' ? 'alert' : undefined,
+			exceptions: this.exceptions(name),
+		};
+	}
+
+	private override(name: string): Record<string, 'append' | 'replace'> {
+		const n = this.node('override');
+		const out: Record<string, 'append' | 'replace'> = {};
+		if (n === undefined) return out;
+		if (!isMap(n)) {
+			this.err(this.pos(n), `rule ${name}: override must map keys to append or replace`);
+			return out;
+		}
+		for (const p of n.items) {
+			const k = isScalar(p.key) ? String(p.key.value) : '';
+			const v = isScalar(p.value) ? String(p.value.value) : '';
+			if (v !== 'append' && v !== 'replace') this.err(this.pos(p.value as YNode), `rule ${name}: override of ${k} must be append or replace`);
+			else out[k] = v;
+		}
+		return out;
+	}
+
+	private exceptions(rule: string): ExceptionItem[] | undefined {
+		const n = this.node('exceptions');
+		if (n === undefined) return undefined;
+		if (!isSeq(n)) {
+			this.err(this.pos(n), `rule ${rule}: exceptions must be a list`);
+			return undefined;
+		}
+		return n.items.flatMap((x) => {
+			const e = isMap(x) ? readException(x, rule, this.lc, this.file, this.err) : undefined;
+			if (!isMap(x)) this.err(this.pos(x as YNode), `rule ${rule}: each exception is a mapping (name, fields, comps, values)`);
+			return e ? [e] : [];
+		});
+	}
+}
+
+function readException(m: YAMLMap, rule: string, lc: LineCounter, file: string, err: (p: Pos, s: string) => void): ExceptionItem | undefined {
+	const pos = nodePos(m as YNode, lc, file);
+	const name = String((m.get('name') as unknown) ?? '');
+	if (!name) err(pos, `rule ${rule}: an exception needs a name`);
+	const fieldsNode = m.get('fields', true) as YNode | undefined;
+	const single = isScalar(fieldsNode);
+	const fieldNodes = single ? [fieldsNode] : isSeq(fieldsNode) ? (fieldsNode.items as YNode[]) : [];
+	if (!fieldNodes.length) {
+		err(fieldsNode ? nodePos(fieldsNode, lc, file) : pos, `rule ${rule}: exception ${name} needs fields`);
+		return undefined;
+	}
+	const fields = fieldNodes.map((f) => ({ name: String((f as { value: unknown }).value), pos: nodePos(f, lc, file) }));
+	const compsRaw = m.get('comps') as unknown;
+	const comps = fields.map((_, i) => {
+		const c = single ? compsRaw : isSeq(compsRaw) ? (compsRaw.items[i] as { value?: unknown })?.value : undefined;
+		return c === undefined || c === null ? (single ? 'in' : '=') : String(c);
+	});
+	const valuesNode = m.get('values', true) as YNode | undefined;
+	const values: ExceptionItem['values'] = [];
+	if (isSeq(valuesNode)) {
+		for (const v of valuesNode.items as YNode[]) {
+			const js = (v as { toJSON(): unknown }).toJSON();
+			const tuple = single ? [js] : js;
+			if (!Array.isArray(tuple) || tuple.length !== fields.length) {
+				err(nodePos(v, lc, file), `rule ${rule}: exception ${name}: each value must have ${fields.length} item(s), like fields`);
+				continue;
+			}
+			values.push({ items: tuple.map((x) => (Array.isArray(x) ? x.map(String) : String(x))), pos: nodePos(v, lc, file) });
+		}
+	}
+	if (single && values.length) return { name, fields, comps, values: [{ items: [values.flatMap((v) => v.items).flat() as string[]], pos: values[0].pos }], pos };
+	return { name, fields, comps, values, pos };
+}

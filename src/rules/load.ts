@@ -1,0 +1,125 @@
+/** @module rules/load: rules files and directories → merged items (appends, overrides) → a compiled RuleSet. */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { RulesError, type Pos, type RuleProblem } from './errors.js';
+import { parseRulesText, type ExceptionItem, type Piece, type RawItem } from './items.js';
+import { buildRuleSet, type RuleSet } from './ruleset.js';
+import type { Priority } from '../response/alert.js';
+
+/** A rule after every append and override. */
+export interface MergedRule {
+	name: string;
+	pos: Pos;
+	desc: string;
+	condition: Piece[];
+	output: Piece;
+	priority: Priority;
+	tags: string[];
+	enabled: boolean;
+	action: 'alert' | 'log';
+	exceptions: ExceptionItem[];
+}
+
+/** Everything the files define, merged in load order. */
+export interface MergedItems {
+	lists: Map<string, { items: string[]; pos: Pos }>;
+	macros: Map<string, { condition: Piece[]; pos: Pos }>;
+	rules: Map<string, MergedRule>;
+}
+
+/** Expand directories (their *.yaml / *.yml files, sorted) and read every file. */
+export function readRuleFiles(paths: string[], problems: RuleProblem[]): { file: string; text: string }[] {
+	const out: { file: string; text: string }[] = [];
+	for (const p of paths) {
+		let st;
+		try {
+			st = statSync(p);
+		} catch (e) {
+			problems.push({ file: p, line: 1, col: 1, message: `read rules: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, severity: 'error' });
+			continue;
+		}
+		const files = st.isDirectory() ? readdirSync(p).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => join(p, f)) : [p];
+		for (const f of files) {
+			try {
+				out.push({ file: f, text: readFileSync(f, 'utf8') });
+			} catch (e) {
+				problems.push({ file: f, line: 1, col: 1, message: `read rules: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, severity: 'error' });
+			}
+		}
+	}
+	return out;
+}
+
+/** Merge raw items in order: later definitions replace, append/override extend. */
+export function mergeItems(raw: RawItem[], problems: RuleProblem[]): MergedItems {
+	const m: MergedItems = { lists: new Map(), macros: new Map(), rules: new Map() };
+	const err = (pos: Pos, message: string) => problems.push({ file: pos.file ?? '?', line: pos.line, col: pos.col, message, severity: 'error' });
+	for (const it of raw) {
+		if (it.kind === 'list') {
+			const old = m.lists.get(it.name);
+			if (it.append && !old) err(it.pos, `list ${it.name}: append to a list that is not defined (earlier)`);
+			m.lists.set(it.name, { items: it.append && old ? [...old.items, ...it.items] : it.items, pos: old && it.append ? old.pos : it.pos });
+		} else if (it.kind === 'macro') {
+			const old = m.macros.get(it.name);
+			if (it.append && !old) err(it.pos, `macro ${it.name}: append to a macro that is not defined (earlier)`);
+			if (!it.condition) continue;
+			m.macros.set(it.name, { condition: it.append && old ? [...old.condition, it.condition] : [it.condition], pos: old && it.append ? old.pos : it.pos });
+		} else mergeRule(m, it, err);
+	}
+	return m;
+}
+
+function mergeRule(m: MergedItems, it: Extract<RawItem, { kind: 'rule' }>, err: (p: Pos, s: string) => void): void {
+	const old = m.rules.get(it.name);
+	const onlyEnabled = [...it.keys].every((k) => k === 'rule' || k === 'enabled');
+	const extending = it.append || Object.keys(it.override).length > 0 || onlyEnabled;
+	if (!extending || !old) {
+		if (extending && !old) return err(it.pos, `rule ${it.name}: append/override of a rule that is not defined (earlier)`);
+		const missing = ['condition', 'output', 'priority'].filter((k) => !it.keys.has(k));
+		if (missing.length) return err(it.pos, `rule ${it.name}: missing ${missing.join(', ')}`);
+		m.rules.set(it.name, {
+			name: it.name,
+			pos: it.pos,
+			desc: it.desc ?? '',
+			condition: [it.condition!],
+			output: it.output!,
+			priority: it.priority ?? 'warning',
+			tags: it.tags ?? [],
+			enabled: it.enabled ?? true,
+			action: it.action ?? 'alert',
+			exceptions: it.exceptions ?? [],
+		});
+		return;
+	}
+	const mode = (k: string): 'append' | 'replace' | undefined => (it.override[k] ?? (it.append && it.keys.has(k) ? 'append' : it.keys.has(k) && onlyEnabled ? 'replace' : undefined));
+	const r = { ...old };
+	if (it.condition) r.condition = mode('condition') === 'replace' ? [it.condition] : [...old.condition, it.condition];
+	if (it.exceptions) r.exceptions = mode('exceptions') === 'replace' ? it.exceptions : [...old.exceptions, ...it.exceptions];
+	if (it.tags) r.tags = mode('tags') === 'append' ? [...old.tags, ...it.tags] : it.tags;
+	if (it.output) r.output = it.output;
+	if (it.priority) r.priority = it.priority;
+	if (it.desc !== undefined) r.desc = it.desc;
+	if (it.enabled !== undefined) r.enabled = it.enabled;
+	if (it.action) r.action = it.action;
+	m.rules.set(it.name, r);
+}
+
+/** Load, merge and compile rules from files/directories; throws RulesError listing every problem. */
+export function loadRules(paths: string[], opts: { minPriority?: Priority } = {}): { ruleset: RuleSet; warnings: RuleProblem[] } {
+	const problems: RuleProblem[] = [];
+	const raw: RawItem[] = [];
+	for (const f of readRuleFiles(paths, problems)) raw.push(...parseRulesText(f.text, f.file, problems));
+	const merged = mergeItems(raw, problems);
+	const ruleset = buildRuleSet(merged, problems, opts);
+	if (problems.some((p) => p.severity === 'error')) throw new RulesError(problems);
+	return { ruleset, warnings: problems.filter((p) => p.severity === 'warning') };
+}
+
+/** Check files without building (rules validate): every problem, errors and warnings. */
+export function validateRules(paths: string[]): RuleProblem[] {
+	const problems: RuleProblem[] = [];
+	const raw: RawItem[] = [];
+	for (const f of readRuleFiles(paths, problems)) raw.push(...parseRulesText(f.text, f.file, problems));
+	buildRuleSet(mergeItems(raw, problems), problems, {});
+	return problems;
+}

@@ -1,0 +1,59 @@
+/** @module rules/output: output templates with %field substitution, compiled once. */
+import { ConditionError, type Pos } from './errors.js';
+import { resolveField } from './compile.js';
+import type { EvalCtx } from './context.js';
+import type { FieldValue } from '../response/alert.js';
+
+/** A compiled template: render(ctx) → text; fields lists what it reads. */
+export interface Template {
+	render(c: EvalCtx): string;
+	fields: string[];
+}
+
+// %proc.name, %proc.aname[2], %evt.arg.flags, %(proc.name)
+const FIELD_RE = /%\(([a-zA-Z_][\w.]*(?:\[[^\]]*\])?)\)|%([a-zA-Z_][\w.]*[\w](?:\[[^\]]*\])?)/g;
+
+/** Render a value for text output; absent values are <NA>. */
+export function valueText(v: FieldValue | undefined): string {
+	if (v === undefined || v === null) return '<NA>';
+	if (Array.isArray(v)) return v.join(' ');
+	return String(v);
+}
+
+/** Compile a template; unknown fields are positioned errors (pos = the template's position in the file). */
+export function compileTemplate(tpl: string, pos: Pos = { line: 1, col: 1 }): Template {
+	const parts: (string | ((c: EvalCtx) => string))[] = [];
+	const fields: string[] = [];
+	let last = 0;
+	for (const m of tpl.matchAll(FIELD_RE)) {
+		const full = m[1] ?? m[2];
+		const at = m.index ?? 0;
+		parts.push(tpl.slice(last, at));
+		const fm = /^([\w.]+?)(?:\[([^\]]*)\])?$/.exec(full);
+		if (!fm) throw new ConditionError(`malformed field '%${full}' in output`, pos);
+		let r;
+		try {
+			r = resolveField({ name: fm[1], arg: fm[2], pos });
+		} catch (e) {
+			throw new ConditionError(`output: ${(e as Error).message}`, { line: pos.line, col: pos.col + at });
+		}
+		const extract = r.extract;
+		parts.push((c) => valueText(extract(c)));
+		fields.push(full);
+		last = at + m[0].length;
+	}
+	parts.push(tpl.slice(last));
+	const fixed = parts.filter((p) => typeof p === 'string' && p !== '') as string[];
+	if (fixed.length === parts.length) {
+		const text = fixed.join('');
+		return { render: () => text, fields };
+	}
+	return {
+		render: (c) => {
+			let s = '';
+			for (const p of parts) s += typeof p === 'string' ? p : p(c);
+			return s;
+		},
+		fields,
+	};
+}
