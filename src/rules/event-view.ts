@@ -49,3 +49,11 @@ export function evtArg(e: BgEvent, name: string): string | undefined {
 			return undefined;
 	}
 }
+
+/** A file or socket property (fd.NAME) of an event, or undefined. */
+export function fdValue(e: BgEvent, name: string): string | number | undefined {
+	switch (e.kind) {
+		default:
+			return name ? undefined : undefined;
+	}
+}

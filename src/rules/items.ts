@@ -153,7 +153,11 @@ class ItemReader {
 	}
 
 	private rule(name: string, keys: string[], append: boolean, pos: Pos): RawItem {
-		for (const k of keys) if (!RULE_KEYS.has(k)) this.err(this.pos(this.node(k)), `rule ${name}: unknown key '${k}'`);
+		void keys;
+		for (const p of this.m.items) {
+			const k = isScalar(p.key) ? String(p.key.value) : '';
+			if (!RULE_KEYS.has(k)) this.err(this.pos(p.key as YNode), `rule ${name}: unknown key '${k}'`);
+		}
 		const pri = this.str('priority');
 		let priority: Priority | undefined;
 		if (pri !== undefined) {

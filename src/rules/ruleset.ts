@@ -1,5 +1,5 @@
 /** @module rules/ruleset: merged items → compiled rules indexed by evt.type. */
-import type { Node, ValueNode } from './ast.js';
+import { CMP_OPS, LIST_OPS, type Node, type ValueNode } from './ast.js';
 import { compileCondition, type CompileEnv, type Pred } from './compile.js';
 import { ConditionError, type Pos, type RuleProblem } from './errors.js';
 import { possibleTypes } from './evttypes.js';
@@ -134,6 +134,7 @@ function withExceptions(cond: Node, exceptions: ExceptionItem[]): Node {
 				const field = { name: f.name.replace(/\[.*$/, ''), arg: /\[(.*)\]$/.exec(f.name)?.[1], pos: f.pos };
 				const val = v.items[i];
 				const op = ex.comps[i];
+				if (![...CMP_OPS, ...LIST_OPS].includes(op as never)) throw new ConditionError(`exception ${ex.name}: unknown comparison '${op}'`, f.pos);
 				const node = (text: string): ValueNode => ({ text, quoted: true, pos: v.pos });
 				if (op === 'in' || op === 'pmatch' || op === 'intersects' || Array.isArray(val)) {
 					const items = Array.isArray(val) ? val : [val];

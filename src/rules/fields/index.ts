@@ -2,5 +2,6 @@
 import './evt.js';
 import './proc.js';
 import './user.js';
+import './fd.js';
 
 export { allFields, lookupField, type FieldDef, type FieldType } from './registry.js';

@@ -1,0 +1,70 @@
+/** @module rules/compile.test: one case suite against the compiled closures and the reference evaluator; compile-time errors. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseCondition } from './parser.js';
+import { compileCondition, type CompileEnv } from './compile.js';
+import { evaluate } from './reference.js';
+import { ConditionError } from './errors.js';
+import { CASES, CASE_EVENT, CASE_PARENT, LISTS } from './conditions.case.js';
+import { execEvent, fixture } from './testing.js';
+import { compileTemplate } from './output.js';
+
+const env: CompileEnv = { lists: new Map(Object.entries(LISTS)), macros: new Map([['is_shell', parseCondition('proc.name in (shells)')]]) };
+
+function ctx() {
+	const f = fixture();
+	f.apply(execEvent(CASE_PARENT));
+	return f.apply(execEvent(CASE_EVENT));
+}
+
+for (const impl of ['compiled', 'reference'] as const) {
+	test(`${impl}: every condition case`, () => {
+		const c = ctx();
+		for (const k of CASES) {
+			const n = parseCondition(k.cond);
+			const got = impl === 'compiled' ? compileCondition(n, env)(c) : evaluate(n, env, c);
+			assert.equal(got, k.expect, `${impl}: ${k.cond}`);
+		}
+	});
+}
+
+test('macros expand; loops and unknown names are positioned errors', () => {
+	const c = ctx();
+	assert.equal(compileCondition(parseCondition('is_shell and evt.type = execve'), env)(c), true);
+	const loop: CompileEnv = { lists: new Map(), macros: new Map([['a', parseCondition('b')], ['b', parseCondition('a')]]) };
+	assert.throws(() => compileCondition(parseCondition('a'), loop), /macro loop: a -> b -> a/);
+	assert.throws(() => compileCondition(parseCondition('proc.name = a and nope_macro'), env), (e: unknown) => e instanceof ConditionError && e.pos.col === 19);
+});
+
+test('type errors are caught at compile time with a position', () => {
+	const cases: [string, RegExp, number][] = [
+		['proc.nmae = bash', /unknown field 'proc.nmae'; did you mean proc.name\?/, 1],
+		['proc.pid = abc', /expected a number, found 'abc'/, 12],
+		['proc.name < 3', /needs a number field/, 13],
+		['proc.is_exe_deleted contains x', /does not apply to bool/, 1],
+		['proc.exepath regex "(["', /invalid regex/, 20],
+		['evt.arg = x', /needs an argument/, 1],
+		['proc.name[2] = x', /takes no \[argument\]/, 1],
+	];
+	for (const [src, re, col] of cases) {
+		assert.throws(
+			() => compileCondition(parseCondition(src), env),
+			(e: unknown) => e instanceof ConditionError && re.test(e.message) && e.pos.col === col,
+			src,
+		);
+	}
+});
+
+test('fields used by a condition are reported', () => {
+	const used = new Set<string>();
+	compileCondition(parseCondition('proc.name = a or proc.aname[2] = b or evt.arg.flags = c'), env, used);
+	assert.deepEqual([...used].sort(), ['evt.arg.flags', 'proc.aname[2]', 'proc.name']);
+});
+
+test('output templates substitute fields and mark absent ones <NA>', () => {
+	const c = ctx();
+	const t = compileTemplate('%proc.name(%proc.pid) by %proc.aname[1] %(user.uid) fd=%fd.name 100%');
+	assert.equal(t.render(c), 'bash(200) by sshd 1000 fd=<NA> 100%');
+	assert.deepEqual(t.fields, ['proc.name', 'proc.pid', 'proc.aname[1]', 'user.uid', 'fd.name']);
+	assert.throws(() => compileTemplate('x %proc.nope', { line: 3, col: 10 }), (e: unknown) => e instanceof ConditionError && e.pos.line === 3 && e.pos.col === 12);
+});

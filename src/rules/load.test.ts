@@ -1,0 +1,149 @@
+/** @module rules/load.test: rules files: positions of every problem, appends, overrides, exceptions, default rules. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { loadRules, validateRules } from './load.js';
+import { formatProblem, RulesError } from './errors.js';
+import { repoPath } from '../util/paths.js';
+import { execEvent, fixture } from './testing.js';
+import { evtType } from './event-view.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'bg-load-'));
+function file(name: string, text: string): string {
+	const p = join(dir, name);
+	writeFileSync(p, text);
+	return p;
+}
+
+test('the default rules load without errors or warnings', () => {
+	const problems = validateRules([repoPath('rules')]);
+	assert.deepEqual(problems.map(formatProblem), []);
+	const { ruleset } = loadRules([repoPath('rules')]);
+	assert.ok(ruleset.all.length >= 4);
+	for (const r of ruleset.all) {
+		assert.ok(r.desc.length > 10, `${r.name} has a desc`);
+		assert.ok(r.tags.some((t) => /^T\d{4}/.test(t)), `${r.name} has a MITRE technique tag`);
+	}
+});
+
+test('every problem has file:line:col', () => {
+	const p = file(
+		'bad.yaml',
+		[
+			'- rule: r1',
+			'  desc: d',
+			'  condition: evt.type = execve and proc.nmae = x',
+			'  output: o',
+			'  priority: WARNING',
+			'- rule: r2',
+			'  desc: d',
+			'  condition: >',
+			'    evt.type = execve and',
+			'    (proc.name = a',
+			'  output: o',
+			'  priority: loud',
+			'- macro: m',
+			'- rule: r3',
+			'  condition: evt.type = execve',
+			'  output: "%proc.nope"',
+			'  priority: info',
+			'  colour: red',
+			'- bogus: 1',
+		].join('\n'),
+	);
+	const lines = validateRules([p]).filter((x) => x.severity === 'error').map(formatProblem);
+	assert.deepEqual(lines, [
+		`${p}:12:13: error: rule r2: unknown priority 'loud' (one of emergency, alert, critical, error, warning, notice, informational, debug)`,
+		`${p}:13:3: error: macro m needs a condition`,
+		`${p}:18:3: error: rule r3: unknown key 'colour'`,
+		`${p}:19:3: error: unknown item: expected rule:, macro: or list: (found bogus)`,
+		`${p}:3:36: error: rule r1: unknown field 'proc.nmae'; did you mean proc.name?`,
+		`${p}:11:1: error: rule r2: expected ')' to close '(' at 10:5, found the end of the condition`,
+		`${p}:16:12: error: rule r3: output: unknown field 'proc.nope'; did you mean proc.name?`,
+	]);
+});
+
+test('yaml syntax errors and a non-list file are reported with positions', () => {
+	const a = file('syntax.yaml', '- rule: x\n  condition: [unclosed\n');
+	const b = file('map.yaml', 'rule: x\n');
+	const probs = validateRules([a, b]).map(formatProblem);
+	assert.match(probs[0], new RegExp(`^${a}:\\d+:\\d+: error: yaml: `));
+	assert.equal(probs[1], `${b}:1:1: error: a rules file is a YAML list of items (- rule:, - macro:, - list:)`);
+});
+
+test('loadRules throws RulesError with every error', () => {
+	const p = file('two.yaml', '- rule: a\n  desc: d\n  condition: x.y = 1\n  output: o\n  priority: info\n- rule: b\n');
+	assert.throws(() => loadRules([p]), (e: unknown) => e instanceof RulesError && e.problems.length === 2 && e.message.split('\n').length === 2);
+});
+
+test('append, override, enabled toggles and exceptions', () => {
+	const p = file(
+		'merge.yaml',
+		`
+- list: l
+  items: [a]
+- list: l
+  append: true
+  items: [b]
+- macro: m
+  condition: proc.name in (l)
+- rule: r
+  desc: d
+  condition: evt.type = execve and m
+  output: "%proc.name"
+  priority: info
+  exceptions:
+    - name: by_parent
+      fields: [proc.pname, proc.name]
+      values: [[p1, a]]
+- rule: r
+  condition: and proc.pid > 10
+  append: true
+- rule: r
+  exceptions:
+    - name: single
+      fields: proc.name
+      comps: in
+      values: [b]
+  override:
+    exceptions: append
+- rule: off
+  desc: d
+  condition: evt.type = execve
+  output: o
+  priority: info
+- rule: off
+  enabled: false
+`,
+	);
+	const { ruleset } = loadRules([p]);
+	const f = fixture();
+	f.apply(execEvent({ pid: 5, args: ['/bin/p1'], comm: 'p1' }));
+	const hit = (pid: number, ppid: number, name: string) => {
+		const c = f.apply(execEvent({ pid, ppid, args: [`/bin/${name}`], comm: name }));
+		const out: string[] = [];
+		ruleset.match(c, evtType(c.e), (r) => out.push(r.name));
+		return out;
+	};
+	assert.deepEqual(hit(20, 1, 'a'), ['r']);
+	assert.deepEqual(hit(21, 5, 'a'), [], 'exception by parent');
+	assert.deepEqual(hit(22, 1, 'b'), [], 'appended single-field exception');
+	assert.deepEqual(hit(9, 1, 'a'), [], 'appended condition pid > 10');
+	assert.deepEqual(hit(23, 1, 'c'), []);
+	assert.equal(ruleset.all.find((r) => r.name === 'off')?.enabled, false);
+});
+
+test('property: random rules text never crashes the loader', () => {
+	const piece = fc.constantFrom('- rule: r\n', '  condition: ', 'evt.type = execve', ' and (', ')', '  output: "%proc.name"\n', '  priority: info\n', '  desc: d\n', '- macro: m\n', '- list: l\n  items: [a, b]\n', '  append: true\n', '\n', ': ', '[', '{', '"', "'", 'proc.name in (l)', ' m ', '  exceptions:\n    - name: e\n      fields: [proc.name]\n      values: [[x]]\n');
+	fc.assert(
+		fc.property(fc.array(piece, { maxLength: 30 }), (parts) => {
+			const p = file('prop.yaml', parts.join(''));
+			const probs = validateRules([p]);
+			for (const x of probs) assert.ok(x.line >= 1 && x.col >= 1 && x.message.length > 0);
+		}),
+		{ numRuns: 500 },
+	);
+});
