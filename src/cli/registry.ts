@@ -1,9 +1,12 @@
 /** @module cli/registry: every command, one line each. */
 import type { CliCommand } from './command.js';
 import { monitorCommand } from './commands/monitor.js';
+import { traceCommand } from './commands/trace.js';
+import { rulesCommand } from './commands/rules.js';
+import { fieldsCommand } from './commands/fields.js';
 import { execsnoopCommand } from './commands/execsnoop.js';
 import { doctorCommand } from './commands/doctor.js';
 import { statusCommand } from './commands/status.js';
 
 /** Commands in the order --help lists them. */
-export const COMMANDS: readonly CliCommand[] = [monitorCommand, execsnoopCommand, statusCommand, doctorCommand];
+export const COMMANDS: readonly CliCommand[] = [monitorCommand, traceCommand, rulesCommand, fieldsCommand, execsnoopCommand, statusCommand, doctorCommand];
