@@ -1,0 +1,24 @@
+/** @module test/helpers/monitor: run the real monitor (default rules, real sensors) around an action and keep its alerts. */
+import { Monitor } from '../../src/monitor/monitor.js';
+import type { Alert } from '../../src/response/alert.js';
+import { repoPath } from '../../src/util/paths.js';
+import { sleep } from './collect.js';
+
+/** Start the monitor with the given rule paths (default: the shipped rules), run action, stop; returns every alert. */
+export async function withMonitor(action: () => Promise<void>, rulePaths = [repoPath('rules')]): Promise<{ alerts: Alert[]; mon: Monitor }> {
+	const alerts: Alert[] = [];
+	const mon = new Monitor({
+		rulePaths,
+		throttleWindowMs: 0,
+		log: () => {},
+		out: { write: (a) => alerts.push(a), flush: async () => {}, close: async () => {}, stats: () => ({}) },
+	});
+	mon.start();
+	try {
+		await action();
+		await sleep(200);
+	} finally {
+		await mon.stop();
+	}
+	return { alerts, mon };
+}

@@ -1,0 +1,101 @@
+/** @module test/kernel/rules-process.test: every default process rule fires on the real action, and stays quiet on a close benign one. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, chmodSync } from 'node:fs';
+import { join } from 'node:path';
+import { requireBpf } from '../helpers/bpf.js';
+import { run } from '../helpers/collect.js';
+import { withMonitor } from '../helpers/monitor.js';
+import { repoPath } from '../../src/util/paths.js';
+import type { Alert } from '../../src/response/alert.js';
+
+const SPAWN = repoPath('build/progs/spawn');
+const rulesFor = (alerts: Alert[], pid: number) => alerts.filter((a) => a.fields['proc.pid'] === pid).map((a) => a.rule);
+
+function fakeBinary(dir: string, name: string): string {
+	mkdirSync(dir, { recursive: true });
+	const p = join(dir, name);
+	copyFileSync(SPAWN, p);
+	chmodSync(p, 0o755);
+	return p;
+}
+
+test('executable run from /tmp alerts; the same binary from /usr/bin does not', async (t) => {
+	if (!requireBpf(t, ['dispatch', 'process'])) return;
+	const dir = mkdtempSync('/tmp/bg-rule-');
+	const tmpTrue = join(dir, 'true');
+	copyFileSync('/bin/true', tmpTrue);
+	chmodSync(tmpTrue, 0o755);
+	try {
+		const pids: number[] = [];
+		const { alerts } = await withMonitor(async () => {
+			pids.push((await run(tmpTrue, ['x'])).pid);
+			pids.push((await run('/bin/true', ['x'])).pid);
+		});
+		assert.deepEqual(rulesFor(alerts, pids[0]), ['Executable run from a temporary directory']);
+		const a = alerts.find((x) => x.fields['proc.pid'] === pids[0])!;
+		assert.equal(a.fields['proc.exepath'], tmpTrue);
+		assert.equal(a.priority, 'warning');
+		assert.ok(a.tags.includes('T1204'));
+		assert.match(a.output, new RegExp(`exe=${tmpTrue} `));
+		assert.deepEqual(rulesFor(alerts, pids[1]), []);
+	} finally {
+		rmSync(dir, { recursive: true, force: true });
+	}
+});
+
+test('exec of an unlinked file and of a memfd alert; a normal exec does not', async (t) => {
+	if (!requireBpf(t, ['dispatch', 'process'])) return;
+	const dir = mkdtempSync('/var/lib/bg-rule-');
+	const copy = join(dir, 'gone');
+	copyFileSync('/bin/true', copy);
+	chmodSync(copy, 0o755);
+	const py = (code: string) => run('/usr/bin/python3', ['-c', code]);
+	try {
+		const pids: number[] = [];
+		const { alerts } = await withMonitor(async () => {
+			pids.push((await py(`import os\nfd = os.open(${JSON.stringify(copy)}, os.O_RDONLY)\nos.unlink(${JSON.stringify(copy)})\nos.execv('/proc/self/fd/%d' % fd, ['gone'])`)).pid);
+			pids.push((await py(`import os\nfd = os.memfd_create('payload', 0)\nos.write(fd, open('/bin/true','rb').read())\nos.execv('/proc/self/fd/%d' % fd, ['payload'])`)).pid);
+			pids.push((await py('import os\nos.execv("/bin/true", ["true"])')).pid);
+		});
+		assert.deepEqual(rulesFor(alerts, pids[0]), ['Deleted or memory-only executable run']);
+		assert.deepEqual(rulesFor(alerts, pids[1]), ['Deleted or memory-only executable run']);
+		assert.match(String(alerts.find((a) => a.fields['proc.pid'] === pids[1])?.fields['proc.exepath']), /^\/memfd:payload/);
+		assert.deepEqual(rulesFor(alerts, pids[2]), []);
+	} finally {
+		rmSync(dir, { recursive: true, force: true });
+	}
+});
+
+test('a shell spawned by nginx alerts; by make it does not', async (t) => {
+	if (!requireBpf(t, ['dispatch', 'process'])) return;
+	const dir = mkdtempSync('/var/lib/bg-rule-');
+	try {
+		const nginx = fakeBinary(dir, 'nginx');
+		const make = fakeBinary(dir, 'make');
+		const r: Alert[][] = [];
+		const { alerts } = await withMonitor(async () => {
+			await run(nginx, ['/bin/sh', '-c', 'true nginx-child']);
+			await run(make, ['/bin/sh', '-c', 'true make-child']);
+		});
+		const hit = alerts.filter((a) => a.rule === 'Shell spawned by a network service');
+		r.push(hit);
+		assert.equal(hit.length, 1, JSON.stringify(alerts.map((a) => a.output)));
+		assert.equal(hit[0].fields['proc.pname'], 'nginx');
+		assert.match(String(hit[0].fields['proc.cmdline']), /nginx-child/);
+		assert.equal(alerts.filter((a) => String(a.fields['proc.cmdline']).includes('make-child')).length, 0);
+	} finally {
+		rmSync(dir, { recursive: true, force: true });
+	}
+});
+
+test('a /dev/tcp reverse shell command line alerts; a plain bash -c does not', async (t) => {
+	if (!requireBpf(t, ['dispatch', 'process'])) return;
+	const pids: number[] = [];
+	const { alerts } = await withMonitor(async () => {
+		pids.push((await run('/bin/bash', ['-c', 'exec 3<>/dev/tcp/127.0.0.1/9 || true'])).pid);
+		pids.push((await run('/bin/bash', ['-c', 'echo /dev/null >/dev/null'])).pid);
+	});
+	assert.deepEqual(rulesFor(alerts, pids[0]), ['Reverse shell command line']);
+	assert.deepEqual(rulesFor(alerts, pids[1]), []);
+});
