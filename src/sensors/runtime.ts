@@ -31,6 +31,8 @@ export class SensorRuntime {
 	readonly user: UserStats = { records: 0, batches: 0, unknownKind: 0, handlerErrors: 0, oversize: 0 };
 	private stopped = false;
 	private finalKernel?: Record<string, number>;
+	/** Sees every raw batch before decoding (recording for benchmarks); the buffer is only valid during the call. */
+	tap?: (batch: Buffer) => void;
 
 	private constructor(readonly sensors: readonly Sensor[]) {}
 
@@ -112,6 +114,7 @@ export class SensorRuntime {
 		const { RingReader } = addon();
 		this.reader = new RingReader([this.objects[0].mapFd('bg_events')], { batchBytes: 1 << 20, batches: 4, pollMs: 10 });
 		this.reader.start((batch) => {
+			this.tap?.(batch);
 			const events: BgEvent[] = [];
 			this.user.batches++;
 			this.user.records += forEachRecord(batch, (buf, off, size) => {

@@ -1,0 +1,33 @@
+/** @module bench/record: record raw ring-buffer batches while a workload runs (input of bench/hotpath). */
+import { spawn } from 'node:child_process';
+import { openSync, writeSync, closeSync } from 'node:fs';
+import { SensorRuntime } from '../src/sensors/runtime.js';
+import { SENSORS } from '../src/sensors/registry.js';
+import { repoPath } from '../src/util/paths.js';
+
+/** File format: repeated [u32 length][batch bytes]. */
+const out = process.argv[2] ?? '/tmp/bpfguard-stream.bin';
+const seconds = Number(process.argv[3] ?? 3);
+const fd = openSync(out, 'w', 0o600);
+let batches = 0;
+let bytes = 0;
+const rt = SensorRuntime.start(SENSORS, { all: true } as never, () => {});
+rt.tap = (b) => {
+	const len = Buffer.alloc(4);
+	len.writeUInt32LE(b.length);
+	writeSync(fd, len);
+	writeSync(fd, b);
+	batches++;
+	bytes += b.length;
+};
+// A mixed workload: an exec storm plus whatever the other workloads below generate.
+const jobs = [spawn(repoPath('build/progs/execstorm'), [String(seconds), '1', 'rec'], { stdio: 'ignore' })];
+for (const extra of (process.env.BENCH_RECORD_EXTRA ?? '').split(';').filter(Boolean)) {
+	const [cmd, ...args] = extra.split(' ');
+	jobs.push(spawn(cmd, args, { stdio: 'ignore' }));
+}
+await Promise.all(jobs.map((j) => new Promise((r) => j.on('close', r))));
+await new Promise((r) => setTimeout(r, 200));
+await rt.stop();
+closeSync(fd);
+process.stdout.write(`${JSON.stringify({ bench: 'record', file: out, batches, bytes, records: rt.user.records })}\n`);
