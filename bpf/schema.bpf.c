@@ -12,3 +12,8 @@ enum bg_flag bg_anchor_flag;
 enum bg_limit bg_anchor_limit;
 enum bg_stat bg_anchor_stat;
 enum bg_map_limit bg_anchor_map_limit;
+struct bg_creds bg_anchor_creds;
+struct bg_priv bg_anchor_priv;
+enum bg_priv_flag bg_anchor_priv_flag;
+enum bg_priv_site bg_anchor_priv_site;
+enum bg_priv_sys bg_anchor_priv_sys;

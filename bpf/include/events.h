@@ -22,6 +22,9 @@ enum bg_kind {
 	BG_EV_EXEC = 1,		/* process: execve/execveat, success (at sched_process_exec) or failure */
 	BG_EV_FORK = 2,		/* process: a new process (not a thread) */
 	BG_EV_EXIT = 3,		/* process: the last thread of a process exited */
+	BG_EV_PRIV_CALL = 20,	/* priv: an identity syscall (setuid … capset) at exit, ok or failed */
+	BG_EV_PRIV_EXEC = 21,	/* priv: an exec that changed effective ids or capabilities */
+	BG_EV_PRIV_DRIFT = 22,	/* priv: credentials changed with no identity syscall or exec between */
 };
 
 enum bg_flag {
@@ -95,5 +98,65 @@ struct bg_exit {
 	char comm[16];		/* task->comm */
 };
 _Static_assert(sizeof(struct bg_exit) == 64, "bg_exit size");
+
+/* Priv record flags (bits 8-15: bg_flag keeps 0-7). */
+enum bg_priv_flag {
+	BG_PF_NO_BEFORE = 1 << 8,	/* no sys_enter capture seen: old creds are the expected ones */
+	BG_PF_SETUID_FILE = 1 << 9,	/* the executed file has S_ISUID */
+	BG_PF_SETGID_FILE = 1 << 10,	/* the executed file has S_ISGID */
+	BG_PF_USERNS = 1 << 11,		/* cred->user_ns changed (ids/caps are relative to a new ns) */
+};
+
+/* Where a credential check ran (bg_priv.site). */
+enum bg_priv_site {
+	BG_PS_SYSCALL = 1,	/* an identity syscall's exit (bg_priv.nr) */
+	BG_PS_ENTER = 2,	/* sys_enter of an identity syscall or exec (bg_priv.nr) */
+	BG_PS_CHECK = 3,	/* exit of a common syscall with a cheap check (bg_priv.nr) */
+	BG_PS_EXEC = 4,		/* sched_process_exec */
+	BG_PS_FORK = 5,		/* sched_process_fork (the parent) */
+	BG_PS_EXIT = 6,		/* sched_process_exit */
+};
+
+/* One task's credentials, from task->real_cred (the objective creds). */
+struct bg_creds {
+	__u32 uid;		/* cred->uid, in the initial user ns */
+	__u32 euid;		/* cred->euid */
+	__u32 suid;		/* cred->suid */
+	__u32 fsuid;		/* cred->fsuid */
+	__u32 gid;		/* cred->gid */
+	__u32 egid;		/* cred->egid */
+	__u32 sgid;		/* cred->sgid */
+	__u32 fsgid;		/* cred->fsgid */
+	__u64 cap_eff;		/* bit mask of CAP_*, cred->cap_effective */
+	__u64 cap_prm;		/* bit mask of CAP_*, cred->cap_permitted */
+	__u32 userns;		/* inode number of cred->user_ns */
+	__u32 ngroups;		/* cred->group_info->ngroups */
+};
+_Static_assert(sizeof(struct bg_creds) == 56, "bg_creds size");
+
+/*
+ * Priv record, one layout for BG_EV_PRIV_CALL, _EXEC and _DRIFT. For DRIFT, old holds the
+ * expected creds (last seen at an exec or identity syscall) and new the actual ones.
+ */
+struct bg_priv {
+	struct bg_hdr hdr;
+	__u32 nr;		/* syscall number (CALL, DRIFT at a syscall); 0 otherwise */
+	__s32 ret;		/* CALL: return value, 0 or -errno; otherwise 0 */
+	__u32 arg[3];		/* CALL: ids as requested, syscall args 1-3 (setgroups: size) */
+	__u32 site;		/* enum bg_priv_site: where the creds were compared */
+	__u64 req_eff;		/* capset: effective set requested, user datap[0..1] read at exit */
+	__u64 req_prm;		/* capset: permitted set requested, same source */
+	struct bg_creds old;	/* before: at sys_enter (CALL, EXEC) or expected (DRIFT) */
+	struct bg_creds new;	/* after: at sys_exit / sched_process_exec / now (DRIFT) */
+	__u32 ppid;		/* real_parent->tgid */
+	__u32 file_uid;		/* EXEC: owner uid of bprm->file's inode */
+	__u32 file_gid;		/* EXEC: owner gid of the inode */
+	__u16 file_mode;	/* EXEC: inode i_mode (type and permission bits) */
+	__u16 _pad;
+	char comm[16];		/* task->comm (after exec for EXEC) */
+	struct bg_blob exe;	/* path: bprm->file (EXEC), mm->exe_file otherwise */
+	__u32 _pad2;
+};
+_Static_assert(sizeof(struct bg_priv) == 224, "bg_priv size");
 
 #endif /* BG_EVENTS_H */

@@ -12,6 +12,9 @@ enum bg_stat {
 	BG_STAT_PATH_TRUNC = 5,	/* path cut (record still sent, flagged) */
 	BG_STAT_READ_FAIL = 6,	/* a kernel or user read failed (record still sent) */
 	BG_STAT_FOLLOW_FULL = 7,	/* -p follow set full: a descendant may be missed */
+	BG_STAT_PRIV_FAILED = 14,	/* identity syscalls that failed (record still sent) */
+	BG_STAT_PRIV_NO_STORE = 15,	/* per-task cred storage unavailable: a check was skipped */
+	BG_STAT_PRIV_DRIFT = 16,	/* unexplained credential changes seen */
 	/* Slots by domain: common 0-7, file 8-13, priv 14-19, net 20-27, enforcement 28-31. */
 	BG_STAT__MAX = 32,
 };

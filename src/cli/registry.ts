@@ -7,6 +7,7 @@ import { fieldsCommand } from './commands/fields.js';
 import { execsnoopCommand } from './commands/execsnoop.js';
 import { doctorCommand } from './commands/doctor.js';
 import { statusCommand } from './commands/status.js';
+import { privsnoopCommand } from './commands/privsnoop.js';
 
 /** Commands in the order --help lists them. */
-export const COMMANDS: readonly CliCommand[] = [monitorCommand, traceCommand, rulesCommand, fieldsCommand, execsnoopCommand, statusCommand, doctorCommand];
+export const COMMANDS: readonly CliCommand[] = [monitorCommand, traceCommand, rulesCommand, fieldsCommand, execsnoopCommand, privsnoopCommand, statusCommand, doctorCommand];

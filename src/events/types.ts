@@ -64,5 +64,51 @@ export interface ExitEvent extends EventBase {
 	comm: string;
 }
 
-export type BgEvent = ExecEvent | ForkEvent | ExitEvent;
+/** A task's credentials (from struct bg_creds). Capability sets are bit masks of CAP_* numbers. */
+export interface Creds {
+	uid: number;
+	euid: number;
+	suid: number;
+	fsuid: number;
+	gid: number;
+	egid: number;
+	sgid: number;
+	fsgid: number;
+	capEff: bigint;
+	capPrm: bigint;
+	/** Inode number of the user namespace the ids and caps are relative to. */
+	userns: number;
+	ngroups: number;
+}
+
+/**
+ * A privilege record: an identity syscall (priv_call), an exec that changed effective ids or
+ * capabilities (priv_exec), or creds that changed with no explanation (priv_drift: old = expected).
+ */
+export interface PrivEvent extends EventBase {
+	kind: 'priv_call' | 'priv_exec' | 'priv_drift';
+	/** Syscall name: setuid…capset for priv_call, the syscall where drift was seen, 'execve' for priv_exec. */
+	syscall: string;
+	/** priv_call: 0 or a negative errno; otherwise 0. */
+	ret: number;
+	/** priv_call: the ids as requested, only the arguments the syscall has (setgroups: the count). */
+	args: number[];
+	/** capset: requested effective and permitted sets. */
+	reqEff: bigint;
+	reqPrm: bigint;
+	/** Where the creds were compared (enum bg_priv_site, as a name: syscall, enter, check, exec, fork, exit). */
+	site: string;
+	old: Creds;
+	new: Creds;
+	ppid: number;
+	/** priv_exec: owner and mode of the executed file; otherwise 0. */
+	fileUid: number;
+	fileGid: number;
+	fileMode: number;
+	comm: string;
+	/** The executed file (priv_exec) or the task's executable (mm->exe_file). */
+	exe: string;
+}
+
+export type BgEvent = ExecEvent | ForkEvent | ExitEvent | PrivEvent;
 export type EventKind = BgEvent['kind'];

@@ -7,11 +7,9 @@ import { bpfObjectPath } from '../util/paths.js';
 import { u32, type Sensor, type SensorFilter, type SyscallHandler } from './sensor.js';
 import { syscallNr } from './syscalls.js';
 
-/** Names of kernel counters, indexed by enum bg_stat. */
-export const KERNEL_STAT_NAMES: string[] = Object.entries(BgStat)
-	.filter(([k]) => k !== 'BG_STAT__MAX')
-	.sort((a, b) => a[1] - b[1])
-	.map(([k]) => k.replace(/^BG_STAT_/, '').toLowerCase());
+/** Names of kernel counters, indexed by enum bg_stat (slots are sparse: by domain). */
+export const KERNEL_STAT_NAMES: string[] = [];
+for (const [k, v] of Object.entries(BgStat)) if (k !== 'BG_STAT__MAX') KERNEL_STAT_NAMES[v] = k.replace(/^BG_STAT_/, '').toLowerCase();
 
 /** Counters of the user-space side. */
 export interface UserStats {
@@ -82,17 +80,26 @@ export class SensorRuntime {
 		this.attachAll(handlers);
 	}
 
-	/** Put every sensor's syscall handlers into the dispatcher's tables. */
+	/** Put every sensor's syscall handlers into the dispatcher's tables; optional ones last, never over another. */
 	private wireDispatch(): void {
-		for (const s of this.sensors) {
-			const obj = this.bySensor.get(s.name)!;
-			for (const h of s.syscalls ?? []) {
-				const fd = obj.progFd(h.prog);
-				for (const name of h.syscalls) {
-					const nr = syscallNr(name);
-					if (nr === undefined) continue;
-					const table = h.hook === 'exit' ? 'bg_sys_exit_tbl' : 'bg_sys_enter_tbl';
-					this.dispatch!.mapUpdate(table, u32(nr), u32(fd));
+		const taken = new Map<string, string>();
+		for (const optional of [false, true]) {
+			for (const s of this.sensors) {
+				const obj = this.bySensor.get(s.name)!;
+				for (const h of s.syscalls ?? []) {
+					if (!!h.optional !== optional) continue;
+					const fd = obj.progFd(h.prog);
+					for (const name of h.syscalls) {
+						const nr = syscallNr(name);
+						if (nr === undefined) continue;
+						const slot = `${h.hook}:${nr}`;
+						const owner = taken.get(slot);
+						if (owner && optional) continue;
+						if (owner) throw new Error(`dispatch: ${h.hook} ${name} claimed by ${owner} and ${s.name}/${h.prog}`);
+						taken.set(slot, `${s.name}/${h.prog}`);
+						const table = h.hook === 'exit' ? 'bg_sys_exit_tbl' : 'bg_sys_enter_tbl';
+						this.dispatch!.mapUpdate(table, u32(nr), u32(fd));
+					}
 				}
 			}
 		}
@@ -145,6 +152,7 @@ export class SensorRuntime {
 		if (!this.objects.length) return out;
 		const obj = this.objects[0];
 		KERNEL_STAT_NAMES.forEach((name, i) => {
+			if (!name) return;
 			const key = Buffer.alloc(4);
 			key.writeUInt32LE(i);
 			const v = obj.mapLookup('bg_stats', key);

@@ -21,6 +21,8 @@ export interface SyscallHandler {
 	syscalls: readonly string[];
 	/** Program name in the sensor's object. */
 	prog: string;
+	/** A nice-to-have (e.g. a cheap check): wired after all others, skipped where a slot is taken. */
+	optional?: boolean;
 }
 
 /** A sensor: one BPF object of bpf/ and how to set it up. */

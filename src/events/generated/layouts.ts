@@ -7,6 +7,23 @@ export const BG_BLOB = {
 	len: 2, // u16, 2 bytes
 } as const;
 
+/** struct bg_creds: byte offsets of its members. */
+export const BG_CREDS = {
+	SIZE: 56,
+	uid: 0, // u32, 4 bytes
+	euid: 4, // u32, 4 bytes
+	suid: 8, // u32, 4 bytes
+	fsuid: 12, // u32, 4 bytes
+	gid: 16, // u32, 4 bytes
+	egid: 20, // u32, 4 bytes
+	sgid: 24, // u32, 4 bytes
+	fsgid: 28, // u32, 4 bytes
+	cap_eff: 32, // u64, 8 bytes
+	cap_prm: 40, // u64, 8 bytes
+	userns: 48, // u32, 4 bytes
+	ngroups: 52, // u32, 4 bytes
+} as const;
+
 /** struct bg_exec: byte offsets of its members. */
 export const BG_EXEC = {
 	SIZE: 112,
@@ -61,6 +78,28 @@ export const BG_HDR = {
 	cgroup_id: 24, // u64, 8 bytes
 } as const;
 
+/** struct bg_priv: byte offsets of its members. */
+export const BG_PRIV = {
+	SIZE: 224,
+	hdr: 0, // struct bg_hdr, 32 bytes
+	nr: 32, // u32, 4 bytes
+	ret: 36, // s32, 4 bytes
+	arg: 40, // u32[3], 12 bytes
+	site: 52, // u32, 4 bytes
+	req_eff: 56, // u64, 8 bytes
+	req_prm: 64, // u64, 8 bytes
+	old: 72, // struct bg_creds, 56 bytes
+	new: 128, // struct bg_creds, 56 bytes
+	ppid: 184, // u32, 4 bytes
+	file_uid: 188, // u32, 4 bytes
+	file_gid: 192, // u32, 4 bytes
+	file_mode: 196, // u16, 2 bytes
+	_pad: 198, // u16, 2 bytes
+	comm: 200, // s8[16], 16 bytes
+	exe: 216, // struct bg_blob, 4 bytes
+	_pad2: 220, // u32, 4 bytes
+} as const;
+
 /** enum bg_flag. */
 export const BgFlag = {
 	BG_F_ARGS_TRUNC: 1,
@@ -75,6 +114,9 @@ export const BgKind = {
 	BG_EV_EXEC: 1,
 	BG_EV_FORK: 2,
 	BG_EV_EXIT: 3,
+	BG_EV_PRIV_CALL: 20,
+	BG_EV_PRIV_EXEC: 21,
+	BG_EV_PRIV_DRIFT: 22,
 } as const;
 
 /** enum bg_limit. */
@@ -95,6 +137,34 @@ export const BgMapLimit = {
 	BG_SYSCALL_MAX: 512,
 } as const;
 
+/** enum bg_priv_flag. */
+export const BgPrivFlag = {
+	BG_PF_NO_BEFORE: 256,
+	BG_PF_SETUID_FILE: 512,
+	BG_PF_SETGID_FILE: 1024,
+	BG_PF_USERNS: 2048,
+} as const;
+
+/** enum bg_priv_site. */
+export const BgPrivSite = {
+	BG_PS_SYSCALL: 1,
+	BG_PS_ENTER: 2,
+	BG_PS_CHECK: 3,
+	BG_PS_EXEC: 4,
+	BG_PS_FORK: 5,
+	BG_PS_EXIT: 6,
+} as const;
+
+/** enum bg_priv_sys. */
+export const BgPrivSys = {
+	BG_PSYS_NONE: 0,
+	BG_PSYS_ID1: 1,
+	BG_PSYS_ID2: 2,
+	BG_PSYS_ID3: 3,
+	BG_PSYS_CAPSET: 4,
+	BG_PSYS_NS: 5,
+} as const;
+
 /** enum bg_stat. */
 export const BgStat = {
 	BG_STAT_EMITTED: 0,
@@ -105,5 +175,8 @@ export const BgStat = {
 	BG_STAT_PATH_TRUNC: 5,
 	BG_STAT_READ_FAIL: 6,
 	BG_STAT_FOLLOW_FULL: 7,
+	BG_STAT_PRIV_FAILED: 14,
+	BG_STAT_PRIV_NO_STORE: 15,
+	BG_STAT_PRIV_DRIFT: 16,
 	BG_STAT__MAX: 32,
 } as const;

@@ -1,0 +1,106 @@
+/** @module cli/commands/privsnoop: trace identity changes (setuid… capset, setuid/file-capability execs, unexplained changes). */
+import type { CliCommand } from '../command.js';
+import { privSensor } from '../../sensors/priv.js';
+import type { BgEvent, PrivEvent } from '../../events/types.js';
+import { escapeText } from '../../sinks/escape.js';
+import { errnoName } from '../../util/errno.js';
+import { resolveUid } from '../../util/ids.js';
+import { SystemPaths } from '../../process/system-paths.js';
+import { changeSummary, isUnusual, privJson, privType } from '../../process/priv-facts.js';
+import { runTracing, intFlag } from '../run.js';
+import { CliError } from '../errors.js';
+
+interface Opts {
+	pid?: number;
+	uid?: string;
+	name?: string;
+	json?: boolean;
+	duration?: number;
+	stats?: boolean;
+}
+
+const HEADER = `${'!'} ${'TIME'.padEnd(8)} ${'PID'.padEnd(7)} ${'UID'.padEnd(6)} ${'GID'.padEnd(6)} ${'TARGET'.padEnd(28)} ${'COMM'.padEnd(16)} ${'EXE'.padEnd(24)} RESULT`;
+
+/** TARGET column: the call with its requested ids, "execve", or where a drift was seen. */
+export function privTarget(e: PrivEvent): string {
+	if (e.kind === 'priv_exec') return 'execve';
+	if (e.kind === 'priv_drift') return `unexplained@${privType(e)}`;
+	if (e.syscall === 'capset') return `capset(eff=0x${e.reqEff.toString(16)},prm=0x${e.reqPrm.toString(16)})`;
+	return `${e.syscall}(${e.args.map((a) => (a === 0xffffffff ? -1 : a)).join(',')})`;
+}
+
+/** RESULT column: 0 or the errno name, then what changed. */
+export function privResult(e: PrivEvent): string {
+	const res = e.kind === 'priv_call' ? (e.ret >= 0 ? String(e.ret) : errnoName(e.ret)) : '';
+	return [res, changeSummary(e.old, e.new)].filter(Boolean).join(' ');
+}
+
+/** One table line; `!` marks an unusual root transition or an unexplained change. */
+export function privLine(e: PrivEvent, unusual: boolean, colour: boolean): string {
+	const line = [
+		unusual ? '!' : ' ',
+		new Date(e.timeMs).toTimeString().slice(0, 8),
+		String(e.pid).padEnd(7),
+		String(e.old.uid).padEnd(6),
+		String(e.old.gid).padEnd(6),
+		privTarget(e).padEnd(28),
+		escapeText(e.comm).padEnd(16),
+		escapeText(e.exe).padEnd(24),
+		privResult(e),
+	].join(' ');
+	return unusual && colour ? `\u001b[1;31m${line}\u001b[0m` : line;
+}
+
+function wanted(e: PrivEvent, o: Opts, uid: number | undefined, nameRe: RegExp | undefined): boolean {
+	if (o.pid !== undefined && e.pid !== o.pid) return false;
+	if (uid !== undefined && ![e.old.uid, e.old.euid, e.new.uid, e.new.euid].includes(uid)) return false;
+	return !nameRe || nameRe.test(e.comm);
+}
+
+async function run(o: Opts): Promise<void> {
+	let uid: number | undefined;
+	if (o.uid !== undefined) {
+		uid = resolveUid(o.uid);
+		if (uid === undefined) throw new CliError(`privsnoop: unknown user '${o.uid}'`, 'EBADUSER', 2);
+	}
+	const nameRe = o.name ? new RegExp(o.name) : undefined;
+	const paths = new SystemPaths();
+	const colour = process.stdout.isTTY === true;
+	await runTracing({
+		command: 'privsnoop',
+		sensors: [privSensor],
+		filter: {},
+		durationS: o.duration,
+		verboseStats: o.stats,
+		onReady: () => {
+			if (!o.json) process.stdout.write(`${HEADER}\n`);
+		},
+		onEvents: (evs: BgEvent[], stats) => {
+			let out = '';
+			for (const e of evs) {
+				if (e.kind !== 'priv_call' && e.kind !== 'priv_exec' && e.kind !== 'priv_drift') continue;
+				stats.count(e.kind);
+				if (!wanted(e, o, uid, nameRe)) continue;
+				out += o.json ? `${JSON.stringify(privJson(e, paths))}\n` : `${privLine(e, isUnusual(e, paths), colour)}\n`;
+			}
+			if (out) process.stdout.write(out);
+		},
+	});
+}
+
+/** `bpfguard privsnoop`. */
+export const privsnoopCommand: CliCommand = {
+	name: 'privsnoop',
+	register(program) {
+		program
+			.command('privsnoop')
+			.description('trace identity changes: setuid…capset with requested ids, setuid/file-capability execs, unexplained credential changes (! = root by a non-package binary, or unexplained)')
+			.option('-p, --pid <PID>', 'only this process', intFlag('PID', 4194304))
+			.option('-u, --uid <UID>', 'only events where this user (uid or name) is the uid or euid, before or after')
+			.option('-n, --name <REGEX>', 'only commands whose name (comm) matches')
+			.option('--json', 'one JSON object per line (fields named as in rules: evt.type, priv.new_euid, ...)')
+			.option('--duration <SECONDS>', 'stop after this many seconds', intFlag('duration', 86400 * 365))
+			.option('--stats', 'print all counters (kernel and user space) every 10 s and at exit')
+			.action(run);
+	},
+};

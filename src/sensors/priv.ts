@@ -1,0 +1,50 @@
+/** @module sensors/priv: identity syscalls, exec privilege transitions and unexplained credential changes. */
+import { BgPrivSys } from '../events/generated/layouts.js';
+import { u32, u8, type Sensor } from './sensor.js';
+import { syscallNr } from './syscalls.js';
+
+/** Identity syscalls and what bg_priv_exit reads from their arguments. */
+export const PRIV_SYSCALLS: Readonly<Record<string, number>> = {
+	setuid: BgPrivSys.BG_PSYS_ID1,
+	setgid: BgPrivSys.BG_PSYS_ID1,
+	setfsuid: BgPrivSys.BG_PSYS_ID1,
+	setfsgid: BgPrivSys.BG_PSYS_ID1,
+	setgroups: BgPrivSys.BG_PSYS_ID1,
+	setreuid: BgPrivSys.BG_PSYS_ID2,
+	setregid: BgPrivSys.BG_PSYS_ID2,
+	setresuid: BgPrivSys.BG_PSYS_ID3,
+	setresgid: BgPrivSys.BG_PSYS_ID3,
+	capset: BgPrivSys.BG_PSYS_CAPSET,
+};
+
+/** Syscalls that may legitimately change creds by entering a user namespace (no record). */
+const NS_SYSCALLS = ['unshare', 'setns'];
+
+/**
+ * Common syscalls whose exit runs the cheap credential check (an exploit usually returns to
+ * user space through one of these soon). Optional: skipped where another sensor owns the slot.
+ */
+export const PRIV_CHECK_SYSCALLS = ['openat', 'open', 'read', 'write', 'close', 'connect', 'socket', 'mmap', 'ioctl'];
+
+const IDENTITY = Object.keys(PRIV_SYSCALLS);
+
+/** The priv sensor (bpf/priv.bpf.c). */
+export const privSensor: Sensor = {
+	name: 'priv',
+	object: 'priv',
+	kinds: ['priv_call', 'priv_exec', 'priv_drift'],
+	syscalls: [
+		{ hook: 'enter', syscalls: [...IDENTITY, 'execve', 'execveat'], prog: 'bg_priv_enter' },
+		{ hook: 'exit', syscalls: [...IDENTITY, ...NS_SYSCALLS], prog: 'bg_priv_exit' },
+		{ hook: 'exit', syscalls: PRIV_CHECK_SYSCALLS, prog: 'bg_priv_check', optional: true },
+	],
+	description: 'identity syscalls with creds before/after, setuid/file-capability exec transitions, unexplained cred changes',
+	configure() {},
+	populate(obj) {
+		const table: [string, number][] = [...Object.entries(PRIV_SYSCALLS), ...NS_SYSCALLS.map((n): [string, number] => [n, BgPrivSys.BG_PSYS_NS])];
+		for (const [name, sys] of table) {
+			const nr = syscallNr(name);
+			if (nr !== undefined) obj.mapUpdate('bg_priv_sys', u32(nr), u8(sys));
+		}
+	},
+};

@@ -1,0 +1,26 @@
+/** @module util/caps: Linux capability numbers and bit masks to names (CAP_SETUID …). */
+
+/** Capability names by number (include/uapi/linux/capability.h). */
+export const CAP_NAMES: readonly string[] = [
+	'CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_DAC_READ_SEARCH', 'CAP_FOWNER', 'CAP_FSETID', 'CAP_KILL',
+	'CAP_SETGID', 'CAP_SETUID', 'CAP_SETPCAP', 'CAP_LINUX_IMMUTABLE', 'CAP_NET_BIND_SERVICE',
+	'CAP_NET_BROADCAST', 'CAP_NET_ADMIN', 'CAP_NET_RAW', 'CAP_IPC_LOCK', 'CAP_IPC_OWNER', 'CAP_SYS_MODULE',
+	'CAP_SYS_RAWIO', 'CAP_SYS_CHROOT', 'CAP_SYS_PTRACE', 'CAP_SYS_PACCT', 'CAP_SYS_ADMIN', 'CAP_SYS_BOOT',
+	'CAP_SYS_NICE', 'CAP_SYS_RESOURCE', 'CAP_SYS_TIME', 'CAP_SYS_TTY_CONFIG', 'CAP_MKNOD', 'CAP_LEASE',
+	'CAP_AUDIT_WRITE', 'CAP_AUDIT_CONTROL', 'CAP_SETFCAP', 'CAP_MAC_OVERRIDE', 'CAP_MAC_ADMIN', 'CAP_SYSLOG',
+	'CAP_WAKE_ALARM', 'CAP_BLOCK_SUSPEND', 'CAP_AUDIT_READ', 'CAP_PERFMON', 'CAP_BPF', 'CAP_CHECKPOINT_RESTORE',
+];
+
+/** Names of the bits set in a mask, lowest first; unknown bits as "CAP_<n>". */
+export function capNames(mask: bigint): string[] {
+	const out: string[] = [];
+	for (let i = 0; i < 64 && mask >> BigInt(i) !== 0n; i++) {
+		if ((mask >> BigInt(i)) & 1n) out.push(CAP_NAMES[i] ?? `CAP_${i}`);
+	}
+	return out;
+}
+
+/** Bits in b that are not in a (what was gained going from a to b). */
+export function capsGained(a: bigint, b: bigint): bigint {
+	return b & ~a;
+}
