@@ -1,14 +1,22 @@
-/** @module monitor/sensors-for: which sensors a rule set needs (from the evt.type values its rules can match). */
+/** @module monitor/sensors-for: which sensors a rule set needs (the evt.type values its rules match and the fields they read). */
 import { SENSORS } from '../sensors/registry.js';
 import type { Sensor } from '../sensors/sensor.js';
 import { EVT_TYPES } from '../rules/event-view.js';
+import { lookupField } from '../rules/fields/index.js';
 import type { RuleSet } from '../rules/ruleset.js';
 
-/** The process sensor always (it feeds the process table), plus every sensor producing a needed type. */
-export function sensorsFor(rules: RuleSet | Set<string> | 'any'): Sensor[] {
+/** The process sensor always (it feeds the process table), plus every sensor producing a needed type or field. */
+export function sensorsFor(rules: RuleSet | Set<string> | 'any', fields: Iterable<string> = []): Sensor[] {
 	const types = rules instanceof Set || rules === 'any' ? rules : rules.neededTypes();
+	const wanted = new Set<string>(['process']);
+	const all = rules instanceof Set || rules === 'any' ? [...fields] : [...fields, ...rules.all.filter((r) => r.enabled).flatMap((r) => r.fields)];
+	for (const f of all) {
+		const m = /^([\w.]+?)(?:\[[^\]]*\])?$/.exec(f);
+		const s = m ? lookupField(m[1])?.def.sensor : undefined;
+		if (s) wanted.add(s);
+	}
 	return SENSORS.filter((s) => {
-		if (s.name === 'process' || types === 'any') return true;
+		if (wanted.has(s.name) || types === 'any') return true;
 		return [...types].some((t) => s.kinds.includes(EVT_TYPES[t] as never));
 	});
 }

@@ -1,5 +1,6 @@
 /** @module rules/event-view: the per-kind facts rules need (type, result, named args), in one place. */
 import type { BgEvent } from '../events/types.js';
+import { PRIV_ARG_NAMES } from '../process/priv-facts.js';
 
 /** evt.type of an event. */
 export function evtType(e: BgEvent): string {
@@ -10,6 +11,11 @@ export function evtType(e: BgEvent): string {
 			return 'clone';
 		case 'exit':
 			return 'procexit';
+		case 'priv_call':
+		case 'priv_exec':
+			return e.syscall;
+		case 'priv_drift':
+			return 'privdrift';
 	}
 }
 
@@ -21,12 +27,24 @@ export const EVT_TYPES: Readonly<Record<string, string>> = {
 	fork: 'fork',
 	vfork: 'fork',
 	procexit: 'exit',
+	setuid: 'priv_call',
+	setgid: 'priv_call',
+	setreuid: 'priv_call',
+	setregid: 'priv_call',
+	setresuid: 'priv_call',
+	setresgid: 'priv_call',
+	setfsuid: 'priv_call',
+	setfsgid: 'priv_call',
+	setgroups: 'priv_call',
+	capset: 'priv_call',
+	privdrift: 'priv_drift',
 };
 
 /** Return value, or undefined for events without one. */
 export function evtRes(e: BgEvent): number | undefined {
 	switch (e.kind) {
 		case 'exec':
+		case 'priv_call':
 			return e.ret;
 		default:
 			return undefined;
@@ -44,6 +62,16 @@ export function evtArg(e: BgEvent, name: string): string | undefined {
 			if (name === 'status') return String(e.status);
 			if (name === 'code') return e.exitCode === null ? undefined : String(e.exitCode);
 			if (name === 'signal') return e.signal === null ? undefined : String(e.signal);
+			return undefined;
+		case 'priv_call': {
+			const i = (PRIV_ARG_NAMES[e.syscall] ?? []).indexOf(name);
+			if (i < 0) return undefined;
+			return String(e.args[i] === 0xffffffff ? -1 : e.args[i]);
+		}
+		case 'priv_exec':
+		case 'priv_drift':
+			if (name === 'filename' || name === 'exe') return e.exe;
+			if (name === 'site') return e.site;
 			return undefined;
 		default:
 			return undefined;

@@ -52,7 +52,7 @@ async function run(cond: string, o: Opts): Promise<void> {
 	const ctx = new EvalCtx(table, users);
 	await runTracing({
 		command: 'trace',
-		sensors: sensorsFor(c.types),
+		sensors: sensorsFor(c.types, c.fields),
 		filter: {},
 		durationS: o.duration,
 		verboseStats: o.stats,

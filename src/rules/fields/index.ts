@@ -3,5 +3,6 @@ import './evt.js';
 import './proc.js';
 import './user.js';
 import './fd.js';
+import './priv.js';
 
 export { allFields, lookupField, type FieldDef, type FieldType } from './registry.js';

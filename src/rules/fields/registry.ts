@@ -14,8 +14,8 @@ export interface FieldDef {
 	arg?: 'required' | 'optional';
 	/** Value for this event, or undefined when the event has no such field. */
 	extract(c: EvalCtx, arg?: string): FieldValue | undefined;
-	/** evt.type values this field exists for; absent = every event. */
-	types?: readonly string[];
+	/** The sensor whose events carry this field (rules using it load that sensor). */
+	sensor?: string;
 }
 
 const FIELDS = new Map<string, FieldDef>();
