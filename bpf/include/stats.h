@@ -12,6 +12,8 @@ enum bg_stat {
 	BG_STAT_PATH_TRUNC = 5,	/* path cut (record still sent, flagged) */
 	BG_STAT_READ_FAIL = 6,	/* a kernel or user read failed (record still sent) */
 	BG_STAT_FOLLOW_FULL = 7,	/* -p follow set full: a descendant may be missed */
+	BG_STAT_FILE_NOFILE = 8,	/* file: fd gone at exit; path built from the raw argument */
+	BG_STAT_FILE_NOSPEC = 9,	/* file: handler called for a syscall without a bg_file_sys entry */
 	/* Slots by domain: common 0-7, file 8-13, priv 14-19, net 20-27, enforcement 28-31. */
 	BG_STAT__MAX = 32,
 };
