@@ -51,6 +51,7 @@ struct file__args {
 /* An absolute path in the per-CPU path buffer, and the raw argument it was built from. */
 struct file__path {
 	const char *p;
+	struct dentry *d;	/* the file's dentry when p is its path, else NULL */
 	const char *raw;
 	__u32 len;
 	__u32 raw_len;
@@ -131,8 +132,8 @@ static __always_inline int file__path_of(struct file *f, struct file__path *o)
 {
 	if (!f)
 		return 0;
-	o->p = path__resolve(BPF_CORE_READ(f, f_path.mnt), BPF_CORE_READ(f, f_path.dentry),
-			     &o->len, &o->trunc);
+	o->d = BPF_CORE_READ(f, f_path.dentry);
+	o->p = path__resolve(BPF_CORE_READ(f, f_path.mnt), o->d, &o->len, &o->trunc);
 	return o->p != NULL;
 }
 
@@ -298,7 +299,7 @@ int BPF_PROG(bg_file_open, struct pt_regs *regs, long ret)
 		}
 		file__build(t, a.path, a.dfd, &o, &ff);
 	}
-	if (!cfg_all && !(watch = watch__match(o.p, o.len, file__access(a.flags)))) {
+	if (!cfg_all && !(watch = watch__match(o.p, o.len, file__access(a.flags), o.d))) {
 		stats__inc(BG_STAT_FILTERED);
 		return 0;
 	}
@@ -339,7 +340,7 @@ int BPF_PROG(bg_file_chg, struct pt_regs *regs, long ret)
 		ff = BG_FF_NAME_FILE;
 	else if (!(sp->fl & BG_FSYS_FD))
 		file__build(t, a.path, a.dfd, &o, &ff);
-	watch = cfg_all ? 0 : watch__match(o.p, o.len, BG_WATCH_WRITE);
+	watch = cfg_all ? 0 : watch__match(o.p, o.len, BG_WATCH_WRITE, o.d);
 	if (!cfg_all && !watch && (sp->path2 < 0 || (sp->fl & BG_FSYS_RAW2))) {
 		stats__inc(BG_STAT_FILTERED);
 		return 0;
@@ -357,7 +358,7 @@ int BPF_PROG(bg_file_chg, struct pt_regs *regs, long ret)
 		file__put_user(e, &e->raw2, a.path2);
 	} else if (sp->path2 >= 0) {
 		file__build(t, a.path2, a.dfd2, &o2, &ff);
-		watch |= cfg_all ? 0 : watch__match(o2.p, o2.len, BG_WATCH_WRITE);
+		watch |= cfg_all ? 0 : watch__match(o2.p, o2.len, BG_WATCH_WRITE, NULL);
 		file__put(e, &e->name2, &e->raw2, &o2, BG_FF_NAME2_TRUNC);
 	}
 	if (!cfg_all && !watch) {

@@ -99,11 +99,28 @@ static __always_inline __u32 watch__names(struct bg_watch_tmp *tmp, const char *
 	return m | watch__name(tmp, BG_WATCH_DIR, s.s2 + 1, s.s1);
 }
 
+/* Mode bits of the name entry for a dentry's own name (no string scan needed); 0 if none. */
+static __always_inline __u32 watch__dname(struct bg_watch_tmp *tmp, __u32 where, struct dentry *d)
+{
+	struct qstr q = BPF_CORE_READ(d, d_name);
+	struct bg_watch_val *v;
+
+	if (!q.len || q.len >= BG_WATCH_NAME)
+		return 0;
+	__builtin_memset(&tmp->n, 0, sizeof(tmp->n));
+	tmp->n.where = where;
+	bpf_probe_read_kernel(tmp->n.name, q.len & 63, q.name);
+	v = bpf_map_lookup_elem(&bg_watch_name, &tmp->n);
+	return v ? v->mode : 0;
+}
+
 /*
  * Mode bits of the watch entries matching path p (len bytes, absolute) for this access
- * (enum bg_watch_mode), or 0 when nothing watched matches.
+ * (enum bg_watch_mode), or 0 when nothing watched matches. With the path's dentry (an open
+ * file) the base and directory names come from it instead of a scan of the string.
  */
-static __always_inline __u32 watch__match(const char *p, __u32 len, __u32 access)
+static __always_inline __u32 watch__match(const char *p, __u32 len, __u32 access,
+					  struct dentry *d)
 {
 	__u32 zero = 0, n = len, m = 0;
 	struct bg_watch_tmp *tmp = bpf_map_lookup_elem(&bg_watch_tmp, &zero);
@@ -124,8 +141,13 @@ static __always_inline __u32 watch__match(const char *p, __u32 len, __u32 access
 	v = bpf_map_lookup_elem(&bg_watch_pfx, &tmp->k);
 	if (v)
 		m = v->mode;
-	if (!(m & access))
-		m |= watch__names(tmp, p, len);
+	if (m & access)
+		return m & access;
+	if (d)
+		m = watch__dname(tmp, BG_WATCH_BASE, d) |
+		    watch__dname(tmp, BG_WATCH_DIR, BPF_CORE_READ(d, d_parent));
+	else
+		m = watch__names(tmp, p, len);
 	return m & access;
 }
 
