@@ -25,6 +25,8 @@ enum bg_kind {
 	BG_EV_PRIV_CALL = 20,	/* priv: an identity syscall (setuid … capset) at exit, ok or failed */
 	BG_EV_PRIV_EXEC = 21,	/* priv: an exec that changed effective ids or capabilities */
 	BG_EV_PRIV_DRIFT = 22,	/* priv: credentials changed with no identity syscall or exec between */
+	BG_EV_OPEN = 10,	/* file: open/openat/openat2/creat, success or failure */
+	BG_EV_FCHANGE = 11,	/* file: unlink, rename, chmod, chown, link, symlink, mkdir, rmdir, truncate */
 };
 
 enum bg_flag {
@@ -158,5 +160,39 @@ struct bg_priv {
 	__u32 _pad2;
 };
 _Static_assert(sizeof(struct bg_priv) == 224, "bg_priv size");
+/* hdr.flags of BG_EV_OPEN and BG_EV_FCHANGE records. */
+enum bg_file_flag {
+	BG_FF_NAME_FILE = 1 << 0,	/* name is the kernel's path of the struct file (else built from raw) */
+	BG_FF_NAME_TRUNC = 1 << 1,	/* name cut (longer than BG_PATH_MAX - 1 or BG_PATH_DEPTH deep) */
+	BG_FF_NAME2_TRUNC = 1 << 2,	/* name2 cut */
+	BG_FF_RAW_FAULT = 1 << 3,	/* a path argument could not be read from user memory */
+	BG_FF_NAME_DIRFD = 1 << 4,	/* a relative raw path was joined to the dirfd's path (else cwd) */
+	BG_FF_NO_FILE = 1 << 5,	/* the fd was gone at exit (closed by another thread): name from raw */
+};
+
+/*
+ * A file operation at syscall exit. name/name2 are absolute: the opened struct file's path
+ * (open success; fchmod/fchown/ftruncate), otherwise the raw argument joined to the dirfd's or
+ * cwd's path without resolving "." , ".." or symlinks (the object may be gone, e.g. unlink).
+ */
+struct bg_file {
+	struct bg_hdr hdr;
+	__u32 sysnr;		/* syscall number (pt_regs orig_ax / syscallno) */
+	__s32 ret;		/* return value: fd or 0; -errno on failure */
+	__u32 uid;		/* cred->uid */
+	__u32 gid;		/* cred->gid */
+	__u32 oflags;		/* flags argument, raw: O_* (opens; creat: O_CREAT|O_WRONLY|O_TRUNC), AT_*, RENAME_* */
+	__u32 mode;		/* mode argument, raw: create/mkdir/chmod mode bits; 0 when none */
+	__u32 owner;		/* chown uid argument; 0xffffffff unchanged or none */
+	__u32 group;		/* chown gid argument; 0xffffffff unchanged or none */
+	__s32 dirfd;		/* dirfd (or fd) argument; -100 (AT_FDCWD) when none */
+	__u32 watch;		/* enum bg_watch_mode bits of the watch entry that matched; 0 in all mode */
+	char comm[16];		/* task->comm */
+	struct bg_blob name;	/* absolute path (see above) */
+	struct bg_blob raw;	/* path argument as passed: user memory at exit */
+	struct bg_blob name2;	/* second path built like name: rename/link new name */
+	struct bg_blob raw2;	/* second argument as passed: new name, or the symlink target */
+};
+_Static_assert(sizeof(struct bg_file) == 104, "bg_file size");
 
 #endif /* BG_EVENTS_H */

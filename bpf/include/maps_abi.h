@@ -20,4 +20,63 @@ enum bg_priv_sys {
 	BG_PSYS_NS = 5,		/* unshare/setns: may enter a user ns; refresh the expected creds */
 };
 
+/* File sensor: what a watch entry (bg_watch_pfx, bg_watch_name) covers. */
+enum bg_watch_mode {
+	BG_WATCH_READ = 1,	/* opens for reading */
+	BG_WATCH_WRITE = 2,	/* opens for writing, creating or truncating; every change */
+};
+
+enum bg_watch_limit {
+	BG_WATCH_KEY = 256,	/* bytes of path in an LPM key (longer prefixes cannot be watched) */
+	BG_WATCH_NAME = 60,	/* bytes of a watched base or directory name, NUL-padded */
+	BG_WATCH_MAX = 4096,	/* entries in each watch map */
+};
+
+/* LPM key over path bytes; an exact entry includes the trailing NUL in prefixlen. */
+struct bg_watch_key {
+	__u32 prefixlen;	/* bits */
+	__u8 data[256];		/* path bytes (BG_WATCH_KEY) */
+};
+
+/* Base name ("authorized_keys") or directory name (".ssh") watched in every directory. */
+enum bg_watch_where {
+	BG_WATCH_BASE = 1,	/* the last component */
+	BG_WATCH_DIR = 2,	/* the component before it (the directory holding the file) */
+};
+
+struct bg_name_key {
+	__u32 where;		/* enum bg_watch_where */
+	char name[60];		/* NUL-padded (BG_WATCH_NAME) */
+};
+
+struct bg_watch_val {
+	__u32 mode;		/* enum bg_watch_mode bits */
+};
+
+/* Where a file syscall's arguments are (bg_file_sys, by syscall number; -1 = absent). */
+enum bg_fsys_flag {
+	BG_FSYS_HOW = 1,	/* flags and mode in the struct open_how at the flags index (openat2) */
+	BG_FSYS_FD = 2,		/* the object is the fd at index dfd (fchmod, fchown, ftruncate) */
+	BG_FSYS_RAW2 = 4,	/* path2 is kept raw only, not a path (symlink target) */
+	BG_FSYS_ALL = 8,	/* emit this syscall whatever the watch set (rules need every one, e.g. chmod) */
+};
+
+struct bg_fsys {
+	__u16 kind;		/* enum bg_kind: BG_EV_OPEN or BG_EV_FCHANGE */
+	__u8 fl;		/* enum bg_fsys_flag bits */
+	__s8 dfd;		/* arg index of path's dirfd (or the fd with BG_FSYS_FD) */
+	__s8 path;		/* arg index of the path */
+	__s8 dfd2;		/* arg index of path2's dirfd */
+	__s8 path2;		/* arg index of the second path */
+	__s8 flags;		/* arg index of the flags */
+	__s8 mode;		/* arg index of the mode */
+	__s8 owner;		/* arg index of the chown uid */
+	__s8 group;		/* arg index of the chown gid */
+	__u8 _pad;
+	__u32 fixed_flags;	/* flags when the syscall takes none (creat) */
+};
+_Static_assert(sizeof(struct bg_fsys) == 16, "bg_fsys size");
+_Static_assert(sizeof(struct bg_watch_key) == 260, "bg_watch_key size");
+_Static_assert(sizeof(struct bg_name_key) == 64, "bg_name_key size");
+
 #endif /* BG_MAPS_ABI_H */

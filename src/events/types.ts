@@ -110,5 +110,53 @@ export interface PrivEvent extends EventBase {
 	exe: string;
 }
 
-export type BgEvent = ExecEvent | ForkEvent | ExitEvent | PrivEvent;
+/** Fields of open and file-change events (struct bg_file). Paths keep non-UTF-8 bytes as "\\xNN". */
+export interface FileEventBase extends EventBase {
+	/** Syscall name: "openat", "unlinkat", "renameat2", ... */
+	syscall: string;
+	/** Return value: an fd or 0, or a negative errno. */
+	ret: number;
+	uid: number;
+	gid: number;
+	/** Raw flags argument: O_* (opens), AT_* (…at calls), RENAME_* (renameat2). */
+	argFlags: number;
+	/** Raw mode argument (creates, mkdir, chmod); 0 when none. */
+	mode: number;
+	/** chown owner and group arguments; -1 when none or unchanged. */
+	owner: number;
+	group: number;
+	/** The dirfd (or fd) argument; -100 (AT_FDCWD) when none. */
+	dirfd: number;
+	/** enum bg_watch_mode bits of the watch entry that matched; 0 in all mode. */
+	watch: number;
+	comm: string;
+	/** Absolute path: the opened file's kernel path, or the argument joined to the dirfd or cwd. */
+	name: string;
+	/** base64 of name when its bytes are not valid UTF-8 (exact form), else undefined. */
+	nameB64: string | undefined;
+	/** The path argument as passed. */
+	raw: string;
+	rawB64: string | undefined;
+	/** Second path (rename/link new name), built like name; "" when none. */
+	name2: string;
+	name2B64: string | undefined;
+	/** Second argument as passed (rename/link new name, symlink target); "" when none. */
+	raw2: string;
+	raw2B64: string | undefined;
+	/** name is the opened struct file's path (not built from the argument). */
+	nameFromFile: boolean;
+	nameTruncated: boolean;
+}
+
+/** An open, openat, openat2 or creat call. */
+export interface OpenEvent extends FileEventBase {
+	kind: 'open';
+}
+
+/** A change to a file: unlink, rename, chmod, chown, link, symlink, mkdir, rmdir, truncate. */
+export interface FileChangeEvent extends FileEventBase {
+	kind: 'file_change';
+}
+
+export type BgEvent = ExecEvent | ForkEvent | ExitEvent | PrivEvent | OpenEvent | FileChangeEvent;
 export type EventKind = BgEvent['kind'];

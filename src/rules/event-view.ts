@@ -1,6 +1,8 @@
 /** @module rules/event-view: the per-kind facts rules need (type, result, named args), in one place. */
 import type { BgEvent } from '../events/types.js';
 import { PRIV_ARG_NAMES } from '../process/priv-facts.js';
+import { FILE_SYSCALLS } from '../sensors/file.js';
+import { fileJson, splitPath } from '../events/file-fields.js';
 
 /** evt.type of an event. */
 export function evtType(e: BgEvent): string {
@@ -16,6 +18,9 @@ export function evtType(e: BgEvent): string {
 			return e.syscall;
 		case 'priv_drift':
 			return 'privdrift';
+		case 'open':
+		case 'file_change':
+			return e.syscall;
 	}
 }
 
@@ -38,6 +43,7 @@ export const EVT_TYPES: Readonly<Record<string, string>> = {
 	setgroups: 'priv_call',
 	capset: 'priv_call',
 	privdrift: 'priv_drift',
+	...Object.fromEntries(Object.entries(FILE_SYSCALLS).map(([n, f]) => [n, f.change ? 'file_change' : 'open'])),
 };
 
 /** Return value, or undefined for events without one. */
@@ -45,6 +51,8 @@ export function evtRes(e: BgEvent): number | undefined {
 	switch (e.kind) {
 		case 'exec':
 		case 'priv_call':
+		case 'open':
+		case 'file_change':
 			return e.ret;
 		default:
 			return undefined;
@@ -73,6 +81,11 @@ export function evtArg(e: BgEvent, name: string): string | undefined {
 			if (name === 'filename' || name === 'exe') return e.exe;
 			if (name === 'site') return e.site;
 			return undefined;
+		case 'open':
+		case 'file_change': {
+			const v = fileJson(e)[`evt.arg.${name}`];
+			return v === undefined || v === null ? undefined : String(v);
+		}
 		default:
 			return undefined;
 	}
@@ -81,7 +94,15 @@ export function evtArg(e: BgEvent, name: string): string | undefined {
 /** A file or socket property (fd.NAME) of an event, or undefined. */
 export function fdValue(e: BgEvent, name: string): string | number | undefined {
 	switch (e.kind) {
+		case 'open':
+		case 'file_change':
+			if (name === 'name') return e.name;
+			if (name === 'directory') return splitPath(e.name)[0];
+			if (name === 'filename') return splitPath(e.name)[1];
+			if (name === 'typechar') return 'f';
+			if (name === 'name_raw') return e.raw;
+			return undefined;
 		default:
-			return name ? undefined : undefined;
+			return undefined;
 	}
 }

@@ -2,9 +2,10 @@
 import type { Sensor } from './sensor.js';
 import { processSensor } from './process.js';
 import { privSensor } from './priv.js';
+import { fileSensor } from './file.js';
 
 /** All sensors this build knows. */
-export const SENSORS: readonly Sensor[] = [processSensor, privSensor];
+export const SENSORS: readonly Sensor[] = [processSensor, privSensor, fileSensor];
 
 /** The sensor with this name, or undefined. */
 export function sensorByName(name: string): Sensor | undefined {

@@ -1,6 +1,7 @@
 /** @module sensors/sensor: what a sensor declares (its BPF object, programs and settings). */
 import type { NativeBpfObject } from '../bridge/addon.js';
 import type { EventKind } from '../events/types.js';
+import type { WatchSet } from './file-watch.js';
 
 /** Per-run filters a sensor may push into the kernel. */
 export interface SensorFilter {
@@ -12,6 +13,14 @@ export interface SensorFilter {
 	failedOnly?: boolean;
 	/** Emit lifecycle records (fork/exit) too. */
 	lifecycle?: boolean;
+	/** Only this process (tgid), not its descendants (file sensor). */
+	pid?: number;
+	/** File sensor: every file event, not only watched paths. */
+	allFiles?: boolean;
+	/** File sensor: the watched paths and names (default: DEFAULT_WATCH of sensors/file-watch). */
+	watch?: WatchSet;
+	/** File syscalls reported whatever the watch set (rules need them all, e.g. chmod for setuid bits). */
+	fileAllSyscalls?: readonly string[];
 }
 
 /** A program tail-called by the syscall dispatcher for these syscalls (never attached itself). */

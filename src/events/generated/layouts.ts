@@ -56,6 +56,27 @@ export const BG_EXIT = {
 	comm: 48, // s8[16], 16 bytes
 } as const;
 
+/** struct bg_file: byte offsets of its members. */
+export const BG_FILE = {
+	SIZE: 104,
+	hdr: 0, // struct bg_hdr, 32 bytes
+	sysnr: 32, // u32, 4 bytes
+	ret: 36, // s32, 4 bytes
+	uid: 40, // u32, 4 bytes
+	gid: 44, // u32, 4 bytes
+	oflags: 48, // u32, 4 bytes
+	mode: 52, // u32, 4 bytes
+	owner: 56, // u32, 4 bytes
+	group: 60, // u32, 4 bytes
+	dirfd: 64, // s32, 4 bytes
+	watch: 68, // u32, 4 bytes
+	comm: 72, // s8[16], 16 bytes
+	name: 88, // struct bg_blob, 4 bytes
+	raw: 92, // struct bg_blob, 4 bytes
+	name2: 96, // struct bg_blob, 4 bytes
+	raw2: 100, // struct bg_blob, 4 bytes
+} as const;
+
 /** struct bg_fork: byte offsets of its members. */
 export const BG_FORK = {
 	SIZE: 64,
@@ -64,6 +85,23 @@ export const BG_FORK = {
 	parent_tid: 36, // u32, 4 bytes
 	start_ns: 40, // u64, 8 bytes
 	comm: 48, // s8[16], 16 bytes
+} as const;
+
+/** struct bg_fsys: byte offsets of its members. */
+export const BG_FSYS = {
+	SIZE: 16,
+	kind: 0, // u16, 2 bytes
+	fl: 2, // u8, 1 bytes
+	dfd: 3, // s8, 1 bytes
+	path: 4, // s8, 1 bytes
+	dfd2: 5, // s8, 1 bytes
+	path2: 6, // s8, 1 bytes
+	flags: 7, // s8, 1 bytes
+	mode: 8, // s8, 1 bytes
+	owner: 9, // s8, 1 bytes
+	group: 10, // s8, 1 bytes
+	_pad: 11, // u8, 1 bytes
+	fixed_flags: 12, // u32, 4 bytes
 } as const;
 
 /** struct bg_hdr: byte offsets of its members. */
@@ -76,6 +114,13 @@ export const BG_HDR = {
 	pid: 16, // u32, 4 bytes
 	tid: 20, // u32, 4 bytes
 	cgroup_id: 24, // u64, 8 bytes
+} as const;
+
+/** struct bg_name_key: byte offsets of its members. */
+export const BG_NAME_KEY = {
+	SIZE: 64,
+	where: 0, // u32, 4 bytes
+	name: 4, // s8[60], 60 bytes
 } as const;
 
 /** struct bg_priv: byte offsets of its members. */
@@ -100,6 +145,29 @@ export const BG_PRIV = {
 	_pad2: 220, // u32, 4 bytes
 } as const;
 
+/** struct bg_watch_key: byte offsets of its members. */
+export const BG_WATCH_KEY = {
+	SIZE: 260,
+	prefixlen: 0, // u32, 4 bytes
+	data: 4, // u8[256], 256 bytes
+} as const;
+
+/** struct bg_watch_val: byte offsets of its members. */
+export const BG_WATCH_VAL = {
+	SIZE: 4,
+	mode: 0, // u32, 4 bytes
+} as const;
+
+/** enum bg_file_flag. */
+export const BgFileFlag = {
+	BG_FF_NAME_FILE: 1,
+	BG_FF_NAME_TRUNC: 2,
+	BG_FF_NAME2_TRUNC: 4,
+	BG_FF_RAW_FAULT: 8,
+	BG_FF_NAME_DIRFD: 16,
+	BG_FF_NO_FILE: 32,
+} as const;
+
 /** enum bg_flag. */
 export const BgFlag = {
 	BG_F_ARGS_TRUNC: 1,
@@ -107,6 +175,14 @@ export const BgFlag = {
 	BG_F_CWD_TRUNC: 4,
 	BG_F_ARGS_FAULT: 8,
 	BG_F_EXE_DELETED: 16,
+} as const;
+
+/** enum bg_fsys_flag. */
+export const BgFsysFlag = {
+	BG_FSYS_HOW: 1,
+	BG_FSYS_FD: 2,
+	BG_FSYS_RAW2: 4,
+	BG_FSYS_ALL: 8,
 } as const;
 
 /** enum bg_kind. */
@@ -117,6 +193,8 @@ export const BgKind = {
 	BG_EV_PRIV_CALL: 20,
 	BG_EV_PRIV_EXEC: 21,
 	BG_EV_PRIV_DRIFT: 22,
+	BG_EV_OPEN: 10,
+	BG_EV_FCHANGE: 11,
 } as const;
 
 /** enum bg_limit. */
@@ -178,5 +256,26 @@ export const BgStat = {
 	BG_STAT_PRIV_FAILED: 14,
 	BG_STAT_PRIV_NO_STORE: 15,
 	BG_STAT_PRIV_DRIFT: 16,
+	BG_STAT_FILE_NOFILE: 8,
+	BG_STAT_FILE_NOSPEC: 9,
 	BG_STAT__MAX: 32,
+} as const;
+
+/** enum bg_watch_limit. */
+export const BgWatchLimit = {
+	BG_WATCH_KEY: 256,
+	BG_WATCH_NAME: 60,
+	BG_WATCH_MAX: 4096,
+} as const;
+
+/** enum bg_watch_mode. */
+export const BgWatchMode = {
+	BG_WATCH_READ: 1,
+	BG_WATCH_WRITE: 2,
+} as const;
+
+/** enum bg_watch_where. */
+export const BgWatchWhere = {
+	BG_WATCH_BASE: 1,
+	BG_WATCH_DIR: 2,
 } as const;

@@ -4,6 +4,7 @@ import { fdValue } from '../event-view.js';
 
 defineFields([
 	{ name: 'fd.name', type: 'string', desc: 'absolute path of the file (the kernel\'s path of the opened object), or ip:port->ip:port for sockets', extract: (c) => fdValue(c.e, 'name') },
+	{ name: 'fd.name_raw', type: 'string', desc: 'the path argument as passed to the syscall (relative, with .., before symlinks)', extract: (c) => fdValue(c.e, 'name_raw') },
 	{ name: 'fd.directory', type: 'string', desc: 'directory of fd.name', extract: (c) => fdValue(c.e, 'directory') },
 	{ name: 'fd.filename', type: 'string', desc: 'file name of fd.name (no directory)', extract: (c) => fdValue(c.e, 'filename') },
 	{ name: 'fd.sip', type: 'string', desc: 'source IP address', extract: (c) => fdValue(c.e, 'sip') },

@@ -1,0 +1,375 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * File sensor: opens and file changes, one record per syscall at exit (dispatch handlers).
+ * Where the arguments of each syscall are comes from bg_file_sys (written by user space), so
+ * the programs hold no syscall numbers. Only paths in the watch set (lib/watch.bpf.h) are
+ * emitted unless cfg_all; the decision is taken before anything is copied into a record.
+ */
+#include "lib/common.bpf.h"
+#include "lib/emit.bpf.h"
+#include "lib/path.bpf.h"
+#include "lib/compat.bpf.h"
+#include "lib/watch.bpf.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* Per-run filters (opensnoop flags). */
+const volatile __u8 cfg_all = 0;		/* emit every file event, watched or not */
+const volatile __u32 cfg_uid = (__u32)-1;	/* only this uid, or -1 for all */
+const volatile __u32 cfg_pid = 0;		/* only this process (tgid), or 0 for all */
+const volatile __u8 cfg_failed_only = 0;	/* only failed operations */
+
+/* Kernel ABI values used here only (identical on x86_64 and arm64). */
+enum {
+	FILE_AT_FDCWD = -100,
+	FILE_O_ACCMODE = 03,
+	FILE_O_CREAT = 0100,
+	FILE_O_TRUNC = 01000,
+	FILE_O_APPEND = 02000,
+	FILE_O_TMPFILE = 020000000,
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, BG_SYSCALL_MAX);
+	__type(key, __u32);
+	__type(value, struct bg_fsys);
+} bg_file_sys SEC(".maps");
+
+/* The arguments of one call, as bg_file_sys places them. */
+struct file__args {
+	const char *path;
+	const char *path2;
+	__s32 dfd;
+	__s32 dfd2;
+	__u32 flags;
+	__u32 mode;
+	__u32 owner;
+	__u32 group;
+};
+
+/* An absolute path in the per-CPU path buffer, and the raw argument it was built from. */
+struct file__path {
+	const char *p;
+	struct dentry *d;	/* the file's dentry when p is its path, else NULL */
+	const char *raw;
+	__u32 len;
+	__u32 raw_len;
+	__u32 trunc;
+	__u32 fault;
+};
+
+static __always_inline unsigned long file__arg(struct pt_regs *regs, __s8 i)
+{
+	switch (i) {
+	case 0: return PT_REGS_PARM1_CORE_SYSCALL(regs);
+	case 1: return PT_REGS_PARM2_CORE_SYSCALL(regs);
+	case 2: return PT_REGS_PARM3_CORE_SYSCALL(regs);
+	case 3: return PT_REGS_PARM4_CORE_SYSCALL(regs);
+	case 4: return PT_REGS_PARM5_CORE_SYSCALL(regs);
+	default: return 0;
+	}
+}
+
+static __always_inline void file__args(struct bg_fsys *sp, struct pt_regs *regs,
+				       struct file__args *a)
+{
+	struct open_how how = {};
+
+	a->path = (const char *)file__arg(regs, sp->path);
+	a->path2 = (const char *)file__arg(regs, sp->path2);
+	a->dfd = sp->dfd >= 0 ? (__s32)file__arg(regs, sp->dfd) : FILE_AT_FDCWD;
+	a->dfd2 = sp->dfd2 >= 0 ? (__s32)file__arg(regs, sp->dfd2) : FILE_AT_FDCWD;
+	a->flags = sp->flags >= 0 ? file__arg(regs, sp->flags) : sp->fixed_flags;
+	a->mode = sp->mode >= 0 ? file__arg(regs, sp->mode) : 0;
+	a->owner = sp->owner >= 0 ? file__arg(regs, sp->owner) : (__u32)-1;
+	a->group = sp->group >= 0 ? file__arg(regs, sp->group) : (__u32)-1;
+	if (sp->fl & BG_FSYS_HOW) {
+		bpf_probe_read_user(&how, sizeof(how), (void *)file__arg(regs, sp->flags));
+		a->flags = how.flags;
+		a->mode = how.mode;
+	}
+	if (sp->kind == BG_EV_OPEN && !(a->flags & (FILE_O_CREAT | FILE_O_TMPFILE)))
+		a->mode = 0;	/* the register holds whatever the caller left there */
+}
+
+/* Access an open asks for, as enum bg_watch_mode bits. */
+static __always_inline __u32 file__access(__u32 flags)
+{
+	__u32 acc = flags & FILE_O_ACCMODE;
+	__u32 a = acc == 0 ? BG_WATCH_READ : acc == 1 ? BG_WATCH_WRITE : BG_WATCH_READ | BG_WATCH_WRITE;
+
+	if (flags & (FILE_O_CREAT | FILE_O_TRUNC | FILE_O_APPEND))
+		a |= BG_WATCH_WRITE;
+	return a;
+}
+
+static __always_inline int file__wanted(struct task_struct *t, long ret)
+{
+	if ((cfg_pid && t->tgid != cfg_pid) || (cfg_failed_only && ret >= 0) ||
+	    (cfg_uid != (__u32)-1 && BPF_CORE_READ(t, cred, uid.val) != cfg_uid)) {
+		stats__inc(BG_STAT_FILTERED);
+		return 0;
+	}
+	return 1;
+}
+
+/* The struct file behind fd in the current task's table, or NULL. */
+static __always_inline struct file *file__from_fd(struct task_struct *t, __s32 fd)
+{
+	struct fdtable *fdt = BPF_CORE_READ(t, files, fdt);
+	struct file **fds = BPF_CORE_READ(fdt, fd);
+	struct file *f = NULL;
+
+	if (fd < 0 || (__u32)fd >= BPF_CORE_READ(fdt, max_fds))
+		return NULL;
+	bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]);
+	return f;
+}
+
+/* Path of an open file into the path buffer. */
+static __always_inline int file__path_of(struct file *f, struct file__path *o)
+{
+	if (!f)
+		return 0;
+	o->d = BPF_CORE_READ(f, f_path.dentry);
+	o->p = path__resolve(BPF_CORE_READ(f, f_path.mnt), o->d, &o->len, &o->trunc);
+	return o->p != NULL;
+}
+
+/*
+ * Read the raw argument to data[BG_PATH_MAX + 1] and, when it is relative, walk the base
+ * directory (dirfd's file, or cwd) to end at data[BG_PATH_MAX - 1] with a '/' joining them.
+ */
+static __always_inline void file__build(struct task_struct *t, const char *uraw, __s32 dfd,
+					struct file__path *o, __u16 *fflags)
+{
+	__u32 zero = 0, blen = 0;
+	struct bg_pathbuf_val *w = bpf_map_lookup_elem(&bg_pathbuf, &zero);
+	struct file *f = NULL;
+	const char *base;
+	long n;
+
+	if (!w)
+		return;
+	n = uraw ? bpf_probe_read_user_str(w->data + BG_PATH_MAX + 1, BG_PATH_MAX - 1, uraw) : 0;
+	if (n <= 0) {
+		o->fault = 1;
+		n = 1;
+		w->data[BG_PATH_MAX + 1] = 0;
+	}
+	o->raw = w->data + BG_PATH_MAX + 1;
+	o->raw_len = n - 1;
+	o->p = o->raw;
+	o->len = n - 1;
+	if (n > 1 && w->data[BG_PATH_MAX + 1] == '/')
+		return;
+	if (dfd != FILE_AT_FDCWD) {
+		f = file__from_fd(t, dfd);
+		if (!f)
+			return;	/* a bad dirfd: only the raw name is known */
+		*fflags |= BG_FF_NAME_DIRFD;
+	}
+	base = f ? path__resolve(BPF_CORE_READ(f, f_path.mnt), BPF_CORE_READ(f, f_path.dentry),
+				 &blen, &o->trunc)
+		 : path__resolve(BPF_CORE_READ(t, fs, pwd.mnt), BPF_CORE_READ(t, fs, pwd.dentry),
+				 &blen, &o->trunc);
+	if (!base)
+		return;
+	w->data[BG_PATH_MAX] = '/';
+	if (n == 1)
+		o->len = blen, o->p = base;	/* empty name (AT_EMPTY_PATH): the directory itself */
+	else if (blen == 1)
+		o->len = n, o->p = w->data + BG_PATH_MAX;	/* base is "/" */
+	else
+		o->len = blen + n, o->p = base;
+}
+
+/* Append len bytes at src to the record tail, cut to the room left; returns 1 when cut. */
+static __always_inline int file__tail(void *rec, struct bg_blob *blob, const char *src, __u32 len)
+{
+	struct bg_hdr *h = rec;
+	__u32 pos = h->size, cut = 0;
+
+	if (pos > BG_REC_MAX)
+		pos = BG_REC_MAX;
+	if (len > BG_REC_MAX - pos)
+		len = BG_REC_MAX - pos, cut = 1;
+	if (len > BG_PATH_MAX - 1)
+		len = BG_PATH_MAX - 1, cut = 1;
+	pos &= BG_REC_MAX - 1;
+	barrier_var(len);
+	len &= BG_PATH_MAX - 1;	/* already < BG_PATH_MAX: the mask only informs the verifier */
+	if (!src || bpf_probe_read_kernel((char *)rec + pos, len, src))
+		len = 0;
+	blob->off = pos;
+	blob->len = len;
+	h->size = pos + len;
+	return cut;
+}
+
+/* Copy a built path (name) and its raw argument into the record; flag cuts and faults. */
+static __always_inline void file__put(struct bg_file *e, struct bg_blob *name, struct bg_blob *raw,
+				      struct file__path *o, __u16 trunc_flag)
+{
+	if (file__tail(e, name, o->p, o->len) || o->trunc) {
+		e->hdr.flags |= trunc_flag;
+		stats__inc(BG_STAT_PATH_TRUNC);
+	}
+	if (raw)
+		file__tail(e, raw, o->raw, o->raw_len);
+	if (o->fault) {
+		e->hdr.flags |= BG_FF_RAW_FAULT;
+		stats__inc(BG_STAT_READ_FAIL);
+	}
+}
+
+/* Raw user string straight into the record tail (open success: the name came from the file). */
+static __always_inline void file__put_user(struct bg_file *e, struct bg_blob *raw, const char *u)
+{
+	__u32 pos = e->hdr.size & (BG_REC_MAX - 1);
+	long n = u ? bpf_probe_read_user_str((char *)e + pos, BG_PATH_MAX, u) : 0;
+
+	if (n <= 0) {
+		e->hdr.flags |= BG_FF_RAW_FAULT;
+		stats__inc(BG_STAT_READ_FAIL);
+		n = 1;
+	}
+	if (pos + n - 1 > BG_REC_MAX)
+		n = BG_REC_MAX - pos + 1;
+	raw->off = pos;
+	raw->len = n - 1;
+	e->hdr.size = pos + n - 1;
+}
+
+/* Parameters: sysnr, ret, uid, gid, oflags, mode, owner, group, dirfd, watch, comm. */
+static __always_inline void file__fill(struct bg_file *e, struct task_struct *t, __u32 nr,
+				       long ret, struct file__args *a, __u32 watch)
+{
+	e->sysnr = nr;
+	e->ret = ret;
+	e->uid = BPF_CORE_READ(t, cred, uid.val);
+	e->gid = BPF_CORE_READ(t, cred, gid.val);
+	e->oflags = a->flags;
+	e->mode = a->mode;
+	e->owner = a->owner;
+	e->group = a->group;
+	e->dirfd = a->dfd;
+	e->watch = watch;
+	bpf_get_current_comm(e->comm, sizeof(e->comm));
+}
+
+static __always_inline struct bg_fsys *file__spec(struct pt_regs *regs, __u32 *nr)
+{
+	struct bg_fsys *sp;
+
+	*nr = compat__syscall_nr(regs);
+	sp = bpf_map_lookup_elem(&bg_file_sys, nr);
+	if (!sp || !sp->kind) {
+		stats__inc(BG_STAT_FILE_NOSPEC);
+		return NULL;
+	}
+	return sp;
+}
+
+/*
+ * open, openat, openat2, creat. Success: the path of the opened struct file (fd = ret);
+ * failure (or fd already gone): the raw argument joined to the dirfd's or cwd's path.
+ */
+SEC("tp_btf/sys_exit")
+int BPF_PROG(bg_file_open, struct pt_regs *regs, long ret)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+	struct file__path o = {};
+	struct file__args a = {};
+	struct bg_fsys *sp;
+	struct bg_file *e;
+	__u16 ff = 0;
+	__u32 nr, watch = 0;
+
+	if (!file__wanted(t, ret) || !(sp = file__spec(regs, &nr)))
+		return 0;
+	file__args(sp, regs, &a);
+	if (ret >= 0 && file__path_of(file__from_fd(t, ret), &o)) {
+		ff = BG_FF_NAME_FILE;
+	} else {
+		if (ret >= 0) {
+			ff = BG_FF_NO_FILE;
+			stats__inc(BG_STAT_FILE_NOFILE);
+		}
+		file__build(t, a.path, a.dfd, &o, &ff);
+	}
+	if (!cfg_all && !(sp->fl & BG_FSYS_ALL) &&
+	    !(watch = watch__match(o.p, o.len, file__access(a.flags), o.d))) {
+		stats__inc(BG_STAT_FILTERED);
+		return 0;
+	}
+	e = emit__begin(BG_EV_OPEN, sizeof(*e));
+	if (!e)
+		return 0;
+	e->hdr.flags = ff;
+	file__put(e, &e->name, (ff & BG_FF_NAME_FILE) ? NULL : &e->raw, &o, BG_FF_NAME_TRUNC);
+	if (ff & BG_FF_NAME_FILE)
+		file__put_user(e, &e->raw, a.path);
+	e->name2 = (struct bg_blob){};
+	e->raw2 = (struct bg_blob){};
+	file__fill(e, t, nr, ret, &a, watch);
+	emit__submit(e);
+	return 0;
+}
+
+/*
+ * unlink*, rename*, chmod family, chown family, link*, symlink*, mkdir*, rmdir, truncate,
+ * ftruncate. fd-based calls name the fd's struct file; the others the raw argument joined to
+ * the dirfd's or cwd's path (the object may be gone: unlink). Watched if either path is.
+ */
+SEC("tp_btf/sys_exit")
+int BPF_PROG(bg_file_chg, struct pt_regs *regs, long ret)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+	struct file__path o = {}, o2 = {};
+	struct file__args a = {};
+	struct bg_fsys *sp;
+	struct bg_file *e;
+	__u16 ff = 0;
+	__u32 nr, watch;
+	__u8 all;
+
+	if (!file__wanted(t, ret) || !(sp = file__spec(regs, &nr)))
+		return 0;
+	all = cfg_all || (sp->fl & BG_FSYS_ALL);
+	file__args(sp, regs, &a);
+	if ((sp->fl & BG_FSYS_FD) && file__path_of(file__from_fd(t, a.dfd), &o))
+		ff = BG_FF_NAME_FILE;
+	else if (!(sp->fl & BG_FSYS_FD))
+		file__build(t, a.path, a.dfd, &o, &ff);
+	watch = all ? 0 : watch__match(o.p, o.len, BG_WATCH_WRITE, o.d);
+	if (!all && !watch && (sp->path2 < 0 || (sp->fl & BG_FSYS_RAW2))) {
+		stats__inc(BG_STAT_FILTERED);
+		return 0;
+	}
+	e = emit__begin(BG_EV_FCHANGE, sizeof(*e));
+	if (!e)
+		return 0;
+	e->hdr.flags = ff;
+	e->name2 = (struct bg_blob){};
+	e->raw2 = (struct bg_blob){};
+	file__put(e, &e->name, (ff & BG_FF_NAME_FILE) ? NULL : &e->raw, &o, BG_FF_NAME_TRUNC);
+	if (ff & BG_FF_NAME_FILE)
+		e->raw = (struct bg_blob){};
+	if (sp->fl & BG_FSYS_RAW2) {
+		file__put_user(e, &e->raw2, a.path2);
+	} else if (sp->path2 >= 0) {
+		file__build(t, a.path2, a.dfd2, &o2, &ff);
+		watch |= all ? 0 : watch__match(o2.p, o2.len, BG_WATCH_WRITE, NULL);
+		file__put(e, &e->name2, &e->raw2, &o2, BG_FF_NAME2_TRUNC);
+	}
+	if (!all && !watch) {
+		stats__inc(BG_STAT_FILTERED);
+		return 0;
+	}
+	e->hdr.flags |= ff;
+	file__fill(e, t, nr, ret, &a, watch);
+	emit__submit(e);
+	return 0;
+}

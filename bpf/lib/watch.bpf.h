@@ -1,0 +1,154 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * File watch set lookups: is an absolute path watched? Two maps written by user space
+ * (src/sensors/file-watch.ts) and changeable at run time: an LPM trie over the path bytes
+ * (prefixes, and exact paths whose entry includes the trailing NUL) and a hash of base names
+ * and directory names watched in every directory (".ssh", "authorized_keys").
+ */
+#ifndef BG_WATCH_BPF_H
+#define BG_WATCH_BPF_H
+
+#include "common.bpf.h"
+
+enum { WATCH_TAIL = 128 };	/* path bytes scanned for the last two names (> 2 * BG_WATCH_NAME) */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, BG_WATCH_MAX);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct bg_watch_key);
+	__type(value, struct bg_watch_val);
+} bg_watch_pfx SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, BG_WATCH_MAX);
+	__type(key, struct bg_name_key);
+	__type(value, struct bg_watch_val);
+} bg_watch_name SEC(".maps");
+
+/* Lookup keys live in a per-CPU value: they are too big for the stack next to the rest. */
+struct bg_watch_tmp {
+	struct bg_watch_key k;
+	struct bg_name_key n;
+	char tail[WATCH_TAIL * 2];	/* the second half only keeps masked copies in bounds */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct bg_watch_tmp);
+} bg_watch_tmp SEC(".maps");
+
+struct watch__scan {
+	struct bg_watch_tmp *tmp;
+	__u32 n;		/* bytes in tmp->tail */
+	__s32 s1;		/* index of the last '/' */
+	__s32 s2;		/* index of the '/' before it */
+};
+
+static long watch__step(__u32 i, void *data)
+{
+	struct watch__scan *s = data;
+	__u32 idx = s->n - 1 - i;
+
+	if (i >= s->n)
+		return 1;
+	if (s->tmp->tail[idx & (WATCH_TAIL - 1)] != '/')
+		return 0;
+	if (s->s1 < 0) {
+		s->s1 = idx;
+		return 0;
+	}
+	s->s2 = idx;
+	return 1;
+}
+
+/* Mode bits of the name entry for tail[start, end) as a base or directory name; 0 if none. */
+static __always_inline __u32 watch__name(struct bg_watch_tmp *tmp, __u32 where, __s32 start,
+					 __s32 end)
+{
+	struct bg_watch_val *v;
+	__u32 len;
+
+	if (start < 0 || end <= start || end - start >= BG_WATCH_NAME)
+		return 0;
+	len = (__u32)(end - start) & 63;	/* < BG_WATCH_NAME: the mask only informs the verifier */
+	__builtin_memset(&tmp->n, 0, sizeof(tmp->n));
+	tmp->n.where = where;
+	bpf_probe_read_kernel(tmp->n.name, len, tmp->tail + (start & (WATCH_TAIL - 1)));
+	v = bpf_map_lookup_elem(&bg_watch_name, &tmp->n);
+	return v ? v->mode : 0;
+}
+
+/* Base name and directory name of the path (its last WATCH_TAIL bytes). */
+static __always_inline __u32 watch__names(struct bg_watch_tmp *tmp, const char *p, __u32 len)
+{
+	struct watch__scan s = { .tmp = tmp, .s1 = -1, .s2 = -1 };
+	__u32 n = len < WATCH_TAIL ? len : WATCH_TAIL;
+	__u32 m;
+
+	barrier_var(n);
+	bpf_probe_read_kernel(tmp->tail, n & (WATCH_TAIL * 2 - 1), p + (len & (BG_PATH_MAX * 2 - 1)) - n);
+	s.n = n;
+	bpf_loop(WATCH_TAIL, watch__step, &s, 0);
+	m = watch__name(tmp, BG_WATCH_BASE, s.s1 + 1, n);
+	if (s.s2 < 0 && n < len)
+		return m;	/* the directory name starts before the scanned bytes: too long */
+	return m | watch__name(tmp, BG_WATCH_DIR, s.s2 + 1, s.s1);
+}
+
+/* Mode bits of the name entry for a dentry's own name (no string scan needed); 0 if none. */
+static __always_inline __u32 watch__dname(struct bg_watch_tmp *tmp, __u32 where, struct dentry *d)
+{
+	struct qstr q = BPF_CORE_READ(d, d_name);
+	struct bg_watch_val *v;
+
+	if (!q.len || q.len >= BG_WATCH_NAME)
+		return 0;
+	__builtin_memset(&tmp->n, 0, sizeof(tmp->n));
+	tmp->n.where = where;
+	bpf_probe_read_kernel(tmp->n.name, q.len & 63, q.name);
+	v = bpf_map_lookup_elem(&bg_watch_name, &tmp->n);
+	return v ? v->mode : 0;
+}
+
+/*
+ * Mode bits of the watch entries matching path p (len bytes, absolute) for this access
+ * (enum bg_watch_mode), or 0 when nothing watched matches. With the path's dentry (an open
+ * file) the base and directory names come from it instead of a scan of the string.
+ */
+static __always_inline __u32 watch__match(const char *p, __u32 len, __u32 access,
+					  struct dentry *d)
+{
+	__u32 zero = 0, n = len, m = 0;
+	struct bg_watch_tmp *tmp = bpf_map_lookup_elem(&bg_watch_tmp, &zero);
+	struct bg_watch_val *v;
+
+	if (!tmp || !p || !len)
+		return 0;
+	if (n > BG_WATCH_KEY)
+		n = BG_WATCH_KEY;
+	barrier_var(n);
+	n &= BG_WATCH_KEY * 2 - 1;	/* n <= BG_WATCH_KEY; the mask keeps the copy inside tmp */
+	bpf_probe_read_kernel(tmp->k.data, n, p);
+	if (n < BG_WATCH_KEY) {
+		tmp->k.data[n & (BG_WATCH_KEY - 1)] = 0;
+		n++;
+	}
+	tmp->k.prefixlen = n * 8;
+	v = bpf_map_lookup_elem(&bg_watch_pfx, &tmp->k);
+	if (v)
+		m = v->mode;
+	if (m & access)
+		return m & access;
+	if (d)
+		m = watch__dname(tmp, BG_WATCH_BASE, d) |
+		    watch__dname(tmp, BG_WATCH_DIR, BPF_CORE_READ(d, d_parent));
+	else
+		m = watch__names(tmp, p, len);
+	return m & access;
+}
+
+#endif /* BG_WATCH_BPF_H */

@@ -1,0 +1,62 @@
+/** @module events/decoders/file: open and file-change records (struct bg_file). */
+import { isUtf8 } from 'node:buffer';
+import { BG_FILE, BgFileFlag, BgKind } from '../generated/layouts.js';
+import { base, blob } from '../decode.js';
+import { decodeBytes, decodeCString } from '../strings.js';
+import { syscallName } from '../../sensors/syscalls.js';
+import type { FileChangeEvent, FileEventBase, OpenEvent } from '../types.js';
+
+/** A path blob as [text, base64 when the bytes are not valid UTF-8]. */
+function pathBlob(buf: Buffer, off: number, size: number, field: number): [string, string | undefined] {
+	const [s, e] = blob(buf, off, size, field);
+	const text = decodeBytes(buf, s, e);
+	// decodeBytes only escapes invalid bytes as "\xNN": without a backslash the text is exact.
+	if (!text.includes('\\') || isUtf8(buf.subarray(s, e))) return [text, undefined];
+	return [text, buf.toString('base64', s, e)];
+}
+
+function fields(buf: Buffer, off: number, size: number): Omit<FileEventBase, 'kind'> {
+	const b = base(buf, off);
+	const [name, nameB64] = pathBlob(buf, off, size, BG_FILE.name);
+	const [raw, rawB64] = pathBlob(buf, off, size, BG_FILE.raw);
+	const [name2, name2B64] = pathBlob(buf, off, size, BG_FILE.name2);
+	const [raw2, raw2B64] = pathBlob(buf, off, size, BG_FILE.raw2);
+	return {
+		...b,
+		syscall: syscallName(buf.readUInt32LE(off + BG_FILE.sysnr)),
+		ret: buf.readInt32LE(off + BG_FILE.ret),
+		uid: buf.readUInt32LE(off + BG_FILE.uid),
+		gid: buf.readUInt32LE(off + BG_FILE.gid),
+		argFlags: buf.readUInt32LE(off + BG_FILE.oflags),
+		mode: buf.readUInt32LE(off + BG_FILE.mode),
+		owner: buf.readInt32LE(off + BG_FILE.owner),
+		group: buf.readInt32LE(off + BG_FILE.group),
+		dirfd: buf.readInt32LE(off + BG_FILE.dirfd),
+		watch: buf.readUInt32LE(off + BG_FILE.watch),
+		comm: decodeCString(buf, off + BG_FILE.comm, 16),
+		name,
+		nameB64,
+		raw,
+		rawB64,
+		name2,
+		name2B64,
+		raw2,
+		raw2B64,
+		nameFromFile: (b.flags & BgFileFlag.BG_FF_NAME_FILE) !== 0,
+		nameTruncated: (b.flags & BgFileFlag.BG_FF_NAME_TRUNC) !== 0,
+	};
+}
+
+export function decodeOpen(buf: Buffer, off: number, size: number): OpenEvent {
+	return { kind: 'open', ...fields(buf, off, size) };
+}
+
+export function decodeFileChange(buf: Buffer, off: number, size: number): FileChangeEvent {
+	return { kind: 'file_change', ...fields(buf, off, size) };
+}
+
+/** Decoders of this domain by kind. */
+export const FILE_DECODERS = [
+	[BgKind.BG_EV_OPEN, decodeOpen],
+	[BgKind.BG_EV_FCHANGE, decodeFileChange],
+] as const;

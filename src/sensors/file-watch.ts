@@ -1,0 +1,114 @@
+/** @module sensors/file-watch: the file sensor's watch set (default, --path) and its BPF map encoding. */
+import type { NativeBpfObject } from '../bridge/addon.js';
+import { BG_NAME_KEY, BG_WATCH_KEY, BG_WATCH_VAL, BgWatchLimit, BgWatchMode, BgWatchWhere } from '../events/generated/layouts.js';
+
+/** What a watch entry covers: reads, writes (opens for writing and every change) or both. */
+export type WatchMode = 'r' | 'w' | 'rw';
+
+/** A watched path: a prefix ("/etc/ssh/", "/etc/cron") or, with exact, that path only. */
+export interface WatchPath {
+	path: string;
+	exact?: boolean;
+	mode?: WatchMode;
+}
+
+/** A name watched in every directory: a base name (".bashrc") or a directory name (".ssh"). */
+export interface WatchName {
+	name: string;
+	where: 'base' | 'dir';
+	mode?: WatchMode;
+}
+
+/** The whole watch set; replacing it changes the kernel maps without reloading programs. */
+export interface WatchSet {
+	paths: WatchPath[];
+	names: WatchName[];
+}
+
+const exact = (path: string, mode: WatchMode = 'rw'): WatchPath => ({ path, exact: true, mode });
+const prefix = (path: string, mode: WatchMode = 'rw'): WatchPath => ({ path, mode });
+const base = (name: string): WatchName => ({ name, where: 'base', mode: 'rw' });
+
+/**
+ * Default: credentials, sudo, ssh, pam, cron, ld.so.preload and shell start-up files for reads
+ * and writes; systemd units and logs for writes only (they are read all the time).
+ */
+export const DEFAULT_WATCH: WatchSet = {
+	paths: [
+		...['/etc/passwd', '/etc/shadow', '/etc/gshadow', '/etc/group', '/etc/sudoers'].map((p) => exact(p)),
+		...['/etc/sudoers.d', '/etc/ssh', '/root/.ssh', '/etc/pam.d', '/var/spool/cron'].map((p) => exact(p)),
+		...['/etc/sudoers.d/', '/etc/ssh/', '/root/.ssh/', '/etc/pam.d/', '/etc/cron', '/var/spool/cron/'].map((p) => prefix(p)),
+		...['/etc/ld.so.preload', '/etc/profile', '/etc/bash.bashrc', '/etc/environment'].map((p) => exact(p)),
+		prefix('/etc/profile.d/'),
+		prefix('/etc/zsh/'),
+		...['/etc/systemd/', '/lib/systemd/system/', '/usr/lib/systemd/system/', '/var/log/'].map((p) => prefix(p, 'w')),
+	],
+	names: [
+		{ name: '.ssh', where: 'dir', mode: 'rw' },
+		...['authorized_keys', 'authorized_keys2', '.bashrc', '.bash_profile', '.bash_login', '.bash_logout', '.profile'].map(base),
+		...['.zshrc', '.zshenv', '.zprofile', '.zlogin'].map(base),
+	],
+};
+
+/** The watch set of `--path P` flags: each P is a prefix watched for reads and writes. */
+export function watchFromPrefixes(prefixes: readonly string[]): WatchSet {
+	return { paths: prefixes.map((p) => prefix(p)), names: [] };
+}
+
+function modeBits(m: WatchMode = 'rw'): number {
+	return (m.includes('r') ? BgWatchMode.BG_WATCH_READ : 0) | (m.includes('w') ? BgWatchMode.BG_WATCH_WRITE : 0);
+}
+
+/** LPM key of a watched path (exact entries include the trailing NUL); throws when too long. */
+export function watchKey(w: WatchPath): Buffer {
+	const bytes = Buffer.from(w.path);
+	const n = bytes.length + (w.exact ? 1 : 0);
+	if (!w.path.startsWith('/') || n > BgWatchLimit.BG_WATCH_KEY) {
+		throw new Error(`watch path '${w.path}': must be absolute and at most ${BgWatchLimit.BG_WATCH_KEY - 1} bytes`);
+	}
+	const k = Buffer.alloc(BG_WATCH_KEY.SIZE);
+	k.writeUInt32LE(n * 8, BG_WATCH_KEY.prefixlen);
+	bytes.copy(k, BG_WATCH_KEY.data);
+	return k;
+}
+
+/** Hash key of a watched name; throws when it is too long or holds a '/'. */
+export function nameKey(w: WatchName): Buffer {
+	const bytes = Buffer.from(w.name);
+	if (!bytes.length || bytes.length >= BgWatchLimit.BG_WATCH_NAME || w.name.includes('/')) {
+		throw new Error(`watch name '${w.name}': 1..${BgWatchLimit.BG_WATCH_NAME - 1} bytes without '/'`);
+	}
+	const k = Buffer.alloc(BG_NAME_KEY.SIZE);
+	k.writeUInt32LE(w.where === 'dir' ? BgWatchWhere.BG_WATCH_DIR : BgWatchWhere.BG_WATCH_BASE, BG_NAME_KEY.where);
+	bytes.copy(k, BG_NAME_KEY.name);
+	return k;
+}
+
+function val(m: WatchMode | undefined): Buffer {
+	const v = Buffer.alloc(BG_WATCH_VAL.SIZE);
+	v.writeUInt32LE(modeBits(m), BG_WATCH_VAL.mode);
+	return v;
+}
+
+function replaceMap(obj: NativeBpfObject, map: string, entries: Map<string, Buffer>): void {
+	// Add before removing, so an entry in both the old and the new set is never missing.
+	for (const [hex, v] of entries) obj.mapUpdate(map, Buffer.from(hex, 'hex'), v);
+	for (const k of obj.mapKeys(map)) if (!entries.has(k.toString('hex'))) obj.mapDelete(map, k);
+}
+
+/** Make the file sensor's watch maps hold exactly this set (entries are validated first). */
+export function applyWatch(obj: NativeBpfObject, ws: WatchSet): void {
+	const paths = new Map<string, Buffer>();
+	for (const p of ws.paths) {
+		const hex = watchKey(p).toString('hex');
+		const old = paths.get(hex)?.readUInt32LE(0) ?? 0;
+		paths.set(hex, val(p.mode));
+		if (old) paths.get(hex)!.writeUInt32LE(old | modeBits(p.mode));
+	}
+	const names = new Map<string, Buffer>(ws.names.map((n) => [nameKey(n).toString('hex'), val(n.mode)]));
+	if (paths.size > BgWatchLimit.BG_WATCH_MAX || names.size > BgWatchLimit.BG_WATCH_MAX) {
+		throw new Error(`watch set: at most ${BgWatchLimit.BG_WATCH_MAX} paths and names`);
+	}
+	replaceMap(obj, 'bg_watch_pfx', paths);
+	replaceMap(obj, 'bg_watch_name', names);
+}

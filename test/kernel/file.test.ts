@@ -1,0 +1,298 @@
+/** @module test/kernel/file.test: the file sensor on the real kernel (true paths, failures, changes, watch set, odd paths). */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { closeSync, mkdirSync, mkdtempSync, openSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { requireBpf } from '../helpers/bpf.js';
+import { collect, run, sleep } from '../helpers/collect.js';
+import { fileSensor, setFileWatch } from '../../src/sensors/file.js';
+import { SensorRuntime } from '../../src/sensors/runtime.js';
+import { fileJson } from '../../src/events/file-fields.js';
+import { BgFileFlag, BgWatchMode } from '../../src/events/generated/layouts.js';
+import type { BgEvent, FileEventBase } from '../../src/events/types.js';
+import { repoPath } from '../../src/util/paths.js';
+
+const FILEOPS = repoPath('build/progs/fileops');
+const OBJECTS = ['dispatch', 'file'];
+type FileEv = FileEventBase & { kind: 'open' | 'file_change' };
+const fileEvents = (evs: BgEvent[], pid: number) => evs.filter((e): e is FileEv => (e.kind === 'open' || e.kind === 'file_change') && e.pid === pid);
+
+/** Run fileops; returns its pid, the syscall it used and its result. */
+async function fileops(...args: string[]): Promise<{ pid: number; sys: string; ret: number }> {
+	const r = await run(FILEOPS, args);
+	const m = /pid=(\d+) sys=(\w+) ret=(-?\d+)/.exec(r.stdout);
+	assert.ok(m, `fileops ${args.join(' ')}: ${r.stdout}${r.stderr}`);
+	return { pid: Number(m[1]), sys: m[2], ret: Number(m[3]) };
+}
+
+test('cat /etc/passwd: one open event with the true path, O_RDONLY, uid, comm, pid', async (t) => {
+	if (!requireBpf(t, OBJECTS)) return;
+	let pid = 0;
+	const { events, kernel } = await collect([fileSensor], {}, async () => {
+		pid = (await run('/bin/cat', ['/etc/passwd'])).pid;
+	});
+	const evs = fileEvents(events, pid);
+	assert.equal(evs.length, 1, `one event, got ${evs.map((e) => e.name).join(', ')}`);
+	const e = evs[0];
+	assert.equal(e.kind, 'open');
+	assert.equal(e.syscall, 'openat');
+	assert.equal(e.name, '/etc/passwd');
+	assert.equal(e.raw, '/etc/passwd');
+	assert.equal(e.nameFromFile, true);
+	assert.equal(e.nameTruncated, false);
+	assert.equal(e.flags, BgFileFlag.BG_FF_NAME_FILE);
+	assert.equal(e.argFlags & 3, 0, 'O_RDONLY');
+	assert.equal(e.mode, 0);
+	assert.equal(e.ret, 3);
+	assert.equal(e.dirfd, -100);
+	assert.equal(e.owner, -1);
+	assert.equal(e.group, -1);
+	assert.equal(e.uid, 0);
+	assert.equal(e.gid, 0);
+	assert.equal(e.comm, 'cat');
+	assert.equal(e.tid, pid);
+	assert.equal(e.watch, BgWatchMode.BG_WATCH_READ);
+	assert.equal(e.name2, '');
+	assert.equal(e.raw2, '');
+	assert.equal(e.nameB64, undefined);
+	assert.ok(e.cgroupId > 0n);
+	assert.ok(Math.abs(e.timeMs - Date.now()) < 10_000);
+	const j = fileJson(e);
+	assert.equal(j['evt.type'], 'openat');
+	assert.equal(j['evt.res'], 'SUCCESS');
+	assert.equal(j['evt.failed'], false);
+	assert.equal(j['evt.arg.flags'], 'O_RDONLY');
+	assert.equal(j['evt.arg.access'], 'O_RDONLY');
+	assert.equal(j['fd.name'], '/etc/passwd');
+	assert.equal(j['fd.directory'], '/etc');
+	assert.equal(j['fd.filename'], 'passwd');
+	assert.equal(j['fd.name_raw'], '/etc/passwd');
+	assert.equal(j['fd.name_source'], 'file');
+	assert.equal(j['fd.num'], 3);
+	assert.equal(j['fd.watch'], 'r');
+	assert.equal(j['proc.pid'], pid);
+	assert.equal(j['proc.name'], 'cat');
+	assert.equal(j['user.uid'], 0);
+	assert.ok(kernel.filtered > 0, 'unwatched opens (ld.so.cache, libc) filtered in the kernel');
+	assert.equal(kernel.rb_full, 0);
+});
+
+test('relative, .., symlink and dirfd opens all report the opened file path', async (t) => {
+	if (!requireBpf(t, OBJECTS)) return;
+	const link = join(tmpdir(), `bg-x-${process.pid}`);
+	symlinkSync('/etc/shadow', link);
+	const p: Record<string, number> = {};
+	try {
+		const { events } = await collect([fileSensor], {}, async () => {
+			p.rel = (await run('/bin/cat', ['./passwd'], { cwd: '/etc' })).pid;
+			p.dotdot = (await run('/bin/cat', ['/etc/../etc/passwd'])).pid;
+			p.link = (await run('/bin/cat', [link])).pid;
+			p.dirfd = (await fileops('openat-dir', '/etc', 'shadow')).pid;
+		});
+		const cases: [string, string, string][] = [
+			['rel', '/etc/passwd', './passwd'],
+			['dotdot', '/etc/passwd', '/etc/../etc/passwd'],
+			['link', '/etc/shadow', link],
+			['dirfd', '/etc/shadow', 'shadow'],
+		];
+		for (const [k, name, raw] of cases) {
+			const evs = fileEvents(events, p[k]);
+			assert.equal(evs.length, 1, `${k}: one event`);
+			assert.equal(evs[0].name, name, k);
+			assert.equal(evs[0].raw, raw, k);
+			assert.equal(evs[0].nameFromFile, true, k);
+			assert.ok(evs[0].ret >= 3, k);
+		}
+		assert.ok(fileEvents(events, p.dirfd)[0].dirfd >= 3, 'dirfd argument kept');
+	} finally {
+		rmSync(link, { force: true });
+	}
+});
+
+test('a non-root read of /etc/shadow gives a failed event with EACCES', async (t) => {
+	if (!requireBpf(t, OBJECTS)) return;
+	let pid = 0;
+	const { events } = await collect([fileSensor], {}, async () => {
+		pid = (await run('/usr/bin/setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', '/bin/cat', '/etc/shadow'])).pid;
+	});
+	const evs = fileEvents(events, pid).filter((e) => e.name === '/etc/shadow');
+	assert.equal(evs.length, 1);
+	const e = evs[0];
+	assert.equal(e.ret, -13);
+	assert.equal(e.raw, '/etc/shadow');
+	assert.equal(e.nameFromFile, false);
+	assert.equal(e.flags, 0);
+	assert.equal(e.uid, 65534);
+	assert.equal(e.gid, 65534);
+	assert.equal(e.comm, 'cat');
+	const j = fileJson(e);
+	assert.equal(j['evt.res'], 'EACCES');
+	assert.equal(j['evt.rawres'], -13);
+	assert.equal(j['evt.failed'], true);
+	assert.equal(j['fd.num'], -1);
+	assert.equal(j['fd.name_source'], 'arg');
+});
+
+test("python3 open('/etc/passwd','r+') shows O_RDWR (the file is not modified)", async (t) => {
+	if (!requireBpf(t, OBJECTS)) return;
+	const { events } = await collect([fileSensor], {}, async () => {
+		const r = await run('python3', ['-c', "open('/etc/passwd','r+').close()"]);
+		assert.equal(r.code, 0, r.stderr);
+	});
+	const evs = events.filter((e): e is FileEv => e.kind === 'open' && e.comm.startsWith('python') && e.raw === '/etc/passwd');
+	assert.equal(evs.length, 1);
+	assert.equal(evs[0].argFlags & 3, 2);
+	assert.equal(evs[0].watch, BgWatchMode.BG_WATCH_READ | BgWatchMode.BG_WATCH_WRITE);
+	assert.equal(fileJson(evs[0])['evt.arg.flags'], 'O_RDWR|O_CLOEXEC');
+});
+
+/** Every change op in dir; returns fileops results by op. */
+async function changeOps(dir: string): Promise<Record<string, { pid: number; sys: string; ret: number }>> {
+	writeFileSync(join(dir, 'a'), 'x');
+	writeFileSync(join(dir, 'c'), 'x');
+	mkdirSync(join(dir, 'sub'));
+	const r: Record<string, { pid: number; sys: string; ret: number }> = {};
+	r.rename = await fileops('rename', join(dir, 'a'), join(dir, 'b'));
+	r.unlink = await fileops('unlink', join(dir, 'b'));
+	r.chmod = await fileops('chmod', join(dir, 'c'), '4755');
+	r.chown = await fileops('chown', join(dir, 'c'), '65534', '65534');
+	r.fchmod = await fileops('fchmod', join(dir, 'c'), '2700');
+	r.symlink = await fileops('symlink', '/etc/shadow', join(dir, 'l'));
+	r.link = await fileops('link', join(dir, 'c'), join(dir, 'h'));
+	r.truncate = await fileops('truncate', join(dir, 'h'));
+	r.ftruncate = await fileops('ftruncate', join(dir, 'h'));
+	r.mkdir = await fileops('mkdir', join(dir, 'd'));
+	r.rmdir = await fileops('rmdir', join(dir, 'sub'));
+	return r;
+}
+
+test('changes in a watched directory give one event each; none in an unwatched one; watch set replaced at run time', async (t) => {
+	if (!requireBpf(t, OBJECTS)) return;
+	const watched = realpathSync(mkdtempSync(join(tmpdir(), 'bg-watched-')));
+	const other = realpathSync(mkdtempSync(join(tmpdir(), 'bg-other-')));
+	const events: BgEvent[] = [];
+	const rt = SensorRuntime.start([fileSensor], { watch: { paths: [], names: [] } }, (evs) => events.push(...evs));
+	let w: Awaited<ReturnType<typeof changeOps>>;
+	let o: Awaited<ReturnType<typeof changeOps>>;
+	let before = 0;
+	try {
+		before = (await fileops('creat', join(watched, 'early'))).pid;
+		setFileWatch(rt, { paths: [{ path: `${watched}/` }], names: [] });
+		w = await changeOps(watched);
+		o = await changeOps(other);
+		await sleep(150);
+	} finally {
+		await rt.stop();
+		rmSync(watched, { recursive: true, force: true });
+		rmSync(other, { recursive: true, force: true });
+	}
+	assert.equal(fileEvents(events, before).length, 0, 'nothing before the directory was watched');
+	for (const [op, r] of Object.entries(o)) assert.equal(fileEvents(events, r.pid).length, 0, `unwatched ${op}`);
+	const one = (op: string) => {
+		const evs = fileEvents(events, w[op].pid).filter((e) => e.kind === 'file_change');
+		assert.equal(evs.length, 1, `${op}: one event`);
+		assert.equal(evs[0].syscall, w[op].sys, op);
+		assert.equal(evs[0].ret, 0, op);
+		assert.equal(evs[0].comm, 'fileops', op);
+		assert.equal(evs[0].watch, BgWatchMode.BG_WATCH_WRITE, op);
+		return { e: evs[0], j: fileJson(evs[0]) };
+	};
+	const rn = one('rename');
+	assert.equal(rn.e.name, join(watched, 'a'));
+	assert.equal(rn.j['evt.arg.oldpath'], join(watched, 'a'));
+	assert.equal(rn.j['evt.arg.newpath'], join(watched, 'b'));
+	assert.equal(rn.e.raw2, join(watched, 'b'));
+	assert.equal(one('unlink').e.name, join(watched, 'b'));
+	const ch = one('chmod');
+	assert.equal(ch.e.name, join(watched, 'c'));
+	assert.equal(ch.j['evt.arg.mode'], '04755');
+	assert.equal(ch.j['evt.arg.setid'], 'setuid');
+	const co = one('chown');
+	assert.equal(co.j['evt.arg.uid'], 65534);
+	assert.equal(co.j['evt.arg.gid'], 65534);
+	const fc = one('fchmod');
+	assert.equal(fc.e.name, join(watched, 'c'));
+	assert.equal(fc.e.nameFromFile, true);
+	assert.equal(fc.j['evt.arg.setid'], 'setgid');
+	const sl = one('symlink');
+	assert.equal(sl.e.name, join(watched, 'l'));
+	assert.equal(sl.j['evt.arg.target'], '/etc/shadow');
+	assert.equal(one('link').j['evt.arg.newpath'], join(watched, 'h'));
+	assert.equal(one('truncate').e.name, join(watched, 'h'));
+	assert.equal(one('ftruncate').e.nameFromFile, true);
+	assert.equal(one('mkdir').j['evt.arg.mode'], '0750');
+	assert.equal(one('rmdir').e.name, join(watched, 'sub'));
+});
+
+test('a failed relative open is joined to the cwd and reports the errno', async (t) => {
+	if (!requireBpf(t, OBJECTS)) return;
+	const dir = realpathSync(mkdtempSync(join(tmpdir(), 'bg-fail-')));
+	let pid = 0;
+	try {
+		const { events } = await collect([fileSensor], { watch: { paths: [{ path: `${dir}/` }], names: [] } }, async () => {
+			pid = (await run('/bin/cat', ['missing'], { cwd: dir })).pid;
+		});
+		const evs = fileEvents(events, pid);
+		assert.equal(evs.length, 1);
+		assert.equal(evs[0].name, join(dir, 'missing'));
+		assert.equal(evs[0].raw, 'missing');
+		assert.equal(evs[0].ret, -2);
+		assert.equal(fileJson(evs[0])['evt.res'], 'ENOENT');
+	} finally {
+		rmSync(dir, { recursive: true, force: true });
+	}
+});
+
+test('home .ssh directories and shell rc base names are watched by name', async (t) => {
+	if (!requireBpf(t, OBJECTS)) return;
+	const home = realpathSync(mkdtempSync(join(tmpdir(), 'bg-home-')));
+	mkdirSync(join(home, '.ssh'));
+	writeFileSync(join(home, '.ssh', 'id_ed25519'), 'k');
+	writeFileSync(join(home, '.bashrc'), 'k');
+	writeFileSync(join(home, 'notes'), 'k');
+	const p: number[] = [];
+	try {
+		const { events } = await collect([fileSensor], {}, async () => {
+			for (const f of ['.ssh/id_ed25519', '.bashrc', 'notes']) p.push((await run('/bin/cat', [join(home, f)])).pid);
+		});
+		assert.equal(fileEvents(events, p[0])[0]?.name, join(home, '.ssh', 'id_ed25519'));
+		assert.equal(fileEvents(events, p[1])[0]?.name, join(home, '.bashrc'));
+		assert.equal(fileEvents(events, p[2]).length, 0, 'an ordinary file is not watched');
+	} finally {
+		rmSync(home, { recursive: true, force: true });
+	}
+});
+
+test('paths with spaces, newlines, non-UTF-8 bytes and 4,000 bytes are reported exactly', async (t) => {
+	if (!requireBpf(t, OBJECTS)) return;
+	const dir = realpathSync(mkdtempSync(join(tmpdir(), 'bg-odd-')));
+	const bad = Buffer.concat([Buffer.from(`${dir}/bad-`), Buffer.from([0xff, 0xfe, 0x41]), Buffer.from('.txt')]);
+	let long = dir;
+	while (long.length < 3800) long += `/${'d'.repeat(190)}`;
+	mkdirSync(long, { recursive: true });
+	long += `/${'f'.repeat(4000 - long.length - 1)}`;
+	const names: (string | Buffer)[] = [`${dir}/with space`, `${dir}/new\nline`, bad, long];
+	try {
+		const { events, kernel } = await collect([fileSensor], { allFiles: true, pid: process.pid }, async () => {
+			for (const n of names) closeSync(openSync(n, 'w'));
+		});
+		const mine = fileEvents(events, process.pid).filter((e) => e.kind === 'open' && e.name.startsWith(dir));
+		assert.equal(mine.length, 4, mine.map((e) => e.name).join('\n'));
+		assert.equal(mine[0].name, `${dir}/with space`);
+		assert.equal(mine[1].name, `${dir}/new\nline`);
+		assert.equal(mine[2].name, `${dir}/bad-\\xff\\xfeA.txt`);
+		assert.deepEqual(Buffer.from(mine[2].nameB64!, 'base64'), bad);
+		assert.deepEqual(Buffer.from(fileJson(mine[2])['fd.name_b64'] as string, 'base64'), bad);
+		assert.equal(mine[3].name.length, 4000);
+		assert.equal(mine[3].name, long);
+		assert.equal(mine[3].raw, long);
+		assert.equal(mine[3].nameTruncated, false);
+		assert.equal(fileJson(mine[1])['fd.filename'], 'new\nline');
+		assert.ok(mine.every((e) => e.nameFromFile && (e.argFlags & 0o1103) === 0o1101), 'O_WRONLY|O_CREAT|O_TRUNC');
+		assert.equal(kernel.path_trunc, 0);
+		assert.equal(kernel.rb_full, 0);
+	} finally {
+		rmSync(dir, { recursive: true, force: true });
+	}
+});

@@ -1,0 +1,39 @@
+// Open storm for bench/open-storm: W workers each open(PATH, O_RDONLY) + close ITER times.
+// Usage: openstorm ITER [WORKERS] [PATH]. Prints "opens=N seconds=S workers=W" (wall time of the storm).
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+int main(int argc, char **argv)
+{
+	long iter = argc > 1 ? atol(argv[1]) : 100000;
+	int workers = argc > 2 ? atoi(argv[2]) : 1;
+	const char *path = argc > 3 ? argv[3] : "/etc/hostname";
+	struct timespec t0, t1;
+	long failed = 0;
+	int st;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (int w = 0; w < workers; w++) {
+		if (fork() == 0) {
+			long bad = 0;
+			for (long i = 0; i < iter; i++) {
+				int fd = open(path, O_RDONLY);
+				if (fd < 0)
+					bad++;
+				else
+					close(fd);
+			}
+			_exit(bad ? 1 : 0);
+		}
+	}
+	while (wait(&st) > 0)
+		failed += WEXITSTATUS(st) != 0;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	printf("opens=%ld seconds=%.6f workers=%d failed_workers=%ld\n", iter * workers,
+	       (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9, workers, failed);
+	return failed ? 1 : 0;
+}
