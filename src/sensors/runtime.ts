@@ -141,9 +141,9 @@ export class SensorRuntime {
 		const out: Record<string, number> = {};
 		if (!this.objects.length) return out;
 		const obj = this.objects[0];
-		KERNEL_STAT_NAMES.forEach((name, i) => {
+		KERNEL_STAT_NAMES.forEach((name) => {
 			const key = Buffer.alloc(4);
-			key.writeUInt32LE(i);
+			key.writeUInt32LE(BgStat[`BG_STAT_${name.toUpperCase()}` as keyof typeof BgStat]); // slots are sparse (by domain)
 			const v = obj.mapLookup('bg_stats', key);
 			let sum = 0;
 			if (v) for (let o = 0; o + 8 <= v.length; o += 8) sum += Number(v.readBigUInt64LE(o));
