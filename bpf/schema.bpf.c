@@ -12,3 +12,7 @@ enum bg_flag bg_anchor_flag;
 enum bg_limit bg_anchor_limit;
 enum bg_stat bg_anchor_stat;
 enum bg_map_limit bg_anchor_map_limit;
+struct bg_net bg_anchor_net;
+enum bg_net_flag bg_anchor_net_flag;
+enum bg_net_state bg_anchor_net_state;
+enum bg_net_limit bg_anchor_net_limit;

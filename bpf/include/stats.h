@@ -12,6 +12,10 @@ enum bg_stat {
 	BG_STAT_PATH_TRUNC = 5,	/* path cut (record still sent, flagged) */
 	BG_STAT_READ_FAIL = 6,	/* a kernel or user read failed (record still sent) */
 	BG_STAT_FOLLOW_FULL = 7,	/* -p follow set full: a descendant may be missed */
+	BG_STAT_NET_TRACK_FAIL = 20,	/* socket owner not stored (map full): outcome/close missed */
+	BG_STAT_NET_UNTRACKED = 21,	/* TCP socket reached CLOSE with no owner (older than the run, or filtered) */
+	BG_STAT_NET_NO_DST = 22,	/* UDP send whose destination was not seen leaving: no record */
+	BG_STAT_NET_PAYLOAD_TRUNC = 23,	/* DNS payload cut (record still sent, flagged) */
 	/* Slots by domain: common 0-7, file 8-13, priv 14-19, net 20-27, enforcement 28-31. */
 	BG_STAT__MAX = 32,
 };

@@ -1,9 +1,10 @@
 /** @module sensors/registry: every sensor, by name. */
 import type { Sensor } from './sensor.js';
 import { processSensor } from './process.js';
+import { netSensor } from './net.js';
 
 /** All sensors this build knows. */
-export const SENSORS: readonly Sensor[] = [processSensor];
+export const SENSORS: readonly Sensor[] = [processSensor, netSensor];
 
 /** The sensor with this name, or undefined. */
 export function sensorByName(name: string): Sensor | undefined {

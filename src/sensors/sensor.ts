@@ -12,6 +12,10 @@ export interface SensorFilter {
 	failedOnly?: boolean;
 	/** Emit lifecycle records (fork/exit) too. */
 	lifecycle?: boolean;
+	/** Only this process (tgid), not its descendants (e.g. connsnoop -p). */
+	pid?: number;
+	/** Only sockets with one of these local or remote ports. */
+	ports?: number[];
 }
 
 /** A program tail-called by the syscall dispatcher for these syscalls (never attached itself). */

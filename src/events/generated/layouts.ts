@@ -61,6 +61,31 @@ export const BG_HDR = {
 	cgroup_id: 24, // u64, 8 bytes
 } as const;
 
+/** struct bg_net: byte offsets of its members. */
+export const BG_NET = {
+	SIZE: 152,
+	hdr: 0, // struct bg_hdr, 32 bytes
+	uid: 32, // u32, 4 bytes
+	ret: 36, // s32, 4 bytes
+	start_ns: 40, // u64, 8 bytes
+	conn_id: 48, // u64, 8 bytes
+	duration_ns: 56, // u64, 8 bytes
+	bytes_sent: 64, // u64, 8 bytes
+	bytes_received: 72, // u64, 8 bytes
+	saddr: 80, // u8[16], 16 bytes
+	daddr: 96, // u8[16], 16 bytes
+	sport: 112, // u16, 2 bytes
+	dport: 114, // u16, 2 bytes
+	family: 116, // u16, 2 bytes
+	proto: 118, // u8, 1 bytes
+	state: 119, // u8, 1 bytes
+	fd: 120, // s32, 4 bytes
+	_pad: 124, // u32, 4 bytes
+	comm: 128, // s8[16], 16 bytes
+	payload: 144, // struct bg_blob, 4 bytes
+	_pad2: 148, // u32, 4 bytes
+} as const;
+
 /** enum bg_flag. */
 export const BgFlag = {
 	BG_F_ARGS_TRUNC: 1,
@@ -75,6 +100,13 @@ export const BgKind = {
 	BG_EV_EXEC: 1,
 	BG_EV_FORK: 2,
 	BG_EV_EXIT: 3,
+	BG_EV_NET_CONNECT: 30,
+	BG_EV_NET_ACCEPT: 31,
+	BG_EV_NET_OUTCOME: 32,
+	BG_EV_NET_CLOSE: 33,
+	BG_EV_NET_LISTEN: 34,
+	BG_EV_NET_BIND: 35,
+	BG_EV_NET_SEND: 36,
 } as const;
 
 /** enum bg_limit. */
@@ -95,6 +127,30 @@ export const BgMapLimit = {
 	BG_SYSCALL_MAX: 512,
 } as const;
 
+/** enum bg_net_flag. */
+export const BgNetFlag = {
+	BG_F_NET_PAYLOAD_TRUNC: 256,
+	BG_F_NET_PAYLOAD_FAULT: 512,
+	BG_F_NET_DST_FROM_SKB: 1024,
+} as const;
+
+/** enum bg_net_limit. */
+export const BgNetLimit = {
+	BG_NET_PAYLOAD_MAX: 512,
+} as const;
+
+/** enum bg_net_state. */
+export const BgNetState = {
+	BG_NS_NONE: 0,
+	BG_NS_ESTABLISHED: 1,
+	BG_NS_IN_PROGRESS: 2,
+	BG_NS_REFUSED: 3,
+	BG_NS_TIMEOUT: 4,
+	BG_NS_ERROR: 5,
+	BG_NS_CLOSED: 6,
+	BG_NS_LISTEN: 7,
+} as const;
+
 /** enum bg_stat. */
 export const BgStat = {
 	BG_STAT_EMITTED: 0,
@@ -105,5 +161,9 @@ export const BgStat = {
 	BG_STAT_PATH_TRUNC: 5,
 	BG_STAT_READ_FAIL: 6,
 	BG_STAT_FOLLOW_FULL: 7,
+	BG_STAT_NET_TRACK_FAIL: 20,
+	BG_STAT_NET_UNTRACKED: 21,
+	BG_STAT_NET_NO_DST: 22,
+	BG_STAT_NET_PAYLOAD_TRUNC: 23,
 	BG_STAT__MAX: 32,
 } as const;
