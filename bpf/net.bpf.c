@@ -30,6 +30,7 @@ enum {
 enum bg_own_phase {
 	BG_PH_EXITED = 1,	/* connect() returned (or the socket came from accept) */
 	BG_PH_OUTCOME = 2,	/* the handshake ended; outcome fields are valid */
+	BG_PH_INBOUND = 4,	/* the socket came from accept() */
 };
 
 /* Who owns a TCP socket, recorded in process context. Key: struct sock address. */
@@ -279,10 +280,11 @@ int BPF_PROG(bg_net_accept, struct pt_regs *regs, long ret)
 		stats__inc(BG_STAT_FILTERED);
 		return 0;
 	}
-	o = net__own(sk, BG_PH_EXITED | BG_PH_OUTCOME, BPF_ANY);
+	o = net__own(sk, BG_PH_EXITED | BG_PH_OUTCOME | BG_PH_INBOUND, BPF_ANY);
 	n = net__begin(BG_EV_NET_ACCEPT, &tp);
 	if (!n)
 		return 0;
+	n->hdr.flags |= BG_F_NET_INBOUND;
 	n->ret = ret;
 	n->fd = ret;
 	n->state = BG_NS_ESTABLISHED;
@@ -368,6 +370,8 @@ static __always_inline void net__close(struct sock *sk, struct bg_sock_owner *o)
 		net__owner(n, o);
 		n->ret = -BPF_CORE_READ(sk, sk_err);
 		n->state = BG_NS_CLOSED;
+		if (o->phase & BG_PH_INBOUND)
+			n->hdr.flags |= BG_F_NET_INBOUND;
 		n->duration_ns = bpf_ktime_get_boot_ns() - o->t0_ns;
 		n->bytes_sent = BPF_CORE_READ(ts, bytes_acked);
 		n->bytes_received = BPF_CORE_READ(ts, bytes_received);

@@ -108,6 +108,7 @@ enum bg_net_flag {
 	BG_F_NET_PAYLOAD_TRUNC = 1 << 8,	/* datagram longer than BG_NET_PAYLOAD_MAX bytes */
 	BG_F_NET_PAYLOAD_FAULT = 1 << 9,	/* the user buffer could not be read */
 	BG_F_NET_DST_FROM_SKB = 1 << 10,	/* UDP destination from the sent datagram's IP header */
+	BG_F_NET_INBOUND = 1 << 11,	/* an accepted connection (accept and its close) */
 };
 
 /* Where a connection stands (bg_net.state). */

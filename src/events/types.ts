@@ -94,6 +94,8 @@ export interface NetEvent extends EventBase {
 	sport: number;
 	dport: number;
 	state: NetState;
+	/** 'in' for accepted connections (and their close), listen and bind; 'out' otherwise. */
+	dir: 'in' | 'out';
 	/** The syscall's fd (accept: the new fd), -1 for outcome/close. */
 	fd: number;
 	comm: string;

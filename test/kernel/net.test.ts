@@ -54,8 +54,8 @@ async function attribution(t: import('node:test').TestContext, addr: string, fam
 	assert.equal(accepts.length, N, 'one accept per connection, all with the server pid');
 	assert.equal(net(events, 'net_connect', srv.pid).length + net(events, 'net_accept', cli).length, 0, 'never swapped');
 	for (const c of conns) {
-		assert.deepEqual([c.comm, c.tid, c.uid, c.proto, c.family, c.dip, c.sip, c.dport, c.ret, c.state], [
-			'tcpclient', cli, 0, 'tcp', family, addr, addr, srv.port, 0, 'established',
+		assert.deepEqual([c.comm, c.tid, c.uid, c.proto, c.family, c.dip, c.sip, c.dport, c.ret, c.state, c.dir], [
+			'tcpclient', cli, 0, 'tcp', family, addr, addr, srv.port, 0, 'established', 'out',
 		]);
 		assert.ok(c.sport > 0 && c.fd >= 3 && c.connId > 0n && c.startNs > 0n && c.cgroupId > 0n);
 		assert.deepEqual([c.durationMs, c.bytesSent, c.bytesReceived, c.dnsQuery, c.v4mapped, c.flags], [0, 0, 0, null, false, 0]);
@@ -63,7 +63,7 @@ async function attribution(t: import('node:test').TestContext, addr: string, fam
 	const ports = new Set(conns.map((c) => c.sport));
 	assert.equal(ports.size, N, 'distinct client ports');
 	for (const a of accepts) {
-		assert.deepEqual([a.comm, a.proto, a.family, a.sip, a.dip, a.sport, a.state, a.ret], ['tcpserver', 'tcp', family, addr, addr, srv.port, 'established', a.fd]);
+		assert.deepEqual([a.comm, a.proto, a.family, a.sip, a.dip, a.sport, a.state, a.ret, a.dir], ['tcpserver', 'tcp', family, addr, addr, srv.port, 'established', a.fd, 'in']);
 		assert.ok(ports.has(a.dport), 'accepted peer is one of the client sockets');
 	}
 	const cc = net(events, 'net_close', cli);
@@ -72,6 +72,7 @@ async function attribution(t: import('node:test').TestContext, addr: string, fam
 	assert.equal(sc.length, N, 'server closes carry the server');
 	for (const x of cc) {
 		assert.equal(x.comm, 'tcpclient');
+		assert.equal(x.dir, 'out');
 		assert.ok(x.bytesSent >= 5 && x.bytesSent <= 7, `sent ${x.bytesSent}`);
 		assert.ok(x.bytesReceived >= 3 && x.bytesReceived <= 4, `received ${x.bytesReceived}`);
 		assert.ok(x.durationMs > 0 && x.durationMs < 10_000);
@@ -81,6 +82,7 @@ async function attribution(t: import('node:test').TestContext, addr: string, fam
 	}
 	for (const x of sc) {
 		assert.equal(x.comm, 'tcpserver');
+		assert.equal(x.dir, 'in');
 		assert.ok(x.bytesSent >= 3 && x.bytesSent <= 5 && x.bytesReceived >= 5 && x.bytesReceived <= 6);
 		assert.ok(accepts.some((a) => a.connId === x.connId));
 	}
@@ -142,7 +144,7 @@ print('so_error', b.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR))
 	assert.equal(pending.state, 'in_progress');
 	const [o] = net(events, 'net_outcome', r.pid);
 	assert.ok(o, 'outcome record');
-	assert.deepEqual([o.state, o.ret, o.comm, o.tid, o.connId, o.sport, o.dport, o.fd], ['established', 0, 'python3', r.pid, pending.connId, pending.sport, Number(m[2]), -1]);
+	assert.deepEqual([o.state, o.ret, o.comm, o.tid, o.connId, o.sport, o.dport, o.fd, o.dir], ['established', 0, 'python3', r.pid, pending.connId, pending.sport, Number(m[2]), -1, 'out']);
 });
 
 test('UDP datagram to 127.0.0.1:53 from python3: first send per destination with the query name', async (t) => {
@@ -162,8 +164,8 @@ print(s.getsockname()[1])
 	const sends = net(events, 'net_send', r.pid);
 	assert.equal(sends.length, 2, 'one record per (socket, destination), not per datagram');
 	const [dns, other] = sends;
-	assert.deepEqual([dns.dnsQuery, dns.dip, dns.dport, dns.sip, dns.sport, dns.proto, dns.family, dns.ret, dns.comm, dns.state], [
-		'bpfguard.example.org', '127.0.0.1', 53, '127.0.0.1', Number(r.stdout.trim()), 'udp', 'ip', 38, 'python3', '',
+	assert.deepEqual([dns.dnsQuery, dns.dip, dns.dport, dns.sip, dns.sport, dns.proto, dns.family, dns.ret, dns.comm, dns.state, dns.dir], [
+		'bpfguard.example.org', '127.0.0.1', 53, '127.0.0.1', Number(r.stdout.trim()), 'udp', 'ip', 38, 'python3', '', 'out',
 	]);
 	assert.ok(dns.flags & BgNetFlag.BG_F_NET_DST_FROM_SKB, 'destination from the datagram, not user memory');
 	assert.deepEqual([other.dport, other.dnsQuery, other.ret], [9, null, 1]);

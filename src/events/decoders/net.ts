@@ -1,5 +1,5 @@
 /** @module events/decoders/net: the network records (one layout, struct bg_net, for every kind). */
-import { BG_NET, BgKind, BgNetState } from '../generated/layouts.js';
+import { BG_NET, BgKind, BgNetFlag, BgNetState } from '../generated/layouts.js';
 import { base, blob, type Decoder } from '../decode.js';
 import { decodeCString } from '../strings.js';
 import type { NetEvent, NetKind, NetState } from '../types.js';
@@ -22,13 +22,15 @@ function addr(buf: Buffer, off: number, v4: boolean): string {
 }
 
 function decoder(kind: NetKind): Decoder {
+	const inbound = kind === 'net_accept' || kind === 'net_listen' || kind === 'net_bind';
 	return (buf: Buffer, off: number, size: number): NetEvent => {
+		const b = base(buf, off);
 		const v4 = buf.readUInt16LE(off + BG_NET.family) === AF_INET;
 		const dport = buf.readUInt16LE(off + BG_NET.dport);
 		const [ps, pe] = blob(buf, off, size, BG_NET.payload);
 		return {
 			kind,
-			...base(buf, off),
+			...b,
 			uid: buf.readUInt32LE(off + BG_NET.uid),
 			ret: buf.readInt32LE(off + BG_NET.ret),
 			startNs: buf.readBigUInt64LE(off + BG_NET.start_ns),
@@ -44,6 +46,7 @@ function decoder(kind: NetKind): Decoder {
 			sport: buf.readUInt16LE(off + BG_NET.sport),
 			dport,
 			state: STATES[buf[off + BG_NET.state]] ?? 'error',
+			dir: inbound || b.flags & BgNetFlag.BG_F_NET_INBOUND ? 'in' : 'out',
 			fd: buf.readInt32LE(off + BG_NET.fd),
 			comm: decodeCString(buf, off + BG_NET.comm, 16),
 			dnsQuery: dport === 53 && pe > ps ? dnsQueryName(buf.subarray(ps, pe)) : null,

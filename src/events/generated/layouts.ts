@@ -132,6 +132,7 @@ export const BgNetFlag = {
 	BG_F_NET_PAYLOAD_TRUNC: 256,
 	BG_F_NET_PAYLOAD_FAULT: 512,
 	BG_F_NET_DST_FROM_SKB: 1024,
+	BG_F_NET_INBOUND: 2048,
 } as const;
 
 /** enum bg_net_limit. */
