@@ -223,7 +223,8 @@ int BPF_PROG(bg_net_conn_in, struct pt_regs *regs, long id)
 		return 0;
 	if (!net__wanted_self())
 		return 0;
-	net__own(sk, 0, BPF_NOEXIST);
+	/* a fresh socket (CLOSE) starts a new record; a repeated connect() keeps the pending one */
+	net__own(sk, 0, BPF_CORE_READ(sk, __sk_common.skc_state) == TCP_CLOSE ? BPF_ANY : BPF_NOEXIST);
 	return 0;
 }
 
@@ -405,6 +406,16 @@ int BPF_PROG(bg_net_state, struct sock *sk, int oldstate, int newstate)
 		net__outcome(sk, o, newstate);
 	else
 		net__close(sk, o);
+	return 0;
+}
+
+/* A TCP socket is freed: drop its owner record (accepted after it closed, or evicted close). */
+SEC("tp_btf/tcp_destroy_sock")
+int BPF_PROG(bg_net_destroy, struct sock *sk)
+{
+	__u64 key = (__u64)sk;
+
+	bpf_map_delete_elem(&bg_socks, &key);
 	return 0;
 }
 
