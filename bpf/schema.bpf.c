@@ -27,3 +27,7 @@ enum bg_watch_mode bg_anchor_watch_mode;
 enum bg_watch_limit bg_anchor_watch_limit;
 enum bg_watch_where bg_anchor_watch_where;
 enum bg_fsys_flag bg_anchor_fsys_flag;
+struct bg_net bg_anchor_net;
+enum bg_net_flag bg_anchor_net_flag;
+enum bg_net_state bg_anchor_net_state;
+enum bg_net_limit bg_anchor_net_limit;

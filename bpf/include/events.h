@@ -27,6 +27,13 @@ enum bg_kind {
 	BG_EV_PRIV_DRIFT = 22,	/* priv: credentials changed with no identity syscall or exec between */
 	BG_EV_OPEN = 10,	/* file: open/openat/openat2/creat, success or failure */
 	BG_EV_FCHANGE = 11,	/* file: unlink, rename, chmod, chown, link, symlink, mkdir, rmdir, truncate */
+	BG_EV_NET_CONNECT = 30,	/* net: connect() exit (TCP attempt and, if known by then, outcome; UDP) */
+	BG_EV_NET_ACCEPT = 31,	/* net: accept()/accept4() exit, the new connection */
+	BG_EV_NET_OUTCOME = 32,	/* net: TCP connect outcome known after connect() returned */
+	BG_EV_NET_CLOSE = 33,	/* net: a tracked TCP connection reached CLOSE */
+	BG_EV_NET_LISTEN = 34,	/* net: listen() exit */
+	BG_EV_NET_BIND = 35,	/* net: bind() exit */
+	BG_EV_NET_SEND = 36,	/* net: first UDP sendto()/sendmsg() of a socket to a destination */
 };
 
 enum bg_flag {
@@ -194,5 +201,58 @@ struct bg_file {
 	struct bg_blob raw2;	/* second argument as passed: new name, or the symlink target */
 };
 _Static_assert(sizeof(struct bg_file) == 104, "bg_file size");
+/* Network record flags (hdr.flags of BG_EV_NET_* records). */
+enum bg_net_flag {
+	BG_F_NET_PAYLOAD_TRUNC = 1 << 8,	/* datagram longer than BG_NET_PAYLOAD_MAX bytes */
+	BG_F_NET_PAYLOAD_FAULT = 1 << 9,	/* the user buffer could not be read */
+	BG_F_NET_DST_FROM_SKB = 1 << 10,	/* UDP destination from the sent datagram's IP header */
+	BG_F_NET_INBOUND = 1 << 11,	/* an accepted connection (accept and its close) */
+};
+
+/* Where a connection stands (bg_net.state). */
+enum bg_net_state {
+	BG_NS_NONE = 0,		/* not applicable (UDP, bind) */
+	BG_NS_ESTABLISHED = 1,	/* TCP handshake completed */
+	BG_NS_IN_PROGRESS = 2,	/* SYN sent, outcome follows as BG_EV_NET_OUTCOME */
+	BG_NS_REFUSED = 3,	/* sk_err ECONNREFUSED (RST to the SYN) */
+	BG_NS_TIMEOUT = 4,	/* sk_err ETIMEDOUT (no answer to the SYNs) */
+	BG_NS_ERROR = 5,	/* any other failure; ret says which */
+	BG_NS_CLOSED = 6,	/* connection reached TCP_CLOSE */
+	BG_NS_LISTEN = 7,	/* listening */
+};
+
+enum bg_net_limit {
+	BG_NET_PAYLOAD_MAX = 512,	/* bytes of a DNS (port 53) datagram kept for display */
+};
+
+/*
+ * One layout for every network record. Addresses come from struct sock (UDP without a
+ * connected peer: from the datagram's IP header). The owner (hdr.pid/tid/cgroup_id, uid,
+ * comm, start_ns) is the process that connected or accepted, recorded then in process
+ * context; outcome and close records carry it, never the task that happens to run.
+ */
+struct bg_net {
+	struct bg_hdr hdr;	/* pid/tid/cgroup_id: the socket's owner (see above) */
+	__u32 uid;		/* owner cred->uid */
+	__s32 ret;		/* syscall return (0, bytes, -errno); outcome/close: -sk_err */
+	__u64 start_ns;		/* ns, owner task->start_boottime */
+	__u64 conn_id;		/* bpfguard id of the tracked TCP socket (connect..close), 0 if none */
+	__u64 duration_ns;	/* close: ns, established (or accepted) to close; else 0 */
+	__u64 bytes_sent;	/* close: bytes, tcp_sock->bytes_acked (sequence space: data + SYN/FIN) */
+	__u64 bytes_received;	/* close: bytes, tcp_sock->bytes_received (data + FIN) */
+	__u8 saddr[16];		/* local address, network order: skc_rcv_saddr (4 bytes) or skc_v6_rcv_saddr */
+	__u8 daddr[16];		/* remote address, network order: skc_daddr or skc_v6_daddr */
+	__u16 sport;		/* local port, host order: inet_sock->inet_sport */
+	__u16 dport;		/* remote port, host order: skc_dport */
+	__u16 family;		/* AF_INET (2) or AF_INET6 (10): skc_family */
+	__u8 proto;		/* IPPROTO_TCP (6) or IPPROTO_UDP (17): sk_protocol */
+	__u8 state;		/* enum bg_net_state */
+	__s32 fd;		/* the syscall's fd (accept: the new fd); -1 for outcome/close */
+	__u32 _pad;
+	char comm[16];		/* owner task->comm */
+	struct bg_blob payload;	/* UDP to port 53: first bytes of the datagram (user buffer, display only) */
+	__u32 _pad2;
+};
+_Static_assert(sizeof(struct bg_net) == 152, "bg_net size");
 
 #endif /* BG_EVENTS_H */

@@ -17,6 +17,10 @@ enum bg_stat {
 	BG_STAT_PRIV_DRIFT = 16,	/* unexplained credential changes seen */
 	BG_STAT_FILE_NOFILE = 8,	/* file: fd gone at exit; path built from the raw argument */
 	BG_STAT_FILE_NOSPEC = 9,	/* file: handler called for a syscall without a bg_file_sys entry */
+	BG_STAT_NET_TRACK_FAIL = 20,	/* socket owner not stored (map full): outcome/close missed */
+	BG_STAT_NET_UNTRACKED = 21,	/* TCP socket reached CLOSE with no owner (older than the run, or filtered) */
+	BG_STAT_NET_NO_DST = 22,	/* UDP send whose destination was not seen leaving: no record */
+	BG_STAT_NET_PAYLOAD_TRUNC = 23,	/* DNS payload cut (record still sent, flagged) */
 	/* Slots by domain: common 0-7, file 8-13, priv 14-19, net 20-27, enforcement 28-31. */
 	BG_STAT__MAX = 32,
 };

@@ -9,6 +9,7 @@ import { doctorCommand } from './commands/doctor.js';
 import { statusCommand } from './commands/status.js';
 import { privsnoopCommand } from './commands/privsnoop.js';
 import { opensnoopCommand } from './commands/opensnoop.js';
+import { connsnoopCommand } from './commands/connsnoop.js';
 
 /** Commands in the order --help lists them. */
-export const COMMANDS: readonly CliCommand[] = [monitorCommand, traceCommand, rulesCommand, fieldsCommand, execsnoopCommand, opensnoopCommand, privsnoopCommand, statusCommand, doctorCommand];
+export const COMMANDS: readonly CliCommand[] = [monitorCommand, traceCommand, rulesCommand, fieldsCommand, execsnoopCommand, opensnoopCommand, privsnoopCommand, connsnoopCommand, statusCommand, doctorCommand];

@@ -158,5 +158,44 @@ export interface FileChangeEvent extends FileEventBase {
 	kind: 'file_change';
 }
 
-export type BgEvent = ExecEvent | ForkEvent | ExitEvent | PrivEvent | OpenEvent | FileChangeEvent;
+/** Network record kinds: connect exit, accept exit, later TCP outcome, close, listen, bind, first UDP send. */
+export type NetKind = 'net_connect' | 'net_accept' | 'net_outcome' | 'net_close' | 'net_listen' | 'net_bind' | 'net_send';
+
+/** Where a connection stands: enum bg_net_state by name ('' when not applicable). */
+export type NetState = '' | 'established' | 'in_progress' | 'refused' | 'timeout' | 'error' | 'closed' | 'listen';
+
+/** A network event; pid/tid/comm/uid are the socket's owner (who connected or accepted). */
+export interface NetEvent extends EventBase {
+	kind: NetKind;
+	uid: number;
+	/** Syscall return (0, bytes, new fd, -errno); outcome/close: -sk_err. */
+	ret: number;
+	startNs: bigint;
+	/** bpfguard id of a tracked TCP socket (connect/accept to close), 0n if none. */
+	connId: bigint;
+	/** Close: ms from established (or accepted) to close, else 0. */
+	durationMs: number;
+	/** Close: tcp_sock bytes_acked. */
+	bytesSent: number;
+	/** Close: tcp_sock bytes_received. */
+	bytesReceived: number;
+	family: 'ip' | 'ip6';
+	proto: 'tcp' | 'udp';
+	/** Local and remote address; an IPv4-mapped IPv6 address is shown as IPv4 (v4mapped says so). */
+	sip: string;
+	dip: string;
+	v4mapped: boolean;
+	sport: number;
+	dport: number;
+	state: NetState;
+	/** 'in' for accepted connections (and their close), listen and bind; 'out' otherwise. */
+	dir: 'in' | 'out';
+	/** The syscall's fd (accept: the new fd), -1 for outcome/close. */
+	fd: number;
+	comm: string;
+	/** Port 53 datagrams: the query name parsed from the payload (display only), else null. */
+	dnsQuery: string | null;
+}
+
+export type BgEvent = ExecEvent | ForkEvent | ExitEvent | PrivEvent | OpenEvent | FileChangeEvent | NetEvent;
 export type EventKind = BgEvent['kind'];

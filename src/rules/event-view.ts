@@ -1,8 +1,9 @@
 /** @module rules/event-view: the per-kind facts rules need (type, result, named args), in one place. */
-import type { BgEvent } from '../events/types.js';
+import type { BgEvent, NetEvent } from '../events/types.js';
 import { PRIV_ARG_NAMES } from '../process/priv-facts.js';
 import { FILE_SYSCALLS } from '../sensors/file.js';
 import { fileJson, splitPath } from '../events/file-fields.js';
+import { NET_EVT_TYPE } from '../events/net-fields.js';
 
 /** evt.type of an event. */
 export function evtType(e: BgEvent): string {
@@ -21,6 +22,8 @@ export function evtType(e: BgEvent): string {
 		case 'open':
 		case 'file_change':
 			return e.syscall;
+		default:
+			return NET_EVT_TYPE[e.kind];
 	}
 }
 
@@ -43,6 +46,7 @@ export const EVT_TYPES: Readonly<Record<string, string>> = {
 	setgroups: 'priv_call',
 	capset: 'priv_call',
 	privdrift: 'priv_drift',
+	...Object.fromEntries(Object.entries(NET_EVT_TYPE).map(([k, t]) => [t, k])),
 	...Object.fromEntries(Object.entries(FILE_SYSCALLS).map(([n, f]) => [n, f.change ? 'file_change' : 'open'])),
 };
 
@@ -53,6 +57,14 @@ export function evtRes(e: BgEvent): number | undefined {
 		case 'priv_call':
 		case 'open':
 		case 'file_change':
+			return e.ret;
+		case 'net_connect':
+		case 'net_accept':
+		case 'net_outcome':
+		case 'net_close':
+		case 'net_listen':
+		case 'net_bind':
+		case 'net_send':
 			return e.ret;
 		default:
 			return undefined;
@@ -102,6 +114,37 @@ export function fdValue(e: BgEvent, name: string): string | number | undefined {
 			if (name === 'typechar') return 'f';
 			if (name === 'name_raw') return e.raw;
 			return undefined;
+		case 'net_connect':
+		case 'net_accept':
+		case 'net_outcome':
+		case 'net_close':
+		case 'net_listen':
+		case 'net_bind':
+		case 'net_send':
+			return netFd(e, name);
+		default:
+			return undefined;
+	}
+}
+
+function netFd(e: NetEvent, name: string): string | number | undefined {
+	switch (name) {
+		case 'sip':
+			return e.sip;
+		case 'dip':
+			return e.dip;
+		case 'sport':
+			return e.sport;
+		case 'dport':
+			return e.dport;
+		case 'l4proto':
+			return e.proto;
+		case 'sockfamily':
+			return e.family;
+		case 'typechar':
+			return e.family === 'ip6' ? '6' : '4';
+		case 'name':
+			return `${e.sip}:${e.sport}->${e.dip}:${e.dport}`;
 		default:
 			return undefined;
 	}

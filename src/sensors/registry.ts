@@ -3,9 +3,10 @@ import type { Sensor } from './sensor.js';
 import { processSensor } from './process.js';
 import { privSensor } from './priv.js';
 import { fileSensor } from './file.js';
+import { netSensor } from './net.js';
 
 /** All sensors this build knows. */
-export const SENSORS: readonly Sensor[] = [processSensor, privSensor, fileSensor];
+export const SENSORS: readonly Sensor[] = [processSensor, privSensor, fileSensor, netSensor];
 
 /** The sensor with this name, or undefined. */
 export function sensorByName(name: string): Sensor | undefined {

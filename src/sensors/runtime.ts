@@ -154,7 +154,7 @@ export class SensorRuntime {
 		KERNEL_STAT_NAMES.forEach((name, i) => {
 			if (!name) return;
 			const key = Buffer.alloc(4);
-			key.writeUInt32LE(i);
+			key.writeUInt32LE(i); // the array is sparse: index = enum bg_stat slot
 			const v = obj.mapLookup('bg_stats', key);
 			let sum = 0;
 			if (v) for (let o = 0; o + 8 <= v.length; o += 8) sum += Number(v.readBigUInt64LE(o));

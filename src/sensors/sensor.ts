@@ -21,6 +21,8 @@ export interface SensorFilter {
 	watch?: WatchSet;
 	/** File syscalls reported whatever the watch set (rules need them all, e.g. chmod for setuid bits). */
 	fileAllSyscalls?: readonly string[];
+	/** Only sockets with one of these local or remote ports. */
+	ports?: number[];
 }
 
 /** A program tail-called by the syscall dispatcher for these syscalls (never attached itself). */

@@ -123,6 +123,31 @@ export const BG_NAME_KEY = {
 	name: 4, // s8[60], 60 bytes
 } as const;
 
+/** struct bg_net: byte offsets of its members. */
+export const BG_NET = {
+	SIZE: 152,
+	hdr: 0, // struct bg_hdr, 32 bytes
+	uid: 32, // u32, 4 bytes
+	ret: 36, // s32, 4 bytes
+	start_ns: 40, // u64, 8 bytes
+	conn_id: 48, // u64, 8 bytes
+	duration_ns: 56, // u64, 8 bytes
+	bytes_sent: 64, // u64, 8 bytes
+	bytes_received: 72, // u64, 8 bytes
+	saddr: 80, // u8[16], 16 bytes
+	daddr: 96, // u8[16], 16 bytes
+	sport: 112, // u16, 2 bytes
+	dport: 114, // u16, 2 bytes
+	family: 116, // u16, 2 bytes
+	proto: 118, // u8, 1 bytes
+	state: 119, // u8, 1 bytes
+	fd: 120, // s32, 4 bytes
+	_pad: 124, // u32, 4 bytes
+	comm: 128, // s8[16], 16 bytes
+	payload: 144, // struct bg_blob, 4 bytes
+	_pad2: 148, // u32, 4 bytes
+} as const;
+
 /** struct bg_priv: byte offsets of its members. */
 export const BG_PRIV = {
 	SIZE: 224,
@@ -195,6 +220,13 @@ export const BgKind = {
 	BG_EV_PRIV_DRIFT: 22,
 	BG_EV_OPEN: 10,
 	BG_EV_FCHANGE: 11,
+	BG_EV_NET_CONNECT: 30,
+	BG_EV_NET_ACCEPT: 31,
+	BG_EV_NET_OUTCOME: 32,
+	BG_EV_NET_CLOSE: 33,
+	BG_EV_NET_LISTEN: 34,
+	BG_EV_NET_BIND: 35,
+	BG_EV_NET_SEND: 36,
 } as const;
 
 /** enum bg_limit. */
@@ -213,6 +245,31 @@ export const BgMapLimit = {
 	BG_RINGBUF_BYTES: 16777216,
 	BG_WAKEUP_BYTES: 262144,
 	BG_SYSCALL_MAX: 512,
+} as const;
+
+/** enum bg_net_flag. */
+export const BgNetFlag = {
+	BG_F_NET_PAYLOAD_TRUNC: 256,
+	BG_F_NET_PAYLOAD_FAULT: 512,
+	BG_F_NET_DST_FROM_SKB: 1024,
+	BG_F_NET_INBOUND: 2048,
+} as const;
+
+/** enum bg_net_limit. */
+export const BgNetLimit = {
+	BG_NET_PAYLOAD_MAX: 512,
+} as const;
+
+/** enum bg_net_state. */
+export const BgNetState = {
+	BG_NS_NONE: 0,
+	BG_NS_ESTABLISHED: 1,
+	BG_NS_IN_PROGRESS: 2,
+	BG_NS_REFUSED: 3,
+	BG_NS_TIMEOUT: 4,
+	BG_NS_ERROR: 5,
+	BG_NS_CLOSED: 6,
+	BG_NS_LISTEN: 7,
 } as const;
 
 /** enum bg_priv_flag. */
@@ -258,6 +315,10 @@ export const BgStat = {
 	BG_STAT_PRIV_DRIFT: 16,
 	BG_STAT_FILE_NOFILE: 8,
 	BG_STAT_FILE_NOSPEC: 9,
+	BG_STAT_NET_TRACK_FAIL: 20,
+	BG_STAT_NET_UNTRACKED: 21,
+	BG_STAT_NET_NO_DST: 22,
+	BG_STAT_NET_PAYLOAD_TRUNC: 23,
 	BG_STAT__MAX: 32,
 } as const;
 

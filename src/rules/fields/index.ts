@@ -4,5 +4,6 @@ import './proc.js';
 import './user.js';
 import './fd.js';
 import './priv.js';
+import './net.js';
 
 export { allFields, lookupField, type FieldDef, type FieldType } from './registry.js';

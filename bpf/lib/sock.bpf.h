@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Sockets read from kernel objects: fd → struct file → struct socket → struct sock, and its addresses. */
+#ifndef BG_SOCK_BPF_H
+#define BG_SOCK_BPF_H
+
+#include "common.bpf.h"
+#include <bpf/bpf_endian.h>
+
+/* include/linux/socket.h, include/uapi/asm-generic/errno.h: macros there, so not in vmlinux.h */
+enum {
+	BG_AF_INET = 2,
+	BG_AF_INET6 = 10,
+	BG_ETIMEDOUT = 110,
+	BG_ECONNREFUSED = 111,
+	BG_EALREADY = 114,
+	BG_EINPROGRESS = 115,
+	BG_EISCONN = 106,
+};
+
+/* The addresses of a socket as bg_net carries them (ports host order, addresses network order). */
+struct bg_sock_tuple {
+	__u8 saddr[16];
+	__u8 daddr[16];
+	__u16 sport;
+	__u16 dport;
+	__u16 family;
+	__u8 proto;
+	__u8 _pad;
+};
+
+/* The struct sock behind a file descriptor of the current task; NULL when fd is not a socket. */
+static __always_inline struct sock *sock__from_fd(long fd)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+	struct fdtable *fdt = BPF_CORE_READ(t, files, fdt);
+	struct file **fds = BPF_CORE_READ(fdt, fd);
+	unsigned int max = BPF_CORE_READ(fdt, max_fds);
+	struct file *f = NULL;
+	struct socket *so;
+
+	if (fd < 0 || fd >= max)
+		return NULL;
+	if (bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]) || !f)
+		return NULL;
+	so = BPF_CORE_READ(f, private_data);
+	/* a socket's file points back at it; any other file's private_data does not */
+	if (!so || BPF_CORE_READ(so, file) != f)
+		return NULL;
+	return BPF_CORE_READ(so, sk);
+}
+
+/* Fill *tp from the socket; returns 0 for an IPv4/IPv6 TCP or UDP socket, -1 otherwise. */
+static __always_inline int sock__tuple(struct sock *sk, struct bg_sock_tuple *tp)
+{
+	__u16 fam = BPF_CORE_READ(sk, __sk_common.skc_family);
+	__u16 proto = BPF_CORE_READ(sk, sk_protocol);
+
+	if (proto != IPPROTO_TCP && proto != IPPROTO_UDP)
+		return -1;
+	__builtin_memset(tp, 0, sizeof(*tp));
+	if (fam == BG_AF_INET) {
+		BPF_CORE_READ_INTO((__u32 *)tp->saddr, sk, __sk_common.skc_rcv_saddr);
+		BPF_CORE_READ_INTO((__u32 *)tp->daddr, sk, __sk_common.skc_daddr);
+	} else if (fam == BG_AF_INET6) {
+		BPF_CORE_READ_INTO(&tp->saddr, sk, __sk_common.skc_v6_rcv_saddr);
+		BPF_CORE_READ_INTO(&tp->daddr, sk, __sk_common.skc_v6_daddr);
+	} else {
+		return -1;
+	}
+	tp->family = fam;
+	tp->proto = proto;
+	/* inet_sport, not skc_num: closing releases the port (skc_num = 0) before the state changes */
+	tp->sport = bpf_ntohs(BPF_CORE_READ((struct inet_sock *)sk, inet_sport));
+	tp->dport = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+	return 0;
+}
+
+#endif /* BG_SOCK_BPF_H */

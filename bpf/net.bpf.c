@@ -1,0 +1,564 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Network sensor: TCP connect (attempt and outcome), accept, close with duration and bytes,
+ * UDP connect and first send per destination, listen and bind.
+ *
+ * Attribution: a socket is tied to its process in process context (connect entry, accept
+ * exit) in bg_socks; inet_sock_set_state, which may run in softirq for any task, only ever
+ * reads that record. An outcome that happens while connect() is still running is reported by
+ * connect()'s own exit record; one that happens later is a BG_EV_NET_OUTCOME record. The two
+ * sides agree through atomic bits in the owner record (bg_own_phase), so each outcome is
+ * reported at least once and, barring a second connect() on the socket, exactly once.
+ */
+#include "lib/common.bpf.h"
+#include "lib/emit.bpf.h"
+#include "lib/sock.bpf.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* Per-run filters (connsnoop flags); the monitor leaves them open. */
+const volatile __u32 cfg_pid = 0;		/* only this process (tgid), or 0 for all */
+const volatile __u32 cfg_uid = (__u32)-1;	/* only this uid, or -1 for all */
+const volatile __u8 cfg_ports = 0;		/* only sockets with a port in bg_net_ports */
+
+enum {
+	BG_SOCKS_MAX = 65536,	/* tracked TCP sockets */
+	BG_SEEN_MAX = 65536,	/* (UDP socket, destination) pairs remembered */
+	BG_PORTS_MAX = 64,	/* --port values */
+};
+
+enum bg_own_phase {
+	BG_PH_EXITED = 1,	/* connect() returned (or the socket came from accept) */
+	BG_PH_OUTCOME = 2,	/* the handshake ended; outcome fields are valid */
+	BG_PH_INBOUND = 4,	/* the socket came from accept() */
+};
+
+/* Who owns a TCP socket, recorded in process context. Key: struct sock address. */
+struct bg_sock_owner {
+	__u32 pid;
+	__u32 tid;
+	__u32 uid;
+	__u32 phase;		/* enum bg_own_phase bits, changed atomically */
+	__u64 start_ns;
+	__u64 cgroup_id;
+	__u64 t0_ns;		/* connect entry, then established; accept time */
+	__u64 conn_id;
+	char comm[16];
+	struct bg_sock_tuple tuple;	/* at the outcome (a refused socket loses its ports) */
+	__s32 err;		/* sk_err at the outcome */
+	__u8 state;		/* enum bg_net_state at the outcome */
+	__u8 _pad[3];
+};
+
+/* Where the last UDP datagram of an unconnected socket went (from its IP header). */
+struct bg_udp_dst {
+	__u8 saddr[16];
+	__u8 daddr[16];
+	__u16 dport;
+	__u16 _pad[3];
+};
+
+struct bg_udp_seen_key {
+	__u64 sk;
+	__u8 daddr[16];
+	__u16 dport;
+	__u16 _pad[3];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, BG_SOCKS_MAX);
+	__type(key, __u64);
+	__type(value, struct bg_sock_owner);
+} bg_socks SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u64);
+	__type(value, struct bg_udp_dst);
+} bg_udp_dst SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, BG_SEEN_MAX);
+	__type(key, struct bg_udp_seen_key);
+	__type(value, __u8);
+} bg_udp_seen SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, BG_PORTS_MAX);
+	__type(key, __u16);
+	__type(value, __u8);
+} bg_net_ports SEC(".maps");
+
+__u64 bg_conn_seq;
+
+/* pid/uid filter on the current task. */
+static __always_inline int net__wanted_self(void)
+{
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+
+	if (cfg_pid && tgid != cfg_pid)
+		return 0;
+	if (cfg_uid != (__u32)-1 && (__u32)bpf_get_current_uid_gid() != cfg_uid)
+		return 0;
+	return 1;
+}
+
+static __always_inline int net__port_ok(struct bg_sock_tuple *tp)
+{
+	if (!cfg_ports)
+		return 1;
+	return bpf_map_lookup_elem(&bg_net_ports, &tp->sport) ||
+	       bpf_map_lookup_elem(&bg_net_ports, &tp->dport);
+}
+
+/* A zeroed record of this kind with the tuple filled; NULL (counted) without scratch. */
+static __always_inline struct bg_net *net__begin(__u16 kind, struct bg_sock_tuple *tp)
+{
+	struct bg_net *n = emit__begin(kind, sizeof(*n));
+
+	if (!n)
+		return NULL;
+	__builtin_memset((char *)n + sizeof(struct bg_hdr), 0, sizeof(*n) - sizeof(struct bg_hdr));
+	n->fd = -1;
+	__builtin_memcpy(n->saddr, tp->saddr, 16);
+	__builtin_memcpy(n->daddr, tp->daddr, 16);
+	n->sport = tp->sport;
+	n->dport = tp->dport;
+	n->family = tp->family;
+	n->proto = tp->proto;
+	return n;
+}
+
+/* Identity of the current task (process context only). */
+static __always_inline void net__self(struct bg_net *n)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+
+	n->uid = (__u32)bpf_get_current_uid_gid();
+	n->start_ns = t->start_boottime;
+	bpf_get_current_comm(n->comm, sizeof(n->comm));
+}
+
+/* Identity recorded for the socket: for records made in any context. */
+static __always_inline void net__owner(struct bg_net *n, struct bg_sock_owner *o)
+{
+	n->hdr.pid = o->pid;
+	n->hdr.tid = o->tid;
+	n->hdr.cgroup_id = o->cgroup_id;
+	n->uid = o->uid;
+	n->start_ns = o->start_ns;
+	n->conn_id = o->conn_id;
+	__builtin_memcpy(n->comm, o->comm, sizeof(n->comm));
+}
+
+/* Record the current task as the owner of sk (BPF_NOEXIST keeps a pending connect's record). */
+static __always_inline struct bg_sock_owner *net__own(struct sock *sk, __u32 phase, __u64 flags)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+	__u64 id = bpf_get_current_pid_tgid(), key = (__u64)sk;
+	struct bg_sock_owner o = {};
+	long err;
+
+	o.pid = id >> 32;
+	o.tid = (__u32)id;
+	o.uid = (__u32)bpf_get_current_uid_gid();
+	o.phase = phase;
+	o.start_ns = t->start_boottime;
+	o.cgroup_id = bpf_get_current_cgroup_id();
+	o.t0_ns = bpf_ktime_get_boot_ns();
+	o.conn_id = __sync_fetch_and_add(&bg_conn_seq, 1) + 1;
+	bpf_get_current_comm(o.comm, sizeof(o.comm));
+	err = bpf_map_update_elem(&bg_socks, &key, &o, flags);
+	if (err && err != -17 /* EEXIST */)
+		stats__inc(BG_STAT_NET_TRACK_FAIL);
+	return bpf_map_lookup_elem(&bg_socks, &key);
+}
+
+static __always_inline __u8 net__state_of_err(__s32 err)
+{
+	if (err == BG_ECONNREFUSED)
+		return BG_NS_REFUSED;
+	if (err == BG_ETIMEDOUT)
+		return BG_NS_TIMEOUT;
+	return err ? BG_NS_ERROR : BG_NS_CLOSED;
+}
+
+/* connect() exit: what the return value and the owner record say about the outcome. */
+static __always_inline void net__connect_outcome(struct bg_net *n, struct sock *sk, long ret,
+						 struct bg_sock_tuple *tp)
+{
+	__u64 key = (__u64)sk;
+	struct bg_sock_owner *o = bpf_map_lookup_elem(&bg_socks, &key);
+	__u32 old;
+
+	n->state = ret == 0 ? (tp->proto == IPPROTO_TCP ? BG_NS_ESTABLISHED : BG_NS_NONE) :
+		   ret == -BG_EINPROGRESS ? BG_NS_IN_PROGRESS : net__state_of_err(-ret);
+	if (!o || ret == -BG_EALREADY || ret == -BG_EISCONN)
+		return;
+	n->conn_id = o->conn_id;
+	old = __sync_fetch_and_or(&o->phase, BG_PH_EXITED);
+	if ((old & BG_PH_OUTCOME) && o->state != BG_NS_ESTABLISHED) {
+		/* the handshake failed during connect(): the socket has lost its ports since */
+		__builtin_memcpy(n->saddr, o->tuple.saddr, 16);
+		__builtin_memcpy(n->daddr, o->tuple.daddr, 16);
+		n->sport = o->tuple.sport;
+		n->dport = o->tuple.dport;
+		n->state = o->state;
+	}
+	if (ret < 0 && ret != -BG_EINPROGRESS)
+		bpf_map_delete_elem(&bg_socks, &key);
+}
+
+/* Parameters (connect entry): none emitted; records the owner of a TCP socket. */
+SEC("tp_btf/sys_enter")
+int BPF_PROG(bg_net_conn_in, struct pt_regs *regs, long id)
+{
+	struct sock *sk = sock__from_fd(PT_REGS_PARM1_CORE_SYSCALL(regs));
+
+	if (!sk || BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP)
+		return 0;
+	if (!net__wanted_self())
+		return 0;
+	/* a fresh socket (CLOSE) starts a new record; a repeated connect() keeps the pending one */
+	net__own(sk, 0, BPF_CORE_READ(sk, __sk_common.skc_state) == TCP_CLOSE ? BPF_ANY : BPF_NOEXIST);
+	return 0;
+}
+
+/*
+ * Parameters (connect exit): ret, state, conn_id, saddr, daddr, sport, dport, family, proto,
+ * fd, uid, start_ns, comm.
+ */
+SEC("tp_btf/sys_exit")
+int BPF_PROG(bg_net_connect, struct pt_regs *regs, long ret)
+{
+	long fd = PT_REGS_PARM1_CORE_SYSCALL(regs);
+	struct sock *sk = sock__from_fd(fd);
+	struct bg_sock_tuple tp;
+	struct bg_net *n;
+
+	if (!sk || sock__tuple(sk, &tp))
+		return 0;
+	if (!net__wanted_self()) {
+		stats__inc(BG_STAT_FILTERED);
+		return 0;
+	}
+	n = net__begin(BG_EV_NET_CONNECT, &tp);
+	if (!n)
+		return 0;
+	n->ret = ret;
+	n->fd = fd;
+	net__self(n);
+	net__connect_outcome(n, sk, ret, &tp);
+	tp.sport = n->sport;
+	tp.dport = n->dport;
+	if (!net__port_ok(&tp)) {
+		stats__inc(BG_STAT_FILTERED);
+		return 0;
+	}
+	emit__submit(n);
+	return 0;
+}
+
+/*
+ * Parameters (accept/accept4 exit): ret (the new fd), state, conn_id, saddr, daddr, sport,
+ * dport, family, proto, fd, uid, start_ns, comm.
+ */
+SEC("tp_btf/sys_exit")
+int BPF_PROG(bg_net_accept, struct pt_regs *regs, long ret)
+{
+	struct sock *sk = ret >= 0 ? sock__from_fd(ret) : NULL;
+	struct bg_sock_owner *o;
+	struct bg_sock_tuple tp;
+	struct bg_net *n;
+
+	if (!sk || sock__tuple(sk, &tp) || tp.proto != IPPROTO_TCP)
+		return 0;
+	if (!net__wanted_self() || !net__port_ok(&tp)) {
+		stats__inc(BG_STAT_FILTERED);
+		return 0;
+	}
+	o = net__own(sk, BG_PH_EXITED | BG_PH_OUTCOME | BG_PH_INBOUND, BPF_ANY);
+	n = net__begin(BG_EV_NET_ACCEPT, &tp);
+	if (!n)
+		return 0;
+	n->hdr.flags |= BG_F_NET_INBOUND;
+	n->ret = ret;
+	n->fd = ret;
+	n->state = BG_NS_ESTABLISHED;
+	n->conn_id = o ? o->conn_id : 0;
+	net__self(n);
+	emit__submit(n);
+	return 0;
+}
+
+/* listen()/bind() exit: the local address the socket now has. */
+static __always_inline int net__local(struct pt_regs *regs, long ret, __u16 kind, __u8 state)
+{
+	long fd = PT_REGS_PARM1_CORE_SYSCALL(regs);
+	struct sock *sk = ret == 0 ? sock__from_fd(fd) : NULL;
+	struct bg_sock_tuple tp;
+	struct bg_net *n;
+
+	if (!sk || sock__tuple(sk, &tp))
+		return 0;
+	if (!net__wanted_self() || !net__port_ok(&tp)) {
+		stats__inc(BG_STAT_FILTERED);
+		return 0;
+	}
+	n = net__begin(kind, &tp);
+	if (!n)
+		return 0;
+	n->ret = ret;
+	n->fd = fd;
+	n->state = state;
+	net__self(n);
+	emit__submit(n);
+	return 0;
+}
+
+/* Parameters (listen exit): ret, state LISTEN, saddr, sport, family, proto, fd, uid, start_ns, comm. */
+SEC("tp_btf/sys_exit")
+int BPF_PROG(bg_net_listen, struct pt_regs *regs, long ret)
+{
+	return net__local(regs, ret, BG_EV_NET_LISTEN, BG_NS_LISTEN);
+}
+
+/* Parameters (bind exit): ret, saddr, sport, family, proto, fd, uid, start_ns, comm. */
+SEC("tp_btf/sys_exit")
+int BPF_PROG(bg_net_bind, struct pt_regs *regs, long ret)
+{
+	return net__local(regs, ret, BG_EV_NET_BIND, BG_NS_NONE);
+}
+
+/* SYN_SENT left: keep the outcome; report it unless connect() is still running (it will). */
+static __always_inline void net__outcome(struct sock *sk, struct bg_sock_owner *o, int newstate)
+{
+	__u64 key = (__u64)sk;
+	struct bg_net *n;
+	__u32 old;
+
+	sock__tuple(sk, &o->tuple);
+	o->err = BPF_CORE_READ(sk, sk_err);
+	o->state = newstate == TCP_ESTABLISHED ? BG_NS_ESTABLISHED : net__state_of_err(o->err);
+	if (o->state == BG_NS_ESTABLISHED)
+		o->t0_ns = bpf_ktime_get_boot_ns();
+	old = __sync_fetch_and_or(&o->phase, BG_PH_OUTCOME);
+	if (!(old & BG_PH_EXITED))
+		return;
+	if (net__port_ok(&o->tuple) && (n = net__begin(BG_EV_NET_OUTCOME, &o->tuple))) {
+		net__owner(n, o);
+		n->ret = -o->err;
+		n->state = o->state;
+		emit__submit(n);
+	}
+	if (o->state != BG_NS_ESTABLISHED)
+		bpf_map_delete_elem(&bg_socks, &key);
+}
+
+/* A tracked connection reached CLOSE: duration and bytes (tcplife). */
+static __always_inline void net__close(struct sock *sk, struct bg_sock_owner *o)
+{
+	struct tcp_sock *ts = (struct tcp_sock *)sk;
+	__u64 key = (__u64)sk;
+	struct bg_sock_tuple tp;
+	struct bg_net *n;
+
+	if (!sock__tuple(sk, &tp) && net__port_ok(&tp) && (n = net__begin(BG_EV_NET_CLOSE, &tp))) {
+		net__owner(n, o);
+		n->ret = -BPF_CORE_READ(sk, sk_err);
+		n->state = BG_NS_CLOSED;
+		if (o->phase & BG_PH_INBOUND)
+			n->hdr.flags |= BG_F_NET_INBOUND;
+		n->duration_ns = bpf_ktime_get_boot_ns() - o->t0_ns;
+		n->bytes_sent = BPF_CORE_READ(ts, bytes_acked);
+		n->bytes_received = BPF_CORE_READ(ts, bytes_received);
+		emit__submit(n);
+	}
+	bpf_map_delete_elem(&bg_socks, &key);
+}
+
+/*
+ * TCP state changes, in any context: never the current task, only the recorded owner.
+ * Parameters (outcome): ret -sk_err, state, conn_id, addresses, owner. (close): the same plus
+ * duration_ns, bytes_sent, bytes_received.
+ */
+SEC("tp_btf/inet_sock_set_state")
+int BPF_PROG(bg_net_state, struct sock *sk, int oldstate, int newstate)
+{
+	struct bg_sock_owner *o;
+	__u64 key = (__u64)sk;
+
+	if (sk->sk_protocol != IPPROTO_TCP)
+		return 0;
+	if (oldstate != TCP_SYN_SENT && newstate != TCP_CLOSE)
+		return 0;
+	o = bpf_map_lookup_elem(&bg_socks, &key);
+	if (!o) {
+		if (newstate == TCP_CLOSE)
+			stats__inc(BG_STAT_NET_UNTRACKED);
+		return 0;
+	}
+	if (oldstate == TCP_SYN_SENT)
+		net__outcome(sk, o, newstate);
+	else
+		net__close(sk, o);
+	return 0;
+}
+
+/* A TCP socket is freed: drop its owner record (accepted after it closed, or evicted close). */
+SEC("tp_btf/tcp_destroy_sock")
+int BPF_PROG(bg_net_destroy, struct sock *sk)
+{
+	__u64 key = (__u64)sk;
+
+	bpf_map_delete_elem(&bg_socks, &key);
+	return 0;
+}
+
+/* Read address bytes at head + off into dst (IPv4 into an IPv4-mapped IPv6 address when v6). */
+static __always_inline void net__ip_addr(__u8 *dst, unsigned char *p, int v4, int v6sock)
+{
+	if (!v4) {
+		bpf_probe_read_kernel(dst, 16, p);
+		return;
+	}
+	if (v6sock) {
+		dst[10] = 0xff;
+		dst[11] = 0xff;
+		bpf_probe_read_kernel(dst + 12, 4, p);
+	} else {
+		bpf_probe_read_kernel(dst, 4, p);
+	}
+}
+
+/* Unconnected UDP: note where each datagram goes, from its headers, for the send exit. */
+SEC("tp_btf/net_dev_queue")
+int BPF_PROG(bg_net_devq, struct sk_buff *skb)
+{
+	struct sock *sk = skb->sk;
+	struct bg_udp_dst d = {};
+	unsigned char *head, *nh;
+	__u8 ver = 0;
+	__u64 key;
+	int v4, v6sock;
+
+	if (!sk || sk->sk_protocol != IPPROTO_UDP || sk->__sk_common.skc_dport)
+		return 0;
+	head = skb->head;
+	nh = head + skb->network_header;
+	bpf_probe_read_kernel(&ver, 1, nh);
+	v4 = (ver >> 4) == 4;
+	if (!v4 && (ver >> 4) != 6)
+		return 0;
+	v6sock = sk->__sk_common.skc_family == BG_AF_INET6;
+	net__ip_addr(d.saddr, nh + (v4 ? 12 : 8), v4, v6sock);
+	net__ip_addr(d.daddr, nh + (v4 ? 16 : 24), v4, v6sock);
+	bpf_probe_read_kernel(&d.dport, 2, head + skb->transport_header + 2);
+	d.dport = bpf_ntohs(d.dport);
+	key = (__u64)sk;
+	bpf_map_update_elem(&bg_udp_dst, &key, &d, BPF_ANY);
+	return 0;
+}
+
+/* Copy up to BG_NET_PAYLOAD_MAX bytes of the user's datagram into the tail (display only). */
+static __always_inline void net__payload(struct bg_net *n, const void *buf, __u64 len)
+{
+	__u32 pos = n->hdr.size & (BG_REC_MAX - 1);
+
+	if (len > BG_NET_PAYLOAD_MAX) {
+		len = BG_NET_PAYLOAD_MAX;
+		n->hdr.flags |= BG_F_NET_PAYLOAD_TRUNC;
+		stats__inc(BG_STAT_NET_PAYLOAD_TRUNC);
+	}
+	barrier_var(len);
+	if (len > BG_NET_PAYLOAD_MAX)
+		return;
+	if (len && bpf_probe_read_user((char *)n + pos, len, buf)) {
+		n->hdr.flags |= BG_F_NET_PAYLOAD_FAULT;
+		stats__inc(BG_STAT_READ_FAIL);
+		len = 0;
+	}
+	n->payload.off = pos;
+	n->payload.len = len;
+	n->hdr.size = pos + len;
+}
+
+/* The destination of this send: the connected peer, or the datagram's headers. 0 if new. */
+static __always_inline int net__udp_dst(struct sock *sk, struct bg_sock_tuple *tp, __u16 *flags)
+{
+	__u64 key = (__u64)sk;
+	struct bg_udp_seen_key sk_key = { .sk = key };
+	struct bg_udp_dst *d;
+	__u8 one = 1;
+
+	if (!tp->dport) {
+		d = bpf_map_lookup_elem(&bg_udp_dst, &key);
+		if (!d) {
+			stats__inc(BG_STAT_NET_NO_DST);
+			return -1;
+		}
+		__builtin_memcpy(tp->saddr, d->saddr, 16);
+		__builtin_memcpy(tp->daddr, d->daddr, 16);
+		tp->dport = d->dport;
+		*flags |= BG_F_NET_DST_FROM_SKB;
+		bpf_map_delete_elem(&bg_udp_dst, &key);
+	}
+	__builtin_memcpy(sk_key.daddr, tp->daddr, 16);
+	sk_key.dport = tp->dport;
+	return bpf_map_update_elem(&bg_udp_seen, &sk_key, &one, BPF_NOEXIST) ? 1 : 0;
+}
+
+/* sendto()/sendmsg() exit on UDP: one record per (socket, destination). */
+static __always_inline int net__send(struct pt_regs *regs, long ret, const void *buf, __u64 blen)
+{
+	long fd = PT_REGS_PARM1_CORE_SYSCALL(regs);
+	struct sock *sk = ret >= 0 ? sock__from_fd(fd) : NULL;
+	struct bg_sock_tuple tp;
+	struct bg_net *n;
+	__u16 flags = 0;
+
+	if (!sk || sock__tuple(sk, &tp) || tp.proto != IPPROTO_UDP)
+		return 0;
+	if (net__udp_dst(sk, &tp, &flags))
+		return 0;
+	if (!net__wanted_self() || !net__port_ok(&tp)) {
+		stats__inc(BG_STAT_FILTERED);
+		return 0;
+	}
+	n = net__begin(BG_EV_NET_SEND, &tp);
+	if (!n)
+		return 0;
+	n->hdr.flags |= flags;
+	n->ret = ret;
+	n->fd = fd;
+	net__self(n);
+	if (tp.dport == 53)
+		net__payload(n, buf, blen < (__u64)ret ? blen : (__u64)ret);
+	emit__submit(n);
+	return 0;
+}
+
+/* Parameters (sendto exit): ret, saddr, daddr, sport, dport, family, proto, fd, uid, start_ns, comm, payload. */
+SEC("tp_btf/sys_exit")
+int BPF_PROG(bg_net_sendto, struct pt_regs *regs, long ret)
+{
+	const void *buf = (const void *)PT_REGS_PARM2_CORE_SYSCALL(regs);
+
+	return net__send(regs, ret, buf, PT_REGS_PARM3_CORE_SYSCALL(regs));
+}
+
+/* Parameters (sendmsg exit): as sendto; the payload from the first iovec. */
+SEC("tp_btf/sys_exit")
+int BPF_PROG(bg_net_sendmsg, struct pt_regs *regs, long ret)
+{
+	struct user_msghdr *msg = (struct user_msghdr *)PT_REGS_PARM2_CORE_SYSCALL(regs);
+	struct iovec *iov = NULL, v = {};
+
+	if (ret >= 0 && !bpf_probe_read_user(&iov, sizeof(iov), &msg->msg_iov) && iov)
+		bpf_probe_read_user(&v, sizeof(v), iov);
+	return net__send(regs, ret, v.iov_base, v.iov_len);
+}

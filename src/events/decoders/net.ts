@@ -1,0 +1,66 @@
+/** @module events/decoders/net: the network records (one layout, struct bg_net, for every kind). */
+import { BG_NET, BgKind, BgNetFlag, BgNetState } from '../generated/layouts.js';
+import { base, blob, type Decoder } from '../decode.js';
+import { decodeCString } from '../strings.js';
+import type { NetEvent, NetKind, NetState } from '../types.js';
+import { ipv4ToString, ipv6ToString, isV4Mapped } from '../../util/ip.js';
+import { dnsQueryName } from '../../util/dns.js';
+
+const AF_INET = 2;
+const IPPROTO_TCP = 6;
+
+/** enum bg_net_state → name. */
+const STATES: readonly NetState[] = (() => {
+	const names: NetState[] = [];
+	for (const [k, v] of Object.entries(BgNetState)) names[v] = (k === 'BG_NS_NONE' ? '' : k.slice(6).toLowerCase()) as NetState;
+	return names;
+})();
+
+function addr(buf: Buffer, off: number, v4: boolean): string {
+	if (v4) return ipv4ToString(buf, off);
+	return isV4Mapped(buf, off) ? ipv4ToString(buf, off + 12) : ipv6ToString(buf, off);
+}
+
+function decoder(kind: NetKind): Decoder {
+	const inbound = kind === 'net_accept' || kind === 'net_listen' || kind === 'net_bind';
+	return (buf: Buffer, off: number, size: number): NetEvent => {
+		const b = base(buf, off);
+		const v4 = buf.readUInt16LE(off + BG_NET.family) === AF_INET;
+		const dport = buf.readUInt16LE(off + BG_NET.dport);
+		const [ps, pe] = blob(buf, off, size, BG_NET.payload);
+		return {
+			kind,
+			...b,
+			uid: buf.readUInt32LE(off + BG_NET.uid),
+			ret: buf.readInt32LE(off + BG_NET.ret),
+			startNs: buf.readBigUInt64LE(off + BG_NET.start_ns),
+			connId: buf.readBigUInt64LE(off + BG_NET.conn_id),
+			durationMs: Number(buf.readBigUInt64LE(off + BG_NET.duration_ns)) / 1e6,
+			bytesSent: Number(buf.readBigUInt64LE(off + BG_NET.bytes_sent)),
+			bytesReceived: Number(buf.readBigUInt64LE(off + BG_NET.bytes_received)),
+			family: v4 ? 'ip' : 'ip6',
+			proto: buf[off + BG_NET.proto] === IPPROTO_TCP ? 'tcp' : 'udp',
+			sip: addr(buf, off + BG_NET.saddr, v4),
+			dip: addr(buf, off + BG_NET.daddr, v4),
+			v4mapped: !v4 && (isV4Mapped(buf, off + BG_NET.daddr) || isV4Mapped(buf, off + BG_NET.saddr)),
+			sport: buf.readUInt16LE(off + BG_NET.sport),
+			dport,
+			state: STATES[buf[off + BG_NET.state]] ?? 'error',
+			dir: inbound || b.flags & BgNetFlag.BG_F_NET_INBOUND ? 'in' : 'out',
+			fd: buf.readInt32LE(off + BG_NET.fd),
+			comm: decodeCString(buf, off + BG_NET.comm, 16),
+			dnsQuery: dport === 53 && pe > ps ? dnsQueryName(buf.subarray(ps, pe)) : null,
+		};
+	};
+}
+
+/** Decoders of this domain by kind. */
+export const NET_DECODERS = [
+	[BgKind.BG_EV_NET_CONNECT, decoder('net_connect')],
+	[BgKind.BG_EV_NET_ACCEPT, decoder('net_accept')],
+	[BgKind.BG_EV_NET_OUTCOME, decoder('net_outcome')],
+	[BgKind.BG_EV_NET_CLOSE, decoder('net_close')],
+	[BgKind.BG_EV_NET_LISTEN, decoder('net_listen')],
+	[BgKind.BG_EV_NET_BIND, decoder('net_bind')],
+	[BgKind.BG_EV_NET_SEND, decoder('net_send')],
+] as const;
