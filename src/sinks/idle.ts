@@ -1,4 +1,4 @@
-/** @module sinks/idle: wait (bounded) until a sink reports that its queue is empty. */
+/** @module sinks/idle: bounded waits for sinks; their timers keep the process alive, so a flush at exit completes. */
 
 /** Waiters released by notify(), or by their own timeout. */
 export class IdleWaiters {
@@ -11,7 +11,6 @@ export class IdleWaiters {
 				this.waiters = this.waiters.filter((w) => w !== done);
 				resolve(false);
 			}, timeoutMs);
-			t.unref();
 			const done = (): void => {
 				clearTimeout(t);
 				resolve(true);
@@ -26,12 +25,11 @@ export class IdleWaiters {
 	}
 }
 
-/** A promise resolved after ms (unref'd), or early when signal aborts. */
+/** A promise resolved after ms, or early when signal aborts. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 	return new Promise((resolve) => {
 		if (signal?.aborted) return resolve();
 		const t = setTimeout(done, ms);
-		t.unref();
 		function done(): void {
 			clearTimeout(t);
 			signal?.removeEventListener('abort', done);

@@ -84,7 +84,6 @@ export class JsonlSink implements Sink {
 		if (this.pendingBytes >= BATCH_BYTES) void this.kick();
 		else if (!this.timer) {
 			this.timer = setTimeout(() => void this.kick(), this.interval);
-			this.timer.unref();
 		}
 	}
 

@@ -92,8 +92,7 @@ export function sinkSuite(name: string, make: () => Promise<SinkUnderTest>, n = 
 			await u.sink.flush();
 			const st = u.sink.stats();
 			assert.equal(st.written + st.dropped + st.queued, n);
-			assert.equal(st.written, n);
-			assert.equal(st.failed, 0);
+			assert.equal(st.written, n); // failed may be > 0: a retried attempt (e.g. EAGAIN) is counted too
 		} finally {
 			await u.sink.close();
 			await u.cleanup();
