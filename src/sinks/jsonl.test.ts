@@ -1,7 +1,7 @@
 /** @module sinks/jsonl.test: file modes, rotation, and the shared sink suite. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, stat, writeFile, readdir } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, symlink, writeFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JsonlSink } from './jsonl.js';
@@ -106,6 +106,19 @@ test('write() only buffers: nothing reaches the file before the timer or flush',
 		await sink.flush();
 		assert.equal((await readAll(path, 0)).length, 1);
 		await sink.close();
+	} finally {
+		await rm(dir, { recursive: true, force: true });
+	}
+});
+
+test('a symlink at the file path is refused (O_NOFOLLOW), not written through', async () => {
+	const dir = await mkdtemp(join(tmpdir(), 'bg-jsonl-'));
+	try {
+		const target = join(dir, 'victim');
+		await writeFile(target, 'keep\n');
+		await symlink(target, join(dir, 'a.jsonl'));
+		await assert.rejects(new JsonlSink({ path: join(dir, 'a.jsonl') }).start(), { code: 'ELOOP', name: 'SinkError' });
+		assert.equal(await readFile(target, 'utf8'), 'keep\n');
 	} finally {
 		await rm(dir, { recursive: true, force: true });
 	}

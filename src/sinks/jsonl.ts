@@ -1,4 +1,5 @@
 /** @module sinks/jsonl: JSON-lines audit file (0600) with size-based rotation and batched writes. */
+import { constants } from 'node:fs';
 import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Alert, Sink, SinkStats } from '../response/alert.js';
@@ -22,6 +23,7 @@ export interface JsonlOptions {
 }
 
 const BATCH_BYTES = 64 * 1024;
+const APPEND = constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND | constants.O_NOFOLLOW;
 
 /** Appends one JSON object per line; write() only buffers, a timer or 64 KiB moves lines to disk. */
 export class JsonlSink implements Sink {
@@ -64,7 +66,7 @@ export class JsonlSink implements Sink {
 	}
 
 	private async open(): Promise<void> {
-		const fh = await open(this.path, 'a', 0o600);
+		const fh = await open(this.path, APPEND, 0o600); // O_NOFOLLOW: never append through a planted symlink
 		await fh.chmod(0o600);
 		this.size = (await fh.stat()).size;
 		this.fh = fh;
@@ -110,7 +112,7 @@ export class JsonlSink implements Sink {
 		}
 	}
 
-	/** Writes lines in chunks that fit the current file, rotating between; returns how many made it. */
+	// Writes lines in chunks that fit the current file, rotating between; returns how many made it.
 	private async writeLines(lines: string[], sizes: number[]): Promise<number> {
 		let i = 0;
 		try {

@@ -1,7 +1,7 @@
 /** @module sinks/spool.test: order, restart, bound with counted drops, torn lines, modes. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFile, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { appendFile, chmod, mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Spool } from './spool.js';
@@ -82,4 +82,11 @@ test('a torn last line (crash mid-write) is not a record; unparseable lines are 
 		await b.append([rec(2)]);
 		assert.deepEqual(await drain(b, 10), ['r0', 'r1', 'r2']);
 		await b.close();
+	}));
+
+test('a spool directory others can write is refused', () =>
+	withDir(async (dir) => {
+		await mkdir(dir, { mode: 0o700 });
+		await chmod(dir, 0o777);
+		await assert.rejects(Spool.open(dir, { maxBytes: 1 << 20 }), { code: 'EUNSAFE' });
 	}));

@@ -1,5 +1,6 @@
 /** @module sinks/spool: a bounded on-disk FIFO of JSON records (segment files + a cursor) that survives restarts. */
-import { chmod, mkdir, open, readdir, readFile, rename, rm, writeFile, type FileHandle } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** How big the spool may grow. */
@@ -24,10 +25,11 @@ interface Segment {
 	records: number;
 }
 
+const APPEND = constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND | constants.O_NOFOLLOW;
 const SEG_RE = /^(\d{16})\.seg$/;
 const segName = (seq: number): string => `${String(seq).padStart(16, '0')}.seg`;
 
-/** Complete, parseable lines of a segment file (a torn last line after a crash is not a record). */
+// Complete, parseable lines of a segment file (a torn last line after a crash is not a record).
 function parseRecords(text: string): { records: string[]; corrupt: number } {
 	const lines = text.split('\n');
 	lines.pop();
@@ -69,10 +71,15 @@ export class Spool {
 		this.segmentBytes = opts.segmentBytes ?? Math.max(4096, Math.min(1 << 20, Math.floor(opts.maxBytes / 8)));
 	}
 
-	/** Opens (creating) the spool in dir and counts what an earlier run left undelivered. */
+	/** Opens (creating, 0700) the spool in dir and counts what an earlier run left undelivered; refuses a directory others may write. */
 	static async open(dir: string, opts: SpoolOptions): Promise<Spool> {
 		await mkdir(dir, { recursive: true, mode: 0o700 });
-		await chmod(dir, 0o700);
+		const st = await stat(dir);
+		// Anyone who can write here could plant records that we would forward as alerts.
+		if ((st.mode & 0o022) !== 0 || st.uid !== process.geteuid?.()) {
+			const mode = (st.mode & 0o777).toString(8);
+			throw Object.assign(new Error(`open spool ${dir}: writable by others (mode ${mode}, uid ${st.uid}); use a private directory`), { code: 'EUNSAFE' });
+		}
 		const sp = new Spool(dir, opts);
 		await sp.load();
 		return sp;
@@ -106,7 +113,7 @@ export class Spool {
 
 	private async newSegment(seq: number): Promise<void> {
 		await this.fh?.close();
-		this.fh = await open(join(this.dir, segName(seq)), 'a', 0o600);
+		this.fh = await open(join(this.dir, segName(seq)), APPEND, 0o600);
 		this.segs.push({ seq, bytes: 0, records: 0 });
 		if (this.segs.length === 1) this.cursor = { seq, line: 0 };
 	}
@@ -170,7 +177,7 @@ export class Spool {
 		});
 	}
 
-	/** Drops fully consumed segments (never the active one) from the front. */
+	// Drops fully consumed segments (never the active one) from the front.
 	private async skipConsumed(): Promise<void> {
 		while (this.segs.length > 1 && this.segs[0].seq === this.cursor.seq && this.cursor.line >= this.segs[0].records) {
 			const old = this.segs.shift()!;
