@@ -26,7 +26,7 @@ export interface SyslogOptions {
 export const SD_ID = 'bpfguard@32473';
 const ATTEMPTS = 4;
 
-/** A datagram transport; send rejects/throws with a coded error. */
+// A datagram transport; send rejects/throws with a coded error.
 interface Transport {
 	send(b: Buffer): Promise<void> | void;
 	close(): void;
@@ -82,7 +82,7 @@ class UdpTransport implements Transport {
 	}
 }
 
-/** A transport for `/path` or `udp://host:port`. */
+// A transport for `/path` or `udp://host:port`.
 function transportFor(target: string): Transport {
 	if (target.startsWith('/')) return new UnixTransport(target);
 	let u: URL;
@@ -141,7 +141,7 @@ export class SyslogSink implements Sink {
 		}
 	}
 
-	/** Sends queued messages one at a time, in order. */
+	// Sends queued messages one at a time, in order.
 	private async pump(): Promise<void> {
 		let attempt = 0;
 		while (this.queue.length > 0 && !this.stop.signal.aborted) {

@@ -61,7 +61,7 @@ export class WebhookSink implements Sink {
 	private readonly stop = new AbortController();
 	private readonly wake = new IdleWaiters();
 	private readonly progress = new IdleWaiters();
-	/** Consecutive failed attempts (0 while the receiver answers). */
+	// Consecutive failed attempts (0 while the receiver answers).
 	private failures = 0;
 
 	constructor(opts: WebhookOptions) {
@@ -109,7 +109,7 @@ export class WebhookSink implements Sink {
 		}
 	}
 
-	/** Moves in-memory alerts to the spool; on a disk error they stay in memory for the next try. */
+	// Moves in-memory alerts to the spool; on a disk error they stay in memory for the next try.
 	private persist(): Promise<void> {
 		clearTimeout(this.persistTimer);
 		this.persistTimer = undefined;
@@ -149,7 +149,7 @@ export class WebhookSink implements Sink {
 		}
 	}
 
-	/** Posts the next batch from the spool; true when it was accepted (or refused for good) and acked. */
+	// Posts the next batch from the spool; true when it was accepted (or refused for good) and acked.
 	private async deliverOne(): Promise<boolean> {
 		try {
 			const { records, end } = await this.spool!.peek(this.o.batch);
@@ -169,7 +169,7 @@ export class WebhookSink implements Sink {
 		}
 	}
 
-	/** One POST: 'ok' (2xx), 'rejected' (payload refused for good) or 'retry'. */
+	// One POST: 'ok' (2xx), 'rejected' (payload refused for good) or 'retry'.
 	private async post(records: string[]): Promise<'ok' | 'rejected' | 'retry'> {
 		const ids = records.map((r) => String((JSON.parse(r) as { id: unknown }).id));
 		const headers: Record<string, string> = {
@@ -195,7 +195,7 @@ export class WebhookSink implements Sink {
 		await this.drain(false);
 	}
 
-	/** Persist, then wait for delivery until empty or the deadline (or, when closing, the first failure). */
+	// Persist, then wait for delivery until empty or the deadline (or, when closing, the first failure).
 	private async drain(untilFailure: boolean): Promise<void> {
 		if (!this.spool) return;
 		const deadline = Date.now() + this.o.flushTimeoutMs;
