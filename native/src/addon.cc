@@ -1,4 +1,4 @@
-// N-API bridge entry: registers BpfObject, RingReader and small kernel helpers.
+// N-API bridge entry: registers BpfObject, RingReader, small kernel helpers and sendUnixDgram.
 #include <napi.h>
 #include <bpf/libbpf.h>
 #include <time.h>
@@ -6,6 +6,7 @@
 #include "errors.h"
 #include "object.h"
 #include "ringbuf.h"
+#include "syslog.h"
 
 namespace bg {
 
@@ -28,6 +29,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   install_libbpf_print();
   BpfObject::Init(env, exports);
   RingReader::Init(env, exports);
+  InitSyslog(env, exports);
   exports.Set("bootTimeNs", Napi::Function::New(env, BootTimeNs));
   exports.Set("possibleCpus", Napi::Function::New(env, PossibleCpus));
   exports.Set("libbpfVersion", Napi::Function::New(env, LibbpfVersion));

@@ -62,6 +62,12 @@ static const char *errno_code(int e) {
     case ENOSPC: return "ENOSPC";
     case ENOSYS: return "ENOSYS";
     case ENOTSUP: return "ENOTSUP";
+    case ECONNREFUSED: return "ECONNREFUSED";
+    case EMSGSIZE: return "EMSGSIZE";
+    case ENOBUFS: return "ENOBUFS";
+    case ENOTSOCK: return "ENOTSOCK";
+    case EPROTOTYPE: return "EPROTOTYPE";
+    case ENAMETOOLONG: return "ENAMETOOLONG";
     default: return "EUNKNOWN";
   }
 }

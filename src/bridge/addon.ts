@@ -46,6 +46,8 @@ interface Addon {
 	bootTimeNs(): bigint;
 	possibleCpus(): number;
 	libbpfVersion(): string;
+	/** Send one datagram to a unix datagram socket without blocking; throws {code, errno, op}. */
+	sendUnixDgram(path: string, data: Buffer): void;
 }
 
 let cached: Addon | undefined;

@@ -1,0 +1,69 @@
+/** @module sinks/config: the zod schema of the `sinks` section of the monitor's configuration. */
+import { z } from 'zod';
+
+const MIB = 1024 * 1024;
+
+/** Syslog facilities by name (RFC 5424 §6.2.1 numeric codes). */
+export const FACILITIES = {
+	kern: 0, user: 1, mail: 2, daemon: 3, auth: 4, syslog: 5, lpr: 6, news: 7, uucp: 8, cron: 9,
+	authpriv: 10, ftp: 11, local0: 16, local1: 17, local2: 18, local3: 19, local4: 20, local5: 21,
+	local6: 22, local7: 23,
+} as const;
+export type Facility = keyof typeof FACILITIES;
+
+const facility = z.enum(Object.keys(FACILITIES) as [Facility, ...Facility[]]);
+
+/** Human lines on stdout. */
+export const TerminalConfig = z
+	.object({ enabled: z.boolean().default(true), logs: z.boolean().default(false) })
+	.strict();
+
+/** JSON-lines audit file with size-based rotation (file, file.1 … file.keep). */
+export const JsonlConfig = z
+	.object({
+		path: z.string().min(1),
+		maxBytes: z.number().int().min(4096).default(64 * MIB),
+		keep: z.number().int().min(0).max(1000).default(5),
+		logs: z.boolean().default(true),
+		fsync: z.boolean().default(false),
+	})
+	.strict();
+
+/** RFC 5424 syslog to a unix datagram socket path or udp://host:port. */
+export const SyslogConfig = z
+	.object({
+		target: z.string().regex(/^(\/|udp:\/\/)/, 'expected an absolute socket path or udp://host:port').default('/dev/log'),
+		// authpriv: security messages, kept out of world-readable logs by stock syslog configurations.
+		facility: facility.default('authpriv'),
+		logs: z.boolean().default(false),
+	})
+	.strict();
+
+/** HTTP POST of JSON alerts, with retries and an on-disk spool. */
+export const WebhookConfig = z
+	.object({
+		url: z.string().url().regex(/^https?:\/\//, 'expected an http or https url'),
+		token: z.string().min(1).optional(),
+		spoolDir: z.string().min(1),
+		spoolMaxBytes: z.number().int().min(64 * 1024).default(64 * MIB),
+		timeoutMs: z.number().int().min(100).max(120_000).default(5000),
+		batch: z.number().int().min(1).max(500).default(1),
+		logs: z.boolean().default(false),
+		backoffMs: z.number().int().min(1).default(500),
+		maxBackoffMs: z.number().int().min(1).default(30_000),
+		flushTimeoutMs: z.number().int().min(0).default(10_000),
+	})
+	.strict();
+
+/** The whole `sinks` section: each key is a sink kind (see registry.ts); absent means off. */
+export const SinksConfig = z
+	.object({
+		terminal: TerminalConfig.optional(),
+		jsonl: JsonlConfig.optional(),
+		syslog: SyslogConfig.optional(),
+		webhook: WebhookConfig.optional(),
+	})
+	.strict();
+
+export type SinksConfig = z.infer<typeof SinksConfig>;
+export type SinksConfigInput = z.input<typeof SinksConfig>;

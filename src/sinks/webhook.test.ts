@@ -1,0 +1,167 @@
+/** @module sinks/webhook.test: delivery through an outage and a restart, headers, spool bound, and the shared sink suite. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { HttpReceiver } from '../../test/helpers/http-receiver.js';
+import { runOutage } from '../../test/helpers/webhook-outage.js';
+import { WebhookSink, idempotencyKey, type WebhookOptions } from './webhook.js';
+import { sinkSuite, testAlert, waitFor } from './sink-suite.js';
+
+const FAST = { backoffMs: 20, maxBackoffMs: 200, timeoutMs: 2000, flushTimeoutMs: 20_000 };
+
+async function setup(over: Partial<WebhookOptions> = {}, receiverUp = true) {
+	const dir = await mkdtemp(join(tmpdir(), 'bg-webhook-'));
+	const rx = new HttpReceiver();
+	await rx.up();
+	if (!receiverUp) await rx.down();
+	const make = (o: Partial<WebhookOptions> = {}): WebhookSink =>
+		new WebhookSink({ url: rx.url, spoolDir: join(dir, 'spool'), ...FAST, ...over, ...o });
+	const cleanup = async (): Promise<void> => {
+		await rx.down();
+		await rm(dir, { recursive: true, force: true });
+	};
+	return { dir, rx, make, cleanup };
+}
+
+sinkSuite('webhook', async () => {
+	const { rx, make, cleanup } = await setup();
+	return { sink: make(), received: async () => rx.ids, cleanup };
+});
+
+sinkSuite('webhook batch 7', async () => {
+	const { rx, make, cleanup } = await setup({ batch: 7 });
+	return { sink: make(), received: async () => rx.ids, cleanup };
+});
+
+test('outage during a burst: every alert arrives, in order, none lost (short outage; bench/webhook-outage runs 30 s)', async () => {
+	const r = await runOutage({ outageMs: 2500, alerts: 300, backoffMs: 20, maxBackoffMs: 300 });
+	assert.equal(r.delivered, r.sent);
+	assert.equal(r.missing, 0);
+	assert.equal(r.dropped, 0);
+	assert.equal(r.inOrder, true);
+	assert.ok(r.failedAttempts > 0, 'the receiver really was down');
+});
+
+test('restart while the receiver is down: a new sink on the same spool delivers the old alerts first', async () => {
+	const { dir, rx, make, cleanup } = await setup({}, false);
+	try {
+		const first = make();
+		await first.start();
+		for (let i = 0; i < 30; i++) first.write(testAlert(i));
+		await new Promise((r) => setTimeout(r, 200));
+		await first.close();
+		assert.equal(first.stats().queued, 30);
+		assert.equal(rx.ids.length, 0);
+		const spool = join(dir, 'spool');
+		assert.equal((await stat(spool)).mode & 0o777, 0o700);
+		for (const f of await readdir(spool)) assert.equal((await stat(join(spool, f))).mode & 0o777, 0o600, f);
+		const second = make();
+		await second.start();
+		assert.equal(second.stats().recovered, 30);
+		for (let i = 30; i < 40; i++) second.write(testAlert(i));
+		await rx.up();
+		await second.flush();
+		await second.close();
+		const want = Array.from({ length: 40 }, (_, i) => testAlert(i).id);
+		assert.deepEqual([...new Set(rx.ids)], want);
+		assert.equal(second.stats().written, 40);
+	} finally {
+		await cleanup();
+	}
+});
+
+test('each request carries the alert id as Idempotency-Key and the bearer token', async () => {
+	const { rx, make, cleanup } = await setup({ token: 's3cret' });
+	const sink = make();
+	try {
+		await sink.start();
+		sink.write(testAlert(1));
+		await sink.flush();
+		assert.deepEqual(rx.requests, [{ ids: [testAlert(1).id], key: testAlert(1).id, auth: 'Bearer s3cret' }]);
+		assert.match(idempotencyKey(['a', 'b']), /^batch-[0-9a-f]{32}$/);
+		assert.equal(idempotencyKey(['a', 'b']), idempotencyKey(['a', 'b']));
+	} finally {
+		await sink.close();
+		await cleanup();
+	}
+});
+
+test('spool bound while the receiver is down: the oldest are dropped and counted, the rest arrive in order', async () => {
+	const { rx, make, cleanup } = await setup({ spoolMaxBytes: 8000 }, false);
+	const sink = make();
+	try {
+		await sink.start();
+		const n = 100;
+		for (let i = 0; i < n; i++) {
+			sink.write(testAlert(i));
+			if (i % 10 === 9) await new Promise((r) => setTimeout(r, 60));
+		}
+		await rx.up();
+		await sink.flush();
+		const st = sink.stats();
+		const got = [...new Set(rx.ids)];
+		assert.ok(st.dropped > 0);
+		assert.equal(got.length + st.dropped, n);
+		assert.deepEqual(got, Array.from({ length: got.length }, (_, i) => testAlert(n - got.length + i).id));
+	} finally {
+		await sink.close();
+		await cleanup();
+	}
+});
+
+test('a 503 is retried until the receiver accepts', async () => {
+	const { rx, make, cleanup } = await setup();
+	const sink = make();
+	try {
+		rx.status = 503;
+		await sink.start();
+		sink.write(testAlert(1));
+		assert.equal((await waitFor(() => (sink.stats().failed >= 2 ? [1] : []), 1)).length, 1);
+		rx.status = 200;
+		await sink.flush();
+		assert.deepEqual(rx.ids, [testAlert(1).id]);
+	} finally {
+		await sink.close();
+		await cleanup();
+	}
+});
+
+test('a receiver that refuses the payload (400) does not block the queue: dropped and counted as rejected', async () => {
+	const { rx, make, cleanup } = await setup();
+	const sink = make();
+	try {
+		rx.status = 400;
+		await sink.start();
+		sink.write(testAlert(1));
+		await sink.flush();
+		rx.status = 200;
+		sink.write(testAlert(2));
+		await sink.flush();
+		await waitFor(() => rx.ids, 1);
+		assert.deepEqual(rx.ids, [testAlert(2).id]);
+		const st = sink.stats();
+		assert.deepEqual([st.written, st.dropped, st.rejected], [1, 1, 1]);
+	} finally {
+		await sink.close();
+		await cleanup();
+	}
+});
+
+test('a receiver that never answers times out and is retried', async () => {
+	const { rx, make, cleanup } = await setup({ timeoutMs: 200 });
+	const sink = make();
+	try {
+		rx.hang = true;
+		await sink.start();
+		sink.write(testAlert(1));
+		assert.equal((await waitFor(() => (sink.stats().failed >= 2 ? [1] : []), 1)).length, 1);
+		rx.hang = false;
+		await sink.flush();
+		assert.deepEqual(rx.ids, [testAlert(1).id]);
+	} finally {
+		await sink.close();
+		await cleanup();
+	}
+});
