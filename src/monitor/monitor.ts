@@ -15,7 +15,7 @@ export interface AlertOut {
 	write(a: Alert): void;
 	flush(): Promise<void>;
 	close(): Promise<void>;
-	stats(): Record<string, SinkStats>;
+	stats(): SinkStats;
 }
 
 export interface MonitorOptions {
@@ -39,6 +39,7 @@ export class Monitor {
 	readonly table = new ProcessTable();
 	readonly throttle: Throttle;
 	alertsByRule: Record<string, number> = {};
+	sensors: readonly import('../sensors/sensor.js').Sensor[] = [];
 
 	constructor(private readonly o: MonitorOptions) {
 		const { ruleset, warnings } = loadRules(o.rulePaths, { minPriority: o.minPriority });
@@ -54,6 +55,7 @@ export class Monitor {
 	/** Load and attach the sensors the rules need, then start evaluating. */
 	start(onBatch?: (n: number) => void): SensorRuntime {
 		const sensors = sensorsFor(this.engine.ruleset);
+		this.sensors = sensors;
 		this.rt = SensorRuntime.start(sensors, {}, (evs) => {
 			this.engine.process(evs, (a) => this.throttle.push(a));
 			onBatch?.(evs.length);

@@ -11,7 +11,7 @@ export async function withMonitor(action: () => Promise<void>, rulePaths = [repo
 		rulePaths,
 		throttleWindowMs: 0,
 		log: () => {},
-		out: { write: (a) => alerts.push(a), flush: async () => {}, close: async () => {}, stats: () => ({}) },
+		out: { write: (a) => alerts.push(a), flush: async () => {}, close: async () => {}, stats: () => ({ written: alerts.length, failed: 0, dropped: 0, queued: 0 }) },
 	});
 	mon.start();
 	try {

@@ -1,4 +1,4 @@
-/** @module cli/commands/monitor: `bpfguard monitor`, the main job (default rules + user rules → alerts). */
+/** @module cli/commands/monitor: `bpfguard monitor`, the main job (default rules + user rules → alerts → sinks). */
 import type { Command } from 'commander';
 import type { CliCommand } from '../command.js';
 import { Monitor, type AlertOut } from '../../monitor/monitor.js';
@@ -8,61 +8,100 @@ import { repoPath } from '../../util/paths.js';
 import { intFlag } from '../run.js';
 import { RulesError } from '../../rules/errors.js';
 import { CliError } from '../errors.js';
-import { PRIORITIES, type Alert, type Priority } from '../../response/alert.js';
-import { escapeText } from '../../sinks/escape.js';
+import { PRIORITIES, type Alert, type Priority, type SinkStats } from '../../response/alert.js';
+import { ConfigError, loadConfig } from '../../config/load.js';
+import type { Config } from '../../config/schema.js';
+import { createSinks, type SinkSet } from '../../sinks/registry.js';
 
 interface Opts {
+	config?: string;
 	rules: string[];
 	defaultRules: boolean;
 	priority?: string;
 	json?: boolean;
-	throttle: number;
+	throttle?: number;
 	duration?: number;
 	stats?: boolean;
 }
 
-/** Alerts to stdout: human lines (escaped) or JSON lines. */
-function stdoutOut(json: boolean): AlertOut {
+/** The sink set plus, with --json, JSON lines on stdout. */
+function outputs(sinks: SinkSet, json: boolean): AlertOut {
 	let written = 0;
 	return {
 		write(a: Alert) {
-			written++;
-			const t = new Date(a.timeMs).toISOString().slice(11, 23);
-			process.stdout.write(json ? `${JSON.stringify(a)}\n` : `${t} ${a.priority.toUpperCase()} ${escapeText(a.rule)}: ${escapeText(a.output)}${a.count > 1 ? ` (${a.count}x)` : ''}\n`);
+			sinks.write(a);
+			if (json) {
+				written++;
+				process.stdout.write(`${JSON.stringify(a)}\n`);
+			}
 		},
-		flush: async () => {},
-		close: async () => {},
-		stats: () => ({ stdout: { written, failed: 0, dropped: 0, queued: 0 } }),
+		flush: () => sinks.flush(),
+		close: () => sinks.close(),
+		stats: (): SinkStats => {
+			const s = sinks.stats();
+			return { ...s, written: s.written + written };
+		},
 	};
 }
 
-async function run(o: Opts): Promise<void> {
-	requireBpf('monitor', ['dispatch', 'process']);
-	if (o.priority && !(PRIORITIES as readonly string[]).includes(o.priority)) throw new CliError(`monitor: unknown priority '${o.priority}' (one of ${PRIORITIES.join(', ')})`, 'EBADPRIO', 2);
-	const paths = [...(o.defaultRules ? [repoPath('rules')] : []), ...o.rules];
-	if (!paths.length) throw new CliError('monitor: no rules (give --rules FILE|DIR or drop --no-default-rules)', 'ENORULES', 2);
-	let mon: Monitor;
+function settings(o: Opts): Config {
+	let cfg: Config;
 	try {
-		mon = new Monitor({ rulePaths: paths, minPriority: o.priority as Priority | undefined, throttleWindowMs: o.throttle * 1000, out: stdoutOut(!!o.json), log: (m) => process.stderr.write(`monitor: ${m}\n`), watchFiles: true });
+		cfg = loadConfig(o.config);
+	} catch (e) {
+		if (e instanceof ConfigError) throw new CliError(`monitor: bad config:\n${e.message}`, 'ECONFIG', 2);
+		throw e;
+	}
+	if (o.priority !== undefined) {
+		if (!(PRIORITIES as readonly string[]).includes(o.priority)) throw new CliError(`monitor: unknown priority '${o.priority}' (one of ${PRIORITIES.join(', ')})`, 'EBADPRIO', 2);
+		cfg.priority = o.priority as Priority;
+	}
+	if (o.throttle !== undefined) cfg.throttle_s = o.throttle;
+	if (!o.defaultRules) cfg.default_rules = false;
+	cfg.rules = [...cfg.rules, ...o.rules];
+	if (o.json && cfg.sinks.terminal) cfg.sinks.terminal.enabled = false;
+	return cfg;
+}
+
+async function start(cfg: Config, json: boolean): Promise<{ mon: Monitor; sinks: SinkSet }> {
+	const paths = [...(cfg.default_rules ? [repoPath('rules')] : []), ...cfg.rules];
+	if (!paths.length) throw new CliError('monitor: no rules (give --rules FILE|DIR or keep the default rules)', 'ENORULES', 2);
+	const sinks = createSinks(cfg.sinks);
+	try {
+		const mon = new Monitor({ rulePaths: paths, minPriority: cfg.priority, throttleWindowMs: cfg.throttle_s * 1000, out: outputs(sinks, json), log: (m) => process.stderr.write(`monitor: ${m}\n`), watchFiles: true });
+		await sinks.start();
+		return { mon, sinks };
 	} catch (e) {
 		if (e instanceof RulesError) throw new CliError(`monitor: rules have errors:\n${e.message}`, 'ERULES', 1);
 		throw e;
 	}
+}
+
+async function run(o: Opts): Promise<void> {
+	requireBpf('monitor', ['dispatch', 'process']);
+	const cfg = settings(o);
+	const { mon, sinks } = await start(cfg, !!o.json);
 	const stats = new StatsReporter('monitor', mon.start((n) => stats.count('event', n)));
+	const refresh = () => {
+		stats.extra = { matches: mon.engine.stats.matches, throttled: mon.throttle.stats.suppressed, sinkDropped: sinks.stats().dropped, sinkQueued: sinks.stats().queued };
+	};
+	const timer = setInterval(refresh, 1000);
+	timer.unref();
 	stats.publish();
 	const enabled = mon.engine.ruleset.all.filter((r) => r.enabled).length;
-	process.stderr.write(`monitor: sensors attached; ${enabled} rules enabled; Ctrl-C to stop\n`);
+	process.stderr.write(`monitor: sensors attached (${mon.sensors.map((s) => s.name).join(', ')}); ${enabled} rules enabled; sinks: ${sinks.sinks.map((s) => s.name).join(', ') || 'none'}; Ctrl-C to stop\n`);
 	process.on('SIGHUP', () => mon.reload());
 	await new Promise<void>((resolve) => {
 		process.once('SIGINT', resolve);
 		process.once('SIGTERM', resolve);
 		if (o.duration) setTimeout(resolve, o.duration * 1000);
 	});
+	clearInterval(timer);
 	await mon.stop();
-	stats.extra = { matches: mon.engine.stats.matches, throttled: mon.throttle.stats.suppressed };
+	refresh();
 	const snap = stats.snapshot();
 	stats.close();
-	process.stderr.write(`${o.stats ? statsBlock(snap) : summaryLine(snap)}\nmonitor: ${mon.engine.stats.matches} rule matches, alerts by rule: ${JSON.stringify(mon.alertsByRule)}\n`);
+	process.stderr.write(`${o.stats ? statsBlock(snap) : summaryLine(snap)}\nmonitor: ${mon.engine.stats.matches} rule matches; alerts by rule: ${JSON.stringify(mon.alertsByRule)}; sinks: ${JSON.stringify(sinks.stats())}\n`);
 }
 
 /** `bpfguard monitor`. */
@@ -71,12 +110,13 @@ export const monitorCommand: CliCommand = {
 	register(program: Command) {
 		program
 			.command('monitor')
-			.description('run the monitor: sensors → rules → alerts (default rules under rules/ plus yours)')
+			.description('run the monitor: sensors → rules → alerts to the terminal, a JSON-lines audit file, syslog or a webhook')
+			.option('-c, --config <FILE>', 'configuration file (YAML: rules, priority, throttle_s, sinks)')
 			.option('-r, --rules <FILE|DIR>', 'rules file or directory (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
 			.option('--no-default-rules', 'do not load the default rules')
 			.option('--priority <PRIORITY>', `lowest priority to alert on (${PRIORITIES.join(', ')})`)
-			.option('--json', 'alerts as JSON lines on stdout')
-			.option('--throttle <SECONDS>', 'fold repeats of the same alert within this window into one with a count (0: off)', intFlag('throttle', 86400), 10)
+			.option('--json', 'alerts as JSON lines on stdout (instead of the terminal sink)')
+			.option('--throttle <SECONDS>', 'fold repeats of the same alert within this window into one with a count (0: off)', intFlag('throttle', 86400))
 			.option('--duration <SECONDS>', 'stop after this many seconds', intFlag('duration', 86400 * 365))
 			.option('--stats', 'print all counters at exit')
 			.action(run);

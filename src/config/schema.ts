@@ -1,0 +1,25 @@
+/** @module config/schema: the monitor's configuration file (YAML), checked with zod. */
+import { z } from 'zod';
+import { SinksConfig } from '../sinks/config.js';
+import { PRIORITIES } from '../response/alert.js';
+
+/** Default locations (the embedded audit data lives under STATE_DIR, 0700). */
+export const STATE_DIR = '/var/lib/bpfguard';
+
+/** bpfguard.yaml */
+export const Config = z
+	.object({
+		/** Extra rules files or directories, loaded after the defaults. */
+		rules: z.array(z.string().min(1)).default([]),
+		/** Load the shipped rules (rules/ of the install). */
+		default_rules: z.boolean().default(true),
+		/** Lowest priority that raises alerts. */
+		priority: z.enum(PRIORITIES).default('debug'),
+		/** Repeats of one alert inside this many seconds fold into one with a count (0: off). */
+		throttle_s: z.number().int().min(0).max(86400).default(10),
+		/** Where alerts go; default: terminal and a JSON-lines audit file under /var/lib/bpfguard. */
+		sinks: SinksConfig.default({ terminal: { enabled: true, logs: false }, jsonl: { path: `${STATE_DIR}/alerts.jsonl` } }),
+	})
+	.strict();
+
+export type Config = z.infer<typeof Config>;
