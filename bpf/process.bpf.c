@@ -60,6 +60,8 @@ static __always_inline void proc__fill_common(struct bg_exec *e, struct task_str
 	e->loginuid = task__loginuid(t);
 	e->sid = task__sid(t);
 	e->start_ns = BPF_CORE_READ(t, start_boottime);
+	e->stdio_sock = task__stdio_sockets(t);
+	e->_pad0 = 0;
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 	proc__tail_path(e, &e->cwd, BPF_CORE_READ(t, fs, pwd.mnt), BPF_CORE_READ(t, fs, pwd.dentry),
 			BG_F_CWD_TRUNC);
@@ -68,7 +70,7 @@ static __always_inline void proc__fill_common(struct bg_exec *e, struct task_str
 }
 
 /*
- * Parameters: ppid, old_tid, uid, gid, euid, egid, loginuid, sid, ret, argc, start_ns, comm,
+ * Parameters: ppid, old_tid, uid, gid, euid, egid, loginuid, sid, ret, argc, stdio_sock, start_ns, comm,
  * exe, args, cwd, tty.
  */
 SEC("tp_btf/sched_process_exec")

@@ -81,6 +81,8 @@ struct bg_exec {
 	__u32 sid;		/* session id (signal->pids[PIDTYPE_SID]) */
 	__s32 ret;		/* 0, or -errno for a failed exec */
 	__u32 argc;		/* argument count the kernel saw (bprm->argc), before truncation */
+	__u32 stdio_sock;	/* bit i set: fd i (0 stdin, 1 stdout, 2 stderr) is a socket (files->fdt) */
+	__u32 _pad0;
 	__u64 start_ns;		/* ns, task->start_boottime */
 	char comm[16];		/* task->comm after exec */
 	struct bg_blob exe;	/* path: from bprm->file (success), the filename argument (failure) */
@@ -88,7 +90,7 @@ struct bg_exec {
 	struct bg_blob cwd;	/* path: task->fs->pwd */
 	struct bg_blob tty;	/* signal->tty->name, empty without a tty */
 };
-_Static_assert(sizeof(struct bg_exec) == 112, "bg_exec size");
+_Static_assert(sizeof(struct bg_exec) == 120, "bg_exec size");
 
 struct bg_fork {
 	struct bg_hdr hdr;	/* pid/tid: the child */

@@ -5,6 +5,11 @@
 
 #include "common.bpf.h"
 
+#ifndef S_IFMT
+#define S_IFMT 00170000
+#define S_IFSOCK 0140000
+#endif
+
 static __always_inline __u32 task__ppid(struct task_struct *t)
 {
 	return BPF_CORE_READ(t, real_parent, tgid);
@@ -22,6 +27,23 @@ static __always_inline __u32 task__loginuid(struct task_struct *t)
 	if (bpf_core_field_exists(t->loginuid))
 		return BPF_CORE_READ(t, loginuid.val);
 	return (__u32)-1;
+}
+
+/* Bit i set when fd i (0..2) of the task is a socket: the shape of a reverse shell. */
+static __always_inline __u32 task__stdio_sockets(struct task_struct *t)
+{
+	struct file **fds = BPF_CORE_READ(t, files, fdt, fd);
+	unsigned int max = BPF_CORE_READ(t, files, fdt, max_fds);
+	__u32 out = 0;
+
+	for (int i = 0; i < 3 && i < max; i++) {
+		struct file *f = NULL;
+
+		bpf_probe_read_kernel(&f, sizeof(f), &fds[i]);
+		if (f && (BPF_CORE_READ(f, f_inode, i_mode) & S_IFMT) == S_IFSOCK)
+			out |= 1u << i;
+	}
+	return out;
 }
 
 #endif /* BG_TASK_BPF_H */

@@ -29,6 +29,8 @@ export interface ExecEvent extends EventBase {
 	ret: number;
 	/** Argument count the kernel saw, before any truncation. */
 	argc: number;
+	/** Bit i set when fd i (0 stdin, 1 stdout, 2 stderr) was a socket at exec. */
+	stdioSock: number;
 	startNs: bigint;
 	comm: string;
 	/** Executed file: the kernel's path of the opened binary on success, the argument on failure. */

@@ -9,7 +9,7 @@ const creds = (uid: number, euid = uid): Creds => ({
 	uid, euid, suid: euid, fsuid: euid, gid: uid, egid: uid, sgid: uid, fsgid: uid, capEff: 0n, capPrm: 0n, userns: 1, ngroups: 0,
 });
 const exec = (pid: number, uid: number, euid = uid, ret = 0): BgEvent => ({
-	kind: 'exec', ...BASE, pid, tid: pid, ppid: 1, oldTid: pid, uid, gid: uid, euid, egid: uid, loginuid: 0, sid: 1, ret, argc: 1,
+	kind: 'exec', ...BASE, pid, tid: pid, ppid: 1, oldTid: pid, uid, gid: uid, euid, egid: uid, loginuid: 0, sid: 1, ret, argc: 1, stdioSock: 0,
 	startNs: 0n, comm: 'x', exe: '/x', args: [], argsTruncated: false, cwd: '/', tty: '',
 });
 const call = (pid: number, old: Creds, now: Creds): PrivEvent => ({

@@ -99,3 +99,28 @@ test('a /dev/tcp reverse shell command line alerts; a plain bash -c does not', a
 	assert.deepEqual(rulesFor(alerts, pids[0]), ['Reverse shell command line']);
 	assert.deepEqual(rulesFor(alerts, pids[1]), []);
 });
+
+test('a shell whose stdin/stdout are a TCP socket alerts; the same shell on pipes does not', async (t) => {
+	if (!requireBpf(t, ['dispatch', 'process'])) return;
+	const { createServer, connect } = await import('node:net');
+	const { spawn } = await import('node:child_process');
+	const server = createServer((s) => s.end());
+	await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+	const port = (server.address() as { port: number }).port;
+	const pids: number[] = [];
+	try {
+		const { alerts } = await withMonitor(async () => {
+			const sock = connect(port, '127.0.0.1');
+			await new Promise((r) => sock.on('connect', r));
+			const sh = spawn('/bin/sh', ['-c', 'true socket-shell'], { stdio: [sock, sock, 'ignore'] });
+			pids.push(sh.pid!);
+			await new Promise((r) => sh.on('close', r));
+			sock.destroy();
+			pids.push((await run('/bin/sh', ['-c', 'true pipe-shell'])).pid);
+		});
+		assert.deepEqual(rulesFor(alerts, pids[0]), ['Shell with its standard streams on a socket']);
+		assert.deepEqual(rulesFor(alerts, pids[1]), []);
+	} finally {
+		server.close();
+	}
+});

@@ -26,7 +26,7 @@ export const BG_CREDS = {
 
 /** struct bg_exec: byte offsets of its members. */
 export const BG_EXEC = {
-	SIZE: 112,
+	SIZE: 120,
 	hdr: 0, // struct bg_hdr, 32 bytes
 	ppid: 32, // u32, 4 bytes
 	old_tid: 36, // u32, 4 bytes
@@ -38,12 +38,14 @@ export const BG_EXEC = {
 	sid: 60, // u32, 4 bytes
 	ret: 64, // s32, 4 bytes
 	argc: 68, // u32, 4 bytes
-	start_ns: 72, // u64, 8 bytes
-	comm: 80, // s8[16], 16 bytes
-	exe: 96, // struct bg_blob, 4 bytes
-	args: 100, // struct bg_blob, 4 bytes
-	cwd: 104, // struct bg_blob, 4 bytes
-	tty: 108, // struct bg_blob, 4 bytes
+	stdio_sock: 72, // u32, 4 bytes
+	_pad0: 76, // u32, 4 bytes
+	start_ns: 80, // u64, 8 bytes
+	comm: 88, // s8[16], 16 bytes
+	exe: 104, // struct bg_blob, 4 bytes
+	args: 108, // struct bg_blob, 4 bytes
+	cwd: 112, // struct bg_blob, 4 bytes
+	tty: 116, // struct bg_blob, 4 bytes
 } as const;
 
 /** struct bg_exit: byte offsets of its members. */
