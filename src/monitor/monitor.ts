@@ -56,10 +56,20 @@ export class Monitor {
 	start(onBatch?: (n: number) => void): SensorRuntime {
 		const sensors = sensorsFor(this.engine.ruleset);
 		this.sensors = sensors;
-		this.rt = SensorRuntime.start(sensors, {}, (evs) => {
-			this.engine.process(evs, (a) => this.throttle.push(a));
-			onBatch?.(evs.length);
-		});
+		this.rt = SensorRuntime.start(
+			sensors,
+			{},
+			(evs) => {
+				this.engine.process(evs, (a) => this.throttle.push(a));
+				onBatch?.(evs.length);
+			},
+			{ tolerate: true },
+		);
+		this.sensors = this.rt.sensors;
+		for (const d of this.rt.degraded) {
+			const rules = this.engine.ruleset.all.filter((r) => r.enabled && sensorsFor(new Set(r.types === 'any' ? [] : r.types), r.fields).some((x) => x.name === d.sensor));
+			this.o.log(`sensor ${d.sensor} not available on this host (${d.error}); still running: ${this.rt.sensors.map((x) => x.name).join(', ')}; inactive rules: ${rules.map((r) => r.name).join('; ') || 'none'}`);
+		}
 		this.tick = setInterval(() => {
 			this.throttle.tick();
 			this.table.sweep();

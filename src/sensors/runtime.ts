@@ -32,11 +32,24 @@ export class SensorRuntime {
 	/** Sees every raw batch before decoding (recording for benchmarks); the buffer is only valid during the call. */
 	tap?: (batch: Buffer) => void;
 
-	private constructor(readonly sensors: readonly Sensor[]) {}
+	/** Sensors that could not load or attach here (with tolerate), and why: the rest still runs. */
+	readonly degraded: { sensor: string; error: string }[] = [];
+	/** The sensors running (those asked for, less the degraded ones). */
+	sensors: readonly Sensor[];
 
-	/** Open, configure, load and attach the sensors, then start delivering events. */
-	static start(sensors: readonly Sensor[], filter: SensorFilter, onEvents: (events: BgEvent[]) => void): SensorRuntime {
-		const rt = new SensorRuntime(sensors);
+	private constructor(
+		private readonly wanted: readonly Sensor[],
+		private readonly tolerate: boolean,
+	) {
+		this.sensors = wanted;
+	}
+
+	/**
+	 * Open, configure, load and attach the sensors, then start delivering events. With tolerate,
+	 * a sensor other than process that fails to load or attach is left out and listed in degraded.
+	 */
+	static start(sensors: readonly Sensor[], filter: SensorFilter, onEvents: (events: BgEvent[]) => void, opts: { tolerate?: boolean } = {}): SensorRuntime {
+		const rt = new SensorRuntime(sensors, !!opts.tolerate);
 		try {
 			rt.load(filter);
 			rt.listen(onEvents);
@@ -69,15 +82,35 @@ export class SensorRuntime {
 			this.dispatch = open('dispatch');
 			loaded(this.dispatch);
 		}
-		for (const s of this.sensors) {
-			const obj = open(s.object);
-			s.configure(obj, filter);
-			loaded(obj);
-			s.populate(obj, filter);
-			this.bySensor.set(s.name, obj);
+		for (const s of this.wanted) {
+			let obj: NativeBpfObject | undefined;
+			try {
+				obj = open(s.object);
+				s.configure(obj, filter);
+				loaded(obj);
+				s.populate(obj, filter);
+				this.bySensor.set(s.name, obj);
+			} catch (e) {
+				this.leaveOut(s, obj, e);
+			}
 		}
-		this.wireDispatch();
 		this.attachAll(handlers);
+		this.sensors = this.wanted.filter((s) => this.bySensor.has(s.name));
+		this.wireDispatch();
+		this.attachDispatch(this.sensors.flatMap((s) => s.syscalls ?? []));
+	}
+
+	/** A sensor failed: rethrow unless tolerated (the process sensor never is). */
+	private leaveOut(s: Sensor, obj: NativeBpfObject | undefined, e: unknown): void {
+		if (!this.tolerate || s.name === 'process') throw e;
+		const x = e as Error & { code?: string };
+		this.degraded.push({ sensor: s.name, error: x.message ?? String(e) });
+		if (obj) {
+			obj.detachAll();
+			obj.close();
+			this.objects.splice(this.objects.indexOf(obj), 1);
+		}
+		this.bySensor.delete(s.name);
 	}
 
 	/** Put every sensor's syscall handlers into the dispatcher's tables; optional ones last, never over another. */
@@ -107,10 +140,18 @@ export class SensorRuntime {
 
 	private attachAll(handlers: readonly SyscallHandler[]): void {
 		const handlerProgs = new Set(handlers.map((h) => h.prog));
-		for (const s of this.sensors) {
-			const obj = this.bySensor.get(s.name)!;
-			for (const p of obj.programs()) if (p.autoload && !handlerProgs.has(p.name)) obj.attach(p.name);
+		for (const s of this.wanted) {
+			const obj = this.bySensor.get(s.name);
+			if (!obj) continue;
+			try {
+				for (const p of obj.programs()) if (p.autoload && !handlerProgs.has(p.name)) obj.attach(p.name);
+			} catch (e) {
+				this.leaveOut(s, obj, e);
+			}
 		}
+	}
+
+	private attachDispatch(handlers: readonly SyscallHandler[]): void {
 		if (this.dispatch) {
 			if (handlers.some((h) => h.hook === 'exit')) this.dispatch.attach('bg_sys_exit');
 			if (handlers.some((h) => h.hook === 'enter')) this.dispatch.attach('bg_sys_enter');

@@ -162,3 +162,22 @@ test('uid filter is decided in the kernel', async (t) => {
 	assert.equal(execs(events, pid).length, 0);
 	assert.ok(kernel.filtered >= 1, 'filtered counter increments');
 });
+
+test('a sensor that cannot load is left out with the reason when tolerated; the others run', async (t) => {
+	if (!requireBpf(t)) return;
+	const { SensorRuntime } = await import('../../src/sensors/runtime.js');
+	const broken = { ...processSensor, name: 'broken', object: 'does-not-exist', syscalls: [] };
+	assert.throws(() => SensorRuntime.start([processSensor, broken], {}, () => {}), /does-not-exist/);
+	let seen = 0;
+	const rt = SensorRuntime.start([processSensor, broken], {}, (evs) => (seen += evs.length), { tolerate: true });
+	try {
+		assert.deepEqual(rt.degraded.map((d) => d.sensor), ['broken']);
+		assert.match(rt.degraded[0].error, /open .*does-not-exist\.bpf\.o/);
+		assert.deepEqual(rt.sensors.map((s) => s.name), ['process']);
+		await run('/bin/true', []);
+		await sleep(100);
+	} finally {
+		await rt.stop();
+	}
+	assert.ok(seen >= 2, 'process sensor still delivers');
+});
