@@ -10,6 +10,9 @@ import { evtType } from './event-view.js';
 import { lookupField } from './fields/index.js';
 import type { CompiledRule, RuleSet } from './ruleset.js';
 
+/** Fields every alert carries besides those its rule uses (search and reports rely on them). */
+export const CONTEXT_FIELDS = ['evt.type', 'proc.pid', 'proc.ppid', 'proc.name', 'proc.exepath', 'proc.cmdline', 'proc.pname', 'user.uid', 'user.name', 'container.id'] as const;
+
 /** Counters of the engine. */
 export interface EngineStats {
 	events: number;
@@ -62,6 +65,11 @@ export class RuleEngine {
 	private alert(r: CompiledRule): Alert {
 		const c = this.ctx;
 		const fields: Record<string, FieldValue> = {};
+		for (const name of CONTEXT_FIELDS) {
+			const hit = lookupField(name);
+			const v = hit ? hit.def.extract(c) : undefined;
+			fields[name] = v === undefined ? null : v;
+		}
 		for (const name of r.fields) {
 			const m = /^([\w.]+?)(?:\[([^\]]*)\])?$/.exec(name);
 			const hit = m ? lookupField(m[1], m[2]) : undefined;

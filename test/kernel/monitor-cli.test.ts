@@ -59,7 +59,10 @@ test('monitor --json sends alerts to stdout and the JSONL audit file (0600), the
 		assert.equal(a.rule, 'marker exec');
 		assert.equal(a.priority, 'warning');
 		assert.deepEqual(a.tags, ['T0000']);
-		assert.equal(a.fields['proc.pid'], undefined, 'only fields the rule uses');
+		assert.equal(a.fields['proc.pid'], pid, 'context fields on every alert');
+		assert.equal(a.fields['proc.name'], 'echo');
+		assert.equal(a.fields['user.name'], 'root');
+		assert.equal(a.fields['evt.type'], 'execve');
 		assert.equal(a.fields['proc.args'], 'moncli-marker x\ny');
 		assert.equal(a.output, 'marker run by node: echo moncli-marker x\ny');
 		assert.match(a.id, /^[0-9a-f-]{36}$/);
@@ -69,7 +72,6 @@ test('monitor --json sends alerts to stdout and the JSONL audit file (0600), the
 		assert.equal(statSync(join(dir, 'audit')).mode & 0o777, 0o700);
 		assert.match(err, /monitor: \d+ events .* lost 0 /);
 		assert.match(err, /1 rule matches; alerts by rule: \{"marker exec":1\}/);
-		void pid;
 	} finally {
 		mon.kill('SIGKILL');
 		rmSync(dir, { recursive: true, force: true });
