@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { repoPath } from '../../src/util/paths.js';
 import { requireBpf } from '../helpers/bpf.js';
 import { run, sleep } from '../helpers/collect.js';
@@ -52,7 +53,7 @@ test('not root: one line telling to run as root', (t) => {
 });
 
 test('every command has --help', () => {
-	for (const c of ['execsnoop', 'status', 'doctor']) {
+	for (const c of ['monitor', 'trace', 'rules', 'fields', 'execsnoop', 'opensnoop', 'privsnoop', 'connsnoop', 'status', 'doctor']) {
 		const r = cli([c, '--help']);
 		assert.equal(r.status, 0, c);
 		assert.match(r.stdout, new RegExp(`Usage: bpfguard ${c}`));
@@ -108,4 +109,35 @@ test('execsnoop -x shows failed execs in the table with RET', async (t) => {
 	assert.ok(row, out);
 	assert.match(row, /^tryexec\s+\d+\s+\d+\s+-2\s+\/nonexistent\/xsnoop line\\nbreak$/);
 	assert.ok(!out.includes(' ok'), 'successful exec not shown with -x');
+});
+
+/** BPF program ids whose fds a process holds (from /proc/PID/fdinfo). */
+function progIds(pid: number): number[] {
+	const ids: number[] = [];
+	for (const fd of readdirSync(`/proc/${pid}/fdinfo`)) {
+		try {
+			const m = /^prog_id:\s+(\d+)$/m.exec(readFileSync(`/proc/${pid}/fdinfo/${fd}`, 'utf8'));
+			if (m) ids.push(Number(m[1]));
+		} catch {
+			/* fd closed meanwhile */
+		}
+	}
+	return ids;
+}
+
+test('SIGINT detaches and unloads every program the command loaded', async (t) => {
+	if (!requireBpf(t)) return;
+	const snoop = spawn(process.execPath, [BIN, 'execsnoop', '--duration', '30'], { stdio: ['ignore', 'ignore', 'pipe'] });
+	let err = '';
+	snoop.stderr.on('data', (d) => (err += d));
+	for (let i = 0; i < 100 && !err.includes('sensors attached'); i++) await sleep(100);
+	const ids = progIds(snoop.pid!);
+	assert.ok(ids.length >= 4, `programs loaded: ${ids.join(',')}`);
+	snoop.kill('SIGINT');
+	assert.equal(await new Promise((r) => snoop.on('close', r)), 0);
+	await sleep(200);
+	for (const id of ids) {
+		const r = spawnSync('bpftool', ['prog', 'show', 'id', String(id)], { encoding: 'utf8' });
+		assert.notEqual(r.status, 0, `program ${id} still loaded: ${r.stdout}`);
+	}
 });
