@@ -30,7 +30,8 @@ export const SEARCH_COLUMNS: Readonly<Record<string, string>> = {
 	comm: field('proc.name'),
 };
 
-const INDEXED = ['rule', 'prio', 'user', 'exe', 'host'];
+// Each index re-reads the JSON on insert (measured: five indexes halve the batched insert rate); time and rule narrow most searches.
+const INDEXED = ['rule'];
 
 /** DDL of a new store (one transaction). STRICT tables; triggers keep records append-only outside retention. */
 export function schemaSql(): string {
