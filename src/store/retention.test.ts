@@ -18,6 +18,7 @@ test('maxRows keeps the newest rows (the prune record counts), anchors the first
 		assert.deepEqual(a, [{ first_id: 92, through_id: 91, removed: 91 }]);
 		const v = verifyStore(t.store);
 		assert.deepEqual([v.ok, v.checked, v.firstId, v.lastId, v.anchors], [true, 10, 92, 101, 1]);
+		assert.deepEqual(pruneStore(t.store, { maxRows: 10 }), { removed: 0, throughId: null }); // at the limit: nothing to do
 	} finally {
 		t.cleanup();
 	}

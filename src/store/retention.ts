@@ -27,8 +27,9 @@ function cutPoint(store: AuditStore, p: RetentionPolicy, now: number): number | 
 	}
 	if (p.maxRows !== undefined) {
 		const n = db.prepare('SELECT count(*) FROM records').pluck().get() as number;
-		const drop = n - Math.max(p.maxRows, 1) + 1; // room for the prune record itself
-		if (drop > 0) {
+		const max = Math.max(p.maxRows, 1);
+		if (n > max) {
+			const drop = n - max + 1; // room for the prune record itself
 			const id = db.prepare('SELECT id FROM records ORDER BY id LIMIT 1 OFFSET ?').pluck().get(drop - 1) as number;
 			through = Math.max(through ?? 0, id);
 		}
