@@ -19,6 +19,11 @@ if [ "${#missing[@]}" -gt 0 ]; then
 	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# better-sqlite3 falls back to node-gyp when no prebuilt binary can be fetched: build it against the
+# system's Node headers when they are installed (works offline), as the Makefile does for the addon.
+if [ -z "${npm_config_nodedir:-}" ] && [ -f /usr/include/node/common.gypi ]; then
+	export npm_config_nodedir=/usr
+fi
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
 	npm ci --no-audit --no-fund
 fi
