@@ -24,6 +24,11 @@ if [ "$(id -u)" -eq 0 ] && [ -d /sys/kernel/tracing ] && [ ! -e /sys/kernel/trac
 	mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null || echo "setup: could not mount tracefs (classic tracepoints unavailable; bpfguard still works)" >&2
 fi
 
+# better-sqlite3 falls back to node-gyp when no prebuilt binary can be fetched: build it against the
+# system's Node headers when they are installed (works offline), as the Makefile does for the addon.
+if [ -z "${npm_config_nodedir:-}" ] && [ -f /usr/include/node/common.gypi ]; then
+	export npm_config_nodedir=/usr
+fi
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
 	npm ci --no-audit --no-fund
 fi

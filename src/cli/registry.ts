@@ -10,6 +10,9 @@ import { statusCommand } from './commands/status.js';
 import { privsnoopCommand } from './commands/privsnoop.js';
 import { opensnoopCommand } from './commands/opensnoop.js';
 import { connsnoopCommand } from './commands/connsnoop.js';
+import { searchCommand } from './commands/search.js';
+import { reportCommand } from './commands/report.js';
+import { storeCommand } from './commands/store.js';
 
 /** Commands in the order --help lists them. */
-export const COMMANDS: readonly CliCommand[] = [monitorCommand, traceCommand, rulesCommand, fieldsCommand, execsnoopCommand, opensnoopCommand, privsnoopCommand, connsnoopCommand, statusCommand, doctorCommand];
+export const COMMANDS: readonly CliCommand[] = [monitorCommand, traceCommand, rulesCommand, fieldsCommand, execsnoopCommand, opensnoopCommand, privsnoopCommand, connsnoopCommand, searchCommand, reportCommand, storeCommand, statusCommand, doctorCommand];

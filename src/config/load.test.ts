@@ -8,12 +8,14 @@ import { ConfigError, loadConfig } from './load.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bg-cfg-'));
 
-test('no file: defaults (default rules, terminal and jsonl sinks)', () => {
+test('no file: defaults (default rules, terminal, jsonl and store sinks)', () => {
 	const c = loadConfig();
 	assert.equal(c.default_rules, true);
 	assert.equal(c.throttle_s, 10);
 	assert.equal(c.sinks.jsonl?.path, '/var/lib/bpfguard/alerts.jsonl');
 	assert.equal(c.sinks.terminal?.enabled, true);
+	assert.equal(c.sinks.store?.path, '/var/lib/bpfguard/audit.db');
+	assert.equal(c.sinks.store?.maxAgeDays, 90);
 });
 
 test('bad values and unknown keys: every problem with file:line:col', () => {

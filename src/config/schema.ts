@@ -17,8 +17,12 @@ export const Config = z
 		priority: z.enum(PRIORITIES).default('debug'),
 		/** Repeats of one alert inside this many seconds fold into one with a count (0: off). */
 		throttle_s: z.number().int().min(0).max(86400).default(10),
-		/** Where alerts go; default: terminal and a JSON-lines audit file under /var/lib/bpfguard. */
-		sinks: SinksConfig.default({ terminal: { enabled: true, logs: false }, jsonl: { path: `${STATE_DIR}/alerts.jsonl` } }),
+		/** Where alerts go; default: terminal, a JSON-lines audit file and the embedded audit store under /var/lib/bpfguard. */
+		sinks: SinksConfig.default({
+			terminal: { enabled: true, logs: false },
+			jsonl: { path: `${STATE_DIR}/alerts.jsonl` },
+			store: { path: `${STATE_DIR}/audit.db` },
+		}),
 	})
 	.strict();
 

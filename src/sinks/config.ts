@@ -55,6 +55,21 @@ export const WebhookConfig = z
 	})
 	.strict();
 
+/** The embedded, hash-chained audit store (SQLite) that `bpfguard search`, `report` and `store verify` read. */
+export const StoreConfig = z
+	.object({
+		path: z.string().min(1),
+		logs: z.boolean().default(true),
+		/** Records older than this are removed (0: no age limit). */
+		maxAgeDays: z.number().int().min(0).max(36_500).default(90),
+		/** At most this many records (0: no limit). */
+		maxRows: z.number().int().min(0).default(0),
+		pruneIntervalS: z.number().int().min(10).default(3600),
+		flushIntervalMs: z.number().int().min(1).max(60_000).default(200),
+		batch: z.number().int().min(1).max(100_000).default(1000),
+	})
+	.strict();
+
 /** The whole `sinks` section: each key is a sink kind (see registry.ts); absent means off. */
 export const SinksConfig = z
 	.object({
@@ -62,6 +77,7 @@ export const SinksConfig = z
 		jsonl: JsonlConfig.optional(),
 		syslog: SyslogConfig.optional(),
 		webhook: WebhookConfig.optional(),
+		store: StoreConfig.optional(),
 	})
 	.strict();
 

@@ -3,6 +3,7 @@ import type { Alert, Sink, SinkStats } from '../response/alert.js';
 import { SinksConfig, type SinksConfigInput } from './config.js';
 import { SinkError, errorCode } from './errors.js';
 import { JsonlSink } from './jsonl.js';
+import { StoreSink } from './store.js';
 import { SyslogSink } from './syslog.js';
 import { TerminalSink } from './terminal.js';
 import { WebhookSink } from './webhook.js';
@@ -16,6 +17,7 @@ export const SINK_KINDS: { [K in Kind]-?: Factory<K> } = {
 	jsonl: (c) => new JsonlSink(c),
 	syslog: (c) => new SyslogSink(c),
 	webhook: (c) => new WebhookSink(c),
+	store: (c) => new StoreSink(c),
 };
 
 /** Parses a plain `sinks` config object (every problem reported at once) and builds the SinkSet, not yet started. */

@@ -1,0 +1,106 @@
+/** @module sinks/store.test: the shared sink suite, batching off write(), log matches, retention at start, and failures counted. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AuditStore } from '../store/store.js';
+import { verifyStore } from '../store/verify.js';
+import { StoreSink } from './store.js';
+import { createSinks } from './registry.js';
+import { sinkSuite, testAlert } from './sink-suite.js';
+
+/** Alert ids in the store at path, in chain order (a separate read-only connection). */
+function storedIds(path: string): string[] {
+	const s = AuditStore.open(path, { readonly: true });
+	try {
+		return s.db.prepare(`SELECT ref FROM records WHERE kind IN ('alert', 'log') ORDER BY id`).pluck().all() as string[];
+	} finally {
+		s.close();
+	}
+}
+
+async function tempDir(): Promise<{ dir: string; path: string; cleanup: () => Promise<void> }> {
+	const dir = await mkdtemp(join(tmpdir(), 'bg-storesink-'));
+	return { dir, path: join(dir, 'state', 'audit.db'), cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+sinkSuite('store', async () => {
+	const t = await tempDir();
+	return { sink: new StoreSink({ path: t.path }), received: async () => storedIds(t.path), cleanup: t.cleanup };
+});
+
+test('the store sink comes from the sinks config, accepts log matches, and creates the file 0600 in a 0700 directory', async () => {
+	const t = await tempDir();
+	try {
+		const set = createSinks({ store: { path: t.path } });
+		assert.deepEqual(set.sinks.map((s) => [s.name, s.acceptsLogs]), [['store', true]]);
+		await set.start();
+		set.write(testAlert(1, { action: 'log' }));
+		set.write(testAlert(2));
+		await set.close();
+		assert.deepEqual(storedIds(t.path), [testAlert(1).id, testAlert(2).id]);
+		assert.equal((await stat(t.path)).mode & 0o777, 0o600);
+		assert.equal((await stat(join(t.dir, 'state'))).mode & 0o777, 0o700);
+	} finally {
+		await t.cleanup();
+	}
+});
+
+test('write() only buffers; a full batch is written on a later tick, in one chain that verifies', async () => {
+	const t = await tempDir();
+	const sink = new StoreSink({ path: t.path, batch: 50, flushIntervalMs: 60_000 });
+	try {
+		await sink.start();
+		for (let i = 0; i < 120; i++) sink.write(testAlert(i));
+		assert.equal(storedIds(t.path).length, 0);
+		await new Promise((r) => setTimeout(r, 20));
+		assert.equal(storedIds(t.path).length, 120);
+		assert.deepEqual(sink.stats(), { written: 120, failed: 0, dropped: 0, queued: 0 });
+		const s = AuditStore.open(t.path, { readonly: true });
+		assert.equal(verifyStore(s).checked, 120);
+		s.close();
+	} finally {
+		await sink.close();
+		await t.cleanup();
+	}
+});
+
+test('retention runs at start: records older than maxAgeDays go, the chain still verifies', async () => {
+	const t = await tempDir();
+	try {
+		const old = new StoreSink({ path: t.path, maxAgeDays: 0 });
+		await old.start();
+		old.write(testAlert(1, { timeMs: Date.now() - 10 * 86_400_000 }));
+		old.write(testAlert(2, { timeMs: Date.now() }));
+		await old.close();
+		const sink = new StoreSink({ path: t.path, maxAgeDays: 5 });
+		await sink.start();
+		await sink.close();
+		assert.deepEqual(storedIds(t.path), [testAlert(2).id]);
+		const s = AuditStore.open(t.path, { readonly: true });
+		assert.deepEqual([verifyStore(s).ok, verifyStore(s).anchors], [true, 1]);
+		s.close();
+	} finally {
+		await t.cleanup();
+	}
+});
+
+test('a failing store counts the batch as failed and dropped; start fails on a file that is not a store', async () => {
+	const t = await tempDir();
+	const sink = new StoreSink({ path: t.path });
+	try {
+		await sink.start();
+		const other = AuditStore.open(t.path);
+		other.db.exec(`CREATE TRIGGER refuse BEFORE INSERT ON records BEGIN SELECT RAISE(ABORT, 'disk says no'); END`);
+		other.close();
+		sink.write(testAlert(1));
+		sink.write(testAlert(2));
+		await sink.flush();
+		assert.deepEqual(sink.stats(), { written: 0, failed: 1, dropped: 2, queued: 0 });
+		await assert.rejects(new StoreSink({ path: t.dir }).start(), { name: 'SinkError', message: /^open audit store .*not a regular file/ });
+	} finally {
+		await sink.close();
+		await t.cleanup();
+	}
+});
