@@ -2,12 +2,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseRulesText } from './items.js';
-import { mergeItems } from './load.js';
+import { mergeItems, loadRules } from './load.js';
 import { buildRuleSet, type RuleSet } from './ruleset.js';
 import { filePushdown, type FilePushdown } from './pushdown.js';
 import type { RuleProblem } from './errors.js';
 import { inheritModes } from '../sensors/file-watch.js';
 import { FILE_SYSCALLS } from '../sensors/file.js';
+import { repoPath } from '../util/paths.js';
 
 const HEAD = `
 - list: secrets
@@ -100,3 +101,14 @@ test('a watched path inherits the modes of the prefixes covering it (the LPM tri
 	assert.deepEqual(got.map((p) => p.mode), ['rw', 'w', 'r']);
 });
 
+test('the default rules push down a watch set and report-all only for chmod (setid bits)', () => {
+	const { ruleset } = loadRules([repoPath('rules')]);
+	const p = filePushdown(ruleset);
+	assert.equal(p.allFiles, false);
+	assert.deepEqual(p.allSyscalls, ['chmod', 'fchmod', 'fchmodat', 'fchmodat2']);
+	const has = (path: string, mode: string) => p.watch.paths.some((x) => x.path === path && x.mode === mode);
+	assert.ok(has('/etc/shadow', 'rw'), JSON.stringify(p.watch.paths));
+	assert.ok(has('/etc/', 'w'));
+	assert.ok(has('/usr/bin/', 'w'));
+	assert.ok(p.watch.names.some((n) => n.name === 'authorized_keys' && n.mode === 'w'));
+});
