@@ -4,7 +4,8 @@
 # scripts). Prints one JSON line: duration, rounds of activity, alerts, and every alert's rule,
 # process and file or destination. Exit 1 when an alert came from the soak's own activity (a false
 # alert of the default rules); alerts from other processes on the host are listed apart. The soak's
-# processes are known through one extra tracer rule (every exec below this script's pid).
+# processes are known through one extra tracer rule (every exec below this script's pid); an alert
+# is the soak's when its pid and command line are a traced pair (pids are reused within minutes).
 # Usage: bench/quiet-soak.sh [SECONDS]   (default 600)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -52,7 +53,7 @@ cat >"$WORK/tracer.yaml" <<TRACER
 - rule: soak tracer
   desc: marks the soak's own processes (not an alert)
   condition: evt.type in (execve, execveat, clone) and (proc.apid = $$ or proc.pid = $$)
-  output: "soak process %proc.pid"
+  output: "soak process %proc.pid %proc.cmdline"
   priority: debug
 TRACER
 ./bin/bpfguard monitor --json --throttle 0 --rules "$WORK/tracer.yaml" >"$OUT" 2>"$WORK/monitor.err" &
@@ -76,9 +77,10 @@ node - "$OUT" "$DURATION" "$ROUNDS" "$WORK/monitor.err" <<'EOF'
 const fs = require('node:fs');
 const [out, duration, rounds, errFile] = process.argv.slice(2);
 const all = fs.readFileSync(out, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
-const soakPids = new Set(all.filter((a) => a.rule === 'soak tracer').map((a) => a.fields['proc.pid']));
+const key = (a) => `${a.fields?.['proc.pid']} ${a.fields?.['proc.cmdline']}`;
+const soakPids = new Set(all.filter((a) => a.rule === 'soak tracer').map(key));
 const alerts = all.filter((a) => a.rule !== 'soak tracer');
-const ours = (a) => soakPids.has(a.fields?.['proc.pid']);
+const ours = (a) => soakPids.has(key(a));
 const brief = (a) => ({ rule: a.rule, proc: a.fields?.['proc.name'], pid: a.fields?.['proc.pid'], file: a.fields?.['fd.name'], dest: a.fields?.['fd.dip'] ? `${a.fields['fd.dip']}:${a.fields['fd.dport']}` : undefined, cmdline: a.fields?.['proc.cmdline'] });
 const own = alerts.filter(ours);
 const stats = fs.readFileSync(errFile, 'utf8').split('\n').filter((l) => /events|kernel|lost/.test(l)).map((l) => l.trim());
