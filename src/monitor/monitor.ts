@@ -6,6 +6,10 @@ import { RuleEngine } from '../rules/engine.js';
 import { loadRules } from '../rules/load.js';
 import { formatProblem, RulesError } from '../rules/errors.js';
 import { SensorRuntime } from '../sensors/runtime.js';
+import { setFileAllSyscalls, setFileWatch } from '../sensors/file.js';
+import type { SensorFilter } from '../sensors/sensor.js';
+import { filePushdown, mergeWatch, type FilePushdown } from '../rules/pushdown.js';
+import type { RuleSet } from '../rules/ruleset.js';
 import { Throttle } from '../response/throttle.js';
 import type { Alert, Priority, SinkStats } from '../response/alert.js';
 import { sensorsFor } from './sensors-for.js';
@@ -40,6 +44,8 @@ export class Monitor {
 	readonly throttle: Throttle;
 	alertsByRule: Record<string, number> = {};
 	sensors: readonly import('../sensors/sensor.js').Sensor[] = [];
+	/** What the file sensor reports for the running rules. */
+	pushdown?: FilePushdown;
 
 	constructor(private readonly o: MonitorOptions) {
 		const { ruleset, warnings } = loadRules(o.rulePaths, { minPriority: o.minPriority });
@@ -56,9 +62,11 @@ export class Monitor {
 	start(onBatch?: (n: number) => void): SensorRuntime {
 		const sensors = sensorsFor(this.engine.ruleset);
 		this.sensors = sensors;
+		this.pushdown = this.computePushdown(this.engine.ruleset);
+		const filter: SensorFilter = { watch: this.pushdown.watch, fileAllSyscalls: this.pushdown.allSyscalls };
 		this.rt = SensorRuntime.start(
 			sensors,
-			{},
+			filter,
 			(evs) => {
 				this.engine.process(evs, (a) => this.throttle.push(a));
 				onBatch?.(evs.length);
@@ -86,7 +94,7 @@ export class Monitor {
 			for (const w of warnings) this.o.log(formatProblem(w));
 			const missing = sensorsFor(ruleset).filter((s) => !this.rt?.sensors.includes(s));
 			if (missing.length) this.o.log(`rules reload: sensors ${missing.map((s) => s.name).join(', ')} are not running; restart the monitor for their rules`);
-			this.engine.swap(ruleset);
+			this.swapRules(ruleset);
 			this.o.log(`rules reloaded: ${ruleset.all.filter((r) => r.enabled).length} rules enabled`);
 			return true;
 		} catch (e) {
@@ -94,6 +102,33 @@ export class Monitor {
 			this.o.log(`rules reload rejected, the previous rules keep running:\n${msg}`);
 			return false;
 		}
+	}
+
+	/** The file pushdown of a rule set, with a warning when it costs every file event of a syscall. */
+	private computePushdown(rules: RuleSet): FilePushdown {
+		const pd = filePushdown(rules);
+		if (pd.allFiles) this.o.log(`rules ${pd.unconstrained.join(', ')}: no path constraint on opens: every open is reported (expensive)`);
+		return pd;
+	}
+
+	/**
+	 * Swap the rule set; the file sensor first reports the union of the old and new needs, then
+	 * only the new ones, so no event either set needs is filtered out across the reload.
+	 */
+	private swapRules(rules: RuleSet): void {
+		const next = this.computePushdown(rules);
+		const prev = this.pushdown;
+		const file = this.rt?.sensors.some((s) => s.name === 'file');
+		if (this.rt && file && prev) {
+			setFileWatch(this.rt, mergeWatch({ paths: [...prev.watch.paths, ...next.watch.paths], names: [...prev.watch.names, ...next.watch.names] }));
+			setFileAllSyscalls(this.rt, [...new Set([...prev.allSyscalls, ...next.allSyscalls])]);
+		}
+		this.engine.swap(rules);
+		if (this.rt && file) {
+			setFileWatch(this.rt, next.watch);
+			setFileAllSyscalls(this.rt, next.allSyscalls);
+		}
+		this.pushdown = next;
 	}
 
 	private watchRules(): void {

@@ -96,10 +96,24 @@ function replaceMap(obj: NativeBpfObject, map: string, entries: Map<string, Buff
 	for (const k of obj.mapKeys(map)) if (!entries.has(k.toString('hex'))) obj.mapDelete(map, k);
 }
 
+/**
+ * Each path with the modes of the prefixes covering it added: the LPM trie answers with the
+ * longest match only, so "/etc/shadow" (r) under "/etc/" (w) must carry w too.
+ */
+export function inheritModes(paths: readonly WatchPath[]): WatchPath[] {
+	const prefixes = paths.filter((p) => !p.exact);
+	return paths.map((p) => {
+		let bits = modeBits(p.mode);
+		for (const q of prefixes) if (q !== p && p.path.startsWith(q.path)) bits |= modeBits(q.mode);
+		const mode: WatchMode = bits === modeBits('rw') ? 'rw' : bits === modeBits('w') ? 'w' : 'r';
+		return { ...p, mode };
+	});
+}
+
 /** Make the file sensor's watch maps hold exactly this set (entries are validated first). */
 export function applyWatch(obj: NativeBpfObject, ws: WatchSet): void {
 	const paths = new Map<string, Buffer>();
-	for (const p of ws.paths) {
+	for (const p of inheritModes(ws.paths)) {
 		const hex = watchKey(p).toString('hex');
 		const old = paths.get(hex)?.readUInt32LE(0) ?? 0;
 		paths.set(hex, val(p.mode));

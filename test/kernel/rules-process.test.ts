@@ -96,7 +96,8 @@ test('a /dev/tcp reverse shell command line alerts; a plain bash -c does not', a
 		pids.push((await run('/bin/bash', ['-c', 'exec 3<>/dev/tcp/127.0.0.1/9 || true'])).pid);
 		pids.push((await run('/bin/bash', ['-c', 'echo /dev/null >/dev/null'])).pid);
 	});
-	assert.deepEqual(rulesFor(alerts, pids[0]), ['Reverse shell command line']);
+	// The exec matches the command line; its (refused) connect matches the network rule (rules/40-network.yaml).
+	assert.deepEqual(rulesFor(alerts, pids[0]), ['Reverse shell command line', 'Shell or netcat connects out']);
 	assert.deepEqual(rulesFor(alerts, pids[1]), []);
 });
 

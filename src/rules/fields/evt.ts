@@ -2,6 +2,18 @@
 import { defineFields } from './registry.js';
 import { evtType, evtRes, evtArg } from '../event-view.js';
 import { errnoName } from '../../util/errno.js';
+import type { EvalCtx } from '../context.js';
+
+const O_ACCMODE = 0o3;
+const O_WRONLY = 0o1;
+const O_WRITES = 0o100 | 0o1000 | 0o2000; // O_CREAT | O_TRUNC | O_APPEND
+
+/** Open events: does the open read or write? Mirrors file__access in bpf/file.bpf.c (the watch modes). */
+function openAccess(c: EvalCtx, w: boolean): boolean | undefined {
+	if (c.e.kind !== 'open') return undefined;
+	const acc = c.e.argFlags & O_ACCMODE;
+	return w ? acc !== 0 || (c.e.argFlags & O_WRITES) !== 0 : acc !== O_WRONLY;
+}
 
 defineFields([
 	{ name: 'evt.type', type: 'string', desc: 'event type: the syscall (execve, openat, connect, …) or clone/procexit', extract: (c) => evtType(c.e) },
@@ -26,6 +38,8 @@ defineFields([
 			return r === undefined ? undefined : r < 0;
 		},
 	},
+	{ name: 'evt.is_open_read', type: 'bool', sensor: 'file', desc: 'open events: the open reads (O_RDONLY or O_RDWR)', extract: (c) => openAccess(c, false) },
+	{ name: 'evt.is_open_write', type: 'bool', sensor: 'file', desc: 'open events: the open writes (O_WRONLY, O_RDWR, O_CREAT, O_TRUNC or O_APPEND)', extract: (c) => openAccess(c, true) },
 	{ name: 'evt.pid', type: 'number', desc: 'pid (thread group id) of the event', extract: (c) => c.e.pid },
 	{ name: 'evt.tid', type: 'number', desc: 'thread id of the event', extract: (c) => c.e.tid },
 	{ name: 'evt.arg.', type: 'string', desc: 'a named argument of the event, e.g. evt.arg.flags, evt.arg.filename', arg: 'required', extract: (c, a) => evtArg(c.e, a ?? '') },
