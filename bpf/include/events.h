@@ -81,7 +81,7 @@ struct bg_exec {
 	__u32 sid;		/* session id (signal->pids[PIDTYPE_SID]) */
 	__s32 ret;		/* 0, or -errno for a failed exec */
 	__u32 argc;		/* argument count the kernel saw (bprm->argc), before truncation */
-	__u32 stdio_sock;	/* bit i set: fd i (0 stdin, 1 stdout, 2 stderr) is a socket (files->fdt) */
+	__u32 stdio_sock;	/* bit i set: fd i (0 stdin, 1 stdout, 2 stderr) is an inet socket */
 	__u32 _pad0;
 	__u64 start_ns;		/* ns, task->start_boottime */
 	char comm[16];		/* task->comm after exec */

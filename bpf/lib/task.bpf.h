@@ -29,7 +29,10 @@ static __always_inline __u32 task__loginuid(struct task_struct *t)
 	return (__u32)-1;
 }
 
-/* Bit i set when fd i (0..2) of the task is a socket: the shape of a reverse shell. */
+/*
+ * Bit i set when fd i (0..2) of the task is an IPv4/IPv6 socket: the shape of a reverse shell.
+ * Unix sockets do not count (libuv, hence Node, wires child stdio with socketpairs).
+ */
 static __always_inline __u32 task__stdio_sockets(struct task_struct *t)
 {
 	struct file **fds = BPF_CORE_READ(t, files, fdt, fd);
@@ -40,8 +43,13 @@ static __always_inline __u32 task__stdio_sockets(struct task_struct *t)
 		struct file *f = NULL;
 
 		bpf_probe_read_kernel(&f, sizeof(f), &fds[i]);
-		if (f && (BPF_CORE_READ(f, f_inode, i_mode) & S_IFMT) == S_IFSOCK)
-			out |= 1u << i;
+		if (f && (BPF_CORE_READ(f, f_inode, i_mode) & S_IFMT) == S_IFSOCK) {
+			struct socket *sock = BPF_CORE_READ(f, private_data);
+			__u16 family = BPF_CORE_READ(sock, sk, __sk_common.skc_family);
+
+			if (family == 2 /* AF_INET */ || family == 10 /* AF_INET6 */)
+				out |= 1u << i;
+		}
 	}
 	return out;
 }

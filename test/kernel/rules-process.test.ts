@@ -118,9 +118,15 @@ test('a shell whose stdin/stdout are a TCP socket alerts; the same shell on pipe
 			await new Promise((r) => sh.on('close', r));
 			sock.destroy();
 			pids.push((await run('/bin/sh', ['-c', 'true pipe-shell'])).pid);
+			// Node wires child stdio with unix socketpairs: not a network socket.
+			const paired = spawn('/bin/sh', ['-c', 'true socketpair-shell'], { stdio: ['pipe', 'pipe', 'pipe'] });
+			pids.push(paired.pid!);
+			paired.stdin!.end();
+			await new Promise((r) => paired.on('close', r));
 		});
 		assert.deepEqual(rulesFor(alerts, pids[0]), ['Shell with its standard streams on a socket']);
 		assert.deepEqual(rulesFor(alerts, pids[1]), []);
+		assert.deepEqual(rulesFor(alerts, pids[2]), [], 'unix socketpair stdio is not a reverse shell');
 	} finally {
 		server.close();
 	}

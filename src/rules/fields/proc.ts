@@ -54,7 +54,7 @@ defineFields([
 	{ name: 'proc.apid', type: 'number', arg: 'optional', desc: 'ancestor pid: [1] parent …; without index any ancestor', extract: (c, a) => ancestorField(c, a, (p) => String(p.pid)) },
 	{ name: 'proc.aexepath', type: 'string', arg: 'optional', desc: 'ancestor executable path: [1] parent …; without index any ancestor', extract: (c, a) => ancestorField(c, a, (p) => p.exe) },
 	{ name: 'proc.is_exe_deleted', type: 'bool', desc: 'exec of an unlinked file or a memfd (exec events)', extract: deleted },
-	{ name: 'proc.stdin_is_socket', type: 'bool', desc: 'stdin (fd 0) was a socket at exec (exec events)', extract: (c) => (c.e.kind === 'exec' && c.e.ret === 0 ? (c.e.stdioSock & 1) !== 0 : undefined) },
-	{ name: 'proc.stdout_is_socket', type: 'bool', desc: 'stdout (fd 1) was a socket at exec (exec events)', extract: (c) => (c.e.kind === 'exec' && c.e.ret === 0 ? (c.e.stdioSock & 2) !== 0 : undefined) },
+	{ name: 'proc.stdin_is_socket', type: 'bool', desc: 'stdin (fd 0) was an IPv4/IPv6 socket at exec (exec events; unix sockets do not count)', extract: (c) => (c.e.kind === 'exec' && c.e.ret === 0 ? (c.e.stdioSock & 1) !== 0 : undefined) },
+	{ name: 'proc.stdout_is_socket', type: 'bool', desc: 'stdout (fd 1) was an IPv4/IPv6 socket at exec (exec events; unix sockets do not count)', extract: (c) => (c.e.kind === 'exec' && c.e.ret === 0 ? (c.e.stdioSock & 2) !== 0 : undefined) },
 	{ name: 'proc.start', type: 'number', desc: 'process start, boot-time ns', extract: (c) => (c.proc ? Number(c.proc.startNs) : undefined) },
 ]);
