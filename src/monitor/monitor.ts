@@ -9,6 +9,7 @@ import { SensorRuntime } from '../sensors/runtime.js';
 import { Throttle } from '../response/throttle.js';
 import type { Alert, Priority, SinkStats } from '../response/alert.js';
 import { sensorsFor } from './sensors-for.js';
+import { monitorFilter } from './filter.js';
 
 /** Where alerts go (the sink set). */
 export interface AlertOut {
@@ -56,7 +57,7 @@ export class Monitor {
 	start(onBatch?: (n: number) => void): SensorRuntime {
 		const sensors = sensorsFor(this.engine.ruleset);
 		this.sensors = sensors;
-		this.rt = SensorRuntime.start(sensors, {}, (evs) => {
+		this.rt = SensorRuntime.start(sensors, monitorFilter(), (evs) => {
 			this.engine.process(evs, (a) => this.throttle.push(a));
 			onBatch?.(evs.length);
 		});

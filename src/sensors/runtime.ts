@@ -11,6 +11,11 @@ import { syscallNr } from './syscalls.js';
 export const KERNEL_STAT_NAMES: string[] = [];
 for (const [k, v] of Object.entries(BgStat)) if (k !== 'BG_STAT__MAX') KERNEL_STAT_NAMES[v] = k.replace(/^BG_STAT_/, '').toLowerCase();
 
+/** The handlers of a sensor this filter turns on (opt-in ones only when asked for). */
+function wanted(hs: readonly SyscallHandler[] | undefined, f: SensorFilter): readonly SyscallHandler[] {
+	return (hs ?? []).filter((h) => !h.optIn || f[h.optIn] === true);
+}
+
 /** Counters of the user-space side. */
 export interface UserStats {
 	records: number;
@@ -49,7 +54,7 @@ export class SensorRuntime {
 
 	private load(filter: SensorFilter): void {
 		const { BpfObject } = addon();
-		const handlers = this.sensors.flatMap((s) => s.syscalls ?? []);
+		const handlers = this.sensors.flatMap((s) => wanted(s.syscalls, filter));
 		let shared: { events: number; stats: number } | undefined;
 		const open = (file: string): NativeBpfObject => {
 			const obj = new BpfObject(bpfObjectPath(file));
@@ -76,17 +81,17 @@ export class SensorRuntime {
 			s.populate(obj, filter);
 			this.bySensor.set(s.name, obj);
 		}
-		this.wireDispatch();
+		this.wireDispatch(filter);
 		this.attachAll(handlers);
 	}
 
 	/** Put every sensor's syscall handlers into the dispatcher's tables; optional ones last, never over another. */
-	private wireDispatch(): void {
+	private wireDispatch(filter: SensorFilter): void {
 		const taken = new Map<string, string>();
 		for (const optional of [false, true]) {
 			for (const s of this.sensors) {
 				const obj = this.bySensor.get(s.name)!;
-				for (const h of s.syscalls ?? []) {
+				for (const h of wanted(s.syscalls, filter)) {
 					if (!!h.optional !== optional) continue;
 					const fd = obj.progFd(h.prog);
 					for (const name of h.syscalls) {
@@ -106,7 +111,8 @@ export class SensorRuntime {
 	}
 
 	private attachAll(handlers: readonly SyscallHandler[]): void {
-		const handlerProgs = new Set(handlers.map((h) => h.prog));
+		// Every declared handler, wired or not (an opt-in one left out must not be attached itself).
+		const handlerProgs = new Set(this.sensors.flatMap((s) => s.syscalls ?? []).map((h) => h.prog));
 		for (const s of this.sensors) {
 			const obj = this.bySensor.get(s.name)!;
 			for (const p of obj.programs()) if (p.autoload && !handlerProgs.has(p.name)) obj.attach(p.name);

@@ -34,6 +34,7 @@ function creds(buf: Buffer, at: number): Creds {
 /** Number of id arguments a syscall has (0 for capset: its sets are in reqEff/reqPrm). */
 function arity(name: string): number {
 	const s = PRIV_SYSCALLS[name];
+	if (s === BgPrivSys.BG_PSYS_GROUPS) return 1;
 	return s === undefined || s === BgPrivSys.BG_PSYS_CAPSET ? 0 : s;
 }
 
