@@ -60,7 +60,7 @@ export class Monitor {
 		this.rt = SensorRuntime.start(sensors, monitorFilter(), (evs) => {
 			this.engine.process(evs, (a) => this.throttle.push(a));
 			onBatch?.(evs.length);
-		});
+		}, { accept: this.engine.accepts });
 		this.tick = setInterval(() => {
 			this.throttle.tick();
 			this.table.sweep();

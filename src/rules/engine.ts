@@ -9,6 +9,7 @@ import { EvalCtx } from './context.js';
 import { evtType } from './event-view.js';
 import { lookupField } from './fields/index.js';
 import type { CompiledRule, RuleSet } from './ruleset.js';
+import { RecordGate } from './gate.js';
 
 /** Counters of the engine. */
 export interface EngineStats {
@@ -21,6 +22,7 @@ export interface EngineStats {
 /** Evaluates every event of a batch against the current rule set. */
 export class RuleEngine {
 	private rules: RuleSet;
+	private gate: RecordGate;
 	private readonly ctx: EvalCtx;
 	private readonly host = hostname();
 	readonly stats: EngineStats = { events: 0, matches: 0, evaluations: 0, reloads: 0 };
@@ -31,11 +33,16 @@ export class RuleEngine {
 		users: UserDb,
 	) {
 		this.rules = rules;
+		this.gate = new RecordGate(rules);
 		this.ctx = new EvalCtx(table, users);
 	}
 
+	/** True when a raw record must be decoded: the table applies it or a rule evaluates its type (see rules/gate). */
+	readonly accepts = (buf: Buffer, off: number): boolean => this.gate.accepts(buf, off);
+
 	/** Replace the rule set; the next event sees the new one (no event is skipped). */
 	swap(rules: RuleSet): void {
+		this.gate = new RecordGate(rules);
 		this.rules = rules;
 		this.stats.reloads++;
 	}

@@ -23,6 +23,14 @@ export interface UserStats {
 	unknownKind: number;
 	handlerErrors: number;
 	oversize: number;
+	/** Records skipped undecoded by the accept gate (no rule and no table needs them). */
+	skipped: number;
+}
+
+/** Options of SensorRuntime.start. */
+export interface RuntimeOptions {
+	/** Decode only the records this accepts (the rest are counted in user.skipped); default all. */
+	accept?: (buf: Buffer, off: number) => boolean;
 }
 
 /** Running sensors; stop() detaches, drains and closes. */
@@ -31,7 +39,7 @@ export class SensorRuntime {
 	private readonly bySensor = new Map<string, NativeBpfObject>();
 	private dispatch?: NativeBpfObject;
 	private reader?: NativeRingReader;
-	readonly user: UserStats = { records: 0, batches: 0, unknownKind: 0, handlerErrors: 0, oversize: 0 };
+	readonly user: UserStats = { records: 0, batches: 0, unknownKind: 0, handlerErrors: 0, oversize: 0, skipped: 0 };
 	private stopped = false;
 	private finalKernel?: Record<string, number>;
 	/** Sees every raw batch before decoding (recording for benchmarks); the buffer is only valid during the call. */
@@ -40,11 +48,11 @@ export class SensorRuntime {
 	private constructor(readonly sensors: readonly Sensor[]) {}
 
 	/** Open, configure, load and attach the sensors, then start delivering events. */
-	static start(sensors: readonly Sensor[], filter: SensorFilter, onEvents: (events: BgEvent[]) => void): SensorRuntime {
+	static start(sensors: readonly Sensor[], filter: SensorFilter, onEvents: (events: BgEvent[]) => void, opts: RuntimeOptions = {}): SensorRuntime {
 		const rt = new SensorRuntime(sensors);
 		try {
 			rt.load(filter);
-			rt.listen(onEvents);
+			rt.listen(onEvents, opts.accept);
 		} catch (e) {
 			rt.closeAll();
 			throw e;
@@ -123,18 +131,25 @@ export class SensorRuntime {
 		}
 	}
 
-	private listen(onEvents: (events: BgEvent[]) => void): void {
+	private listen(onEvents: (events: BgEvent[]) => void, accept?: (buf: Buffer, off: number) => boolean): void {
 		const { RingReader } = addon();
 		this.reader = new RingReader([this.objects[0].mapFd('bg_events')], { batchBytes: 1 << 20, batches: 4, pollMs: 10 });
+		const events: BgEvent[] = []; // reused: onEvents must not keep the array
+		const user = this.user;
+		const onRecord = (buf: Buffer, off: number, size: number) => {
+			if (accept && !accept(buf, off)) {
+				user.skipped++;
+				return;
+			}
+			const ev = decodeRecord(buf, off, size);
+			if (ev) events.push(ev);
+			else user.unknownKind++;
+		};
 		this.reader.start((batch) => {
 			this.tap?.(batch);
-			const events: BgEvent[] = [];
+			events.length = 0;
 			this.user.batches++;
-			this.user.records += forEachRecord(batch, (buf, off, size) => {
-				const ev = decodeRecord(buf, off, size);
-				if (ev) events.push(ev);
-				else this.user.unknownKind++;
-			});
+			this.user.records += forEachRecord(batch, onRecord);
 			try {
 				onEvents(events);
 			} catch (e) {
