@@ -85,4 +85,5 @@ const result = {
 	driftReported: Object.values(res).flat().reduce((a, x) => a + x.drift, 0),
 };
 process.stdout.write(`${JSON.stringify(result)}\n`);
-process.exitCode = result.missing === 0 ? 0 : 1;
+// The storm's own setup calls can add a few events (missing < 0); only unexplained loss fails.
+process.exitCode = result.missing <= 0 ? 0 : 1;
