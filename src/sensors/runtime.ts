@@ -1,6 +1,7 @@
 /** @module sensors/runtime: loads sensors, shares one ring buffer, delivers decoded events in batches. */
 import { addon, type NativeBpfObject, type NativeRingReader } from '../bridge/addon.js';
-import { decodeRecord, forEachRecord } from '../events/decode.js';
+import { decodeRecord, forEachRecord, recordKind } from '../events/decode.js';
+import { KIND_NUMBERS } from '../events/decoders/index.js';
 import { BgStat } from '../events/generated/layouts.js';
 import type { BgEvent } from '../events/types.js';
 import { bpfObjectPath } from '../util/paths.js';
@@ -41,6 +42,8 @@ export class SensorRuntime {
 	private reader?: NativeRingReader;
 	readonly user: UserStats = { records: 0, batches: 0, unknownKind: 0, handlerErrors: 0, oversize: 0, skipped: 0 };
 	private stopped = false;
+	/** Records received by record kind (enum bg_kind < 256). */
+	private readonly byKind = new Float64Array(256);
 	private finalKernel?: Record<string, number>;
 	/** Sees every raw batch before decoding (recording for benchmarks); the buffer is only valid during the call. */
 	tap?: (batch: Buffer) => void;
@@ -136,7 +139,9 @@ export class SensorRuntime {
 		this.reader = new RingReader([this.objects[0].mapFd('bg_events')], { batchBytes: 1 << 20, batches: 4, pollMs: 10 });
 		const events: BgEvent[] = []; // reused: onEvents must not keep the array
 		const user = this.user;
+		const byKind = this.byKind;
 		const onRecord = (buf: Buffer, off: number, size: number) => {
+			byKind[recordKind(buf, off) & 0xff]++;
 			if (accept && !accept(buf, off)) {
 				user.skipped++;
 				return;
@@ -157,6 +162,13 @@ export class SensorRuntime {
 				throw e;
 			}
 		});
+	}
+
+	/** Records received per sensor (decoded or skipped by the gate), by the kinds each sensor declares. */
+	recordsBySensor(): Record<string, number> {
+		const out: Record<string, number> = {};
+		for (const s of this.sensors) out[s.name] = s.kinds.reduce((a, k) => a + (this.byKind[KIND_NUMBERS.get(k) ?? 256] ?? 0), 0);
+		return out;
 	}
 
 	/** Map access on the object of a sensor (for run-time changes). */

@@ -67,6 +67,12 @@ export function decodeFileChange(buf: Buffer, off: number, size: number): FileCh
 
 const fileType = (buf: Buffer, off: number) => syscallName(buf.readUInt32LE(off + BG_FILE.sysnr));
 
+/** Event kind names by record kind. */
+export const FILE_KINDS = [
+	[BgKind.BG_EV_OPEN, 'open'],
+	[BgKind.BG_EV_FCHANGE, 'file_change'],
+] as const;
+
 /** evt.type by kind, without decoding. */
 export const FILE_TYPES = [
 	[BgKind.BG_EV_OPEN, fileType],

@@ -62,7 +62,8 @@ function decoder(kind: NetKind): Decoder {
 	};
 }
 
-const NET_KINDS: readonly [number, NetKind][] = [
+/** Event kind names by record kind. */
+export const NET_KINDS: readonly [number, NetKind][] = [
 	[BgKind.BG_EV_NET_CONNECT, 'net_connect'],
 	[BgKind.BG_EV_NET_ACCEPT, 'net_accept'],
 	[BgKind.BG_EV_NET_OUTCOME, 'net_outcome'],

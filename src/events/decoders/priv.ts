@@ -72,6 +72,9 @@ export function decodePriv(buf: Buffer, off: number, size: number): PrivEvent {
 	};
 }
 
+/** Event kind names by record kind. */
+export const PRIV_KINDS = Object.entries(KIND_NAMES).map(([k, name]) => [Number(k), name] as const);
+
 /** evt.type by kind, without decoding. */
 export const PRIV_TYPES = [
 	[BgKind.BG_EV_PRIV_CALL, (buf: Buffer, off: number) => syscallName(buf.readUInt32LE(off + BG_PRIV.nr))],

@@ -80,6 +80,13 @@ export function decodeExit(buf: Buffer, off: number): ExitEvent {
 	};
 }
 
+/** Event kind names by record kind. */
+export const PROCESS_KINDS = [
+	[BgKind.BG_EV_EXEC, 'exec'],
+	[BgKind.BG_EV_FORK, 'fork'],
+	[BgKind.BG_EV_EXIT, 'exit'],
+] as const;
+
 /** evt.type by kind, without decoding. */
 export const PROCESS_TYPES = [
 	[BgKind.BG_EV_EXEC, () => 'execve'],
