@@ -1,4 +1,4 @@
-/** @module bench/record: record raw ring-buffer batches while a workload runs (input of bench/hotpath). */
+/** @module bench/record: record raw ring-buffer batches while a representative workload runs (exec + open + connect + setuid; input of bench/hotpath). */
 import { spawn } from 'node:child_process';
 import { openSync, writeSync, closeSync } from 'node:fs';
 import { SensorRuntime } from '../src/sensors/runtime.js';
@@ -11,7 +11,8 @@ const seconds = Number(process.argv[3] ?? 3);
 const fd = openSync(out, 'w', 0o600);
 let batches = 0;
 let bytes = 0;
-const rt = SensorRuntime.start(SENSORS, { all: true } as never, () => {});
+// Every sensor, every file event and every identity call: a worst case for user space.
+const rt = SensorRuntime.start(SENSORS, { allFiles: true }, () => {});
 rt.tap = (b) => {
 	const len = Buffer.alloc(4);
 	len.writeUInt32LE(b.length);
@@ -20,8 +21,14 @@ rt.tap = (b) => {
 	batches++;
 	bytes += b.length;
 };
-// A mixed workload: an exec storm plus whatever the other workloads below generate.
-const jobs = [spawn(repoPath('build/progs/execstorm'), [String(seconds), '1', 'rec'], { stdio: 'ignore' })];
+const prog = (name: string, ...args: (string | number)[]) => spawn(repoPath(`build/progs/${name}`), args.map(String), { stdio: 'ignore' });
+// The four storms at once, each paced so none drowns the others (opens and setuids are bounded by count/time).
+const jobs = [
+	prog('execstorm', seconds, 1, 'rec'),
+	prog('openstorm', 20_000, 1, '/etc/hostname'),
+	prog('connstorm', seconds),
+	prog('setuidstorm', 'setuid', Math.min(seconds, 0.05), 1),
+];
 for (const extra of (process.env.BENCH_RECORD_EXTRA ?? '').split(';').filter(Boolean)) {
 	const [cmd, ...args] = extra.split(' ');
 	jobs.push(spawn(cmd, args, { stdio: 'ignore' }));
@@ -30,4 +37,4 @@ await Promise.all(jobs.map((j) => new Promise((r) => j.on('close', r))));
 await new Promise((r) => setTimeout(r, 200));
 await rt.stop();
 closeSync(fd);
-process.stdout.write(`${JSON.stringify({ bench: 'record', file: out, batches, bytes, records: rt.user.records })}\n`);
+process.stdout.write(`${JSON.stringify({ bench: 'record', file: out, batches, bytes, records: rt.user.records, kernel: rt.kernelStats() })}\n`);

@@ -14,6 +14,9 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
+/* Emit identity syscalls that succeeded without changing any credential (privsnoop: 1). */
+const volatile __u8 cfg_noop_calls = 1;
+
 /* Per task: the creds it should have, and those captured at the sys_enter in flight. */
 struct bg_priv_task {
 	struct bg_creds expect;
@@ -144,9 +147,9 @@ static __always_inline void priv__call_args(struct bg_priv *r, struct pt_regs *r
 		return;
 	}
 	r->arg[0] = PT_REGS_PARM1_CORE_SYSCALL(regs);
-	if (sys >= BG_PSYS_ID2)
+	if (sys == BG_PSYS_ID2 || sys == BG_PSYS_ID3)
 		r->arg[1] = PT_REGS_PARM2_CORE_SYSCALL(regs);
-	if (sys >= BG_PSYS_ID3)
+	if (sys == BG_PSYS_ID3)
 		r->arg[2] = PT_REGS_PARM3_CORE_SYSCALL(regs);
 }
 
@@ -174,7 +177,10 @@ int BPF_PROG(bg_priv_exit, struct pt_regs *regs, long ret)
 	nobefore = st->pending_nr != nr + 1;
 	if (nobefore)	/* the sensor started during this syscall */
 		st->before = st->valid ? st->expect : cur;
-	if (sys != BG_PSYS_NS) {
+	if (sys != BG_PSYS_NS && sys != BG_PSYS_GROUPS && ret >= 0 && !cfg_noop_calls &&
+	    cred__same(&st->before, &cur)) {
+		stats__inc(BG_STAT_PRIV_NOOP);	/* nothing changed: no privilege information */
+	} else if (sys != BG_PSYS_NS) {
 		if (ret < 0)
 			stats__inc(BG_STAT_PRIV_FAILED);
 		r = priv__begin(BG_EV_PRIV_CALL, BG_PS_SYSCALL, nr, &st->before, &cur, t);

@@ -13,11 +13,12 @@ enum bg_map_limit {
 /* Priv sensor: what a syscall number means to bg_priv_exit (bg_priv_sys, filled by user space). */
 enum bg_priv_sys {
 	BG_PSYS_NONE = 0,	/* not an identity syscall */
-	BG_PSYS_ID1 = 1,	/* identity syscall with 1 id argument (setuid, setfsuid, setgroups: size) */
+	BG_PSYS_ID1 = 1,	/* identity syscall with 1 id argument (setuid, setfsuid) */
 	BG_PSYS_ID2 = 2,	/* 2 id arguments (setreuid, setregid) */
 	BG_PSYS_ID3 = 3,	/* 3 id arguments (setresuid, setresgid) */
 	BG_PSYS_CAPSET = 4,	/* capset: requested sets read from the user data */
 	BG_PSYS_NS = 5,		/* unshare/setns: may enter a user ns; refresh the expected creds */
+	BG_PSYS_GROUPS = 6,	/* setgroups (1 argument: size); always reported: members are not in bg_creds */
 };
 
 /* File sensor: what a watch entry (bg_watch_pfx, bg_watch_name) covers. */

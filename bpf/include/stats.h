@@ -15,6 +15,7 @@ enum bg_stat {
 	BG_STAT_PRIV_FAILED = 14,	/* identity syscalls that failed (record still sent) */
 	BG_STAT_PRIV_NO_STORE = 15,	/* per-task cred storage unavailable: a check was skipped */
 	BG_STAT_PRIV_DRIFT = 16,	/* unexplained credential changes seen */
+	BG_STAT_PRIV_NOOP = 17,	/* identity syscalls that succeeded and changed nothing: no record */
 	BG_STAT_FILE_NOFILE = 8,	/* file: fd gone at exit; path built from the raw argument */
 	BG_STAT_FILE_NOSPEC = 9,	/* file: handler called for a syscall without a bg_file_sys entry */
 	BG_STAT_NET_TRACK_FAIL = 20,	/* socket owner not stored (map full): outcome/close missed */

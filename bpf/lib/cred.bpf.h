@@ -12,22 +12,23 @@
  */
 static __always_inline void cred__read(struct task_struct *t, struct bg_creds *o)
 {
-	const struct cred *c = BPF_CORE_READ(t, real_cred);
+	/* t is a BTF pointer (tp_btf argument or current task): plain loads, no helper calls */
+	const struct cred *c = t->real_cred;
 
-	o->uid = BPF_CORE_READ(c, uid.val);
-	o->euid = BPF_CORE_READ(c, euid.val);
-	o->suid = BPF_CORE_READ(c, suid.val);
-	o->fsuid = BPF_CORE_READ(c, fsuid.val);
-	o->gid = BPF_CORE_READ(c, gid.val);
-	o->egid = BPF_CORE_READ(c, egid.val);
-	o->sgid = BPF_CORE_READ(c, sgid.val);
-	o->fsgid = BPF_CORE_READ(c, fsgid.val);
+	o->uid = c->uid.val;
+	o->euid = c->euid.val;
+	o->suid = c->suid.val;
+	o->fsuid = c->fsuid.val;
+	o->gid = c->gid.val;
+	o->egid = c->egid.val;
+	o->sgid = c->sgid.val;
+	o->fsgid = c->fsgid.val;
 	o->cap_eff = 0;
 	o->cap_prm = 0;
 	bpf_core_read(&o->cap_eff, sizeof(o->cap_eff), &c->cap_effective);
 	bpf_core_read(&o->cap_prm, sizeof(o->cap_prm), &c->cap_permitted);
-	o->userns = BPF_CORE_READ(c, user_ns, ns.inum);
-	o->ngroups = BPF_CORE_READ(c, group_info, ngroups);
+	o->userns = c->user_ns->ns.inum;
+	o->ngroups = c->group_info->ngroups;
 }
 
 /* True when every field is equal (bg_creds has no padding: 7 u64 words). */

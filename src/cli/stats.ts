@@ -18,8 +18,14 @@ export interface RunStats {
 	kernel: Record<string, number>;
 	user: Record<string, number>;
 	lost: number;
+	/** Records received per sensor and their rate over the last second. */
+	sensors: Record<string, { records: number; perS: number }>;
+	/** Counted losses by cause (kernel ring buffer full, no scratch; user oversize, unknown kind, sink drops). */
+	drops: Record<string, number>;
 	rssBytes: number;
+	/** CPU seconds since start, and the share of one core over the last second (%). */
 	cpuS: number;
+	cpuPct: number;
 }
 
 /** Tracks counts for one command and publishes them. */
@@ -31,6 +37,10 @@ export class StatsReporter {
 	private lastCount = 0;
 	private lastAt = Date.now();
 	private rate = 0;
+	private lastSensors: Record<string, number> = {};
+	private sensorRates: Record<string, number> = {};
+	private lastCpuS = 0;
+	private cpuPct = 0;
 	extra: Record<string, number> = {};
 
 	constructor(
@@ -73,12 +83,21 @@ export class StatsReporter {
 		const user = { ...this.rt.user, ...this.extra } as unknown as Record<string, number>;
 		const total = Object.values(this.eventsByKind).reduce((a, b) => a + b, 0);
 		const now = Date.now();
+		const cpu = process.cpuUsage();
+		const cpuS = (cpu.user + cpu.system) / 1e6;
+		const bySensor = this.rt.recordsBySensor();
 		if (now - this.lastAt >= 1000) {
-			this.rate = ((total - this.lastCount) * 1000) / (now - this.lastAt);
+			const dt = (now - this.lastAt) / 1000;
+			this.rate = (total - this.lastCount) / dt;
+			for (const [n, v] of Object.entries(bySensor)) this.sensorRates[n] = (v - (this.lastSensors[n] ?? 0)) / dt;
+			this.cpuPct = ((cpuS - this.lastCpuS) / dt) * 100;
 			this.lastCount = total;
+			this.lastSensors = bySensor;
+			this.lastCpuS = cpuS;
 			this.lastAt = now;
 		}
-		const cpu = process.cpuUsage();
+		const sensors: RunStats['sensors'] = {};
+		for (const [n, v] of Object.entries(bySensor)) sensors[n] = { records: v, perS: Math.round(this.sensorRates[n] ?? 0) };
 		return {
 			command: this.command,
 			pid: process.pid,
@@ -90,8 +109,11 @@ export class StatsReporter {
 			kernel,
 			user,
 			lost: lostCount(kernel, user),
+			sensors,
+			drops: dropsByCause(kernel, user),
 			rssBytes: process.memoryUsage.rss(),
-			cpuS: (cpu.user + cpu.system) / 1e6,
+			cpuS,
+			cpuPct: Math.round(this.cpuPct * 10) / 10,
 		};
 	}
 
@@ -104,6 +126,17 @@ export class StatsReporter {
 			/* already gone */
 		}
 	}
+}
+
+/** Counted losses by cause. */
+export function dropsByCause(kernel: Record<string, number>, user: Record<string, number>): Record<string, number> {
+	return {
+		ring_buffer_full: kernel.rb_full ?? 0,
+		no_scratch: kernel.no_scratch ?? 0,
+		oversize: user.oversize ?? 0,
+		unknown_kind: user.unknownKind ?? 0,
+		sink_dropped: user.sinkDropped ?? 0,
+	};
 }
 
 /** Every counted loss: kernel ring buffer/scratch failures and user-space drops. */
@@ -127,7 +160,12 @@ export function summaryLine(s: RunStats): string {
 
 /** The full counters, one per line, for --stats. */
 export function statsBlock(s: RunStats): string {
-	const lines = [`${s.command} (pid ${s.pid}) up ${s.uptimeS.toFixed(1)}s, ${s.eventsPerS} events/s, rss ${(s.rssBytes / 1048576).toFixed(1)} MiB, cpu ${s.cpuS.toFixed(2)}s`];
+	const lines = [`${s.command} (pid ${s.pid}) up ${s.uptimeS.toFixed(1)}s, ${s.eventsPerS} events/s, rss ${(s.rssBytes / 1048576).toFixed(1)} MiB, cpu ${s.cpuS.toFixed(2)}s (${s.cpuPct ?? 0}% now)`];
+	const k = s.kernel;
+	lines.push(`  sensors: ${Object.entries(s.sensors ?? {}).map(([n, v]) => `${n} ${v.perS}/s (${v.records})`).join(', ')}`);
+	lines.push(`  kernel: delivered ${k.emitted ?? 0}, filtered ${(k.filtered ?? 0) + (k.priv_noop ?? 0)} (filtered ${k.filtered ?? 0}, no-op identity calls ${k.priv_noop ?? 0})`);
+	lines.push(`  user:   decoded ${(s.user.records ?? 0) - (s.user.skipped ?? 0)}, skipped undecoded ${s.user.skipped ?? 0}`);
+	lines.push(`  drops:  ${Object.entries(s.drops ?? {}).map(([c, v]) => `${c}=${v}`).join(' ')}`);
 	lines.push(`  events: ${JSON.stringify(s.eventsByKind)}`);
 	lines.push(`  kernel: ${Object.entries(s.kernel).map(([k, v]) => `${k}=${v}`).join(' ')}`);
 	lines.push(`  user:   ${Object.entries(s.user).map(([k, v]) => `${k}=${v}`).join(' ')}`);

@@ -14,9 +14,13 @@ function offset(): bigint {
 	return offsetNs;
 }
 
+let offsetMs: number | undefined;
+
 /** Wall-clock milliseconds (with fraction) of a kernel boot-time stamp in ns. */
 export function bootNsToWallMs(bootNs: bigint): number {
-	return Number((bootNs + offset()) / 1000n) / 1000;
+	// Number arithmetic (per event on the hot path): BigInt math allocates; a double keeps µs here.
+	offsetMs ??= Number(offset()) / 1e6;
+	return Math.round((Number(bootNs) / 1e6 + offsetMs) * 1000) / 1000;
 }
 
 /** Current CLOCK_BOOTTIME in ns. */

@@ -70,6 +70,9 @@ export function splitArgs(buf: Buffer, start: number, end: number): { args: stri
 	return { args, cut: false };
 }
 
+/** evt.type of the record at off, read without decoding it (must equal evtType of the decoded event). */
+export type TypePeek = (buf: Buffer, off: number) => string;
+
 /** A decoder turns the record at off (size bytes) into an event. */
 export type Decoder = (buf: Buffer, off: number, size: number) => BgEvent;
 

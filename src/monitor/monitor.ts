@@ -13,6 +13,7 @@ import type { RuleSet } from '../rules/ruleset.js';
 import { Throttle } from '../response/throttle.js';
 import type { Alert, Priority, SinkStats } from '../response/alert.js';
 import { sensorsFor } from './sensors-for.js';
+import { monitorFilter } from './filter.js';
 
 /** Where alerts go (the sink set). */
 export interface AlertOut {
@@ -63,7 +64,7 @@ export class Monitor {
 		const sensors = sensorsFor(this.engine.ruleset);
 		this.sensors = sensors;
 		this.pushdown = this.computePushdown(this.engine.ruleset);
-		const filter: SensorFilter = { watch: this.pushdown.watch, fileAllSyscalls: this.pushdown.allSyscalls };
+		const filter: SensorFilter = { ...monitorFilter(), watch: this.pushdown.watch, fileAllSyscalls: this.pushdown.allSyscalls };
 		this.rt = SensorRuntime.start(
 			sensors,
 			filter,
@@ -71,7 +72,7 @@ export class Monitor {
 				this.engine.process(evs, (a) => this.throttle.push(a));
 				onBatch?.(evs.length);
 			},
-			{ tolerate: true },
+			{ tolerate: true, accept: this.engine.accepts },
 		);
 		this.sensors = this.rt.sensors;
 		for (const d of this.rt.degraded) {

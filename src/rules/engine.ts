@@ -9,6 +9,7 @@ import { EvalCtx } from './context.js';
 import { evtType } from './event-view.js';
 import { lookupField } from './fields/index.js';
 import type { CompiledRule, RuleSet } from './ruleset.js';
+import { RecordGate } from './gate.js';
 
 /** Fields every alert carries besides those its rule uses (search and reports rely on them). */
 export const CONTEXT_FIELDS = ['evt.type', 'proc.pid', 'proc.ppid', 'proc.name', 'proc.exepath', 'proc.cmdline', 'proc.pname', 'user.uid', 'user.name', 'container.id'] as const;
@@ -24,6 +25,7 @@ export interface EngineStats {
 /** Evaluates every event of a batch against the current rule set. */
 export class RuleEngine {
 	private rules: RuleSet;
+	private gate: RecordGate;
 	private readonly ctx: EvalCtx;
 	private readonly host = hostname();
 	readonly stats: EngineStats = { events: 0, matches: 0, evaluations: 0, reloads: 0 };
@@ -34,11 +36,16 @@ export class RuleEngine {
 		users: UserDb,
 	) {
 		this.rules = rules;
+		this.gate = new RecordGate(rules);
 		this.ctx = new EvalCtx(table, users);
 	}
 
+	/** True when a raw record must be decoded: the table applies it or a rule evaluates its type (see rules/gate). */
+	readonly accepts = (buf: Buffer, off: number): boolean => this.gate.accepts(buf, off);
+
 	/** Replace the rule set; the next event sees the new one (no event is skipped). */
 	swap(rules: RuleSet): void {
+		this.gate = new RecordGate(rules);
 		this.rules = rules;
 		this.stats.reloads++;
 	}

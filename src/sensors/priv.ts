@@ -9,7 +9,7 @@ export const PRIV_SYSCALLS: Readonly<Record<string, number>> = {
 	setgid: BgPrivSys.BG_PSYS_ID1,
 	setfsuid: BgPrivSys.BG_PSYS_ID1,
 	setfsgid: BgPrivSys.BG_PSYS_ID1,
-	setgroups: BgPrivSys.BG_PSYS_ID1,
+	setgroups: BgPrivSys.BG_PSYS_GROUPS,
 	setreuid: BgPrivSys.BG_PSYS_ID2,
 	setregid: BgPrivSys.BG_PSYS_ID2,
 	setresuid: BgPrivSys.BG_PSYS_ID3,
@@ -21,8 +21,11 @@ export const PRIV_SYSCALLS: Readonly<Record<string, number>> = {
 const NS_SYSCALLS = ['unshare', 'setns'];
 
 /**
- * Common syscalls whose exit runs the cheap credential check (an exploit usually returns to
- * user space through one of these soon). Optional: skipped where another sensor owns the slot.
+ * Common syscalls whose exit can run the cheap credential check (an exploit usually returns to
+ * user space through one of these soon). Opt-in (filter.privHotChecks): it reads the creds on
+ * every read, write, close… and costs the hottest syscalls several percent; without it drift
+ * is still caught at the next identity syscall, exec, fork or exit of the task. Optional:
+ * skipped where another sensor owns the slot.
  */
 export const PRIV_CHECK_SYSCALLS = ['openat', 'open', 'read', 'write', 'close', 'connect', 'socket', 'mmap', 'ioctl'];
 
@@ -36,10 +39,12 @@ export const privSensor: Sensor = {
 	syscalls: [
 		{ hook: 'enter', syscalls: [...IDENTITY, 'execve', 'execveat'], prog: 'bg_priv_enter' },
 		{ hook: 'exit', syscalls: [...IDENTITY, ...NS_SYSCALLS], prog: 'bg_priv_exit' },
-		{ hook: 'exit', syscalls: PRIV_CHECK_SYSCALLS, prog: 'bg_priv_check', optional: true },
+		{ hook: 'exit', syscalls: PRIV_CHECK_SYSCALLS, prog: 'bg_priv_check', optional: true, optIn: 'privHotChecks' },
 	],
 	description: 'identity syscalls with creds before/after, setuid/file-capability exec transitions, unexplained cred changes',
-	configure() {},
+	configure(obj, f) {
+		if (f.privNoopCalls === false) obj.setRodata('cfg_noop_calls', u8(0));
+	},
 	populate(obj) {
 		const table: [string, number][] = [...Object.entries(PRIV_SYSCALLS), ...NS_SYSCALLS.map((n): [string, number] => [n, BgPrivSys.BG_PSYS_NS])];
 		for (const [name, sys] of table) {

@@ -1,6 +1,7 @@
 /** @module sensors/runtime: loads sensors, shares one ring buffer, delivers decoded events in batches. */
 import { addon, type NativeBpfObject, type NativeRingReader } from '../bridge/addon.js';
-import { decodeRecord, forEachRecord } from '../events/decode.js';
+import { decodeRecord, forEachRecord, recordKind } from '../events/decode.js';
+import { KIND_NUMBERS } from '../events/decoders/index.js';
 import { BgStat } from '../events/generated/layouts.js';
 import type { BgEvent } from '../events/types.js';
 import { bpfObjectPath } from '../util/paths.js';
@@ -11,6 +12,11 @@ import { syscallNr } from './syscalls.js';
 export const KERNEL_STAT_NAMES: string[] = [];
 for (const [k, v] of Object.entries(BgStat)) if (k !== 'BG_STAT__MAX') KERNEL_STAT_NAMES[v] = k.replace(/^BG_STAT_/, '').toLowerCase();
 
+/** The handlers of a sensor this filter turns on (opt-in ones only when asked for). */
+function wanted(hs: readonly SyscallHandler[] | undefined, f: SensorFilter): readonly SyscallHandler[] {
+	return (hs ?? []).filter((h) => !h.optIn || f[h.optIn] === true);
+}
+
 /** Counters of the user-space side. */
 export interface UserStats {
 	records: number;
@@ -18,6 +24,16 @@ export interface UserStats {
 	unknownKind: number;
 	handlerErrors: number;
 	oversize: number;
+	/** Records skipped undecoded by the accept gate (no rule and no table needs them). */
+	skipped: number;
+}
+
+/** Options of SensorRuntime.start. */
+export interface RuntimeOptions {
+	/** Decode only the records this accepts (the rest are counted in user.skipped); default all. */
+	accept?: (buf: Buffer, off: number) => boolean;
+	/** Leave out (and list in degraded) a sensor other than process that cannot load or attach. */
+	tolerate?: boolean;
 }
 
 /** Running sensors; stop() detaches, drains and closes. */
@@ -26,8 +42,10 @@ export class SensorRuntime {
 	private readonly bySensor = new Map<string, NativeBpfObject>();
 	private dispatch?: NativeBpfObject;
 	private reader?: NativeRingReader;
-	readonly user: UserStats = { records: 0, batches: 0, unknownKind: 0, handlerErrors: 0, oversize: 0 };
+	readonly user: UserStats = { records: 0, batches: 0, unknownKind: 0, handlerErrors: 0, oversize: 0, skipped: 0 };
 	private stopped = false;
+	/** Records received by record kind (enum bg_kind < 256). */
+	private readonly byKind = new Float64Array(256);
 	private finalKernel?: Record<string, number>;
 	/** Sees every raw batch before decoding (recording for benchmarks); the buffer is only valid during the call. */
 	tap?: (batch: Buffer) => void;
@@ -45,14 +63,15 @@ export class SensorRuntime {
 	}
 
 	/**
-	 * Open, configure, load and attach the sensors, then start delivering events. With tolerate,
-	 * a sensor other than process that fails to load or attach is left out and listed in degraded.
+	 * Open, configure, load and attach the sensors, then start delivering events. With
+	 * opts.tolerate, a sensor other than process that fails to load or attach is left out and
+	 * listed in degraded.
 	 */
-	static start(sensors: readonly Sensor[], filter: SensorFilter, onEvents: (events: BgEvent[]) => void, opts: { tolerate?: boolean } = {}): SensorRuntime {
+	static start(sensors: readonly Sensor[], filter: SensorFilter, onEvents: (events: BgEvent[]) => void, opts: RuntimeOptions = {}): SensorRuntime {
 		const rt = new SensorRuntime(sensors, !!opts.tolerate);
 		try {
 			rt.load(filter);
-			rt.listen(onEvents);
+			rt.listen(onEvents, opts.accept);
 		} catch (e) {
 			rt.closeAll();
 			throw e;
@@ -62,7 +81,7 @@ export class SensorRuntime {
 
 	private load(filter: SensorFilter): void {
 		const { BpfObject } = addon();
-		const handlers = this.sensors.flatMap((s) => s.syscalls ?? []);
+		const handlers = this.sensors.flatMap((s) => wanted(s.syscalls, filter));
 		let shared: { events: number; stats: number } | undefined;
 		const open = (file: string): NativeBpfObject => {
 			const obj = new BpfObject(bpfObjectPath(file));
@@ -94,10 +113,10 @@ export class SensorRuntime {
 				this.leaveOut(s, obj, e);
 			}
 		}
-		this.attachAll(handlers);
+		this.attachAll();
 		this.sensors = this.wanted.filter((s) => this.bySensor.has(s.name));
-		this.wireDispatch();
-		this.attachDispatch(this.sensors.flatMap((s) => s.syscalls ?? []));
+		this.wireDispatch(filter);
+		this.attachDispatch(this.sensors.flatMap((s) => wanted(s.syscalls, filter)));
 	}
 
 	/** A sensor failed: rethrow unless tolerated (the process sensor never is). */
@@ -114,12 +133,12 @@ export class SensorRuntime {
 	}
 
 	/** Put every sensor's syscall handlers into the dispatcher's tables; optional ones last, never over another. */
-	private wireDispatch(): void {
+	private wireDispatch(filter: SensorFilter): void {
 		const taken = new Map<string, string>();
 		for (const optional of [false, true]) {
 			for (const s of this.sensors) {
 				const obj = this.bySensor.get(s.name)!;
-				for (const h of s.syscalls ?? []) {
+				for (const h of wanted(s.syscalls, filter)) {
 					if (!!h.optional !== optional) continue;
 					const fd = obj.progFd(h.prog);
 					for (const name of h.syscalls) {
@@ -138,8 +157,9 @@ export class SensorRuntime {
 		}
 	}
 
-	private attachAll(handlers: readonly SyscallHandler[]): void {
-		const handlerProgs = new Set(handlers.map((h) => h.prog));
+	private attachAll(): void {
+		// Every declared handler, wired or not (an opt-in one left out must not be attached itself).
+		const handlerProgs = new Set(this.wanted.flatMap((s) => s.syscalls ?? []).map((h) => h.prog));
 		for (const s of this.wanted) {
 			const obj = this.bySensor.get(s.name);
 			if (!obj) continue;
@@ -158,18 +178,27 @@ export class SensorRuntime {
 		}
 	}
 
-	private listen(onEvents: (events: BgEvent[]) => void): void {
+	private listen(onEvents: (events: BgEvent[]) => void, accept?: (buf: Buffer, off: number) => boolean): void {
 		const { RingReader } = addon();
 		this.reader = new RingReader([this.objects[0].mapFd('bg_events')], { batchBytes: 1 << 20, batches: 4, pollMs: 10 });
+		const events: BgEvent[] = []; // reused: onEvents must not keep the array
+		const user = this.user;
+		const byKind = this.byKind;
+		const onRecord = (buf: Buffer, off: number, size: number) => {
+			byKind[recordKind(buf, off) & 0xff]++;
+			if (accept && !accept(buf, off)) {
+				user.skipped++;
+				return;
+			}
+			const ev = decodeRecord(buf, off, size);
+			if (ev) events.push(ev);
+			else user.unknownKind++;
+		};
 		this.reader.start((batch) => {
 			this.tap?.(batch);
-			const events: BgEvent[] = [];
+			events.length = 0;
 			this.user.batches++;
-			this.user.records += forEachRecord(batch, (buf, off, size) => {
-				const ev = decodeRecord(buf, off, size);
-				if (ev) events.push(ev);
-				else this.user.unknownKind++;
-			});
+			this.user.records += forEachRecord(batch, onRecord);
 			try {
 				onEvents(events);
 			} catch (e) {
@@ -177,6 +206,13 @@ export class SensorRuntime {
 				throw e;
 			}
 		});
+	}
+
+	/** Records received per sensor (decoded or skipped by the gate), by the kinds each sensor declares. */
+	recordsBySensor(): Record<string, number> {
+		const out: Record<string, number> = {};
+		for (const s of this.sensors) out[s.name] = s.kinds.reduce((a, k) => a + (this.byKind[KIND_NUMBERS.get(k) ?? 256] ?? 0), 0);
+		return out;
 	}
 
 	/** Map access on the object of a sensor (for run-time changes). */

@@ -23,6 +23,10 @@ export interface SensorFilter {
 	fileAllSyscalls?: readonly string[];
 	/** Only sockets with one of these local or remote ports. */
 	ports?: number[];
+	/** Priv sensor: report identity syscalls that succeeded and changed nothing (default true; counted as priv_noop when false). */
+	privNoopCalls?: boolean;
+	/** Priv sensor: the cheap credential check at the exit of common hot syscalls (default off). */
+	privHotChecks?: boolean;
 }
 
 /** A program tail-called by the syscall dispatcher for these syscalls (never attached itself). */
@@ -34,6 +38,8 @@ export interface SyscallHandler {
 	prog: string;
 	/** A nice-to-have (e.g. a cheap check): wired after all others, skipped where a slot is taken. */
 	optional?: boolean;
+	/** Wired only when this filter setting is true (an opt-in cost). */
+	optIn?: keyof SensorFilter;
 }
 
 /** A sensor: one BPF object of bpf/ and how to set it up. */

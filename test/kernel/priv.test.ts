@@ -97,6 +97,18 @@ test('root setresuid(1000,1000,1000) → target 1000, result 0; then setuid(0) a
 	assert.ok(kernel.priv_failed >= 1, 'failure counted');
 });
 
+test('monitor mode (privNoopCalls false): a no-op setuid(0) as root is counted, not sent; changes and failures still are', async (t) => {
+	if (!requireBpf(t, ['dispatch', 'priv'])) return;
+	let pid = 0;
+	const { events, kernel } = await collect([privSensor], { privNoopCalls: false }, async () => {
+		const r = await run(SETIDS, ['uid:0', 'uid:0', 'resuid:1000,1000,1000', 'uid:0']);
+		pid = pidOf(r.stdout);
+	});
+	const ev = privs(events, pid);
+	assert.deepEqual(ev.map((e) => [e.syscall, e.ret]), [['setresuid', 0], ['setuid', -1]], 'the change and the failure, not the two no-ops');
+	assert.ok(kernel.priv_noop >= 2, `no-op calls counted (${kernel.priv_noop})`);
+});
+
 test('other identity syscalls: requested ids as passed (-1 kept), setgroups count, capset sets', async (t) => {
 	if (!requireBpf(t, ['dispatch', 'priv'])) return;
 	let pid = 0;

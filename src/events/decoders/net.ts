@@ -1,10 +1,12 @@
 /** @module events/decoders/net: the network records (one layout, struct bg_net, for every kind). */
-import { BG_NET, BgKind, BgNetFlag, BgNetState } from '../generated/layouts.js';
-import { base, blob, type Decoder } from '../decode.js';
+import { BG_HDR, BG_NET, BgKind, BgNetFlag, BgNetState } from '../generated/layouts.js';
+import { blob, type Decoder } from '../decode.js';
+import { bootNsToWallMs } from '../clock.js';
 import { decodeCString } from '../strings.js';
 import type { NetEvent, NetKind, NetState } from '../types.js';
 import { ipv4ToString, ipv6ToString, isV4Mapped } from '../../util/ip.js';
 import { dnsQueryName } from '../../util/dns.js';
+import { NET_EVT_TYPE } from '../net-fields.js';
 
 const AF_INET = 2;
 const IPPROTO_TCP = 6;
@@ -24,13 +26,19 @@ function addr(buf: Buffer, off: number, v4: boolean): string {
 function decoder(kind: NetKind): Decoder {
 	const inbound = kind === 'net_accept' || kind === 'net_listen' || kind === 'net_bind';
 	return (buf: Buffer, off: number, size: number): NetEvent => {
-		const b = base(buf, off);
+		const flags = buf.readUInt16LE(off + BG_HDR.flags);
+		const bootNs = buf.readBigUInt64LE(off + BG_HDR.ktime_ns);
 		const v4 = buf.readUInt16LE(off + BG_NET.family) === AF_INET;
 		const dport = buf.readUInt16LE(off + BG_NET.dport);
 		const [ps, pe] = blob(buf, off, size, BG_NET.payload);
 		return {
 			kind,
-			...b,
+			flags,
+			bootNs,
+			timeMs: bootNsToWallMs(bootNs),
+			pid: buf.readUInt32LE(off + BG_HDR.pid),
+			tid: buf.readUInt32LE(off + BG_HDR.tid),
+			cgroupId: buf.readBigUInt64LE(off + BG_HDR.cgroup_id),
 			uid: buf.readUInt32LE(off + BG_NET.uid),
 			ret: buf.readInt32LE(off + BG_NET.ret),
 			startNs: buf.readBigUInt64LE(off + BG_NET.start_ns),
@@ -46,7 +54,7 @@ function decoder(kind: NetKind): Decoder {
 			sport: buf.readUInt16LE(off + BG_NET.sport),
 			dport,
 			state: STATES[buf[off + BG_NET.state]] ?? 'error',
-			dir: inbound || b.flags & BgNetFlag.BG_F_NET_INBOUND ? 'in' : 'out',
+			dir: inbound || flags & BgNetFlag.BG_F_NET_INBOUND ? 'in' : 'out',
 			fd: buf.readInt32LE(off + BG_NET.fd),
 			comm: decodeCString(buf, off + BG_NET.comm, 16),
 			dnsQuery: dport === 53 && pe > ps ? dnsQueryName(buf.subarray(ps, pe)) : null,
@@ -54,13 +62,19 @@ function decoder(kind: NetKind): Decoder {
 	};
 }
 
+/** Event kind names by record kind. */
+export const NET_KINDS: readonly [number, NetKind][] = [
+	[BgKind.BG_EV_NET_CONNECT, 'net_connect'],
+	[BgKind.BG_EV_NET_ACCEPT, 'net_accept'],
+	[BgKind.BG_EV_NET_OUTCOME, 'net_outcome'],
+	[BgKind.BG_EV_NET_CLOSE, 'net_close'],
+	[BgKind.BG_EV_NET_LISTEN, 'net_listen'],
+	[BgKind.BG_EV_NET_BIND, 'net_bind'],
+	[BgKind.BG_EV_NET_SEND, 'net_send'],
+];
+
 /** Decoders of this domain by kind. */
-export const NET_DECODERS = [
-	[BgKind.BG_EV_NET_CONNECT, decoder('net_connect')],
-	[BgKind.BG_EV_NET_ACCEPT, decoder('net_accept')],
-	[BgKind.BG_EV_NET_OUTCOME, decoder('net_outcome')],
-	[BgKind.BG_EV_NET_CLOSE, decoder('net_close')],
-	[BgKind.BG_EV_NET_LISTEN, decoder('net_listen')],
-	[BgKind.BG_EV_NET_BIND, decoder('net_bind')],
-	[BgKind.BG_EV_NET_SEND, decoder('net_send')],
-] as const;
+export const NET_DECODERS = NET_KINDS.map(([k, name]) => [k, decoder(name)] as const);
+
+/** evt.type by kind, without decoding. */
+export const NET_TYPES = NET_KINDS.map(([k, name]) => [k, () => NET_EVT_TYPE[name]] as const);

@@ -1,6 +1,7 @@
 /** @module events/decoders/priv: identity syscall, exec transition and credential drift records. */
-import { BG_CREDS, BG_PRIV, BgKind, BgPrivSite, BgPrivSys } from '../generated/layouts.js';
-import { base, blobString } from '../decode.js';
+import { BG_CREDS, BG_HDR, BG_PRIV, BgKind, BgPrivSite, BgPrivSys } from '../generated/layouts.js';
+import { bootNsToWallMs } from '../clock.js';
+import { blobString } from '../decode.js';
 import { decodeCString } from '../strings.js';
 import type { Creds, PrivEvent } from '../types.js';
 import { syscallName } from '../../sensors/syscalls.js';
@@ -34,6 +35,7 @@ function creds(buf: Buffer, at: number): Creds {
 /** Number of id arguments a syscall has (0 for capset: its sets are in reqEff/reqPrm). */
 function arity(name: string): number {
 	const s = PRIV_SYSCALLS[name];
+	if (s === BgPrivSys.BG_PSYS_GROUPS) return 1;
 	return s === undefined || s === BgPrivSys.BG_PSYS_CAPSET ? 0 : s;
 }
 
@@ -42,10 +44,17 @@ export function decodePriv(buf: Buffer, off: number, size: number): PrivEvent {
 	const nr = buf.readUInt32LE(off + BG_PRIV.nr);
 	const syscall = kind === 'priv_exec' ? 'execve' : syscallName(nr);
 	const args: number[] = [];
+	const flags = buf.readUInt16LE(off + BG_HDR.flags);
+	const bootNs = buf.readBigUInt64LE(off + BG_HDR.ktime_ns);
 	for (let i = 0; i < (kind === 'priv_call' ? arity(syscall) : 0); i++) args.push(buf.readUInt32LE(off + BG_PRIV.arg + 4 * i));
 	return {
 		kind,
-		...base(buf, off),
+		flags,
+		bootNs,
+		timeMs: bootNsToWallMs(bootNs),
+		pid: buf.readUInt32LE(off + BG_HDR.pid),
+		tid: buf.readUInt32LE(off + BG_HDR.tid),
+		cgroupId: buf.readBigUInt64LE(off + BG_HDR.cgroup_id),
 		syscall,
 		ret: buf.readInt32LE(off + BG_PRIV.ret),
 		args,
@@ -62,6 +71,16 @@ export function decodePriv(buf: Buffer, off: number, size: number): PrivEvent {
 		exe: blobString(buf, off, size, BG_PRIV.exe),
 	};
 }
+
+/** Event kind names by record kind. */
+export const PRIV_KINDS = Object.entries(KIND_NAMES).map(([k, name]) => [Number(k), name] as const);
+
+/** evt.type by kind, without decoding. */
+export const PRIV_TYPES = [
+	[BgKind.BG_EV_PRIV_CALL, (buf: Buffer, off: number) => syscallName(buf.readUInt32LE(off + BG_PRIV.nr))],
+	[BgKind.BG_EV_PRIV_EXEC, () => 'execve'],
+	[BgKind.BG_EV_PRIV_DRIFT, () => 'privdrift'],
+] as const;
 
 /** Decoders of this domain by kind. */
 export const PRIV_DECODERS = [

@@ -1,17 +1,24 @@
 /** @module events/decoders/process: exec, fork and exit records. */
-import { BG_EXEC, BG_EXIT, BG_FORK, BgFlag, BgKind } from '../generated/layouts.js';
-import { base, blob, blobString, splitArgs } from '../decode.js';
+import { BG_EXEC, BG_EXIT, BG_FORK, BG_HDR, BgFlag, BgKind } from '../generated/layouts.js';
+import { bootNsToWallMs } from '../clock.js';
+import { blob, blobString, splitArgs } from '../decode.js';
 import { decodeCString } from '../strings.js';
 import type { ExecEvent, ExitEvent, ForkEvent } from '../types.js';
 
 export function decodeExec(buf: Buffer, off: number, size: number): ExecEvent {
-	const b = base(buf, off);
+	const flags = buf.readUInt16LE(off + BG_HDR.flags);
+	const bootNs = buf.readBigUInt64LE(off + BG_HDR.ktime_ns);
 	const [as, ae] = blob(buf, off, size, BG_EXEC.args);
 	const { args, cut } = splitArgs(buf, as, ae);
 	const argc = buf.readUInt32LE(off + BG_EXEC.argc);
 	return {
 		kind: 'exec',
-		...b,
+		flags,
+		bootNs,
+		timeMs: bootNsToWallMs(bootNs),
+		pid: buf.readUInt32LE(off + BG_HDR.pid),
+		tid: buf.readUInt32LE(off + BG_HDR.tid),
+		cgroupId: buf.readBigUInt64LE(off + BG_HDR.cgroup_id),
 		ppid: buf.readUInt32LE(off + BG_EXEC.ppid),
 		oldTid: buf.readUInt32LE(off + BG_EXEC.old_tid),
 		uid: buf.readUInt32LE(off + BG_EXEC.uid),
@@ -27,16 +34,23 @@ export function decodeExec(buf: Buffer, off: number, size: number): ExecEvent {
 		comm: decodeCString(buf, off + BG_EXEC.comm, 16),
 		exe: blobString(buf, off, size, BG_EXEC.exe),
 		args,
-		argsTruncated: cut || (b.flags & BgFlag.BG_F_ARGS_TRUNC) !== 0 || args.length < argc,
+		argsTruncated: cut || (flags & BgFlag.BG_F_ARGS_TRUNC) !== 0 || args.length < argc,
 		cwd: blobString(buf, off, size, BG_EXEC.cwd),
 		tty: blobString(buf, off, size, BG_EXEC.tty),
 	};
 }
 
 export function decodeFork(buf: Buffer, off: number): ForkEvent {
+	const flags = buf.readUInt16LE(off + BG_HDR.flags);
+	const bootNs = buf.readBigUInt64LE(off + BG_HDR.ktime_ns);
 	return {
 		kind: 'fork',
-		...base(buf, off),
+		flags,
+		bootNs,
+		timeMs: bootNsToWallMs(bootNs),
+		pid: buf.readUInt32LE(off + BG_HDR.pid),
+		tid: buf.readUInt32LE(off + BG_HDR.tid),
+		cgroupId: buf.readBigUInt64LE(off + BG_HDR.cgroup_id),
 		ppid: buf.readUInt32LE(off + BG_FORK.ppid),
 		parentTid: buf.readUInt32LE(off + BG_FORK.parent_tid),
 		startNs: buf.readBigUInt64LE(off + BG_FORK.start_ns),
@@ -47,9 +61,16 @@ export function decodeFork(buf: Buffer, off: number): ForkEvent {
 export function decodeExit(buf: Buffer, off: number): ExitEvent {
 	const status = buf.readUInt32LE(off + BG_EXIT.exit_code);
 	const sig = status & 0x7f;
+	const flags = buf.readUInt16LE(off + BG_HDR.flags);
+	const bootNs = buf.readBigUInt64LE(off + BG_HDR.ktime_ns);
 	return {
 		kind: 'exit',
-		...base(buf, off),
+		flags,
+		bootNs,
+		timeMs: bootNsToWallMs(bootNs),
+		pid: buf.readUInt32LE(off + BG_HDR.pid),
+		tid: buf.readUInt32LE(off + BG_HDR.tid),
+		cgroupId: buf.readBigUInt64LE(off + BG_HDR.cgroup_id),
 		ppid: buf.readUInt32LE(off + BG_EXIT.ppid),
 		status,
 		exitCode: sig ? null : (status >> 8) & 0xff,
@@ -59,6 +80,20 @@ export function decodeExit(buf: Buffer, off: number): ExitEvent {
 		comm: decodeCString(buf, off + BG_EXIT.comm, 16),
 	};
 }
+
+/** Event kind names by record kind. */
+export const PROCESS_KINDS = [
+	[BgKind.BG_EV_EXEC, 'exec'],
+	[BgKind.BG_EV_FORK, 'fork'],
+	[BgKind.BG_EV_EXIT, 'exit'],
+] as const;
+
+/** evt.type by kind, without decoding. */
+export const PROCESS_TYPES = [
+	[BgKind.BG_EV_EXEC, () => 'execve'],
+	[BgKind.BG_EV_FORK, () => 'clone'],
+	[BgKind.BG_EV_EXIT, () => 'procexit'],
+] as const;
 
 /** Decoders of this domain by kind. */
 export const PROCESS_DECODERS = [

@@ -300,6 +300,7 @@ export const BgPrivSys = {
 	BG_PSYS_ID3: 3,
 	BG_PSYS_CAPSET: 4,
 	BG_PSYS_NS: 5,
+	BG_PSYS_GROUPS: 6,
 } as const;
 
 /** enum bg_stat. */
@@ -315,6 +316,7 @@ export const BgStat = {
 	BG_STAT_PRIV_FAILED: 14,
 	BG_STAT_PRIV_NO_STORE: 15,
 	BG_STAT_PRIV_DRIFT: 16,
+	BG_STAT_PRIV_NOOP: 17,
 	BG_STAT_FILE_NOFILE: 8,
 	BG_STAT_FILE_NOSPEC: 9,
 	BG_STAT_NET_TRACK_FAIL: 20,

@@ -1,0 +1,51 @@
+/** @module bench/churn: agent memory over a process-churn run (short-lived processes): peak RSS and whether it stays flat. */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { repoPath } from '../src/util/paths.js';
+
+const seconds = Number(process.argv[2] ?? 60);
+const workers = Number(process.argv[3] ?? 1);
+const kb = (pid: number, key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const mon = spawn(repoPath('bin/bpfguard'), ['monitor', '--json', '--duration', String(seconds + 30), ...process.argv.slice(4)], { stdio: ['ignore', 'ignore', 'pipe'] });
+let stderr = '';
+await new Promise<void>((resolve, reject) => {
+	mon.stderr.on('data', (d) => {
+		stderr += d;
+		if (stderr.includes('sensors attached')) resolve();
+	});
+	mon.on('exit', (c) => reject(new Error(`monitor exited (${c}): ${stderr}`)));
+});
+const rss: number[] = [];
+const churn = spawn(repoPath('build/progs/execstorm'), [String(seconds), String(workers), 'churn'], { stdio: ['ignore', 'pipe', 'ignore'] });
+let out = '';
+churn.stdout.on('data', (d) => (out += d));
+let done = false;
+churn.on('close', () => (done = true));
+while (!done) {
+	rss.push(kb(mon.pid!, 'VmRSS'));
+	await sleep(1000);
+}
+const peakKb = kb(mon.pid!, 'VmHWM');
+mon.kill('SIGINT');
+await new Promise((r) => mon.on('close', r));
+// Flat = the last quarter's mean within 10 % of the second quarter's (the first quarter is warm-up).
+const q = Math.max(1, Math.floor(rss.length / 4));
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+const early = mean(rss.slice(q, 2 * q));
+const late = mean(rss.slice(-q));
+const result = {
+	bench: 'churn',
+	seconds,
+	workers,
+	execs: Number(/execs=(\d+)/.exec(out)?.[1] ?? /(\d+)/.exec(out)?.[1] ?? 0),
+	peakRssMiB: +(peakKb / 1024).toFixed(1),
+	rssEarlyMiB: +(early / 1024).toFixed(1),
+	rssLateMiB: +(late / 1024).toFixed(1),
+	growthPct: +(((late - early) / Math.max(1, early)) * 100).toFixed(1),
+	samplesMiB: rss.filter((_, i) => i % Math.max(1, Math.floor(rss.length / 12)) === 0).map((k) => +(k / 1024).toFixed(1)),
+	monitorSummary: stderr.split('\n').filter((l) => / events /.test(l)).join(' '),
+};
+process.stdout.write(`${JSON.stringify(result)}\n`);
+process.exitCode = peakKb / 1024 < 150 && result.growthPct < 10 ? 0 : 1;
