@@ -284,13 +284,26 @@ int BPF_PROG(bg_file_open, struct pt_regs *regs, long ret)
 	struct file__args a = {};
 	struct bg_fsys *sp;
 	struct bg_file *e;
+	struct file *f = NULL;
 	__u16 ff = 0;
-	__u32 nr, watch = 0;
+	__u32 nr, watch = 0, access, all;
+	__u64 gen = 0;
 
 	if (!file__wanted(t, ret) || !(sp = file__spec(regs, &nr)))
 		return 0;
 	file__args(sp, regs, &a);
-	if (ret >= 0 && file__path_of(file__from_fd(t, ret), &o)) {
+	access = file__access(a.flags);
+	all = cfg_all || (sp->fl & BG_FSYS_ALL);
+	if (ret >= 0)
+		f = file__from_fd(t, ret);
+	if (f && !all) {
+		gen = watch__gen();
+		if (watch__vc_rejects(BPF_CORE_READ(f, f_path.dentry), access, gen)) {
+			stats__inc(BG_STAT_FILTERED);
+			return 0;
+		}
+	}
+	if (f && file__path_of(f, &o)) {
 		ff = BG_FF_NAME_FILE;
 	} else {
 		if (ret >= 0) {
@@ -299,10 +312,19 @@ int BPF_PROG(bg_file_open, struct pt_regs *regs, long ret)
 		}
 		file__build(t, a.path, a.dfd, &o, &ff);
 	}
-	if (!cfg_all && !(sp->fl & BG_FSYS_ALL) &&
-	    !(watch = watch__match(o.p, o.len, file__access(a.flags), o.d))) {
-		stats__inc(BG_STAT_FILTERED);
-		return 0;
+	if (!all) {
+		if (o.d) {
+			watch = watch__match_any(o.p, o.len, BG_WATCH_READ | BG_WATCH_WRITE, o.d, 1);
+			if (!o.trunc)
+				watch__vc_put(o.d, watch, gen);
+			watch &= access;
+		} else {
+			watch = watch__match(o.p, o.len, access, o.d);
+		}
+		if (!watch) {
+			stats__inc(BG_STAT_FILTERED);
+			return 0;
+		}
 	}
 	e = emit__begin(BG_EV_OPEN, sizeof(*e));
 	if (!e)
@@ -335,7 +357,12 @@ int BPF_PROG(bg_file_chg, struct pt_regs *regs, long ret)
 	__u32 nr, watch;
 	__u8 all;
 
-	if (!file__wanted(t, ret) || !(sp = file__spec(regs, &nr)))
+	if (!(sp = file__spec(regs, &nr)))
+		return 0;
+	/* rename and link move or add names (a rename a whole subtree): cached verdicts are stale */
+	if (ret == 0 && sp->path2 >= 0 && !(sp->fl & BG_FSYS_RAW2))
+		watch__bump();
+	if (!file__wanted(t, ret))
 		return 0;
 	all = cfg_all || (sp->fl & BG_FSYS_ALL);
 	file__args(sp, regs, &a);
@@ -371,5 +398,14 @@ int BPF_PROG(bg_file_chg, struct pt_regs *regs, long ret)
 	e->hdr.flags |= ff;
 	file__fill(e, t, nr, ret, &a, watch);
 	emit__submit(e);
+	return 0;
+}
+
+/* mount, umount2, move_mount, pivot_root, mount_setattr: paths may change, cached verdicts go. */
+SEC("tp_btf/sys_exit")
+int BPF_PROG(bg_file_mnt, struct pt_regs *regs, long ret)
+{
+	if (ret == 0)
+		watch__bump();
 	return 0;
 }

@@ -31,3 +31,5 @@ struct bg_net bg_anchor_net;
 enum bg_net_flag bg_anchor_net_flag;
 enum bg_net_state bg_anchor_net_state;
 enum bg_net_limit bg_anchor_net_limit;
+struct bg_vc_key bg_anchor_vc_key;
+struct bg_vc_val bg_anchor_vc_val;

@@ -31,6 +31,21 @@ enum bg_watch_limit {
 	BG_WATCH_KEY = 256,	/* bytes of path in an LPM key (longer prefixes cannot be watched) */
 	BG_WATCH_NAME = 60,	/* bytes of a watched base or directory name, NUL-padded */
 	BG_WATCH_MAX = 4096,	/* entries in each watch map */
+	BG_VC_MAX = 16384,	/* opened files whose watch verdict is cached */
+};
+
+/* Open-verdict cache key: an opened file's dentry, its parent and its name (hash and length). */
+struct bg_vc_key {
+	__u64 dentry;		/* struct dentry * of the opened file */
+	__u64 parent;		/* its d_parent */
+	__u64 name;		/* d_name.hash_len */
+};
+
+/* What the watch set said about that file, valid while bg_watch_gen[0] still equals gen. */
+struct bg_vc_val {
+	__u64 gen;		/* generation: bumped by user space on watch changes, by the kernel on renames and mounts */
+	__u32 mode;		/* enum bg_watch_mode bits matching the file's path (0: not watched) */
+	__u32 _pad;
 };
 
 /* LPM key over path bytes; an exact entry includes the trailing NUL in prefixlen. */

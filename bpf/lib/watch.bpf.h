@@ -27,6 +27,72 @@ struct {
 	__type(value, struct bg_watch_val);
 } bg_watch_name SEC(".maps");
 
+/*
+ * Verdict cache for opened files, so a file opened again (the common case: libraries, configs,
+ * a storm) costs two lookups instead of a path walk. Every change that could give a cached
+ * (dentry, parent, name) another path or verdict bumps the generation: user space on a new
+ * watch set, the kernel on a successful rename/link or mount-table change. Only answers that
+ * reject are used; a watched file is still walked to report its path.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, BG_VC_MAX);
+	__type(key, struct bg_vc_key);
+	__type(value, struct bg_vc_val);
+} bg_watch_vc SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} bg_watch_gen SEC(".maps");
+
+static __always_inline __u64 watch__gen(void)
+{
+	__u32 zero = 0;
+	__u64 *g = bpf_map_lookup_elem(&bg_watch_gen, &zero);
+
+	return g ? *g : 0;
+}
+
+/* Invalidate every cached verdict. */
+static __always_inline void watch__bump(void)
+{
+	__u32 zero = 0;
+	__u64 *g = bpf_map_lookup_elem(&bg_watch_gen, &zero);
+
+	if (g)
+		__sync_fetch_and_add(g, 1);
+}
+
+static __always_inline void watch__vc_key(struct bg_vc_key *k, struct dentry *d)
+{
+	k->dentry = (__u64)d;
+	k->parent = (__u64)BPF_CORE_READ(d, d_parent);
+	k->name = BPF_CORE_READ(d, d_name.hash_len);
+}
+
+/* True when the cache says this opened file is not watched for access (in this generation). */
+static __always_inline int watch__vc_rejects(struct dentry *d, __u32 access, __u64 gen)
+{
+	struct bg_vc_key k;
+	struct bg_vc_val *v;
+
+	watch__vc_key(&k, d);
+	v = bpf_map_lookup_elem(&bg_watch_vc, &k);
+	return v && v->gen == gen && !(v->mode & access);
+}
+
+static __always_inline void watch__vc_put(struct dentry *d, __u32 mode, __u64 gen)
+{
+	struct bg_vc_key k;
+	struct bg_vc_val v = { .gen = gen, .mode = mode };
+
+	watch__vc_key(&k, d);
+	bpf_map_update_elem(&bg_watch_vc, &k, &v, BPF_ANY);
+}
+
 /* Lookup keys live in a per-CPU value: they are too big for the stack next to the rest. */
 struct bg_watch_tmp {
 	struct bg_watch_key k;
@@ -116,11 +182,12 @@ static __always_inline __u32 watch__dname(struct bg_watch_tmp *tmp, __u32 where,
 
 /*
  * Mode bits of the watch entries matching path p (len bytes, absolute) for this access
- * (enum bg_watch_mode), or 0 when nothing watched matches. With the path's dentry (an open
+ * (enum bg_watch_mode), or 0 when nothing watched matches. With all, every matching entry's
+ * bits (no shortcut after the prefix match), as the verdict cache needs them. With the path's dentry (an open
  * file) the base and directory names come from it instead of a scan of the string.
  */
-static __always_inline __u32 watch__match(const char *p, __u32 len, __u32 access,
-					  struct dentry *d)
+static __always_inline __u32 watch__match_any(const char *p, __u32 len, __u32 access,
+					      struct dentry *d, int all)
 {
 	__u32 zero = 0, n = len, m = 0;
 	struct bg_watch_tmp *tmp = bpf_map_lookup_elem(&bg_watch_tmp, &zero);
@@ -141,14 +208,19 @@ static __always_inline __u32 watch__match(const char *p, __u32 len, __u32 access
 	v = bpf_map_lookup_elem(&bg_watch_pfx, &tmp->k);
 	if (v)
 		m = v->mode;
-	if (m & access)
+	if ((m & access) && !all)
 		return m & access;
 	if (d)
-		m = watch__dname(tmp, BG_WATCH_BASE, d) |
-		    watch__dname(tmp, BG_WATCH_DIR, BPF_CORE_READ(d, d_parent));
+		m |= watch__dname(tmp, BG_WATCH_BASE, d) |
+		     watch__dname(tmp, BG_WATCH_DIR, BPF_CORE_READ(d, d_parent));
 	else
-		m = watch__names(tmp, p, len);
+		m |= watch__names(tmp, p, len);
 	return m & access;
+}
+
+static __always_inline __u32 watch__match(const char *p, __u32 len, __u32 access, struct dentry *d)
+{
+	return watch__match_any(p, len, access, d, 0);
 }
 
 #endif /* BG_WATCH_BPF_H */

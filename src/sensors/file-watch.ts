@@ -125,4 +125,14 @@ export function applyWatch(obj: NativeBpfObject, ws: WatchSet): void {
 	}
 	replaceMap(obj, 'bg_watch_pfx', paths);
 	replaceMap(obj, 'bg_watch_name', names);
+	bumpGeneration(obj);
+}
+
+/** Invalidate the kernel's cached open verdicts (bg_watch_vc) after the watch set changed. */
+function bumpGeneration(obj: NativeBpfObject): void {
+	const key = Buffer.alloc(4);
+	const cur = obj.mapLookup('bg_watch_gen', key);
+	const next = Buffer.alloc(8);
+	next.writeBigUInt64LE((cur ? cur.readBigUInt64LE(0) : 0n) + 1n);
+	obj.mapUpdate('bg_watch_gen', key, next);
 }

@@ -86,6 +86,7 @@ export const fileSensor: Sensor = {
 	syscalls: [
 		{ hook: 'exit', syscalls: names(false), prog: 'bg_file_open' },
 		{ hook: 'exit', syscalls: names(true), prog: 'bg_file_chg' },
+		{ hook: 'exit', syscalls: ['mount', 'umount2', 'move_mount', 'pivot_root', 'mount_setattr'], prog: 'bg_file_mnt' },
 	],
 	description: 'opens and file changes (unlink, rename, chmod, chown, link, mkdir, truncate) of watched paths, true paths from the kernel',
 	configure(obj, f) {

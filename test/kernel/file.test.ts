@@ -1,7 +1,7 @@
 /** @module test/kernel/file.test: the file sensor on the real kernel (true paths, failures, changes, watch set, odd paths). */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { closeSync, mkdirSync, mkdtempSync, openSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, realpathSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { requireBpf } from '../helpers/bpf.js';
@@ -295,4 +295,38 @@ test('paths with spaces, newlines, non-UTF-8 bytes and 4,000 bytes are reported 
 	} finally {
 		rmSync(dir, { recursive: true, force: true });
 	}
+});
+
+test('open verdicts are cached, and the cache never hides a file that became watched (new watch set, renamed ancestor)', async (t) => {
+	if (!requireBpf(t, OBJECTS)) return;
+	const root = realpathSync(mkdtempSync(join(tmpdir(), 'bg-vc-')));
+	const plain = join(root, 'plain');
+	const watched = join(root, 'watched');
+	mkdirSync(plain);
+	writeFileSync(join(plain, 'f'), 'x');
+	writeFileSync(join(root, 'g'), 'y');
+	const events: BgEvent[] = [];
+	const rt = SensorRuntime.start([fileSensor], { watch: { paths: [{ path: `${watched}/` }], names: [] } }, (evs) => events.push(...evs));
+	const opened = (path: string) => events.filter((e) => e.kind === 'open' && e.name === path).length;
+	let filtered0 = 0;
+	let filtered1 = 0;
+	try {
+		await fileops('open', join(plain, 'f'), '0');
+		await fileops('open', join(root, 'g'), '0');
+		filtered0 = rt.kernelStats().filtered;
+		for (let i = 0; i < 5; i++) await fileops('open', join(plain, 'f'), '0');
+		filtered1 = rt.kernelStats().filtered;
+		renameSync(plain, watched); // the ancestor moves under the watched prefix; f's dentry and parent stay
+		await fileops('open', join(watched, 'f'), '0');
+		setFileWatch(rt, { paths: [{ path: `${watched}/` }, { path: join(root, 'g'), exact: true }], names: [] });
+		await fileops('open', join(root, 'g'), '0');
+		await sleep(150);
+	} finally {
+		await rt.stop();
+		rmSync(root, { recursive: true, force: true });
+	}
+	assert.equal(opened(join(plain, 'f')), 0, 'unwatched opens stay in the kernel');
+	assert.ok(filtered1 - filtered0 >= 5, 'repeated opens are rejected in the kernel');
+	assert.equal(opened(join(watched, 'f')), 1, 'after the rename the cached verdict is not used');
+	assert.equal(opened(join(root, 'g')), 1, 'after a new watch set the cached verdict is not used');
 });

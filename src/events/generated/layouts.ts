@@ -172,6 +172,22 @@ export const BG_PRIV = {
 	_pad2: 220, // u32, 4 bytes
 } as const;
 
+/** struct bg_vc_key: byte offsets of its members. */
+export const BG_VC_KEY = {
+	SIZE: 24,
+	dentry: 0, // u64, 8 bytes
+	parent: 8, // u64, 8 bytes
+	name: 16, // u64, 8 bytes
+} as const;
+
+/** struct bg_vc_val: byte offsets of its members. */
+export const BG_VC_VAL = {
+	SIZE: 16,
+	gen: 0, // u64, 8 bytes
+	mode: 8, // u32, 4 bytes
+	_pad: 12, // u32, 4 bytes
+} as const;
+
 /** struct bg_watch_key: byte offsets of its members. */
 export const BG_WATCH_KEY = {
 	SIZE: 260,
@@ -331,6 +347,7 @@ export const BgWatchLimit = {
 	BG_WATCH_KEY: 256,
 	BG_WATCH_NAME: 60,
 	BG_WATCH_MAX: 4096,
+	BG_VC_MAX: 16384,
 } as const;
 
 /** enum bg_watch_mode. */
