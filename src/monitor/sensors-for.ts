@@ -2,7 +2,7 @@
 import { SENSORS } from '../sensors/registry.js';
 import type { Sensor } from '../sensors/sensor.js';
 import { EVT_TYPES } from '../rules/event-view.js';
-import { lookupField } from '../rules/fields/index.js';
+import { lookupFieldRef } from '../rules/fields/index.js';
 import type { RuleSet } from '../rules/ruleset.js';
 
 /** The process sensor always (it feeds the process table), plus every sensor producing a needed type or field. */
@@ -11,8 +11,7 @@ export function sensorsFor(rules: RuleSet | Set<string> | 'any', fields: Iterabl
 	const wanted = new Set<string>(['process']);
 	const all = rules instanceof Set || rules === 'any' ? [...fields] : [...fields, ...rules.all.filter((r) => r.enabled).flatMap((r) => r.fields)];
 	for (const f of all) {
-		const m = /^([\w.]+?)(?:\[[^\]]*\])?$/.exec(f);
-		const s = m ? lookupField(m[1])?.def.sensor : undefined;
+		const s = lookupFieldRef(f)?.def.sensor;
 		if (s) wanted.add(s);
 	}
 	return SENSORS.filter((s) => {

@@ -4,10 +4,10 @@ import { hostname } from 'node:os';
 import type { BgEvent } from '../events/types.js';
 import type { ProcessTable } from '../process/table.js';
 import type { UserDb } from '../process/users.js';
-import type { Alert, FieldValue } from '../response/alert.js';
+import type { Alert } from '../response/alert.js';
 import { EvalCtx } from './context.js';
 import { evtType } from './event-view.js';
-import { lookupField } from './fields/index.js';
+import { fieldValues } from './fields/index.js';
 import type { CompiledRule, RuleSet } from './ruleset.js';
 import { RecordGate } from './gate.js';
 
@@ -71,18 +71,7 @@ export class RuleEngine {
 
 	private alert(r: CompiledRule): Alert {
 		const c = this.ctx;
-		const fields: Record<string, FieldValue> = {};
-		for (const name of CONTEXT_FIELDS) {
-			const hit = lookupField(name);
-			const v = hit ? hit.def.extract(c) : undefined;
-			fields[name] = v === undefined ? null : v;
-		}
-		for (const name of r.fields) {
-			const m = /^([\w.]+?)(?:\[([^\]]*)\])?$/.exec(name);
-			const hit = m ? lookupField(m[1], m[2]) : undefined;
-			const v = hit ? hit.def.extract(c, hit.arg) : undefined;
-			fields[name] = v === undefined ? null : v;
-		}
+		const fields = fieldValues(r.fields, c, fieldValues(CONTEXT_FIELDS, c));
 		return {
 			id: randomUUID(),
 			time: new Date(c.e.timeMs).toISOString(),

@@ -9,7 +9,7 @@ import { possibleTypes } from '../../rules/evttypes.js';
 import { loadRules } from '../../rules/load.js';
 import { EvalCtx } from '../../rules/context.js';
 import { evtType } from '../../rules/event-view.js';
-import { lookupField } from '../../rules/fields/index.js';
+import { fieldValues } from '../../rules/fields/index.js';
 import { ProcessTable } from '../../process/table.js';
 import { UserDb } from '../../process/users.js';
 import { sensorsFor } from '../../monitor/sensors-for.js';
@@ -64,13 +64,7 @@ async function run(cond: string, o: Opts): Promise<void> {
 				stats.count(evtType(e));
 				if (!c.pred(ctx)) continue;
 				if (o.json) {
-					const rec: Record<string, unknown> = {};
-					for (const f of c.fields) {
-						const m = /^([\w.]+?)(?:\[([^\]]*)\])?$/.exec(f);
-						const hit = m ? lookupField(m[1], m[2]) : undefined;
-						rec[f] = hit ? (hit.def.extract(ctx, hit.arg) ?? null) : null;
-					}
-					out += `${JSON.stringify({ output: c.tpl.render(ctx), ...rec })}\n`;
+					out += `${JSON.stringify({ output: c.tpl.render(ctx), ...fieldValues(c.fields, ctx) })}\n`;
 				} else out += `${escapeText(c.tpl.render(ctx))}\n`;
 			}
 			if (out) process.stdout.write(out);

@@ -6,4 +6,4 @@ import './fd.js';
 import './priv.js';
 import './net.js';
 
-export { allFields, lookupField, type FieldDef, type FieldType } from './registry.js';
+export { allFields, fieldValues, lookupField, lookupFieldRef, type FieldDef, type FieldType } from './registry.js';

@@ -42,3 +42,22 @@ export function lookupField(name: string, arg?: string): { def: FieldDef; arg?: 
 export function allFields(): FieldDef[] {
 	return [...FIELDS.values()].sort((a, b) => a.name.localeCompare(b.name));
 }
+
+// "proc.name" or "proc.aname[2]", as conditions, outputs and alert field lists write a field.
+const FIELD_REF = /^([\w.]+?)(?:\[([^\]]*)\])?$/;
+
+/** The field of a reference like proc.aname[2] (name and optional [arg]), or undefined. */
+export function lookupFieldRef(ref: string): { def: FieldDef; arg?: string } | undefined {
+	const m = FIELD_REF.exec(ref);
+	return m ? lookupField(m[1], m[2]) : undefined;
+}
+
+/** Values of field references for the context's event (null where absent), keyed by reference. */
+export function fieldValues(refs: Iterable<string>, c: EvalCtx, out: Record<string, FieldValue> = {}): Record<string, FieldValue> {
+	for (const ref of refs) {
+		const hit = lookupFieldRef(ref);
+		const v = hit ? hit.def.extract(c, hit.arg) : undefined;
+		out[ref] = v === undefined ? null : v;
+	}
+	return out;
+}
