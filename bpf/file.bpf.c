@@ -10,6 +10,7 @@
 #include "lib/path.bpf.h"
 #include "lib/compat.bpf.h"
 #include "lib/watch.bpf.h"
+#include "lib/normpath.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -162,8 +163,10 @@ static __always_inline void file__build(struct task_struct *t, const char *uraw,
 	o->raw_len = n - 1;
 	o->p = o->raw;
 	o->len = n - 1;
-	if (n > 1 && w->data[BG_PATH_MAX + 1] == '/')
+	if (n > 1 && w->data[BG_PATH_MAX + 1] == '/') {
+		norm__path(&o->p, &o->len);
 		return;
+	}
 	if (dfd != FILE_AT_FDCWD) {
 		f = file__from_fd(t, dfd);
 		if (!f)
@@ -183,6 +186,7 @@ static __always_inline void file__build(struct task_struct *t, const char *uraw,
 		o->len = n, o->p = w->data + BG_PATH_MAX;	/* base is "/" */
 	else
 		o->len = blen + n, o->p = base;
+	norm__path(&o->p, &o->len);
 }
 
 /* Append len bytes at src to the record tail, cut to the room left; returns 1 when cut. */

@@ -156,7 +156,8 @@ static __always_inline __u32 watch__names(struct bg_watch_tmp *tmp, const char *
 	__u32 m;
 
 	barrier_var(n);
-	bpf_probe_read_kernel(tmp->tail, n & (WATCH_TAIL * 2 - 1), p + (len & (BG_PATH_MAX * 2 - 1)) - n);
+	n &= WATCH_TAIL * 2 - 1;	/* n <= WATCH_TAIL: the mask keeps the verifier's bound */
+	bpf_probe_read_kernel(tmp->tail, n, p + (len & (BG_PATH_MAX * 2 - 1)) - n);
 	s.n = n;
 	bpf_loop(WATCH_TAIL, watch__step, &s, 0);
 	m = watch__name(tmp, BG_WATCH_BASE, s.s1 + 1, n);

@@ -330,3 +330,33 @@ test('open verdicts are cached, and the cache never hides a file that became wat
 	assert.equal(opened(join(watched, 'f')), 1, 'after the rename the cached verdict is not used');
 	assert.equal(opened(join(root, 'g')), 1, 'after a new watch set the cached verdict is not used');
 });
+
+test('paths built from arguments are normalised: ../ cannot hide a watched file, ./ failures are matched', async (t) => {
+	if (!requireBpf(t, OBJECTS)) return;
+	const root = realpathSync(mkdtempSync(join(tmpdir(), 'bg-norm-')));
+	const watched = join(root, 'watched');
+	const other = join(root, 'other');
+	mkdirSync(watched);
+	mkdirSync(other);
+	writeFileSync(join(watched, 'f'), 'x');
+	const events: BgEvent[] = [];
+	const rt = SensorRuntime.start([fileSensor], { watch: { paths: [{ path: `${watched}/` }, { path: '/etc/shadow', exact: true }], names: [] } }, (evs) => events.push(...evs));
+	let unlinkPid = 0;
+	let catPid = 0;
+	try {
+		unlinkPid = (await run(FILEOPS, ['unlink', '../watched/./f'], { cwd: other })).pid;
+		catPid = (await run('/usr/bin/setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', '/bin/cat', './shadow'], { cwd: '/etc' })).pid;
+		await sleep(150);
+	} finally {
+		await rt.stop();
+		rmSync(root, { recursive: true, force: true });
+	}
+	const un = events.filter((e): e is FileEv => e.kind === 'file_change' && e.pid === unlinkPid);
+	assert.equal(un.length, 1, 'the unlink through .. is reported');
+	assert.equal(un[0].name, join(watched, 'f'));
+	assert.equal(un[0].raw, '../watched/./f');
+	const cat = events.filter((e): e is FileEv => e.kind === 'open' && e.pid === catPid && e.ret < 0);
+	assert.equal(cat.length, 1, 'the failed relative open is reported');
+	assert.equal(cat[0].name, '/etc/shadow');
+	assert.equal(cat[0].ret, -13);
+});
