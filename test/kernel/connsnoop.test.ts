@@ -4,27 +4,15 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { repoPath } from '../../src/util/paths.js';
 import { requireBpf } from '../helpers/bpf.js';
-import { run, sleep } from '../helpers/collect.js';
+import { traceAround } from '../helpers/cli.js';
+import { run } from '../helpers/collect.js';
 
 const BIN = repoPath('bin/bpfguard');
 const SERVER = repoPath('build/progs/tcpserver');
 const CLIENT = repoPath('build/progs/tcpclient');
 
 /** Run connsnoop with args around action; returns stdout, stderr and exit code. */
-async function snoop(args: string[], action: () => Promise<void>): Promise<{ out: string; err: string; code: unknown }> {
-	const p = spawn(process.execPath, [BIN, 'connsnoop', ...args, '--duration', '30'], { stdio: ['ignore', 'pipe', 'pipe'] });
-	let out = '';
-	let err = '';
-	p.stdout.on('data', (d) => (out += d));
-	p.stderr.on('data', (d) => (err += d));
-	for (let i = 0; i < 100 && !err.includes('sensors attached'); i++) await sleep(100);
-	assert.match(err, /sensors attached/);
-	await action();
-	await sleep(300);
-	p.kill('SIGINT');
-	const code = await new Promise((r) => p.on('close', r));
-	return { out, err, code };
-}
+const snoop = (args: string[], action: () => Promise<void>) => traceAround('connsnoop', args, action);
 
 /** One loopback connection between a tcpserver and a tcpclient process; returns both pids and the port. */
 async function connection(): Promise<{ srv: number; cli: number; port: number }> {

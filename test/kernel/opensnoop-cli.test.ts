@@ -1,32 +1,20 @@
 /** @module test/kernel/opensnoop-cli.test: `bpfguard opensnoop` end to end: table (escaped), --json (exact), --path, -x, -c. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoPath } from '../../src/util/paths.js';
 import { requireBpf } from '../helpers/bpf.js';
-import { run, sleep } from '../helpers/collect.js';
+import { traceAround } from '../helpers/cli.js';
+import { run } from '../helpers/collect.js';
 
 const BIN = repoPath('bin/bpfguard');
 const FILEOPS = repoPath('build/progs/fileops');
 
 /** Start opensnoop, wait until attached, run action, stop with SIGINT; returns stdout, stderr, exit code. */
-async function snoop(args: string[], action: () => Promise<void>): Promise<{ out: string; err: string; code: unknown }> {
-	const c = spawn(process.execPath, [BIN, 'opensnoop', ...args, '--duration', '30'], { stdio: ['ignore', 'pipe', 'pipe'] });
-	let out = '';
-	let err = '';
-	c.stdout.on('data', (d) => (out += d));
-	c.stderr.on('data', (d) => (err += d));
-	for (let i = 0; i < 100 && !err.includes('sensors attached'); i++) await sleep(100);
-	assert.match(err, /sensors attached/);
-	await action();
-	await sleep(200);
-	c.kill('SIGINT');
-	const code = await new Promise((r) => c.on('close', r));
-	return { out, err, code };
-}
+const snoop = (args: string[], action: () => Promise<void>) => traceAround('opensnoop', args, action, 200);
 
 test('opensnoop --help and a bad --path are one-line answers', () => {
 	const h = spawnSync(process.execPath, [BIN, 'opensnoop', '--help'], { encoding: 'utf8' });

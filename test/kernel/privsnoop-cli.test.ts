@@ -1,29 +1,19 @@
 /** @module test/kernel/privsnoop-cli.test: bpfguard privsnoop end to end: JSON fields, table, marker, escaping. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { chmodSync, chownSync, copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoPath } from '../../src/util/paths.js';
 import { requireBpf } from '../helpers/bpf.js';
-import { run, sleep } from '../helpers/collect.js';
+import { traceAround } from '../helpers/cli.js';
+import { run } from '../helpers/collect.js';
 
 const BIN = repoPath('bin/bpfguard');
 const SETIDS = repoPath('build/progs/setids');
 
 /** Run privsnoop with args around action; returns stdout and the exit code. */
 async function privsnoop(args: string[], action: () => Promise<void>): Promise<{ out: string; code: unknown }> {
-	const snoop = spawn(process.execPath, [BIN, 'privsnoop', ...args, '--duration', '30'], { stdio: ['ignore', 'pipe', 'pipe'] });
-	let out = '';
-	let err = '';
-	snoop.stdout.on('data', (d) => (out += d));
-	snoop.stderr.on('data', (d) => (err += d));
-	for (let i = 0; i < 100 && !err.includes('sensors attached'); i++) await sleep(100);
-	assert.match(err, /sensors attached/);
-	await action();
-	await sleep(300);
-	snoop.kill('SIGINT');
-	const code = await new Promise((r) => snoop.on('close', r));
+	const { out, err, code } = await traceAround('privsnoop', args, action);
 	assert.match(err, /privsnoop: \d+ events .*lost 0/);
 	return { out, code };
 }
