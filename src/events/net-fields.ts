@@ -1,5 +1,5 @@
 /** @module events/net-fields: network record kinds as rule-engine evt.type values. */
-import type { NetKind } from './types.js';
+import type { BgEvent, NetEvent, NetKind } from './types.js';
 
 /** Record kind → evt.type. */
 export const NET_EVT_TYPE: Readonly<Record<NetKind, string>> = {
@@ -11,3 +11,8 @@ export const NET_EVT_TYPE: Readonly<Record<NetKind, string>> = {
 	net_bind: 'bind',
 	net_send: 'sendto',
 };
+
+/** True for the records of the network sensor. */
+export function isNet(e: BgEvent): e is NetEvent {
+	return e.kind.startsWith('net_');
+}

@@ -3,7 +3,7 @@ import type { BgEvent, NetEvent } from '../events/types.js';
 import { PRIV_ARG_NAMES } from '../process/priv-facts.js';
 import { FILE_SYSCALLS } from '../sensors/file.js';
 import { fileJson, splitPath } from '../events/file-fields.js';
-import { NET_EVT_TYPE } from '../events/net-fields.js';
+import { isNet, NET_EVT_TYPE } from '../events/net-fields.js';
 
 /** evt.type of an event. */
 export function evtType(e: BgEvent): string {
@@ -58,16 +58,8 @@ export function evtRes(e: BgEvent): number | undefined {
 		case 'open':
 		case 'file_change':
 			return e.ret;
-		case 'net_connect':
-		case 'net_accept':
-		case 'net_outcome':
-		case 'net_close':
-		case 'net_listen':
-		case 'net_bind':
-		case 'net_send':
-			return e.ret;
 		default:
-			return undefined;
+			return isNet(e) ? e.ret : undefined;
 	}
 }
 
@@ -114,16 +106,8 @@ export function fdValue(e: BgEvent, name: string): string | number | undefined {
 			if (name === 'typechar') return 'f';
 			if (name === 'name_raw') return e.raw;
 			return undefined;
-		case 'net_connect':
-		case 'net_accept':
-		case 'net_outcome':
-		case 'net_close':
-		case 'net_listen':
-		case 'net_bind':
-		case 'net_send':
-			return netFd(e, name);
 		default:
-			return undefined;
+			return isNet(e) ? netFd(e, name) : undefined;
 	}
 }
 

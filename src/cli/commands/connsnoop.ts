@@ -3,7 +3,7 @@ import type { CliCommand } from '../command.js';
 import { netSensor } from '../../sensors/net.js';
 import type { BgEvent, NetEvent } from '../../events/types.js';
 import { escapeText } from '../../sinks/escape.js';
-import { NET_EVT_TYPE } from '../../events/net-fields.js';
+import { isNet, NET_EVT_TYPE } from '../../events/net-fields.js';
 import { errnoName } from '../../util/errno.js';
 import { resolveUid } from '../../util/ids.js';
 import { runTracing, intFlag } from '../run.js';
@@ -21,7 +21,6 @@ interface Opts {
 
 const EVT_TYPE = NET_EVT_TYPE;
 
-const isNet = (e: BgEvent): e is NetEvent => e.kind.startsWith('net_');
 
 /** JSON object for one network event, with the field names the rule engine uses. */
 export function netJson(e: NetEvent): Record<string, unknown> {

@@ -2,8 +2,9 @@
 import { defineFields } from './registry.js';
 import type { EvalCtx } from '../context.js';
 import type { NetEvent } from '../../events/types.js';
+import { isNet } from '../../events/net-fields.js';
 
-const net = (c: EvalCtx): NetEvent | undefined => (c.e.kind.startsWith('net_') ? (c.e as NetEvent) : undefined);
+const net = (c: EvalCtx): NetEvent | undefined => (isNet(c.e) ? c.e : undefined);
 
 defineFields([
 	{ name: 'evt.dir', type: 'string', sensor: 'net', desc: "connection direction: 'out' (connect, send) or 'in' (accept, listen, bind)", extract: (c) => net(c)?.dir },
