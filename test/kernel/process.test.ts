@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { requireBpf } from '../helpers/bpf.js';
@@ -14,6 +14,11 @@ import { repoPath } from '../../src/util/paths.js';
 
 const TRYEXEC = repoPath('build/progs/tryexec');
 const execs = (evs: BgEvent[], pid: number) => evs.filter((e): e is ExecEvent => e.kind === 'exec' && e.pid === pid);
+/** The session id of this process (field 6 of /proc/self/stat; the child inherits it). */
+const ownSessionId = (): number => {
+	const stat = readFileSync('/proc/self/stat', 'utf8');
+	return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[3]);
+};
 const exits = (evs: BgEvent[], pid: number) => evs.filter((e): e is ExitEvent => e.kind === 'exit' && e.pid === pid);
 
 test('exec of /bin/echo carries exact argv, ppid, ids, exe, cwd; fork and exit too', async (t) => {
@@ -41,7 +46,7 @@ test('exec of /bin/echo carries exact argv, ppid, ids, exe, cwd; fork and exit t
 	assert.equal(e.gid, 0);
 	assert.equal(e.egid, 0);
 	assert.equal(e.flags, 0);
-	assert.ok(e.sid > 0, 'session id');
+	assert.equal(e.sid, ownSessionId(), 'session id inherited from the test runner (0 when it has none)');
 	assert.ok(e.startNs > 0n && e.startNs <= e.bootNs, 'start before exec');
 	assert.ok(Math.abs(e.timeMs - Date.now()) < 10_000, 'wall clock time');
 	assert.ok(e.cgroupId > 0n, 'cgroup id');
