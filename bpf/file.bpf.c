@@ -289,6 +289,8 @@ int BPF_PROG(bg_file_open, struct pt_regs *regs, long ret)
 	struct bg_fsys *sp;
 	struct bg_file *e;
 	struct file *f = NULL;
+	struct vfsmount *mnt = NULL;
+	enum watch_dir dir = WATCH_DIR_NONE;
 	__u16 ff = 0;
 	__u32 nr, watch = 0, access, all;
 	__u64 gen = 0;
@@ -301,8 +303,12 @@ int BPF_PROG(bg_file_open, struct pt_regs *regs, long ret)
 	if (ret >= 0)
 		f = file__from_fd(t, ret);
 	if (f && !all) {
+		struct dentry *d = BPF_CORE_READ(f, f_path.dentry);
+
 		gen = watch__gen();
-		if (watch__vc_rejects(BPF_CORE_READ(f, f_path.dentry), access, gen)) {
+		mnt = BPF_CORE_READ(f, f_path.mnt);
+		dir = watch__dir_state(mnt, d, gen);
+		if (dir == WATCH_DIR_CLEAN ? !watch__base(d, access) : watch__vc_rejects(mnt, d, access, gen)) {
 			stats__inc(BG_STAT_FILTERED);
 			return 0;
 		}
@@ -310,6 +316,7 @@ int BPF_PROG(bg_file_open, struct pt_regs *regs, long ret)
 	if (f && file__path_of(f, &o)) {
 		ff = BG_FF_NAME_FILE;
 	} else {
+		o.d = NULL;
 		if (ret >= 0) {
 			ff = BG_FF_NO_FILE;
 			stats__inc(BG_STAT_FILE_NOFILE);
@@ -319,8 +326,12 @@ int BPF_PROG(bg_file_open, struct pt_regs *regs, long ret)
 	if (!all) {
 		if (o.d) {
 			watch = watch__match_any(o.p, o.len, BG_WATCH_READ | BG_WATCH_WRITE, o.d, 1);
-			if (!o.trunc)
-				watch__vc_put(o.d, watch, gen);
+			if (!o.trunc) {
+				if (dir == WATCH_DIR_UNKNOWN)
+					dir = watch__dir_put(o.p, o.len, mnt, o.d, gen);
+				if (dir != WATCH_DIR_CLEAN)
+					watch__vc_put(mnt, o.d, watch, gen);
+			}
 			watch &= access;
 		} else {
 			watch = watch__match(o.p, o.len, access, o.d);

@@ -31,20 +31,26 @@ enum bg_watch_limit {
 	BG_WATCH_KEY = 256,	/* bytes of path in an LPM key (longer prefixes cannot be watched) */
 	BG_WATCH_NAME = 60,	/* bytes of a watched base or directory name, NUL-padded */
 	BG_WATCH_MAX = 4096,	/* entries in each watch map */
-	BG_VC_MAX = 16384,	/* opened files whose watch verdict is cached */
+	BG_VC_MAX = 16384,	/* opened files (and directories) whose watch verdict is cached */
 };
 
-/* Open-verdict cache key: an opened file's dentry, its parent and its name (hash and length). */
+/*
+ * Verdict cache key: a (mount, dentry) pair, so one path, with the dentry's parent and name
+ * (hash and length). The mount matters: a bind mount reaches the same dentry by another path.
+ * bg_watch_vc holds opened files, bg_watch_dc the directories holding them.
+ */
 struct bg_vc_key {
-	__u64 dentry;		/* struct dentry * of the opened file */
+	__u64 dentry;		/* struct dentry * of the opened file (or of its directory) */
 	__u64 parent;		/* its d_parent */
 	__u64 name;		/* d_name.hash_len */
+	__u64 mnt;		/* struct vfsmount * it was reached through */
 };
 
 /* What the watch set said about that file, valid while bg_watch_gen[0] still equals gen. */
 struct bg_vc_val {
 	__u64 gen;		/* generation: bumped by user space on watch changes, by the kernel on renames and mounts */
-	__u32 mode;		/* enum bg_watch_mode bits matching the file's path (0: not watched) */
+	__u32 mode;		/* bg_watch_vc: enum bg_watch_mode bits matching the file's path (0: not watched);
+				 * bg_watch_dc: 1 when some watch entry can match a file in the directory */
 	__u32 _pad;
 };
 

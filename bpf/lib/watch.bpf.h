@@ -28,11 +28,28 @@ struct {
 } bg_watch_name SEC(".maps");
 
 /*
- * Verdict cache for opened files, so a file opened again (the common case: libraries, configs,
- * a storm) costs two lookups instead of a path walk. Every change that could give a cached
- * (dentry, parent, name) another path or verdict bumps the generation: user space on a new
- * watch set, the kernel on a successful rename/link or mount-table change. Only answers that
- * reject are used; a watched file is still walked to report its path.
+ * Directories that hold a watch entry's last component: "/etc/" for "/etc/shadow" and for the
+ * prefix "/etc/cron". Exact keys ("/etc/\0"), written by user space with the watch set. With
+ * no prefix entry covering "P/" and P not in here, no file directly in P can match a path
+ * entry; only a base name can.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, BG_WATCH_MAX);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct bg_watch_key);
+	__type(value, struct bg_watch_val);
+} bg_watch_dir SEC(".maps");
+
+/*
+ * Verdict caches, so a file opened again (the common case: libraries, configs, a storm) costs
+ * two lookups instead of a path walk, and a new file in a directory nothing is watched in
+ * (O_TMPFILE, build outputs) costs two lookups too. bg_watch_dc: per directory, "can a watch
+ * entry match a file in it" (mode 1) or not (0); bg_watch_vc: per opened file in a directory
+ * that can, its mode bits. Every change that could give a cached (mount, dentry) another path
+ * or verdict bumps the generation: user space on a new watch set, the kernel on a successful
+ * rename/link or mount-table change. Only answers that reject are used; a watched file is still
+ * walked to report its path.
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
@@ -40,6 +57,13 @@ struct {
 	__type(key, struct bg_vc_key);
 	__type(value, struct bg_vc_val);
 } bg_watch_vc SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, BG_VC_MAX);
+	__type(key, struct bg_vc_key);
+	__type(value, struct bg_vc_val);
+} bg_watch_dc SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -66,31 +90,56 @@ static __always_inline void watch__bump(void)
 		__sync_fetch_and_add(g, 1);
 }
 
-static __always_inline void watch__vc_key(struct bg_vc_key *k, struct dentry *d)
+static __always_inline void watch__vc_key(struct bg_vc_key *k, struct vfsmount *m, struct dentry *d)
 {
 	k->dentry = (__u64)d;
 	k->parent = (__u64)BPF_CORE_READ(d, d_parent);
 	k->name = BPF_CORE_READ(d, d_name.hash_len);
+	k->mnt = (__u64)m;
 }
 
 /* True when the cache says this opened file is not watched for access (in this generation). */
-static __always_inline int watch__vc_rejects(struct dentry *d, __u32 access, __u64 gen)
+static __always_inline int watch__vc_rejects(struct vfsmount *m, struct dentry *d, __u32 access,
+					     __u64 gen)
 {
 	struct bg_vc_key k;
 	struct bg_vc_val *v;
 
-	watch__vc_key(&k, d);
+	watch__vc_key(&k, m, d);
 	v = bpf_map_lookup_elem(&bg_watch_vc, &k);
 	return v && v->gen == gen && !(v->mode & access);
 }
 
-static __always_inline void watch__vc_put(struct dentry *d, __u32 mode, __u64 gen)
+static __always_inline void watch__vc_put(struct vfsmount *m, struct dentry *d, __u32 mode, __u64 gen)
 {
 	struct bg_vc_key k;
 	struct bg_vc_val v = { .gen = gen, .mode = mode };
 
-	watch__vc_key(&k, d);
+	watch__vc_key(&k, m, d);
 	bpf_map_update_elem(&bg_watch_vc, &k, &v, BPF_ANY);
+}
+
+/* What the directory cache knows of the directory holding an opened file. */
+enum watch_dir {
+	WATCH_DIR_UNKNOWN,	/* not cached (yet, or an older generation) */
+	WATCH_DIR_CLEAN,	/* no path entry can match a file in it */
+	WATCH_DIR_DIRTY,	/* some entry can: ask the per-file cache */
+	WATCH_DIR_NONE,		/* the file is its mount's root: its parent is not its directory */
+};
+
+static __always_inline enum watch_dir watch__dir_state(struct vfsmount *m, struct dentry *d,
+						       __u64 gen)
+{
+	struct bg_vc_key k;
+	struct bg_vc_val *v;
+
+	if (d == BPF_CORE_READ(m, mnt_root))
+		return WATCH_DIR_NONE;
+	watch__vc_key(&k, m, BPF_CORE_READ(d, d_parent));
+	v = bpf_map_lookup_elem(&bg_watch_dc, &k);
+	if (!v || v->gen != gen)
+		return WATCH_DIR_UNKNOWN;
+	return v->mode ? WATCH_DIR_DIRTY : WATCH_DIR_CLEAN;
 }
 
 /* Lookup keys live in a per-CPU value: they are too big for the stack next to the rest. */
@@ -222,6 +271,51 @@ static __always_inline __u32 watch__match_any(const char *p, __u32 len, __u32 ac
 static __always_inline __u32 watch__match(const char *p, __u32 len, __u32 access, struct dentry *d)
 {
 	return watch__match_any(p, len, access, d, 0);
+}
+
+/*
+ * Work out and cache the verdict of the directory holding the opened file d (on mount m) whose
+ * whole path p (len bytes, not cut) was just walked: dirty when a prefix entry covers "P/", an
+ * entry's last component sits in P (bg_watch_dir), or P's own name is a watched directory name.
+ * Returns WATCH_DIR_CLEAN or WATCH_DIR_DIRTY (also when P is too long to look up).
+ */
+static __always_inline enum watch_dir watch__dir_put(const char *p, __u32 len, struct vfsmount *m,
+						     struct dentry *d, __u64 gen)
+{
+	__u32 zero = 0, qlen = BPF_CORE_READ(d, d_name.len), dlen;
+	struct bg_watch_tmp *tmp = bpf_map_lookup_elem(&bg_watch_tmp, &zero);
+	struct dentry *parent = BPF_CORE_READ(d, d_parent);
+	struct bg_vc_val v = { .gen = gen, .mode = 1 };
+	struct bg_vc_key k;
+
+	if (!tmp || !p || !qlen || qlen >= len)
+		return WATCH_DIR_DIRTY;
+	dlen = len - qlen;	/* "P/" */
+	if (dlen >= BG_WATCH_KEY)
+		return WATCH_DIR_DIRTY;
+	barrier_var(dlen);
+	dlen &= BG_WATCH_KEY - 1;
+	if (bpf_probe_read_kernel(tmp->k.data, dlen, p) || tmp->k.data[(dlen - 1) & (BG_WATCH_KEY - 1)] != '/')
+		return WATCH_DIR_DIRTY;	/* the last component is not the dentry's name */
+	tmp->k.prefixlen = dlen * 8;
+	if (!bpf_map_lookup_elem(&bg_watch_pfx, &tmp->k)) {
+		tmp->k.data[dlen] = 0;
+		tmp->k.prefixlen += 8;
+		if (!bpf_map_lookup_elem(&bg_watch_dir, &tmp->k) && !watch__dname(tmp, BG_WATCH_DIR, parent))
+			v.mode = 0;
+	}
+	watch__vc_key(&k, m, parent);
+	bpf_map_update_elem(&bg_watch_dc, &k, &v, BPF_ANY);
+	return v.mode ? WATCH_DIR_DIRTY : WATCH_DIR_CLEAN;
+}
+
+/* Mode bits of the base name entry matching an opened file's own name, for this access. */
+static __always_inline __u32 watch__base(struct dentry *d, __u32 access)
+{
+	__u32 zero = 0;
+	struct bg_watch_tmp *tmp = bpf_map_lookup_elem(&bg_watch_tmp, &zero);
+
+	return tmp ? watch__dname(tmp, BG_WATCH_BASE, d) & access : access;
 }
 
 #endif /* BG_WATCH_BPF_H */

@@ -120,15 +120,26 @@ export function applyWatch(obj: NativeBpfObject, ws: WatchSet): void {
 		if (old) paths.get(hex)!.writeUInt32LE(old | modeBits(p.mode));
 	}
 	const names = new Map<string, Buffer>(ws.names.map((n) => [nameKey(n).toString('hex'), val(n.mode)]));
+	const dirs = new Map<string, Buffer>(watchDirs(ws.paths).map((d) => [watchKey({ path: d, exact: true }).toString('hex'), val('rw')]));
 	if (paths.size > BgWatchLimit.BG_WATCH_MAX || names.size > BgWatchLimit.BG_WATCH_MAX) {
 		throw new Error(`watch set: at most ${BgWatchLimit.BG_WATCH_MAX} paths and names`);
 	}
 	replaceMap(obj, 'bg_watch_pfx', paths);
 	replaceMap(obj, 'bg_watch_name', names);
+	replaceMap(obj, 'bg_watch_dir', dirs);
 	bumpGeneration(obj);
 }
 
-/** Invalidate the kernel's cached open verdicts (bg_watch_vc) after the watch set changed. */
+/**
+ * The directories holding each path entry's last component ("/etc/" for "/etc/shadow" and for
+ * the prefix "/etc/cron"), for the kernel's per-directory verdict: a directory that is in none
+ * of these and under no prefix cannot hold a file any path entry matches.
+ */
+export function watchDirs(paths: readonly WatchPath[]): string[] {
+	return [...new Set(paths.map((p) => p.path.slice(0, p.path.lastIndexOf('/') + 1)))];
+}
+
+/** Invalidate the kernel's cached open verdicts (bg_watch_vc, bg_watch_dc) after the watch set changed. */
 function bumpGeneration(obj: NativeBpfObject): void {
 	const key = Buffer.alloc(4);
 	const cur = obj.mapLookup('bg_watch_gen', key);

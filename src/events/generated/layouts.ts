@@ -174,10 +174,11 @@ export const BG_PRIV = {
 
 /** struct bg_vc_key: byte offsets of its members. */
 export const BG_VC_KEY = {
-	SIZE: 24,
+	SIZE: 32,
 	dentry: 0, // u64, 8 bytes
 	parent: 8, // u64, 8 bytes
 	name: 16, // u64, 8 bytes
+	mnt: 24, // u64, 8 bytes
 } as const;
 
 /** struct bg_vc_val: byte offsets of its members. */
