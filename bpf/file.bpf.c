@@ -63,11 +63,11 @@ struct file__path {
 static __always_inline unsigned long file__arg(struct pt_regs *regs, __s8 i)
 {
 	switch (i) {
-	case 0: return PT_REGS_PARM1_CORE_SYSCALL(regs);
-	case 1: return PT_REGS_PARM2_CORE_SYSCALL(regs);
-	case 2: return PT_REGS_PARM3_CORE_SYSCALL(regs);
-	case 3: return PT_REGS_PARM4_CORE_SYSCALL(regs);
-	case 4: return PT_REGS_PARM5_CORE_SYSCALL(regs);
+	case 0: return PT_REGS_PARM1_SYSCALL(regs);
+	case 1: return PT_REGS_PARM2_SYSCALL(regs);
+	case 2: return PT_REGS_PARM3_SYSCALL(regs);
+	case 3: return PT_REGS_PARM4_SYSCALL(regs);
+	case 4: return PT_REGS_PARM5_SYSCALL(regs);
 	default: return 0;
 	}
 }
@@ -115,26 +115,29 @@ static __always_inline int file__wanted(struct task_struct *t, long ret)
 	return 1;
 }
 
-/* The struct file behind fd in the current task's table, or NULL. */
+/*
+ * The struct file behind fd in the current task's table (a BTF pointer), or NULL. t is the
+ * current task as a BTF pointer: the walk to the table is plain loads; the slot is a helper read.
+ */
 static __always_inline struct file *file__from_fd(struct task_struct *t, __s32 fd)
 {
-	struct fdtable *fdt = BPF_CORE_READ(t, files, fdt);
-	struct file **fds = BPF_CORE_READ(fdt, fd);
+	struct fdtable *fdt = t->files->fdt;
+	struct file **fds = fdt->fd;
 	struct file *f = NULL;
 
-	if (fd < 0 || (__u32)fd >= BPF_CORE_READ(fdt, max_fds))
+	if (fd < 0 || (__u32)fd >= fdt->max_fds)
 		return NULL;
 	bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]);
-	return f;
+	return f ? bg_cast(f, struct file) : NULL;
 }
 
-/* Path of an open file into the path buffer. */
+/* Path of an open file (from file__from_fd) into the path buffer. */
 static __always_inline int file__path_of(struct file *f, struct file__path *o)
 {
 	if (!f)
 		return 0;
-	o->d = BPF_CORE_READ(f, f_path.dentry);
-	o->p = path__resolve(BPF_CORE_READ(f, f_path.mnt), o->d, &o->len, &o->trunc);
+	o->d = f->f_path.dentry;
+	o->p = path__resolve(f->f_path.mnt, o->d, &o->len, &o->trunc);
 	return o->p != NULL;
 }
 
@@ -303,10 +306,10 @@ int BPF_PROG(bg_file_open, struct pt_regs *regs, long ret)
 	if (ret >= 0)
 		f = file__from_fd(t, ret);
 	if (f && !all) {
-		struct dentry *d = BPF_CORE_READ(f, f_path.dentry);
+		struct dentry *d = f->f_path.dentry;
 
 		gen = watch__gen();
-		mnt = BPF_CORE_READ(f, f_path.mnt);
+		mnt = f->f_path.mnt;
 		dir = watch__dir_state(mnt, d, gen);
 		if (dir == WATCH_DIR_CLEAN ? !watch__base(d, access) : watch__vc_rejects(mnt, d, access, gen)) {
 			stats__inc(BG_STAT_FILTERED);

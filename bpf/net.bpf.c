@@ -217,7 +217,7 @@ static __always_inline void net__connect_outcome(struct bg_net *n, struct sock *
 SEC("tp_btf/sys_enter")
 int BPF_PROG(bg_net_conn_in, struct pt_regs *regs, long id)
 {
-	struct sock *sk = sock__from_fd(PT_REGS_PARM1_CORE_SYSCALL(regs));
+	struct sock *sk = sock__from_fd(PT_REGS_PARM1_SYSCALL(regs));
 
 	if (!sk || BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP)
 		return 0;
@@ -235,7 +235,7 @@ int BPF_PROG(bg_net_conn_in, struct pt_regs *regs, long id)
 SEC("tp_btf/sys_exit")
 int BPF_PROG(bg_net_connect, struct pt_regs *regs, long ret)
 {
-	long fd = PT_REGS_PARM1_CORE_SYSCALL(regs);
+	long fd = PT_REGS_PARM1_SYSCALL(regs);
 	struct sock *sk = sock__from_fd(fd);
 	struct bg_sock_tuple tp;
 	struct bg_net *n;
@@ -298,7 +298,7 @@ int BPF_PROG(bg_net_accept, struct pt_regs *regs, long ret)
 /* listen()/bind() exit: the local address the socket now has. */
 static __always_inline int net__local(struct pt_regs *regs, long ret, __u16 kind, __u8 state)
 {
-	long fd = PT_REGS_PARM1_CORE_SYSCALL(regs);
+	long fd = PT_REGS_PARM1_SYSCALL(regs);
 	struct sock *sk = ret == 0 ? sock__from_fd(fd) : NULL;
 	struct bg_sock_tuple tp;
 	struct bg_net *n;
@@ -515,7 +515,7 @@ static __always_inline int net__udp_dst(struct sock *sk, struct bg_sock_tuple *t
 /* sendto()/sendmsg() exit on UDP: one record per (socket, destination). */
 static __always_inline int net__send(struct pt_regs *regs, long ret, const void *buf, __u64 blen)
 {
-	long fd = PT_REGS_PARM1_CORE_SYSCALL(regs);
+	long fd = PT_REGS_PARM1_SYSCALL(regs);
 	struct sock *sk = ret >= 0 ? sock__from_fd(fd) : NULL;
 	struct bg_sock_tuple tp;
 	struct bg_net *n;
@@ -546,16 +546,16 @@ static __always_inline int net__send(struct pt_regs *regs, long ret, const void 
 SEC("tp_btf/sys_exit")
 int BPF_PROG(bg_net_sendto, struct pt_regs *regs, long ret)
 {
-	const void *buf = (const void *)PT_REGS_PARM2_CORE_SYSCALL(regs);
+	const void *buf = (const void *)PT_REGS_PARM2_SYSCALL(regs);
 
-	return net__send(regs, ret, buf, PT_REGS_PARM3_CORE_SYSCALL(regs));
+	return net__send(regs, ret, buf, PT_REGS_PARM3_SYSCALL(regs));
 }
 
 /* Parameters (sendmsg exit): as sendto; the payload from the first iovec. */
 SEC("tp_btf/sys_exit")
 int BPF_PROG(bg_net_sendmsg, struct pt_regs *regs, long ret)
 {
-	struct user_msghdr *msg = (struct user_msghdr *)PT_REGS_PARM2_CORE_SYSCALL(regs);
+	struct user_msghdr *msg = (struct user_msghdr *)PT_REGS_PARM2_SYSCALL(regs);
 	struct iovec *iov = NULL, v = {};
 
 	if (ret >= 0 && !bpf_probe_read_user(&iov, sizeof(iov), &msg->msg_iov) && iov)

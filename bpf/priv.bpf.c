@@ -134,7 +134,7 @@ static __always_inline void priv__capset_args(struct bg_priv *r, struct pt_regs 
 {
 	__u32 d[6] = {};
 
-	bpf_probe_read_user(d, sizeof(d), (void *)PT_REGS_PARM2_CORE_SYSCALL(regs));
+	bpf_probe_read_user(d, sizeof(d), (void *)PT_REGS_PARM2_SYSCALL(regs));
 	r->req_eff = d[0] | (__u64)d[3] << 32;
 	r->req_prm = d[1] | (__u64)d[4] << 32;
 }
@@ -146,11 +146,11 @@ static __always_inline void priv__call_args(struct bg_priv *r, struct pt_regs *r
 		priv__capset_args(r, regs);
 		return;
 	}
-	r->arg[0] = PT_REGS_PARM1_CORE_SYSCALL(regs);
+	r->arg[0] = PT_REGS_PARM1_SYSCALL(regs);
 	if (sys == BG_PSYS_ID2 || sys == BG_PSYS_ID3)
-		r->arg[1] = PT_REGS_PARM2_CORE_SYSCALL(regs);
+		r->arg[1] = PT_REGS_PARM2_SYSCALL(regs);
 	if (sys == BG_PSYS_ID3)
-		r->arg[2] = PT_REGS_PARM3_CORE_SYSCALL(regs);
+		r->arg[2] = PT_REGS_PARM3_SYSCALL(regs);
 }
 
 /*

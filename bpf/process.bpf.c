@@ -148,11 +148,11 @@ int BPF_PROG(bg_exec_fail, struct pt_regs *regs, long ret)
 	e->ret = ret;
 	e->old_tid = t->pid;
 	if (nr == BG_NR_EXECVE) {
-		fname = (const char *)PT_REGS_PARM1_CORE_SYSCALL(regs);
-		w.argv = (const char *const *)PT_REGS_PARM2_CORE_SYSCALL(regs);
+		fname = (const char *)PT_REGS_PARM1_SYSCALL(regs);
+		w.argv = (const char *const *)PT_REGS_PARM2_SYSCALL(regs);
 	} else {
-		fname = (const char *)PT_REGS_PARM2_CORE_SYSCALL(regs);
-		w.argv = (const char *const *)PT_REGS_PARM3_CORE_SYSCALL(regs);
+		fname = (const char *)PT_REGS_PARM2_SYSCALL(regs);
+		w.argv = (const char *const *)PT_REGS_PARM3_SYSCALL(regs);
 	}
 	emit__tail_str(e, &e->exe, fname, BG_PATH_MAX, 1);
 	w.rec = (char *)e;

@@ -17,4 +17,11 @@
 
 #define BG_MASK(v, pow2) ((v) & ((pow2) - 1))
 
+/*
+ * A kernel address read as a number (e.g. an array slot through bpf_probe_read_kernel) made a
+ * typed BTF pointer again, so its fields are plain loads instead of one helper call each.
+ */
+extern void *bpf_rdonly_cast(const void *obj__ign, __u32 btf_id__k) __ksym;
+#define bg_cast(p, type) ((type *)bpf_rdonly_cast((p), bpf_core_type_id_kernel(type)))
+
 #endif /* BG_COMMON_BPF_H */

@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Architecture differences: syscall numbers and syscall arguments from pt_regs. */
+/*
+ * Architecture differences: syscall numbers and syscall arguments from pt_regs. Every caller
+ * holds regs as a BTF pointer (a tp_btf argument), so these are plain loads, not helper calls;
+ * use PT_REGS_PARMn_SYSCALL (plain loads on x86_64) for the arguments for the same reason.
+ */
 #ifndef BG_COMPAT_BPF_H
 #define BG_COMPAT_BPF_H
 
@@ -13,7 +17,7 @@ enum bg_sysno {
 
 static __always_inline long compat__syscall_nr(struct pt_regs *regs)
 {
-	return BPF_CORE_READ(regs, orig_ax);
+	return regs->orig_ax;
 }
 #elif defined(__TARGET_ARCH_arm64)
 enum bg_sysno {
@@ -23,7 +27,7 @@ enum bg_sysno {
 
 static __always_inline long compat__syscall_nr(struct pt_regs *regs)
 {
-	return BPF_CORE_READ(regs, syscallno);
+	return regs->syscallno;
 }
 #else
 #error "bpfguard supports x86_64 and arm64"

@@ -90,11 +90,12 @@ static __always_inline void watch__bump(void)
 		__sync_fetch_and_add(g, 1);
 }
 
+/* m and d are BTF pointers (from an opened struct file): plain loads. */
 static __always_inline void watch__vc_key(struct bg_vc_key *k, struct vfsmount *m, struct dentry *d)
 {
 	k->dentry = (__u64)d;
-	k->parent = (__u64)BPF_CORE_READ(d, d_parent);
-	k->name = BPF_CORE_READ(d, d_name.hash_len);
+	k->parent = (__u64)d->d_parent;
+	k->name = d->d_name.hash_len;
 	k->mnt = (__u64)m;
 }
 
@@ -133,9 +134,9 @@ static __always_inline enum watch_dir watch__dir_state(struct vfsmount *m, struc
 	struct bg_vc_key k;
 	struct bg_vc_val *v;
 
-	if (d == BPF_CORE_READ(m, mnt_root))
+	if (d == m->mnt_root)
 		return WATCH_DIR_NONE;
-	watch__vc_key(&k, m, BPF_CORE_READ(d, d_parent));
+	watch__vc_key(&k, m, d->d_parent);
 	v = bpf_map_lookup_elem(&bg_watch_dc, &k);
 	if (!v || v->gen != gen)
 		return WATCH_DIR_UNKNOWN;
@@ -215,17 +216,20 @@ static __always_inline __u32 watch__names(struct bg_watch_tmp *tmp, const char *
 	return m | watch__name(tmp, BG_WATCH_DIR, s.s2 + 1, s.s1);
 }
 
-/* Mode bits of the name entry for a dentry's own name (no string scan needed); 0 if none. */
+/*
+ * Mode bits of the name entry for a dentry's own name (no string scan needed); 0 if none.
+ * d is a BTF pointer.
+ */
 static __always_inline __u32 watch__dname(struct bg_watch_tmp *tmp, __u32 where, struct dentry *d)
 {
-	struct qstr q = BPF_CORE_READ(d, d_name);
+	__u32 len = d->d_name.len;
 	struct bg_watch_val *v;
 
-	if (!q.len || q.len >= BG_WATCH_NAME)
+	if (!len || len >= BG_WATCH_NAME)
 		return 0;
 	__builtin_memset(&tmp->n, 0, sizeof(tmp->n));
 	tmp->n.where = where;
-	bpf_probe_read_kernel(tmp->n.name, q.len & 63, q.name);
+	bpf_probe_read_kernel(tmp->n.name, len & 63, d->d_name.name);
 	v = bpf_map_lookup_elem(&bg_watch_name, &tmp->n);
 	return v ? v->mode : 0;
 }
@@ -261,8 +265,7 @@ static __always_inline __u32 watch__match_any(const char *p, __u32 len, __u32 ac
 	if ((m & access) && !all)
 		return m & access;
 	if (d)
-		m |= watch__dname(tmp, BG_WATCH_BASE, d) |
-		     watch__dname(tmp, BG_WATCH_DIR, BPF_CORE_READ(d, d_parent));
+		m |= watch__dname(tmp, BG_WATCH_BASE, d) | watch__dname(tmp, BG_WATCH_DIR, d->d_parent);
 	else
 		m |= watch__names(tmp, p, len);
 	return m & access;
@@ -282,9 +285,9 @@ static __always_inline __u32 watch__match(const char *p, __u32 len, __u32 access
 static __always_inline enum watch_dir watch__dir_put(const char *p, __u32 len, struct vfsmount *m,
 						     struct dentry *d, __u64 gen)
 {
-	__u32 zero = 0, qlen = BPF_CORE_READ(d, d_name.len), dlen;
+	__u32 zero = 0, qlen = d->d_name.len, dlen;
 	struct bg_watch_tmp *tmp = bpf_map_lookup_elem(&bg_watch_tmp, &zero);
-	struct dentry *parent = BPF_CORE_READ(d, d_parent);
+	struct dentry *parent = d->d_parent;
 	struct bg_vc_val v = { .gen = gen, .mode = 1 };
 	struct bg_vc_key k;
 

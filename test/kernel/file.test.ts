@@ -331,6 +331,74 @@ test('open verdicts are cached, and the cache never hides a file that became wat
 	assert.equal(opened(join(root, 'g')), 1, 'after a new watch set the cached verdict is not used');
 });
 
+test('directory verdicts: new files in a clean directory stay in the kernel, yet base names, directory names, byte prefixes and new watch sets still match', async (t) => {
+	if (!requireBpf(t, OBJECTS)) return;
+	const root = realpathSync(mkdtempSync(join(tmpdir(), 'bg-dc-')));
+	const files = ['a', 'b', 'c', 'authorized_keys', 'subway', 'late'];
+	mkdirSync(join(root, '.ssh'));
+	mkdirSync(join(root, 'deep'));
+	for (const f of files) writeFileSync(join(root, f), 'x');
+	writeFileSync(join(root, '.ssh', 'k1'), 'x');
+	writeFileSync(join(root, '.ssh', 'k2'), 'x');
+	writeFileSync(join(root, 'deep', 'x'), 'x');
+	const ws = { paths: [{ path: join(root, 'sub') }, { path: join(root, 'deep', 'y'), exact: true }], names: [{ name: 'authorized_keys', where: 'base' as const }, { name: '.ssh', where: 'dir' as const }] };
+	const events: BgEvent[] = [];
+	const rt = SensorRuntime.start([fileSensor], { watch: ws }, (evs) => events.push(...evs));
+	const opened = (path: string) => events.filter((e) => e.kind === 'open' && e.name === path).length;
+	let filtered0 = 0;
+	let filtered1 = 0;
+	try {
+		await fileops('open', join(root, 'a'), '0'); // walked: the directory's verdict is cached
+		filtered0 = rt.kernelStats().filtered;
+		for (const f of ['b', 'c']) await fileops('open', join(root, f), '0');
+		filtered1 = rt.kernelStats().filtered;
+		for (const f of ['authorized_keys', 'subway', '.ssh/k1', '.ssh/k2', 'deep/x']) await fileops('open', join(root, f), '0');
+		setFileWatch(rt, { ...ws, paths: [...ws.paths, { path: join(root, 'late'), exact: true }] });
+		await fileops('open', join(root, 'late'), '0');
+		await sleep(150);
+	} finally {
+		await rt.stop();
+		rmSync(root, { recursive: true, force: true });
+	}
+	for (const f of ['a', 'b', 'c', 'deep/x']) assert.equal(opened(join(root, f)), 0, `${f} is not watched`);
+	assert.ok(filtered1 - filtered0 >= 2, 'new files in a clean directory are rejected in the kernel');
+	assert.equal(opened(join(root, 'authorized_keys')), 1, 'a watched base name in a clean directory');
+	assert.equal(opened(join(root, 'subway')), 1, 'a byte prefix ending in the directory (like /etc/cron)');
+	assert.equal(opened(join(root, '.ssh', 'k1')), 1, 'a watched directory name');
+	assert.equal(opened(join(root, '.ssh', 'k2')), 1, 'a watched directory name, second file');
+	assert.equal(opened(join(root, 'late')), 1, 'after a new watch set the directory verdict is not used');
+});
+
+test('a bind mount cannot make a watched file look unwatched (verdicts are per mount)', async (t) => {
+	if (!requireBpf(t, OBJECTS)) return;
+	const root = realpathSync(mkdtempSync(join(tmpdir(), 'bg-bind-')));
+	const watched = join(root, 'watched');
+	const alias = join(root, 'alias');
+	mkdirSync(watched);
+	mkdirSync(alias);
+	writeFileSync(join(watched, 'secret'), 'x');
+	writeFileSync(join(watched, 'other'), 'x');
+	const mount = await run('/bin/mount', ['--bind', watched, alias]);
+	assert.equal(mount.code, 0, `mount --bind: ${mount.stderr}`);
+	const events: BgEvent[] = [];
+	const rt = SensorRuntime.start([fileSensor], { watch: { paths: [{ path: `${watched}/` }], names: [] } }, (evs) => events.push(...evs));
+	const opened = (path: string) => events.filter((e) => e.kind === 'open' && e.name === path).length;
+	try {
+		await fileops('open', join(alias, 'other'), '0'); // the alias directory's verdict: clean
+		await fileops('open', join(alias, 'secret'), '0'); // and this file's, through the alias
+		await fileops('open', join(watched, 'secret'), '0');
+		await fileops('open', join(watched, 'other'), '0');
+		await sleep(150);
+	} finally {
+		await rt.stop();
+		await run('/bin/umount', [alias]);
+		rmSync(root, { recursive: true, force: true });
+	}
+	assert.equal(opened(join(alias, 'secret')), 0, 'the alias path is not watched');
+	assert.equal(opened(join(watched, 'secret')), 1, 'the watched path is reported after the alias was opened');
+	assert.equal(opened(join(watched, 'other')), 1, 'the watched directory is not taken for the clean alias');
+});
+
 test('paths built from arguments are normalised: ../ cannot hide a watched file, ./ failures are matched', async (t) => {
 	if (!requireBpf(t, OBJECTS)) return;
 	const root = realpathSync(mkdtempSync(join(tmpdir(), 'bg-norm-')));
