@@ -75,6 +75,12 @@ struct bg_watch_val {
 	__u32 mode;		/* enum bg_watch_mode bits */
 };
 
+/* Which lengths the watched names have (bit n: some name of n bytes): most names skip the lookup. */
+struct bg_watch_lens {
+	__u64 base;		/* BG_WATCH_BASE names */
+	__u64 dir;		/* BG_WATCH_DIR names */
+};
+
 /* Where a file syscall's arguments are (bg_file_sys, by syscall number; -1 = absent). */
 enum bg_fsys_flag {
 	BG_FSYS_HOW = 1,	/* flags and mode in the struct open_how at the flags index (openat2) */

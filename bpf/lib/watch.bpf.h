@@ -143,6 +143,25 @@ static __always_inline enum watch_dir watch__dir_state(struct vfsmount *m, struc
 	return v->mode ? WATCH_DIR_DIRTY : WATCH_DIR_CLEAN;
 }
 
+/* Lengths of the watched names (user space, with the name set). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct bg_watch_lens);
+} bg_watch_lens SEC(".maps");
+
+/* True when some watched name (where: enum bg_watch_where) is len bytes long. */
+static __always_inline int watch__len_watched(__u32 where, __u32 len)
+{
+	__u32 zero = 0;
+	struct bg_watch_lens *l = bpf_map_lookup_elem(&bg_watch_lens, &zero);
+
+	if (!l || !len || len >= BG_WATCH_NAME)
+		return 0;
+	return ((where == BG_WATCH_BASE ? l->base : l->dir) >> len) & 1;
+}
+
 /* Lookup keys live in a per-CPU value: they are too big for the stack next to the rest. */
 struct bg_watch_tmp {
 	struct bg_watch_key k;
@@ -190,7 +209,11 @@ static __always_inline __u32 watch__name(struct bg_watch_tmp *tmp, __u32 where, 
 
 	if (start < 0 || end <= start || end - start >= BG_WATCH_NAME)
 		return 0;
-	len = (__u32)(end - start) & 63;	/* < BG_WATCH_NAME: the mask only informs the verifier */
+	len = (__u32)(end - start);
+	if (!watch__len_watched(where, len))
+		return 0;
+	barrier_var(len);
+	len &= 63;	/* < BG_WATCH_NAME: the mask only informs the verifier */
 	__builtin_memset(&tmp->n, 0, sizeof(tmp->n));
 	tmp->n.where = where;
 	bpf_probe_read_kernel(tmp->n.name, len, tmp->tail + (start & (WATCH_TAIL - 1)));
@@ -225,11 +248,13 @@ static __always_inline __u32 watch__dname(struct bg_watch_tmp *tmp, __u32 where,
 	__u32 len = d->d_name.len;
 	struct bg_watch_val *v;
 
-	if (!len || len >= BG_WATCH_NAME)
+	if (!watch__len_watched(where, len))
 		return 0;
+	barrier_var(len);
+	len &= 63;	/* < BG_WATCH_NAME: the mask only informs the verifier */
 	__builtin_memset(&tmp->n, 0, sizeof(tmp->n));
 	tmp->n.where = where;
-	bpf_probe_read_kernel(tmp->n.name, len & 63, d->d_name.name);
+	bpf_probe_read_kernel(tmp->n.name, len, d->d_name.name);
 	v = bpf_map_lookup_elem(&bg_watch_name, &tmp->n);
 	return v ? v->mode : 0;
 }

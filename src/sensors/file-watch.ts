@@ -1,6 +1,6 @@
 /** @module sensors/file-watch: the file sensor's watch set (default, --path) and its BPF map encoding. */
 import type { NativeBpfObject } from '../bridge/addon.js';
-import { BG_NAME_KEY, BG_WATCH_KEY, BG_WATCH_VAL, BgWatchLimit, BgWatchMode, BgWatchWhere } from '../events/generated/layouts.js';
+import { BG_NAME_KEY, BG_WATCH_KEY, BG_WATCH_LENS, BG_WATCH_VAL, BgWatchLimit, BgWatchMode, BgWatchWhere } from '../events/generated/layouts.js';
 
 /** What a watch entry covers: reads, writes (opens for writing and every change) or both. */
 export type WatchMode = 'r' | 'w' | 'rw';
@@ -127,7 +127,18 @@ export function applyWatch(obj: NativeBpfObject, ws: WatchSet): void {
 	replaceMap(obj, 'bg_watch_pfx', paths);
 	replaceMap(obj, 'bg_watch_name', names);
 	replaceMap(obj, 'bg_watch_dir', dirs);
+	obj.mapUpdate('bg_watch_lens', Buffer.alloc(4), nameLengths(ws.names));
 	bumpGeneration(obj);
+}
+
+/** bg_watch_lens: bit n set when some base (or directory) name is n bytes long. */
+export function nameLengths(names: readonly WatchName[]): Buffer {
+	const bits = { base: 0n, dir: 0n };
+	for (const n of names) bits[n.where] |= 1n << BigInt(Buffer.byteLength(n.name));
+	const v = Buffer.alloc(BG_WATCH_LENS.SIZE);
+	v.writeBigUInt64LE(bits.base, BG_WATCH_LENS.base);
+	v.writeBigUInt64LE(bits.dir, BG_WATCH_LENS.dir);
+	return v;
 }
 
 /**

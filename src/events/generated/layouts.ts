@@ -196,6 +196,13 @@ export const BG_WATCH_KEY = {
 	data: 4, // u8[256], 256 bytes
 } as const;
 
+/** struct bg_watch_lens: byte offsets of its members. */
+export const BG_WATCH_LENS = {
+	SIZE: 16,
+	base: 0, // u64, 8 bytes
+	dir: 8, // u64, 8 bytes
+} as const;
+
 /** struct bg_watch_val: byte offsets of its members. */
 export const BG_WATCH_VAL = {
 	SIZE: 4,
