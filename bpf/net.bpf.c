@@ -95,6 +95,24 @@ struct {
 
 __u64 bg_conn_seq;
 
+/*
+ * Record kinds not to emit (bit kind - BG_EV_NET_CONNECT), written by user space from what the
+ * rules need (monitor); 0, the default, emits every kind. Skipped records are counted filtered.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} bg_net_skip SEC(".maps");
+
+static __always_inline int net__skipped(__u16 kind)
+{
+	__u32 zero = 0, *m = bpf_map_lookup_elem(&bg_net_skip, &zero);
+
+	return m && ((*m >> (kind - BG_EV_NET_CONNECT)) & 1);
+}
+
 /* pid/uid filter on the current task. */
 static __always_inline int net__wanted_self(void)
 {
@@ -118,8 +136,13 @@ static __always_inline int net__port_ok(struct bg_sock_tuple *tp)
 /* A zeroed record of this kind with the tuple filled; NULL (counted) without scratch. */
 static __always_inline struct bg_net *net__begin(__u16 kind, struct bg_sock_tuple *tp)
 {
-	struct bg_net *n = emit__begin(kind, sizeof(*n));
+	struct bg_net *n;
 
+	if (net__skipped(kind)) {
+		stats__inc(BG_STAT_FILTERED);
+		return NULL;
+	}
+	n = emit__begin(kind, sizeof(*n));
 	if (!n)
 		return NULL;
 	__builtin_memset((char *)n + sizeof(struct bg_hdr), 0, sizeof(*n) - sizeof(struct bg_hdr));
@@ -277,7 +300,8 @@ int BPF_PROG(bg_net_accept, struct pt_regs *regs, long ret)
 
 	if (!sk || sock__tuple(sk, &tp) || tp.proto != IPPROTO_TCP)
 		return 0;
-	if (!net__wanted_self() || !net__port_ok(&tp)) {
+	if (!net__wanted_self() || !net__port_ok(&tp) ||
+	    (net__skipped(BG_EV_NET_ACCEPT) && net__skipped(BG_EV_NET_CLOSE))) {
 		stats__inc(BG_STAT_FILTERED);
 		return 0;
 	}
@@ -446,7 +470,8 @@ int BPF_PROG(bg_net_devq, struct sk_buff *skb)
 	__u64 key;
 	int v4, v6sock;
 
-	if (!sk || sk->sk_protocol != IPPROTO_UDP || sk->__sk_common.skc_dport)
+	if (!sk || sk->sk_protocol != IPPROTO_UDP || sk->__sk_common.skc_dport ||
+	    net__skipped(BG_EV_NET_SEND))
 		return 0;
 	head = skb->head;
 	nh = head + skb->network_header;

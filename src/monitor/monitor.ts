@@ -7,12 +7,13 @@ import { loadRules } from '../rules/load.js';
 import { formatProblem, RulesError } from '../rules/errors.js';
 import { SensorRuntime } from '../sensors/runtime.js';
 import { setFileAllSyscalls, setFileWatch } from '../sensors/file.js';
+import { setNetKinds } from '../sensors/net.js';
 import type { SensorFilter } from '../sensors/sensor.js';
 import { filePushdown, mergeWatch, type FilePushdown } from '../rules/pushdown.js';
 import type { RuleSet } from '../rules/ruleset.js';
 import { Throttle } from '../response/throttle.js';
 import type { Alert, Priority, SinkStats } from '../response/alert.js';
-import { sensorsFor } from './sensors-for.js';
+import { netKindsFor, sensorsFor } from './sensors-for.js';
 import { monitorFilter } from './filter.js';
 
 /** Where alerts go (the sink set). */
@@ -64,7 +65,7 @@ export class Monitor {
 		const sensors = sensorsFor(this.engine.ruleset);
 		this.sensors = sensors;
 		this.pushdown = this.computePushdown(this.engine.ruleset);
-		const filter: SensorFilter = { ...monitorFilter(), watch: this.pushdown.watch, fileAllSyscalls: this.pushdown.allSyscalls };
+		const filter: SensorFilter = { ...monitorFilter(), watch: this.pushdown.watch, fileAllSyscalls: this.pushdown.allSyscalls, netKinds: netKindsFor(this.engine.ruleset) };
 		this.rt = SensorRuntime.start(
 			sensors,
 			filter,
@@ -120,15 +121,20 @@ export class Monitor {
 		const next = this.computePushdown(rules);
 		const prev = this.pushdown;
 		const file = this.rt?.sensors.some((s) => s.name === 'file');
+		const net = this.rt?.sensors.some((s) => s.name === 'net');
+		const prevKinds = netKindsFor(this.engine.ruleset);
+		const nextKinds = netKindsFor(rules);
 		if (this.rt && file && prev) {
 			setFileWatch(this.rt, mergeWatch({ paths: [...prev.watch.paths, ...next.watch.paths], names: [...prev.watch.names, ...next.watch.names] }));
 			setFileAllSyscalls(this.rt, [...new Set([...prev.allSyscalls, ...next.allSyscalls])]);
 		}
+		if (this.rt && net) setNetKinds(this.rt, prevKinds && nextKinds ? [...new Set([...prevKinds, ...nextKinds])] : undefined);
 		this.engine.swap(rules);
 		if (this.rt && file) {
 			setFileWatch(this.rt, next.watch);
 			setFileAllSyscalls(this.rt, next.allSyscalls);
 		}
+		if (this.rt && net) setNetKinds(this.rt, nextKinds);
 		this.pushdown = next;
 	}
 

@@ -1,6 +1,7 @@
 /** @module monitor/sensors-for: which sensors a rule set needs (the evt.type values its rules match and the fields they read). */
 import { SENSORS } from '../sensors/registry.js';
 import type { Sensor } from '../sensors/sensor.js';
+import type { EventKind } from '../events/types.js';
 import { EVT_TYPES } from '../rules/event-view.js';
 import { lookupFieldRef } from '../rules/fields/index.js';
 import type { RuleSet } from '../rules/ruleset.js';
@@ -18,4 +19,19 @@ export function sensorsFor(rules: RuleSet | Set<string> | 'any', fields: Iterabl
 		if (wanted.has(s.name) || types === 'any') return true;
 		return [...types].some((t) => s.kinds.includes(EVT_TYPES[t] as never));
 	});
+}
+
+/**
+ * The network record kinds some enabled rule evaluates (undefined: every kind, when a rule
+ * takes any event type). The net sensor drops the others in the kernel.
+ */
+export function netKindsFor(rules: RuleSet): EventKind[] | undefined {
+	const types = rules.neededTypes();
+	if (types === 'any') return undefined;
+	const kinds = new Set<EventKind>();
+	for (const t of types) {
+		const k = EVT_TYPES[t];
+		if (k?.startsWith('net_')) kinds.add(k as EventKind);
+	}
+	return [...kinds];
 }

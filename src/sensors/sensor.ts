@@ -23,6 +23,8 @@ export interface SensorFilter {
 	fileAllSyscalls?: readonly string[];
 	/** Only sockets with one of these local or remote ports. */
 	ports?: number[];
+	/** Net sensor: the record kinds to emit (default all); the others die in the kernel, counted filtered. */
+	netKinds?: readonly EventKind[];
 	/** Priv sensor: report identity syscalls that succeeded and changed nothing (default true; counted as priv_noop when false). */
 	privNoopCalls?: boolean;
 	/** Priv sensor: the cheap credential check at the exit of common hot syscalls (default off). */

@@ -182,3 +182,18 @@ test('--port is decided in the kernel: other ports are filtered and counted', as
 	assert.equal(events.filter((e) => e.pid === cli).length, 0);
 	assert.ok(kernel.filtered >= 1);
 });
+
+test('record kinds the rules do not need die in the kernel: only connects when only connects are wanted', async (t) => {
+	if (!requireBpf(t, OBJS)) return;
+	let cli = 0;
+	let srv = 0;
+	const { events, kernel } = await collect([netSensor], { netKinds: ['net_connect'] }, async () => {
+		const s = await server('127.0.0.1', 3);
+		srv = s.pid;
+		cli = (await run(CLIENT, ['127.0.0.1', String(s.port), '3'])).pid;
+		await s.done;
+	});
+	assert.equal(net(events, 'net_connect', cli).length, 3, 'every connect');
+	assert.equal(events.filter((e) => e.kind !== 'net_connect' && (e.pid === cli || e.pid === srv)).length, 0, 'no accept, outcome or close');
+	assert.ok(kernel.filtered >= 3, 'the skipped records are counted');
+});
