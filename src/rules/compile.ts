@@ -66,11 +66,19 @@ class Compiler {
 		switch (n.type) {
 			case 'and': {
 				const ps = n.children.map((c) => this.node(c, stack));
-				return ps.length === 2 ? (c) => ps[0](c) && ps[1](c) : (c) => ps.every((p) => p(c));
+				if (ps.length === 2) return (c) => ps[0](c) && ps[1](c);
+				return (c) => {
+					for (let i = 0; i < ps.length; i++) if (!ps[i](c)) return false;
+					return true;
+				};
 			}
 			case 'or': {
 				const ps = n.children.map((c) => this.node(c, stack));
-				return ps.length === 2 ? (c) => ps[0](c) || ps[1](c) : (c) => ps.some((p) => p(c));
+				if (ps.length === 2) return (c) => ps[0](c) || ps[1](c);
+				return (c) => {
+					for (let i = 0; i < ps.length; i++) if (ps[i](c)) return true;
+					return false;
+				};
 			}
 			case 'not': {
 				const p = this.node(n.child, stack);
@@ -110,8 +118,9 @@ class Compiler {
 		const s = v.text;
 		if (def.type === 'number' || (def.type === 'bool' && (op === '=' || op === '!='))) {
 			const want = def.type === 'bool' ? parseBool(v) : parseNum(v);
-			if (op === '=') return (c) => anyOf(extract(c), (x) => Number(x) === want || x === want);
-			if (op === '!=') return (c) => !anyOf(extract(c), (x) => Number(x) === want || x === want) && extract(c) !== undefined;
+			const eq = (x: string | number | boolean) => Number(x) === want || x === want;
+			if (op === '=') return (c) => anyOf(extract(c), eq);
+			if (op === '!=') return (c) => !anyOf(extract(c), eq) && extract(c) !== undefined;
 			if (def.type === 'number' && ['<', '<=', '>', '>='].includes(op)) return numCmp(extract, op, want as number);
 			throw new ConditionError(`operator '${op}' does not apply to ${def.type} field ${def.name}`, f.pos);
 		}
@@ -124,14 +133,22 @@ class Compiler {
 		const items = this.expand(vals);
 		if (op === 'pmatch') {
 			const prefixes = items.map((p) => (p.endsWith('/') ? p : `${p}/`));
-			return (c) => anyOf(extract(c), (x) => typeof x === 'string' && (items.includes(x) || prefixes.some((p) => x.startsWith(p))));
+			const under = (x: string | number | boolean) => {
+				if (typeof x !== 'string') return false;
+				if (items.includes(x)) return true;
+				for (let i = 0; i < prefixes.length; i++) if (x.startsWith(prefixes[i])) return true;
+				return false;
+			};
+			return (c) => anyOf(extract(c), under);
 		}
 		if (def.type === 'number') {
 			const set = new Set(items.map((t, i) => parseNum({ ...vals[Math.min(i, vals.length - 1)], text: t })));
-			return (c) => anyOf(extract(c), (x) => set.has(Number(x)));
+			const inNum = (x: string | number | boolean) => set.has(Number(x));
+			return (c) => anyOf(extract(c), inNum);
 		}
 		const set = new Set(items);
-		return (c) => anyOf(extract(c), (x) => set.has(String(x)));
+		const inStr = (x: string | number | boolean) => set.has(typeof x === 'string' ? x : String(x));
+		return (c) => anyOf(extract(c), inStr);
 	}
 
 	/** List values with named lists expanded (unquoted names only). */
@@ -161,16 +178,19 @@ function parseBool(v: ValueNode): boolean {
 function numCmp(extract: Extract, op: string, want: number): Pred {
 	const t =
 		op === '<' ? (x: number) => x < want : op === '<=' ? (x: number) => x <= want : op === '>' ? (x: number) => x > want : (x: number) => x >= want;
-	return (c) => anyOf(extract(c), (x) => t(Number(x)));
+	const tn = (x: string | number | boolean) => t(Number(x));
+	return (c) => anyOf(extract(c), tn);
 }
 
 function strCmp(extract: Extract, op: CmpOp, s: string, v: ValueNode): Pred {
 	const test = stringTest(op, s, v);
+	const same = (y: string | number | boolean) => String(y) === s;
+	const ts = (x: string | number | boolean) => test(typeof x === 'string' ? x : String(x));
 	if (op === '!=') return (c) => {
 		const x = extract(c);
-		return x !== undefined && x !== null && !anyOf(x, (y) => String(y) === s);
+		return x !== undefined && x !== null && !anyOf(x, same);
 	};
-	return (c) => anyOf(extract(c), (x) => test(String(x)));
+	return (c) => anyOf(extract(c), ts);
 }
 
 function stringTest(op: CmpOp, s: string, v: ValueNode): (x: string) => boolean {
