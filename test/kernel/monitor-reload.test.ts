@@ -49,3 +49,39 @@ test('rules reload on file change and SIGHUP-style reload(); broken rules are re
 		rmSync(dir, { recursive: true, force: true });
 	}
 });
+
+test('a reload that adds a rule on accepts widens the net sensor in the kernel: accepts arrive after it, not before', async (t) => {
+	if (!requireBpf(t, ['dispatch', 'process', 'net'])) return;
+	const dir = mkdtempSync(join(tmpdir(), 'bg-reload-net-'));
+	const file = join(dir, 'r.yaml');
+	const netRule = (name: string, type: string) =>
+		`- rule: ${name}\n  desc: test\n  condition: evt.type = ${type} and fd.sport = PORT\n  output: "%evt.type %fd.sport"\n  priority: notice\n`;
+	const srv = await run('python3', ['-c', "import socket;s=socket.socket();s.bind(('127.0.0.1',0));print(s.getsockname()[1])"]);
+	const port = Number(srv.stdout.trim());
+	writeFileSync(file, netRule('conn', 'connect').replace('PORT', '1'));
+	const alerts: Alert[] = [];
+	const mon = new Monitor({
+		rulePaths: [dir],
+		throttleWindowMs: 0,
+		watchFiles: false,
+		log: () => {},
+		out: { write: (a) => alerts.push(a), flush: async () => {}, close: async () => {}, stats: () => ({ written: 0, failed: 0, dropped: 0, queued: 0 }) },
+	});
+	const rt = mon.start();
+	const accept = () =>
+		run('python3', ['-c', `import socket\nl=socket.socket();l.setsockopt(socket.SOL_SOCKET,socket.SO_REUSEADDR,1);l.bind(('127.0.0.1',${port}));l.listen()\nc=socket.create_connection(('127.0.0.1',${port}));a,_=l.accept();a.close();c.close()`]);
+	try {
+		const f0 = rt.kernelStats().filtered;
+		await accept();
+		await sleep(150);
+		assert.ok(rt.kernelStats().filtered > f0, 'the accept record died in the kernel');
+		writeFileSync(file, netRule('acc', 'accept').replace('PORT', String(port)));
+		assert.equal(mon.reload(), true);
+		await accept();
+		await sleep(150);
+		assert.deepEqual(alerts.map((a) => a.rule), ['acc'], 'only the accept after the reload');
+	} finally {
+		await mon.stop();
+		rmSync(dir, { recursive: true, force: true });
+	}
+});
