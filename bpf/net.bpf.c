@@ -96,21 +96,87 @@ struct {
 __u64 bg_conn_seq;
 
 /*
- * Record kinds not to emit (bit kind - BG_EV_NET_CONNECT), written by user space from what the
- * rules need (monitor); 0, the default, emits every kind. Skipped records are counted filtered.
+ * What the rules need (monitor; all zero, the default, emits everything): record kinds not to
+ * emit, and the process names a process-context record must come from. Skipped records are
+ * counted filtered.
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, __u32);
-} bg_net_skip SEC(".maps");
+	__type(value, struct bg_net_filter);
+} bg_net_filter SEC(".maps");
+
+/* Process names (comm at exec, NUL-padded) the rules can match, when by_comm. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, BG_NET_COMMS_MAX);
+	__type(key, char[16]);
+	__type(value, __u8);
+} bg_net_comms SEC(".maps");
+
+/*
+ * Each task's process name as the process table knows it: the comm its exec set, inherited by
+ * forks and threads. prctl(PR_SET_NAME) renames comm, not this; tasks older than the sensor
+ * have none (and always pass).
+ */
+struct bg_net_pname {
+	char comm[16];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct bg_net_pname);
+} bg_net_pnames SEC(".maps");
+
+static __always_inline struct bg_net_filter *net__filter(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&bg_net_filter, &zero);
+}
 
 static __always_inline int net__skipped(__u16 kind)
 {
-	__u32 zero = 0, *m = bpf_map_lookup_elem(&bg_net_skip, &zero);
+	struct bg_net_filter *f = net__filter();
 
-	return m && ((*m >> (kind - BG_EV_NET_CONNECT)) & 1);
+	return f && ((f->skip >> (kind - BG_EV_NET_CONNECT)) & 1);
+}
+
+/* True unless the rules cannot match the current task's process name. */
+static __always_inline int net__comm_pass(struct bg_net_filter *f)
+{
+	struct bg_net_pname *pn;
+
+	if (!f || !f->by_comm)
+		return 1;
+	pn = bpf_task_storage_get(&bg_net_pnames, bpf_get_current_task_btf(), 0, 0);
+	return !pn || bpf_map_lookup_elem(&bg_net_comms, pn->comm);
+}
+
+/* Process-context records: false (counted filtered) when the rules cannot match this process name. */
+static __always_inline int net__comm_ok(void)
+{
+	if (net__comm_pass(net__filter()))
+		return 1;
+	stats__inc(BG_STAT_FILTERED);
+	return 0;
+}
+
+/*
+ * Is a connect's owner record worth keeping? It feeds the outcome and close records and the
+ * connect record's own ports when the handshake failed during connect().
+ */
+static __always_inline int net__track_connect(void)
+{
+	struct bg_net_filter *f = net__filter();
+	__u32 later = 1u << (BG_EV_NET_OUTCOME - BG_EV_NET_CONNECT) | 1u << (BG_EV_NET_CLOSE - BG_EV_NET_CONNECT);
+
+	if (!f || (f->skip & later) != later)
+		return 1;
+	return !(f->skip & 1u) && net__comm_pass(f);
 }
 
 /* pid/uid filter on the current task. */
@@ -244,7 +310,7 @@ int BPF_PROG(bg_net_conn_in, struct pt_regs *regs, long id)
 
 	if (!sk || BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP)
 		return 0;
-	if (!net__wanted_self())
+	if (!net__wanted_self() || !net__track_connect())
 		return 0;
 	/* a fresh socket (CLOSE) starts a new record; a repeated connect() keeps the pending one */
 	net__own(sk, 0, BPF_CORE_READ(sk, __sk_common.skc_state) == TCP_CLOSE ? BPF_ANY : BPF_NOEXIST);
@@ -269,6 +335,8 @@ int BPF_PROG(bg_net_connect, struct pt_regs *regs, long ret)
 		stats__inc(BG_STAT_FILTERED);
 		return 0;
 	}
+	if (!net__comm_ok())
+		return 0;
 	n = net__begin(BG_EV_NET_CONNECT, &tp);
 	if (!n)
 		return 0;
@@ -306,6 +374,8 @@ int BPF_PROG(bg_net_accept, struct pt_regs *regs, long ret)
 		return 0;
 	}
 	o = net__own(sk, BG_PH_EXITED | BG_PH_OUTCOME | BG_PH_INBOUND, BPF_ANY);
+	if (!net__comm_ok())
+		return 0;
 	n = net__begin(BG_EV_NET_ACCEPT, &tp);
 	if (!n)
 		return 0;
@@ -333,6 +403,8 @@ static __always_inline int net__local(struct pt_regs *regs, long ret, __u16 kind
 		stats__inc(BG_STAT_FILTERED);
 		return 0;
 	}
+	if (!net__comm_ok())
+		return 0;
 	n = net__begin(kind, &tp);
 	if (!n)
 		return 0;
@@ -422,7 +494,7 @@ int BPF_PROG(bg_net_state, struct sock *sk, int oldstate, int newstate)
 		return 0;
 	o = bpf_map_lookup_elem(&bg_socks, &key);
 	if (!o) {
-		if (newstate == TCP_CLOSE)
+		if (newstate == TCP_CLOSE && !net__skipped(BG_EV_NET_CLOSE))
 			stats__inc(BG_STAT_NET_UNTRACKED);
 		return 0;
 	}
@@ -439,7 +511,9 @@ int BPF_PROG(bg_net_destroy, struct sock *sk)
 {
 	__u64 key = (__u64)sk;
 
-	bpf_map_delete_elem(&bg_socks, &key);
+	/* most sockets were never tracked: a lookup takes no bucket lock, a delete does */
+	if (bpf_map_lookup_elem(&bg_socks, &key))
+		bpf_map_delete_elem(&bg_socks, &key);
 	return 0;
 }
 
@@ -554,6 +628,8 @@ static __always_inline int net__send(struct pt_regs *regs, long ret, const void 
 		stats__inc(BG_STAT_FILTERED);
 		return 0;
 	}
+	if (!net__comm_ok())
+		return 0;
 	n = net__begin(BG_EV_NET_SEND, &tp);
 	if (!n)
 		return 0;
@@ -586,4 +662,37 @@ int BPF_PROG(bg_net_sendmsg, struct pt_regs *regs, long ret)
 	if (ret >= 0 && !bpf_probe_read_user(&iov, sizeof(iov), &msg->msg_iov) && iov)
 		bpf_probe_read_user(&v, sizeof(v), iov);
 	return net__send(regs, ret, v.iov_base, v.iov_len);
+}
+
+/* Exec: the task's process name is the comm exec just set (what the exec record carries). */
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(bg_net_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
+{
+	struct bg_net_filter *f = net__filter();
+	struct bg_net_pname *pn;
+
+	if (!f || !f->by_comm)
+		return 0;
+	pn = bpf_task_storage_get(&bg_net_pnames, p, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (pn)
+		__builtin_memcpy(pn->comm, p->comm, sizeof(pn->comm));
+	return 0;
+}
+
+/* Fork and new threads: the child keeps the parent's process name (if it has one). */
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(bg_net_fork, struct task_struct *parent, struct task_struct *child)
+{
+	struct bg_net_filter *f = net__filter();
+	struct bg_net_pname *pp, *pc;
+
+	if (!f || !f->by_comm)
+		return 0;
+	pp = bpf_task_storage_get(&bg_net_pnames, parent, 0, 0);
+	if (!pp)
+		return 0;
+	pc = bpf_task_storage_get(&bg_net_pnames, child, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (pc)
+		*pc = *pp;
+	return 0;
 }

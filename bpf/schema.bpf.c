@@ -23,6 +23,8 @@ struct bg_watch_key bg_anchor_watch_key;
 struct bg_name_key bg_anchor_name_key;
 struct bg_watch_val bg_anchor_watch_val;
 struct bg_watch_lens bg_anchor_watch_lens;
+struct bg_net_filter bg_anchor_net_filter;
+enum bg_net_filter_limit bg_anchor_net_filter_limit;
 struct bg_fsys bg_anchor_fsys;
 enum bg_watch_mode bg_anchor_watch_mode;
 enum bg_watch_limit bg_anchor_watch_limit;

@@ -81,6 +81,16 @@ struct bg_watch_lens {
 	__u64 dir;		/* BG_WATCH_DIR names */
 };
 
+/* Network sensor filter from the rules (bg_net_filter[0]); all zero emits everything. */
+struct bg_net_filter {
+	__u32 skip;		/* record kinds not to emit: bit kind - BG_EV_NET_CONNECT */
+	__u32 by_comm;		/* 1: emit in process context only when the process name is in bg_net_comms */
+};
+
+enum bg_net_filter_limit {
+	BG_NET_COMMS_MAX = 1024,	/* process names in bg_net_comms */
+};
+
 /* Where a file syscall's arguments are (bg_file_sys, by syscall number; -1 = absent). */
 enum bg_fsys_flag {
 	BG_FSYS_HOW = 1,	/* flags and mode in the struct open_how at the flags index (openat2) */

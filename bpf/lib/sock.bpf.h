@@ -28,39 +28,42 @@ struct bg_sock_tuple {
 	__u8 _pad;
 };
 
-/* The struct sock behind a file descriptor of the current task; NULL when fd is not a socket. */
+/*
+ * The struct sock (a BTF pointer) behind a file descriptor of the current task; NULL when fd is
+ * not a socket. Plain loads except for the fd table slot.
+ */
 static __always_inline struct sock *sock__from_fd(long fd)
 {
 	struct task_struct *t = bpf_get_current_task_btf();
-	struct fdtable *fdt = BPF_CORE_READ(t, files, fdt);
-	struct file **fds = BPF_CORE_READ(fdt, fd);
-	unsigned int max = BPF_CORE_READ(fdt, max_fds);
+	struct fdtable *fdt = t->files->fdt;
+	struct file **fds = fdt->fd;
 	struct file *f = NULL;
 	struct socket *so;
 
-	if (fd < 0 || fd >= max)
+	if (fd < 0 || fd >= fdt->max_fds)
 		return NULL;
 	if (bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]) || !f)
 		return NULL;
-	so = BPF_CORE_READ(f, private_data);
+	f = bg_cast(f, struct file);
+	so = bg_cast(f->private_data, struct socket);
 	/* a socket's file points back at it; any other file's private_data does not */
-	if (!so || BPF_CORE_READ(so, file) != f)
+	if (!so || so->file != f)
 		return NULL;
-	return BPF_CORE_READ(so, sk);
+	return so->sk;
 }
 
-/* Fill *tp from the socket; returns 0 for an IPv4/IPv6 TCP or UDP socket, -1 otherwise. */
+/* Fill *tp from the socket (a BTF pointer); returns 0 for an IPv4/IPv6 TCP or UDP socket, -1 otherwise. */
 static __always_inline int sock__tuple(struct sock *sk, struct bg_sock_tuple *tp)
 {
-	__u16 fam = BPF_CORE_READ(sk, __sk_common.skc_family);
-	__u16 proto = BPF_CORE_READ(sk, sk_protocol);
+	__u16 fam = sk->__sk_common.skc_family;
+	__u16 proto = sk->sk_protocol;
 
 	if (proto != IPPROTO_TCP && proto != IPPROTO_UDP)
 		return -1;
 	__builtin_memset(tp, 0, sizeof(*tp));
 	if (fam == BG_AF_INET) {
-		BPF_CORE_READ_INTO((__u32 *)tp->saddr, sk, __sk_common.skc_rcv_saddr);
-		BPF_CORE_READ_INTO((__u32 *)tp->daddr, sk, __sk_common.skc_daddr);
+		*(__u32 *)tp->saddr = sk->__sk_common.skc_rcv_saddr;
+		*(__u32 *)tp->daddr = sk->__sk_common.skc_daddr;
 	} else if (fam == BG_AF_INET6) {
 		BPF_CORE_READ_INTO(&tp->saddr, sk, __sk_common.skc_v6_rcv_saddr);
 		BPF_CORE_READ_INTO(&tp->daddr, sk, __sk_common.skc_v6_daddr);
@@ -70,8 +73,8 @@ static __always_inline int sock__tuple(struct sock *sk, struct bg_sock_tuple *tp
 	tp->family = fam;
 	tp->proto = proto;
 	/* inet_sport, not skc_num: closing releases the port (skc_num = 0) before the state changes */
-	tp->sport = bpf_ntohs(BPF_CORE_READ((struct inet_sock *)sk, inet_sport));
-	tp->dport = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+	tp->sport = bpf_ntohs(bg_cast(sk, struct inet_sock)->inet_sport);
+	tp->dport = bpf_ntohs(sk->__sk_common.skc_dport);
 	return 0;
 }
 

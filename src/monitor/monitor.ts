@@ -7,13 +7,13 @@ import { loadRules } from '../rules/load.js';
 import { formatProblem, RulesError } from '../rules/errors.js';
 import { SensorRuntime } from '../sensors/runtime.js';
 import { setFileAllSyscalls, setFileWatch } from '../sensors/file.js';
-import { setNetKinds } from '../sensors/net.js';
+import { setNetNeeds, type NetNeeds } from '../sensors/net.js';
 import type { SensorFilter } from '../sensors/sensor.js';
 import { filePushdown, mergeWatch, type FilePushdown } from '../rules/pushdown.js';
 import type { RuleSet } from '../rules/ruleset.js';
 import { Throttle } from '../response/throttle.js';
 import type { Alert, Priority, SinkStats } from '../response/alert.js';
-import { netKindsFor, sensorsFor } from './sensors-for.js';
+import { netNeedsFor, sensorsFor } from './sensors-for.js';
 import { monitorFilter } from './filter.js';
 
 /** Where alerts go (the sink set). */
@@ -65,7 +65,7 @@ export class Monitor {
 		const sensors = sensorsFor(this.engine.ruleset);
 		this.sensors = sensors;
 		this.pushdown = this.computePushdown(this.engine.ruleset);
-		const filter: SensorFilter = { ...monitorFilter(), watch: this.pushdown.watch, fileAllSyscalls: this.pushdown.allSyscalls, netKinds: netKindsFor(this.engine.ruleset) };
+		const filter: SensorFilter = { ...monitorFilter(), watch: this.pushdown.watch, fileAllSyscalls: this.pushdown.allSyscalls, net: netNeedsFor(this.engine.ruleset) };
 		this.rt = SensorRuntime.start(
 			sensors,
 			filter,
@@ -122,19 +122,19 @@ export class Monitor {
 		const prev = this.pushdown;
 		const file = this.rt?.sensors.some((s) => s.name === 'file');
 		const net = this.rt?.sensors.some((s) => s.name === 'net');
-		const prevKinds = netKindsFor(this.engine.ruleset);
-		const nextKinds = netKindsFor(rules);
+		const prevNet = netNeedsFor(this.engine.ruleset);
+		const nextNet = netNeedsFor(rules);
 		if (this.rt && file && prev) {
 			setFileWatch(this.rt, mergeWatch({ paths: [...prev.watch.paths, ...next.watch.paths], names: [...prev.watch.names, ...next.watch.names] }));
 			setFileAllSyscalls(this.rt, [...new Set([...prev.allSyscalls, ...next.allSyscalls])]);
 		}
-		if (this.rt && net) setNetKinds(this.rt, prevKinds && nextKinds ? [...new Set([...prevKinds, ...nextKinds])] : undefined);
+		if (this.rt && net) setNetNeeds(this.rt, unionNeeds(prevNet, nextNet));
 		this.engine.swap(rules);
 		if (this.rt && file) {
 			setFileWatch(this.rt, next.watch);
 			setFileAllSyscalls(this.rt, next.allSyscalls);
 		}
-		if (this.rt && net) setNetKinds(this.rt, nextKinds);
+		if (this.rt && net) setNetNeeds(this.rt, nextNet);
 		this.pushdown = next;
 	}
 
@@ -163,4 +163,10 @@ export class Monitor {
 		await this.o.out.flush();
 		await this.o.out.close();
 	}
+}
+
+/** What either of two net needs asks for (undefined, i.e. everything, wins). */
+function unionNeeds(a: NetNeeds, b: NetNeeds): NetNeeds {
+	const both = <T>(x: readonly T[] | undefined, y: readonly T[] | undefined) => (x && y ? [...new Set([...x, ...y])] : undefined);
+	return { kinds: both(a.kinds, b.kinds), comms: both(a.comms, b.comms) };
 }

@@ -1,9 +1,9 @@
 /** @module monitor/sensors-for.test: which sensors and network record kinds a rule set needs. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { netKindsFor, sensorsFor } from './sensors-for.js';
+import { netKindsFor, netNeedsFor, sensorsFor } from './sensors-for.js';
 import { loadRules } from '../rules/load.js';
-import { netSkipMask } from '../sensors/net.js';
+import { commKey, netSkipMask } from '../sensors/net.js';
 import { repoPath } from '../util/paths.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -34,7 +34,33 @@ test('netKindsFor follows evt.type; a rule on any type needs every kind', () => 
 });
 
 test('netSkipMask: a bit per kind not wanted, none without a list', () => {
-	assert.equal(netSkipMask(undefined).readUInt32LE(0), 0);
-	assert.equal(netSkipMask(['net_connect']).readUInt32LE(0), 0b1111110);
-	assert.equal(netSkipMask(['net_connect', 'net_accept', 'net_outcome', 'net_close', 'net_listen', 'net_bind', 'net_send']).readUInt32LE(0), 0);
+	assert.equal(netSkipMask(undefined), 0);
+	assert.equal(netSkipMask(['net_connect']), 0b1111110);
+	assert.equal(netSkipMask(['net_connect', 'net_accept', 'net_outcome', 'net_close', 'net_listen', 'net_bind', 'net_send']), 0);
+});
+
+test('netNeedsFor: the default rules need connects of shells, netcat and interpreters only', () => {
+	const { ruleset } = loadRules([repoPath('rules')]);
+	const n = netNeedsFor(ruleset);
+	assert.deepEqual(n.kinds, ['net_connect']);
+	for (const c of ['bash', 'sh', 'nc', 'socat', 'python3', 'perl']) assert.ok(n.comms?.includes(c), c);
+	assert.ok(!n.comms?.includes('curl'));
+});
+
+test('process names: and takes a constrained side, or needs every side that can match a network record, not/other ops take any', () => {
+	const comms = (...conds: string[]) => netNeedsFor(rulesOf(conds.map((c, i) => rule(`r${i}`, c)).join(''))).comms;
+	assert.deepEqual(comms('evt.type = connect and proc.name in (nc, socat) and fd.dport = 1'), ['nc', 'socat']);
+	assert.deepEqual(comms('evt.type = connect and (proc.name = a or proc.name = b)', 'evt.type = accept and proc.name = c'), ['a', 'b', 'c']);
+	assert.deepEqual(comms('(evt.type = connect and proc.name = a) or (evt.type = execve and proc.name = b)'), ['a']);
+	assert.equal(comms('evt.type = connect and proc.name = a', 'evt.type = connect and not proc.name = b'), undefined);
+	assert.equal(comms('evt.type = connect and proc.name startswith py'), undefined);
+	assert.equal(comms('evt.type = connect and proc.pname = a'), undefined);
+	assert.deepEqual(comms('evt.type = execve and proc.name = a'), [], 'no rule takes network records: no name passes');
+});
+
+test('commKey: 16 bytes NUL-padded; names longer than a comm cannot match', () => {
+	assert.deepEqual(commKey('nc'), Buffer.from('nc\0\0\0\0\0\0\0\0\0\0\0\0\0\0', 'latin1'));
+	assert.equal(commKey('x'.repeat(15))?.length, 16);
+	assert.equal(commKey('x'.repeat(16)), null);
+	assert.equal(commKey(''), null);
 });

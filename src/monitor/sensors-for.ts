@@ -2,6 +2,8 @@
 import { SENSORS } from '../sensors/registry.js';
 import type { Sensor } from '../sensors/sensor.js';
 import type { EventKind } from '../events/types.js';
+import type { NetNeeds } from '../sensors/net.js';
+import { netComms } from '../rules/pushdown.js';
 import { EVT_TYPES } from '../rules/event-view.js';
 import { lookupFieldRef } from '../rules/fields/index.js';
 import type { RuleSet } from '../rules/ruleset.js';
@@ -34,4 +36,14 @@ export function netKindsFor(rules: RuleSet): EventKind[] | undefined {
 		if (k?.startsWith('net_')) kinds.add(k as EventKind);
 	}
 	return [...kinds];
+}
+
+/** What the net sensor must emit for the rules: record kinds and process names. */
+export function netNeedsFor(rules: RuleSet): NetNeeds {
+	const kinds = netKindsFor(rules);
+	if (!kinds) return {};
+	const types = Object.entries(EVT_TYPES)
+		.filter(([, k]) => kinds.includes(k as EventKind))
+		.map(([t]) => t);
+	return { kinds, comms: netComms(rules, types) };
 }

@@ -1,4 +1,4 @@
-/** @module rules/pushdown: what the file sensor must report for the enabled rules (watch set, report-all syscalls). */
+/** @module rules/pushdown: what the sensors must report for the enabled rules (file watch set and report-all syscalls, network process names). */
 import type { FieldRef, Node, ValueNode } from './ast.js';
 import type { CompileEnv } from './compile.js';
 import { possibleTypes } from './evttypes.js';
@@ -216,3 +216,70 @@ function entry(kind: 'name' | 'directory' | 'filename', op: string, v: string): 
 	if (op === 'endswith' && v.startsWith('/') && okName(v.slice(1))) return { name: v.slice(1), where: 'base', mode: 'rw' };
 	return null;
 }
+
+/**
+ * The process names (proc.name) every enabled rule that can match a network record requires,
+ * or undefined when some such rule takes any name. The net sensor then drops, in the kernel,
+ * process-context records of other names.
+ */
+export function netComms(rules: RuleSet, netTypes: readonly string[]): string[] | undefined {
+	const out = new Set<string>();
+	const a = new NameAnalysis(rules.env, new Set(netTypes));
+	for (const r of rules.all) {
+		if (!r.enabled) continue;
+		if (r.types !== 'any' && ![...r.types].some((t) => netTypes.includes(t))) continue;
+		const names = a.names(r.condition, []);
+		if (!names) return undefined;
+		for (const n of names) out.add(n);
+	}
+	return [...out].sort();
+}
+
+/** Which proc.name values a condition's matches must have (null: any). */
+class NameAnalysis {
+	constructor(
+		private readonly env: CompileEnv,
+		private readonly types: Set<string>,
+	) {}
+
+	names(n: Node, stack: string[]): Set<string> | null {
+		switch (n.type) {
+			case 'and': {
+				let best: Set<string> | null = null;
+				for (const c of n.children) {
+					const s = this.names(c, stack);
+					if (s && (!best || s.size < best.size)) best = s;
+				}
+				return best;
+			}
+			case 'or': {
+				const out = new Set<string>();
+				for (const c of n.children) {
+					if (!this.canMatch(c)) continue;
+					const s = this.names(c, stack);
+					if (!s) return null;
+					for (const x of s) out.add(x);
+				}
+				return out;
+			}
+			case 'macro': {
+				const m = this.env.macros.get(n.name);
+				return m && !stack.includes(n.name) ? this.names(m, [...stack, n.name]) : null;
+			}
+			case 'cmp':
+				return isProcName(n.field) && (n.op === '=' || n.op === '==') ? new Set([n.value.text]) : null;
+			case 'list':
+				return isProcName(n.field) && n.op === 'in' ? new Set(n.values.flatMap((v) => (!v.quoted && this.env.lists.get(v.text)) || [v.text])) : null;
+			default:
+				return null;
+		}
+	}
+
+	/** Can n match a record of one of the network types? */
+	private canMatch(n: Node): boolean {
+		const t = possibleTypes(n, this.env);
+		return t === 'any' || [...t].some((x) => this.types.has(x));
+	}
+}
+
+const isProcName = (f: FieldRef) => f.name === 'proc.name' && f.arg === undefined;

@@ -2,7 +2,14 @@
 import { u32, u8, type Sensor } from './sensor.js';
 import type { SensorRuntime } from './runtime.js';
 import type { EventKind } from '../events/types.js';
-import { BgKind } from '../events/generated/layouts.js';
+import { BG_NET_FILTER, BgKind, BgNetFilterLimit } from '../events/generated/layouts.js';
+import type { NativeBpfObject } from '../bridge/addon.js';
+
+function u16(v: number): Buffer {
+	const b = Buffer.alloc(2);
+	b.writeUInt16LE(v & 0xffff);
+	return b;
+}
 
 const NET_KIND_CODES: Readonly<Record<string, number>> = {
 	net_connect: BgKind.BG_EV_NET_CONNECT,
@@ -14,20 +21,52 @@ const NET_KIND_CODES: Readonly<Record<string, number>> = {
 	net_send: BgKind.BG_EV_NET_SEND,
 };
 
-/** bg_net_skip: one bit per network record kind not in wanted (undefined: skip none). */
-export function netSkipMask(wanted: readonly EventKind[] | undefined): Buffer {
+/** bg_net_filter.skip bits: one per network record kind not in wanted (undefined: skip none). */
+export function netSkipMask(wanted: readonly EventKind[] | undefined): number {
 	let mask = 0;
 	if (wanted) {
 		const keep = new Set<string>(wanted);
 		for (const [kind, code] of Object.entries(NET_KIND_CODES)) if (!keep.has(kind)) mask |= 1 << (code - BgKind.BG_EV_NET_CONNECT);
 	}
-	return u32(mask);
+	return mask;
 }
 
-function u16(v: number): Buffer {
-	const b = Buffer.alloc(2);
-	b.writeUInt16LE(v & 0xffff);
-	return b;
+/** What the net sensor emits: record kinds and process names (undefined: all). */
+export interface NetNeeds {
+	kinds?: readonly EventKind[];
+	comms?: readonly string[];
+}
+
+/** The kernel's key for a process name: 16 bytes, NUL-padded; null when longer than a comm can be. */
+export function commKey(name: string): Buffer | null {
+	const b = Buffer.from(name);
+	if (!b.length || b.length > 15) return null;
+	const k = Buffer.alloc(16);
+	b.copy(k);
+	return k;
+}
+
+function filterValue(n: NetNeeds): Buffer {
+	const v = Buffer.alloc(BG_NET_FILTER.SIZE);
+	v.writeUInt32LE(netSkipMask(n.kinds) >>> 0, BG_NET_FILTER.skip);
+	v.writeUInt32LE(n.comms ? 1 : 0, BG_NET_FILTER.by_comm);
+	return v;
+}
+
+/**
+ * Make the kernel emit what n asks for. New names go in before the filter is switched on and
+ * old ones out after, so no name either set needs is missing in between.
+ */
+export function applyNetNeeds(obj: NativeBpfObject, n: NetNeeds): void {
+	const keys = new Map<string, Buffer>();
+	for (const c of n.comms ?? []) {
+		const k = commKey(c);
+		if (k) keys.set(k.toString('hex'), k);
+	}
+	if (keys.size > BgNetFilterLimit.BG_NET_COMMS_MAX) throw new Error(`net filter: at most ${BgNetFilterLimit.BG_NET_COMMS_MAX} process names`);
+	for (const k of keys.values()) obj.mapUpdate('bg_net_comms', k, u8(1));
+	obj.mapUpdate('bg_net_filter', u32(0), filterValue(n));
+	for (const k of obj.mapKeys('bg_net_comms')) if (!keys.has(k.toString('hex'))) obj.mapDelete('bg_net_comms', k);
 }
 
 /** The network sensor (bpf/net.bpf.c). */
@@ -52,11 +91,11 @@ export const netSensor: Sensor = {
 	},
 	populate(obj, f) {
 		for (const p of f.ports ?? []) obj.mapUpdate('bg_net_ports', u16(p), u8(1));
-		obj.mapUpdate('bg_net_skip', u32(0), netSkipMask(f.netKinds));
+		applyNetNeeds(obj, f.net ?? {});
 	},
 };
 
-/** Change which record kinds a running net sensor emits (undefined: all); next record on. */
-export function setNetKinds(rt: SensorRuntime, kinds: readonly EventKind[] | undefined): void {
-	rt.object(netSensor.name).mapUpdate('bg_net_skip', u32(0), netSkipMask(kinds));
+/** Change what a running net sensor emits (see NetNeeds); from the next record on. */
+export function setNetNeeds(rt: SensorRuntime, n: NetNeeds): void {
+	applyNetNeeds(rt.object(netSensor.name), n);
 }

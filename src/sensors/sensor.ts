@@ -2,6 +2,7 @@
 import type { NativeBpfObject } from '../bridge/addon.js';
 import type { EventKind } from '../events/types.js';
 import type { WatchSet } from './file-watch.js';
+import type { NetNeeds } from './net.js';
 
 /** Per-run filters a sensor may push into the kernel. */
 export interface SensorFilter {
@@ -23,8 +24,8 @@ export interface SensorFilter {
 	fileAllSyscalls?: readonly string[];
 	/** Only sockets with one of these local or remote ports. */
 	ports?: number[];
-	/** Net sensor: the record kinds to emit (default all); the others die in the kernel, counted filtered. */
-	netKinds?: readonly EventKind[];
+	/** Net sensor: the record kinds and process names to emit (default all); the others die in the kernel, counted filtered. */
+	net?: NetNeeds;
 	/** Priv sensor: report identity syscalls that succeeded and changed nothing (default true; counted as priv_noop when false). */
 	privNoopCalls?: boolean;
 	/** Priv sensor: the cheap credential check at the exit of common hot syscalls (default off). */

@@ -97,11 +97,15 @@ test('TCP over 127.0.0.1: connect belongs to the client, accept to the server, 1
 
 test('TCP over ::1: the same', (t) => attribution(t, '::1', 'ip6'));
 
-test('connect to a closed port: refused with ECONNREFUSED and the full address', async (t) => {
+for (const [label, filter] of [
+	['', {}],
+	[' (connects of this name only: the owner is still tracked)', { net: { kinds: ['net_connect'], comms: ['tcpclient'] } }],
+] as const)
+test(`connect to a closed port: refused with ECONNREFUSED and the full address${label}`, async (t) => {
 	if (!requireBpf(t, OBJS)) return;
 	const port = await closedPort();
 	let pid = 0;
-	const { events } = await collect([netSensor], {}, async () => {
+	const { events } = await collect([netSensor], filter, async () => {
 		const c = await run(CLIENT, ['127.0.0.1', String(port), '1']);
 		assert.equal(c.stdout.trim(), 'err=111');
 		pid = c.pid;
@@ -187,7 +191,7 @@ test('record kinds the rules do not need die in the kernel: only connects when o
 	if (!requireBpf(t, OBJS)) return;
 	let cli = 0;
 	let srv = 0;
-	const { events, kernel } = await collect([netSensor], { netKinds: ['net_connect'] }, async () => {
+	const { events, kernel } = await collect([netSensor], { net: { kinds: ['net_connect'] } }, async () => {
 		const s = await server('127.0.0.1', 3);
 		srv = s.pid;
 		cli = (await run(CLIENT, ['127.0.0.1', String(s.port), '3'])).pid;
@@ -196,4 +200,26 @@ test('record kinds the rules do not need die in the kernel: only connects when o
 	assert.equal(net(events, 'net_connect', cli).length, 3, 'every connect');
 	assert.equal(events.filter((e) => e.kind !== 'net_connect' && (e.pid === cli || e.pid === srv)).length, 0, 'no accept, outcome or close');
 	assert.ok(kernel.filtered >= 3, 'the skipped records are counted');
+});
+
+test('process names the rules cannot match die in the kernel; the name is the one exec set, not a later prctl rename', async (t) => {
+	if (!requireBpf(t, OBJS)) return;
+	const pids: Record<string, number> = {};
+	const py = (rename: string, port: number) =>
+		run('python3', ['-c', `import ctypes,socket\nif "${rename}": ctypes.CDLL(None).prctl(15, b"${rename}", 0, 0, 0)\ntry: socket.create_connection(("127.0.0.1", ${port}), timeout=2).close()\nexcept OSError: pass`]);
+	const { events, kernel } = await collect([netSensor], { net: { kinds: ['net_connect'], comms: ['tcpclient', 'python3'] } }, async () => {
+		const s = await server('127.0.0.1', 3);
+		pids.client = (await run(CLIENT, ['127.0.0.1', String(s.port), '1'])).pid;
+		pids.renamed = (await py('innocent', s.port)).pid;
+		pids.plain = (await py('', s.port)).pid;
+		await s.done;
+		pids.perl = (await run('perl', ['-MIO::Socket::INET', '-e', `IO::Socket::INET->new(PeerAddr => "127.0.0.1:${s.port}", Timeout => 1)`])).pid;
+	});
+	assert.equal(net(events, 'net_connect', pids.client).length, 1, 'tcpclient is in the set');
+	assert.equal(net(events, 'net_connect', pids.plain).length, 1, 'python3 is in the set');
+	const renamed = net(events, 'net_connect', pids.renamed);
+	assert.equal(renamed.length, 1, 'a prctl rename does not hide python3');
+	assert.equal(renamed[0].comm, 'innocent', 'the record still carries the current comm');
+	assert.equal(net(events, 'net_connect', pids.perl).length, 0, 'perl is not in the set');
+	assert.ok(kernel.filtered >= 1);
 });

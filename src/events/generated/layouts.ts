@@ -150,6 +150,13 @@ export const BG_NET = {
 	_pad2: 148, // u32, 4 bytes
 } as const;
 
+/** struct bg_net_filter: byte offsets of its members. */
+export const BG_NET_FILTER = {
+	SIZE: 8,
+	skip: 0, // u32, 4 bytes
+	by_comm: 4, // u32, 4 bytes
+} as const;
+
 /** struct bg_priv: byte offsets of its members. */
 export const BG_PRIV = {
 	SIZE: 224,
@@ -271,6 +278,11 @@ export const BgMapLimit = {
 	BG_RINGBUF_BYTES: 16777216,
 	BG_WAKEUP_BYTES: 262144,
 	BG_SYSCALL_MAX: 512,
+} as const;
+
+/** enum bg_net_filter_limit. */
+export const BgNetFilterLimit = {
+	BG_NET_COMMS_MAX: 1024,
 } as const;
 
 /** enum bg_net_flag. */
