@@ -615,11 +615,15 @@ static __always_inline int net__udp_dst(struct sock *sk, struct bg_sock_tuple *t
 static __always_inline int net__send(struct pt_regs *regs, long ret, const void *buf, __u64 blen)
 {
 	long fd = PT_REGS_PARM1_SYSCALL(regs);
-	struct sock *sk = ret >= 0 ? sock__from_fd(fd) : NULL;
+	struct sock *sk;
 	struct bg_sock_tuple tp;
 	struct bg_net *n;
 	__u16 flags = 0;
 
+	/* no rule takes sends: not even a socket lookup (most sends are TCP and never records) */
+	if (net__skipped(BG_EV_NET_SEND))
+		return 0;
+	sk = ret >= 0 ? sock__from_fd(fd) : NULL;
 	if (!sk || sock__tuple(sk, &tp) || tp.proto != IPPROTO_UDP)
 		return 0;
 	if (net__udp_dst(sk, &tp, &flags))

@@ -9,7 +9,7 @@ import { SensorRuntime } from '../sensors/runtime.js';
 import { setFileAllSyscalls, setFileWatch } from '../sensors/file.js';
 import { setNetNeeds, type NetNeeds } from '../sensors/net.js';
 import type { SensorFilter } from '../sensors/sensor.js';
-import { filePushdown, mergeWatch, type FilePushdown } from '../rules/pushdown.js';
+import { filePushdown, mergeWatch, privNoopRules, type FilePushdown } from '../rules/pushdown.js';
 import type { RuleSet } from '../rules/ruleset.js';
 import { Throttle } from '../response/throttle.js';
 import type { Alert, Priority, SinkStats } from '../response/alert.js';
@@ -48,6 +48,8 @@ export class Monitor {
 	sensors: readonly import('../sensors/sensor.js').Sensor[] = [];
 	/** What the file sensor reports for the running rules. */
 	pushdown?: FilePushdown;
+	/** The priv sensor reports identity syscalls that changed nothing (some rule can match them). */
+	private privNoop = false;
 
 	constructor(private readonly o: MonitorOptions) {
 		const { ruleset, warnings } = loadRules(o.rulePaths, { minPriority: o.minPriority });
@@ -65,7 +67,14 @@ export class Monitor {
 		const sensors = sensorsFor(this.engine.ruleset);
 		this.sensors = sensors;
 		this.pushdown = this.computePushdown(this.engine.ruleset);
-		const filter: SensorFilter = { ...monitorFilter(), watch: this.pushdown.watch, fileAllSyscalls: this.pushdown.allSyscalls, net: netNeedsFor(this.engine.ruleset) };
+		this.privNoop = privNoopRules(this.engine.ruleset).length > 0;
+		const filter: SensorFilter = {
+			...monitorFilter(),
+			privNoopCalls: this.privNoop,
+			watch: this.pushdown.watch,
+			fileAllSyscalls: this.pushdown.allSyscalls,
+			net: netNeedsFor(this.engine.ruleset),
+		};
 		this.rt = SensorRuntime.start(
 			sensors,
 			filter,
@@ -96,6 +105,8 @@ export class Monitor {
 			for (const w of warnings) this.o.log(formatProblem(w));
 			const missing = sensorsFor(ruleset).filter((s) => !this.rt?.sensors.includes(s));
 			if (missing.length) this.o.log(`rules reload: sensors ${missing.map((s) => s.name).join(', ')} are not running; restart the monitor for their rules`);
+			const noop = privNoopRules(ruleset);
+			if (noop.length && !this.privNoop) this.o.log(`rules reload: ${noop.join(', ')} can match identity syscalls that change nothing, which this run drops in the kernel; restart the monitor for them`);
 			this.swapRules(ruleset);
 			this.o.log(`rules reloaded: ${ruleset.all.filter((r) => r.enabled).length} rules enabled`);
 			return true;

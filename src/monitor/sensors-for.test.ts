@@ -5,6 +5,7 @@ import { netKindsFor, netNeedsFor, sensorsFor } from './sensors-for.js';
 import { loadRules } from '../rules/load.js';
 import { commKey, netSkipMask } from '../sensors/net.js';
 import { repoPath } from '../util/paths.js';
+import { privNoopRules } from '../rules/pushdown.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,4 +64,15 @@ test('commKey: 16 bytes NUL-padded; names longer than a comm cannot match', () =
 	assert.equal(commKey('x'.repeat(15))?.length, 16);
 	assert.equal(commKey('x'.repeat(16)), null);
 	assert.equal(commKey(''), null);
+});
+
+test('privNoopRules: the default rules need no no-op identity calls; a rule that does not imply a change does', () => {
+	assert.deepEqual(privNoopRules(loadRules([repoPath('rules')]).ruleset), []);
+	const names = (...conds: string[]) => privNoopRules(rulesOf(conds.map((c, i) => rule(`r${i}`, c)).join('')));
+	assert.deepEqual(names('evt.type = setuid and priv.becomes_root = true'), []);
+	assert.deepEqual(names('evt.type = setuid and (priv.becomes_root = true or priv.gained_caps intersects (cap_sys_admin))'), []);
+	assert.deepEqual(names('evt.type = setuid and priv.target_uid = 0'), ['r0']);
+	assert.deepEqual(names('(evt.type = setuid and priv.becomes_root = true) or (evt.type = setgid and user.uid = 0)'), ['r0']);
+	assert.deepEqual(names('evt.type = execve and user.uid = 0'), []);
+	assert.deepEqual(names('user.uid = 0'), ['r0'], 'a rule on any type can match them');
 });

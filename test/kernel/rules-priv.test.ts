@@ -1,12 +1,14 @@
 /** @module test/kernel/rules-priv.test: default privilege rules on the real kernel, positive and negative. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, chownSync, copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { requireBpf } from '../helpers/bpf.js';
 import { run } from '../helpers/collect.js';
 import { withMonitor } from '../helpers/monitor.js';
+import { repoPath } from '../../src/util/paths.js';
 
 const NOBODY = ['--reuid=65534', '--regid=65534', '--clear-groups'];
 
@@ -62,6 +64,25 @@ test('file capabilities on a binary outside system paths alert; none without the
 		assert.equal(hits[0].fields['priv.exepath'], capped);
 		assert.match(hits[0].output, /caps=CAP_NET_RAW /);
 		assert.ok(!alerts.some((a) => a.fields['priv.exepath'] === plain));
+	} finally {
+		rmSync(dir, { recursive: true, force: true });
+	}
+});
+
+test('a custom rule on a no-op setuid(0) by root alerts: the monitor keeps no-op identity calls when a rule can match them', async (t) => {
+	if (!requireBpf(t, ['dispatch', 'process', 'priv'])) return;
+	const dir = mkdtempSync(join(tmpdir(), 'bg-noop-'));
+	writeFileSync(
+		join(dir, 'noop.yaml'),
+		'- rule: Root calls setuid 0\n  desc: test\n  condition: evt.type = setuid and user.uid = 0 and priv.target_uid = 0 and proc.name = setids\n  output: "%proc.pid"\n  priority: notice\n',
+	);
+	try {
+		let pid = 0;
+		const { alerts } = await withMonitor(async () => {
+			const r = await run(repoPath('build/progs/setids'), ['uid:0']);
+			pid = Number(/pid=(\d+)/.exec(r.stdout)?.[1]);
+		}, [dir]);
+		assert.deepEqual(alerts.filter((a) => a.rule === 'Root calls setuid 0').map((a) => a.fields['proc.pid']), [pid]);
 	} finally {
 		rmSync(dir, { recursive: true, force: true });
 	}
