@@ -23,6 +23,15 @@ function addr(buf: Buffer, off: number, v4: boolean): string {
 	return isV4Mapped(buf, off) ? ipv4ToString(buf, off + 12) : ipv6ToString(buf, off);
 }
 
+/** A u64 counter as a number (exact below 2^53), without a BigInt. */
+const u64n = (buf: Buffer, o: number): number => buf.readUInt32LE(o) + buf.readUInt32LE(o + 4) * 4294967296;
+
+/** The DNS query name of a datagram to port 53 (payload blob), or null. */
+function dnsQuery(buf: Buffer, off: number, size: number): string | null {
+	const [ps, pe] = blob(buf, off, size, BG_NET.payload);
+	return pe > ps ? dnsQueryName(buf.subarray(ps, pe)) : null;
+}
+
 function decoder(kind: NetKind): Decoder {
 	const inbound = kind === 'net_accept' || kind === 'net_listen' || kind === 'net_bind';
 	return (buf: Buffer, off: number, size: number): NetEvent => {
@@ -30,7 +39,6 @@ function decoder(kind: NetKind): Decoder {
 		const bootNs = buf.readBigUInt64LE(off + BG_HDR.ktime_ns);
 		const v4 = buf.readUInt16LE(off + BG_NET.family) === AF_INET;
 		const dport = buf.readUInt16LE(off + BG_NET.dport);
-		const [ps, pe] = blob(buf, off, size, BG_NET.payload);
 		return {
 			kind,
 			flags,
@@ -43,9 +51,9 @@ function decoder(kind: NetKind): Decoder {
 			ret: buf.readInt32LE(off + BG_NET.ret),
 			startNs: buf.readBigUInt64LE(off + BG_NET.start_ns),
 			connId: buf.readBigUInt64LE(off + BG_NET.conn_id),
-			durationMs: Number(buf.readBigUInt64LE(off + BG_NET.duration_ns)) / 1e6,
-			bytesSent: Number(buf.readBigUInt64LE(off + BG_NET.bytes_sent)),
-			bytesReceived: Number(buf.readBigUInt64LE(off + BG_NET.bytes_received)),
+			durationMs: u64n(buf, off + BG_NET.duration_ns) / 1e6,
+			bytesSent: u64n(buf, off + BG_NET.bytes_sent),
+			bytesReceived: u64n(buf, off + BG_NET.bytes_received),
 			family: v4 ? 'ip' : 'ip6',
 			proto: buf[off + BG_NET.proto] === IPPROTO_TCP ? 'tcp' : 'udp',
 			sip: addr(buf, off + BG_NET.saddr, v4),
@@ -57,7 +65,7 @@ function decoder(kind: NetKind): Decoder {
 			dir: inbound || flags & BgNetFlag.BG_F_NET_INBOUND ? 'in' : 'out',
 			fd: buf.readInt32LE(off + BG_NET.fd),
 			comm: decodeCString(buf, off + BG_NET.comm, 16),
-			dnsQuery: dport === 53 && pe > ps ? dnsQueryName(buf.subarray(ps, pe)) : null,
+			dnsQuery: dport === 53 ? dnsQuery(buf, off, size) : null,
 		};
 	};
 }
