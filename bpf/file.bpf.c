@@ -419,6 +419,18 @@ int BPF_PROG(bg_file_chg, struct pt_regs *regs, long ret)
 	return 0;
 }
 
+/*
+ * Entry of rename/link and the mount family: cached verdicts go before the change takes effect,
+ * so an open racing with it cannot use one computed for the old paths (the exit bumps again,
+ * for verdicts computed while it ran).
+ */
+SEC("tp_btf/sys_enter")
+int BPF_PROG(bg_file_gen_enter, struct pt_regs *regs, long id)
+{
+	watch__bump();
+	return 0;
+}
+
 /* mount, umount2, move_mount, pivot_root, mount_setattr: paths may change, cached verdicts go. */
 SEC("tp_btf/sys_exit")
 int BPF_PROG(bg_file_mnt, struct pt_regs *regs, long ret)

@@ -306,7 +306,7 @@ static __always_inline void net__connect_outcome(struct bg_net *n, struct sock *
 SEC("tp_btf/sys_enter")
 int BPF_PROG(bg_net_conn_in, struct pt_regs *regs, long id)
 {
-	struct sock *sk = sock__from_fd(PT_REGS_PARM1_SYSCALL(regs));
+	struct sock *sk = sock__from_fd((int)PT_REGS_PARM1_SYSCALL(regs));
 
 	if (!sk || BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP)
 		return 0;
@@ -324,7 +324,7 @@ int BPF_PROG(bg_net_conn_in, struct pt_regs *regs, long id)
 SEC("tp_btf/sys_exit")
 int BPF_PROG(bg_net_connect, struct pt_regs *regs, long ret)
 {
-	long fd = PT_REGS_PARM1_SYSCALL(regs);
+	int fd = (int)PT_REGS_PARM1_SYSCALL(regs);
 	struct sock *sk = sock__from_fd(fd);
 	struct bg_sock_tuple tp;
 	struct bg_net *n;
@@ -392,7 +392,7 @@ int BPF_PROG(bg_net_accept, struct pt_regs *regs, long ret)
 /* listen()/bind() exit: the local address the socket now has. */
 static __always_inline int net__local(struct pt_regs *regs, long ret, __u16 kind, __u8 state)
 {
-	long fd = PT_REGS_PARM1_SYSCALL(regs);
+	int fd = (int)PT_REGS_PARM1_SYSCALL(regs);
 	struct sock *sk = ret == 0 ? sock__from_fd(fd) : NULL;
 	struct bg_sock_tuple tp;
 	struct bg_net *n;
@@ -614,7 +614,7 @@ static __always_inline int net__udp_dst(struct sock *sk, struct bg_sock_tuple *t
 /* sendto()/sendmsg() exit on UDP: one record per (socket, destination). */
 static __always_inline int net__send(struct pt_regs *regs, long ret, const void *buf, __u64 blen)
 {
-	long fd = PT_REGS_PARM1_SYSCALL(regs);
+	int fd = (int)PT_REGS_PARM1_SYSCALL(regs);
 	struct sock *sk;
 	struct bg_sock_tuple tp;
 	struct bg_net *n;
@@ -668,16 +668,18 @@ int BPF_PROG(bg_net_sendmsg, struct pt_regs *regs, long ret)
 	return net__send(regs, ret, v.iov_base, v.iov_len);
 }
 
-/* Exec: the task's process name is the comm exec just set (what the exec record carries). */
+/*
+ * Exec: the task's process name is the comm exec just set (what the exec record carries).
+ * Names are only created while the name filter is on, but one that exists is always kept
+ * current (and copied on fork), so a filter switched off and on again never sees a stale name.
+ */
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(bg_net_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
 {
 	struct bg_net_filter *f = net__filter();
 	struct bg_net_pname *pn;
 
-	if (!f || !f->by_comm)
-		return 0;
-	pn = bpf_task_storage_get(&bg_net_pnames, p, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	pn = bpf_task_storage_get(&bg_net_pnames, p, 0, f && f->by_comm ? BPF_LOCAL_STORAGE_GET_F_CREATE : 0);
 	if (pn)
 		__builtin_memcpy(pn->comm, p->comm, sizeof(pn->comm));
 	return 0;
@@ -687,11 +689,8 @@ int BPF_PROG(bg_net_exec, struct task_struct *p, pid_t old_pid, struct linux_bin
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(bg_net_fork, struct task_struct *parent, struct task_struct *child)
 {
-	struct bg_net_filter *f = net__filter();
 	struct bg_net_pname *pp, *pc;
 
-	if (!f || !f->by_comm)
-		return 0;
 	pp = bpf_task_storage_get(&bg_net_pnames, parent, 0, 0);
 	if (!pp)
 		return 0;

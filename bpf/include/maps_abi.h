@@ -43,7 +43,7 @@ struct bg_vc_key {
 	__u64 dentry;		/* struct dentry * of the opened file (or of its directory) */
 	__u64 parent;		/* its d_parent */
 	__u64 name;		/* d_name.hash_len */
-	__u64 mnt;		/* struct vfsmount * it was reached through */
+	__u64 mnt;		/* the mount it was reached through: mnt_id_unique (6.8+), else its address */
 };
 
 /* What the watch set said about that file, valid while bg_watch_gen[0] still equals gen. */

@@ -30,9 +30,10 @@ struct bg_sock_tuple {
 
 /*
  * The struct sock (a BTF pointer) behind a file descriptor of the current task; NULL when fd is
- * not a socket. Plain loads except for the fd table slot.
+ * not a socket. Plain loads except for the fd table slot. fd is an int, as the kernel takes it:
+ * the upper half of the register is ignored there, so it must be here.
  */
-static __always_inline struct sock *sock__from_fd(long fd)
+static __always_inline struct sock *sock__from_fd(int fd)
 {
 	struct task_struct *t = bpf_get_current_task_btf();
 	struct fdtable *fdt = t->files->fdt;

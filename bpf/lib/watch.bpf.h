@@ -65,19 +65,24 @@ struct {
 	__type(value, struct bg_vc_val);
 } bg_watch_dc SEC(".maps");
 
+/*
+ * Generations: [0] bumped by the kernel (atomically), [1] written by user space only (a new watch
+ * set), so neither can undo the other's bump. A cached verdict holds their sum with [1] << 40.
+ */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
+	__uint(max_entries, 2);
 	__type(key, __u32);
 	__type(value, __u64);
 } bg_watch_gen SEC(".maps");
 
 static __always_inline __u64 watch__gen(void)
 {
-	__u32 zero = 0;
-	__u64 *g = bpf_map_lookup_elem(&bg_watch_gen, &zero);
+	__u32 zero = 0, one = 1;
+	__u64 *k = bpf_map_lookup_elem(&bg_watch_gen, &zero);
+	__u64 *u = bpf_map_lookup_elem(&bg_watch_gen, &one);
 
-	return g ? *g : 0;
+	return (k ? *k : 0) + ((u ? *u : 0) << 40);
 }
 
 /* Invalidate every cached verdict. */
@@ -90,13 +95,27 @@ static __always_inline void watch__bump(void)
 		__sync_fetch_and_add(g, 1);
 }
 
+/*
+ * The mount in a cache key: its never-reused id where the kernel has one (6.8+), else its
+ * address (which a new mount namespace or a freed clone can reuse for another path).
+ */
+static __always_inline __u64 watch__mnt_key(struct vfsmount *m)
+{
+	struct mount *r;
+
+	if (!bpf_core_field_exists(struct mount, mnt_id_unique))
+		return (__u64)m;
+	r = bg_cast((char *)m - bpf_core_field_offset(struct mount, mnt), struct mount);
+	return r->mnt_id_unique;
+}
+
 /* m and d are BTF pointers (from an opened struct file): plain loads. */
 static __always_inline void watch__vc_key(struct bg_vc_key *k, struct vfsmount *m, struct dentry *d)
 {
 	k->dentry = (__u64)d;
 	k->parent = (__u64)d->d_parent;
 	k->name = d->d_name.hash_len;
-	k->mnt = (__u64)m;
+	k->mnt = watch__mnt_key(m);
 }
 
 /* True when the cache says this opened file is not watched for access (in this generation). */

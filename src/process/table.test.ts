@@ -124,9 +124,10 @@ test('fork inherits from the parent, exec replaces the image, failed exec change
 	const w = world(t);
 	const table = new ProcessTable({ procRoot: w.root, users: w.users });
 	table.seed();
-	table.apply(fork(600, 500, 200n * TICK));
+	table.apply(fork(600, 500, 200n * TICK, 'kworker'));
 	let c = table.get(600);
 	assert.deepEqual([c?.exe, c?.args, c?.uid, c?.euid, c?.cwd, c?.tty, c?.sid, c?.loginuid], ['/usr/bin/bash', ['-bash'], 1000, 1000, '/home/alice', 'pts0', 500, 1000]);
+	assert.equal(c?.comm, table.get(500)?.comm, "the parent's name, not the comm it renamed itself to before forking");
 	assert.deepEqual([c?.source, c?.startNs, c?.cgroupId, c?.userName], ['event', 200n * TICK, 7n, 'alice']);
 	table.apply(exec(600, 500, 200n * TICK, ['ls', '-l']));
 	c = table.get(600);

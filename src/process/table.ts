@@ -201,9 +201,13 @@ export class ProcessTable {
 		const e = this.create(ev.pid, ev.ppid, ev.startNs, ev.cgroupId, ev.comm);
 		const parent = this.procs.get(ev.ppid);
 		if (parent) {
-			/* a fork runs the parent's image with its credentials, session and directory */
-			const { exe, args, uid, gid, euid, egid, loginuid, sid, tty, cwd } = parent;
-			Object.assign(e, { exe, args, uid, gid, euid, egid, loginuid, sid, tty, cwd });
+			/*
+			 * a fork runs the parent's image with its credentials, session and directory, and keeps
+			 * its name: the comm exec set, not what the forking thread renamed itself to since
+			 * (prctl, /proc/self/comm), so a rename before a fork cannot hide a shell
+			 */
+			const { comm, exe, args, uid, gid, euid, egid, loginuid, sid, tty, cwd } = parent;
+			Object.assign(e, { comm, exe, args, uid, gid, euid, egid, loginuid, sid, tty, cwd });
 		}
 		this.insert(e);
 	}

@@ -150,9 +150,14 @@ export function watchDirs(paths: readonly WatchPath[]): string[] {
 	return [...new Set(paths.map((p) => p.path.slice(0, p.path.lastIndexOf('/') + 1)))];
 }
 
-/** Invalidate the kernel's cached open verdicts (bg_watch_vc, bg_watch_dc) after the watch set changed. */
+/**
+ * Invalidate the kernel's cached open verdicts (bg_watch_vc, bg_watch_dc) after the watch set
+ * changed: slot 1 of bg_watch_gen is user space's own (the kernel bumps slot 0), so this
+ * read-and-write cannot lose a kernel bump.
+ */
 function bumpGeneration(obj: NativeBpfObject): void {
 	const key = Buffer.alloc(4);
+	key.writeUInt32LE(1);
 	const cur = obj.mapLookup('bg_watch_gen', key);
 	const next = Buffer.alloc(8);
 	next.writeBigUInt64LE((cur ? cur.readBigUInt64LE(0) : 0n) + 1n);

@@ -59,6 +59,9 @@ export const FILE_SYSCALLS: Readonly<Record<string, FileSyscall>> = {
 };
 
 const names = (change: boolean) => Object.keys(FILE_SYSCALLS).filter((n) => !!FILE_SYSCALLS[n].change === change);
+/** Syscalls that can give cached (mount, dentry) verdicts another path: the kernel drops them at entry and exit. */
+const MOUNT_SYSCALLS = ['mount', 'umount2', 'move_mount', 'pivot_root', 'mount_setattr'];
+const NAME_MOVERS = Object.keys(FILE_SYSCALLS).filter((n) => FILE_SYSCALLS[n].path2 !== undefined && !FILE_SYSCALLS[n].raw2);
 
 /** struct bg_fsys for one syscall. */
 export function fsysValue(s: FileSyscall, all = false): Buffer {
@@ -86,7 +89,8 @@ export const fileSensor: Sensor = {
 	syscalls: [
 		{ hook: 'exit', syscalls: names(false), prog: 'bg_file_open' },
 		{ hook: 'exit', syscalls: names(true), prog: 'bg_file_chg' },
-		{ hook: 'exit', syscalls: ['mount', 'umount2', 'move_mount', 'pivot_root', 'mount_setattr'], prog: 'bg_file_mnt' },
+		{ hook: 'exit', syscalls: MOUNT_SYSCALLS, prog: 'bg_file_mnt' },
+		{ hook: 'enter', syscalls: [...NAME_MOVERS, ...MOUNT_SYSCALLS], prog: 'bg_file_gen_enter' },
 	],
 	description: 'opens and file changes (unlink, rename, chmod, chown, link, mkdir, truncate) of watched paths, true paths from the kernel',
 	configure(obj, f) {

@@ -316,7 +316,10 @@ test('open verdicts are cached, and the cache never hides a file that became wat
 		filtered0 = rt.kernelStats().filtered;
 		for (let i = 0; i < 5; i++) await fileops('open', join(plain, 'f'), '0');
 		filtered1 = rt.kernelStats().filtered;
+		const kgen = () => rt.object('file').mapLookup('bg_watch_gen', Buffer.alloc(4))!.readBigUInt64LE(0);
+		const g0 = kgen();
 		renameSync(plain, watched); // the ancestor moves under the watched prefix; f's dentry and parent stay
+		assert.equal(kgen() - g0, 2n, 'verdicts dropped at the rename’s entry and again at its exit');
 		await fileops('open', join(watched, 'f'), '0');
 		setFileWatch(rt, { paths: [{ path: `${watched}/` }, { path: join(root, 'g'), exact: true }], names: [] });
 		await fileops('open', join(root, 'g'), '0');

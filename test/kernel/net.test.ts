@@ -223,3 +223,29 @@ test('process names the rules cannot match die in the kernel; the name is the on
 	assert.equal(net(events, 'net_connect', pids.perl).length, 0, 'perl is not in the set');
 	assert.ok(kernel.filtered >= 1);
 });
+
+test('a socket fd passed with garbage in the upper half of the register (the kernel takes an int) is still attributed', async (t) => {
+	if (!requireBpf(t, OBJS)) return;
+	let pid = 0;
+	let port = 0;
+	const { events } = await collect([netSensor], {}, async () => {
+		const s = await server('127.0.0.1', 1);
+		port = s.port;
+		const py = [
+			'import ctypes, os, socket, struct',
+			'libc = ctypes.CDLL(None, use_errno=True)',
+			"nr = {'x86_64': 42, 'aarch64': 203}[os.uname().machine]",
+			's = socket.socket()',
+			`a = struct.pack('=H', socket.AF_INET) + struct.pack('!H', ${port}) + socket.inet_aton('127.0.0.1') + bytes(8)`,
+			'r = libc.syscall(ctypes.c_long(nr), ctypes.c_long((1 << 32) | s.fileno()), a, ctypes.c_long(len(a)))',
+			'print(r, ctypes.get_errno())',
+		].join('\n');
+		const r = await run('python3', ['-c', py]);
+		assert.equal(r.stdout.trim(), '0 0', `connect through the syscall: ${r.stdout}${r.stderr}`);
+		pid = r.pid;
+		await s.done;
+	});
+	const [c] = net(events, 'net_connect', pid);
+	assert.ok(c, 'connect event');
+	assert.deepEqual([c.dip, c.dport, c.state], ['127.0.0.1', port, 'established']);
+});
