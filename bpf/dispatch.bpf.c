@@ -25,11 +25,16 @@ struct {
 	__type(value, __u32);
 } bg_sys_enter_tbl SEC(".maps");
 
+/* A 32-bit syscall's number means another call in the 64-bit table: counted, never dispatched. */
 SEC("tp_btf/sys_exit")
 int BPF_PROG(bg_sys_exit, struct pt_regs *regs, long ret)
 {
 	__u64 nr = compat__syscall_nr(regs);
 
+	if (compat__in_ia32_syscall()) {
+		stats__inc(BG_STAT_COMPAT_SYSCALL);
+		return 0;
+	}
 	if (nr < BG_SYSCALL_MAX)
 		bpf_tail_call(ctx, &bg_sys_exit_tbl, nr);
 	return 0;
@@ -38,6 +43,8 @@ int BPF_PROG(bg_sys_exit, struct pt_regs *regs, long ret)
 SEC("tp_btf/sys_enter")
 int BPF_PROG(bg_sys_enter, struct pt_regs *regs, long id)
 {
+	if (compat__in_ia32_syscall())
+		return 0;
 	if ((__u64)id < BG_SYSCALL_MAX)
 		bpf_tail_call(ctx, &bg_sys_enter_tbl, id);
 	return 0;

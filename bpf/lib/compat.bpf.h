@@ -19,6 +19,19 @@ static __always_inline long compat__syscall_nr(struct pt_regs *regs)
 {
 	return regs->orig_ax;
 }
+
+/*
+ * True inside a 32-bit syscall (a 32-bit process, or int $0x80 from a 64-bit one): its number
+ * and argument registers follow the ia32 table, so no 64-bit handler may see it.
+ */
+static __always_inline int compat__in_ia32_syscall(void)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+
+	if (!bpf_core_field_exists(t->thread_info.status))
+		return 0;
+	return (t->thread_info.status & 0x0002 /* TS_COMPAT */) != 0;
+}
 #elif defined(__TARGET_ARCH_arm64)
 enum bg_sysno {
 	BG_NR_EXECVE = 221,
@@ -28,6 +41,12 @@ enum bg_sysno {
 static __always_inline long compat__syscall_nr(struct pt_regs *regs)
 {
 	return regs->syscallno;
+}
+
+/* AArch32 tasks are not decoded either; arm64 kernels rarely run them (not checked here). */
+static __always_inline int compat__in_ia32_syscall(void)
+{
+	return 0;
 }
 #else
 #error "bpfguard supports x86_64 and arm64"

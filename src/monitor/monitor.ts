@@ -89,9 +89,17 @@ export class Monitor {
 			const rules = this.engine.ruleset.all.filter((r) => r.enabled && sensorsFor(new Set(r.types === 'any' ? [] : r.types), r.fields).some((x) => x.name === d.sensor));
 			this.o.log(`sensor ${d.sensor} not available on this host (${d.error}); still running: ${this.rt.sensors.map((x) => x.name).join(', ')}; inactive rules: ${rules.map((r) => r.name).join('; ') || 'none'}`);
 		}
+		let ticks = 0;
+		let compatSeen = 0;
 		this.tick = setInterval(() => {
 			this.throttle.tick();
 			this.table.sweep();
+			if (++ticks % 60 !== 0 || !this.rt) return;
+			const compat = this.rt.kernelStats().compat_syscall ?? 0;
+			if (compat > compatSeen) {
+				this.o.log(`${compat - compatSeen} 32-bit (ia32) syscalls in the last minute: the file, privilege and network sensors do not decode them (exec is still seen)`);
+			}
+			compatSeen = compat;
 		}, 1000);
 		this.tick.unref();
 		if (this.o.watchFiles) this.watchRules();
