@@ -35,8 +35,9 @@ $(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(BPF_HDRS) $(BUILD)/vmlinux.h
 
 bpf: $(BPF_OBJS)
 
-# net: atomic fetch-and-or on the socket owner record (BPF ISA v3)
-$(BUILD)/bpf/net.bpf.o: BPF_CFLAGS += -mcpu=v3
+# atomic fetch-and-add/or (net: the socket owner record; file and dispatch: the verdict
+# generation's in-flight count) need BPF ISA v3
+$(BUILD)/bpf/net.bpf.o $(BUILD)/bpf/file.bpf.o $(BUILD)/bpf/dispatch.bpf.o: BPF_CFLAGS += -mcpu=v3
 
 $(ADDON): $(wildcard native/src/*.cc native/src/*.h) native/binding.gyp
 	cd native && ../node_modules/.bin/node-gyp rebuild --silent $(NODE_GYP_FLAGS)

@@ -8,6 +8,7 @@
 #include "lib/common.bpf.h"
 #include "lib/emit.bpf.h"
 #include "lib/compat.bpf.h"
+#include "lib/gen.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -25,7 +26,11 @@ struct {
 	__type(value, __u32);
 } bg_sys_enter_tbl SEC(".maps");
 
-/* A 32-bit syscall's number means another call in the 64-bit table: counted, never dispatched. */
+/*
+ * A 32-bit syscall's number means another call in the 64-bit table: counted, never dispatched.
+ * Its renames, links and mounts still invalidate the file sensor's cached verdicts (their ia32
+ * numbers, x86 only: see compat__ia32_moves_names).
+ */
 SEC("tp_btf/sys_exit")
 int BPF_PROG(bg_sys_exit, struct pt_regs *regs, long ret)
 {
@@ -33,6 +38,8 @@ int BPF_PROG(bg_sys_exit, struct pt_regs *regs, long ret)
 
 	if (compat__in_ia32_syscall()) {
 		stats__inc(BG_STAT_COMPAT_SYSCALL);
+		if (compat__ia32_moves_names(nr))
+			gen__change_exit();
 		return 0;
 	}
 	if (nr < BG_SYSCALL_MAX)
@@ -43,8 +50,11 @@ int BPF_PROG(bg_sys_exit, struct pt_regs *regs, long ret)
 SEC("tp_btf/sys_enter")
 int BPF_PROG(bg_sys_enter, struct pt_regs *regs, long id)
 {
-	if (compat__in_ia32_syscall())
+	if (compat__in_ia32_syscall()) {
+		if (compat__ia32_moves_names(id))
+			gen__change_enter();
 		return 0;
+	}
 	if ((__u64)id < BG_SYSCALL_MAX)
 		bpf_tail_call(ctx, &bg_sys_enter_tbl, id);
 	return 0;

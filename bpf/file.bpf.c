@@ -294,6 +294,7 @@ int BPF_PROG(bg_file_open, struct pt_regs *regs, long ret)
 	struct file *f = NULL;
 	struct vfsmount *mnt = NULL;
 	enum watch_dir dir = WATCH_DIR_NONE;
+	int busy = 1;
 	__u16 ff = 0;
 	__u32 nr, watch = 0, access, all;
 	__u64 gen = 0;
@@ -305,7 +306,7 @@ int BPF_PROG(bg_file_open, struct pt_regs *regs, long ret)
 	all = cfg_all || (sp->fl & BG_FSYS_ALL);
 	if (ret >= 0)
 		f = file__from_fd(t, ret);
-	if (f && !all) {
+	if (f && !all && !(busy = watch__busy())) {
 		struct dentry *d = f->f_path.dentry;
 
 		gen = watch__gen();
@@ -329,7 +330,7 @@ int BPF_PROG(bg_file_open, struct pt_regs *regs, long ret)
 	if (!all) {
 		if (o.d) {
 			watch = watch__match_any(o.p, o.len, BG_WATCH_READ | BG_WATCH_WRITE, o.d, 1);
-			if (!o.trunc) {
+			if (!o.trunc && !busy) {
 				if (dir == WATCH_DIR_UNKNOWN)
 					dir = watch__dir_put(o.p, o.len, mnt, o.d, gen);
 				if (dir != WATCH_DIR_CLEAN)
@@ -378,8 +379,8 @@ int BPF_PROG(bg_file_chg, struct pt_regs *regs, long ret)
 	if (!(sp = file__spec(regs, &nr)))
 		return 0;
 	/* rename and link move or add names (a rename a whole subtree): cached verdicts are stale */
-	if (ret == 0 && sp->path2 >= 0 && !(sp->fl & BG_FSYS_RAW2))
-		watch__bump();
+	if (sp->path2 >= 0 && !(sp->fl & BG_FSYS_RAW2))
+		gen__change_exit();
 	if (!file__wanted(t, ret))
 		return 0;
 	all = cfg_all || (sp->fl & BG_FSYS_ALL);
@@ -421,13 +422,13 @@ int BPF_PROG(bg_file_chg, struct pt_regs *regs, long ret)
 
 /*
  * Entry of rename/link and the mount family: cached verdicts go before the change takes effect,
- * so an open racing with it cannot use one computed for the old paths (the exit bumps again,
- * for verdicts computed while it ran).
+ * and none is used or stored until its exit (which drops those computed meanwhile), so an open
+ * racing with it cannot use one computed for the old paths.
  */
 SEC("tp_btf/sys_enter")
 int BPF_PROG(bg_file_gen_enter, struct pt_regs *regs, long id)
 {
-	watch__bump();
+	gen__change_enter();
 	return 0;
 }
 
@@ -435,7 +436,6 @@ int BPF_PROG(bg_file_gen_enter, struct pt_regs *regs, long id)
 SEC("tp_btf/sys_exit")
 int BPF_PROG(bg_file_mnt, struct pt_regs *regs, long ret)
 {
-	if (ret == 0)
-		watch__bump();
+	gen__change_exit();
 	return 0;
 }

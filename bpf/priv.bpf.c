@@ -223,15 +223,19 @@ int BPF_PROG(bg_priv_exec, struct task_struct *p, pid_t old_pid, struct linux_bi
 	struct bg_priv_task *st = priv__task(p);
 	struct file *f = BPF_CORE_READ(bprm, file);
 	struct inode *ino = BPF_CORE_READ(f, f_inode);
-	struct bg_creds cur;
+	struct bg_creds cur, *old;
 	struct bg_priv *r;
 	__u16 mode;
 
 	if (!st)
 		return 0;
 	cred__read(p, &cur);
-	if (st->pending_nr && st->valid && cred__eff_differ(&st->before, &cur)) {
-		r = priv__begin(BG_EV_PRIV_EXEC, BG_PS_EXEC, 0, &st->before, &cur, p);
+	/* no sys_enter seen (a 32-bit execve, or one begun before the sensor): the creds last known */
+	old = st->pending_nr ? &st->before : &st->expect;
+	if (st->valid && cred__eff_differ(old, &cur)) {
+		r = priv__begin(BG_EV_PRIV_EXEC, BG_PS_EXEC, 0, old, &cur, p);
+		if (r && !st->pending_nr)
+			r->hdr.flags |= BG_PF_NO_BEFORE;
 		if (r) {
 			mode = BPF_CORE_READ(ino, i_mode);
 			r->file_uid = BPF_CORE_READ(ino, i_uid.val);

@@ -9,6 +9,7 @@
 #define BG_WATCH_BPF_H
 
 #include "common.bpf.h"
+#include "gen.bpf.h"
 
 enum { WATCH_TAIL = 128 };	/* path bytes scanned for the last two names (> 2 * BG_WATCH_NAME) */
 
@@ -64,36 +65,6 @@ struct {
 	__type(key, struct bg_vc_key);
 	__type(value, struct bg_vc_val);
 } bg_watch_dc SEC(".maps");
-
-/*
- * Generations: [0] bumped by the kernel (atomically), [1] written by user space only (a new watch
- * set), so neither can undo the other's bump. A cached verdict holds their sum with [1] << 40.
- */
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 2);
-	__type(key, __u32);
-	__type(value, __u64);
-} bg_watch_gen SEC(".maps");
-
-static __always_inline __u64 watch__gen(void)
-{
-	__u32 zero = 0, one = 1;
-	__u64 *k = bpf_map_lookup_elem(&bg_watch_gen, &zero);
-	__u64 *u = bpf_map_lookup_elem(&bg_watch_gen, &one);
-
-	return (k ? *k : 0) + ((u ? *u : 0) << 40);
-}
-
-/* Invalidate every cached verdict. */
-static __always_inline void watch__bump(void)
-{
-	__u32 zero = 0;
-	__u64 *g = bpf_map_lookup_elem(&bg_watch_gen, &zero);
-
-	if (g)
-		__sync_fetch_and_add(g, 1);
-}
 
 /*
  * The mount in a cache key: its never-reused id where the kernel has one (6.8+), else its

@@ -160,6 +160,6 @@ function bumpGeneration(obj: NativeBpfObject): void {
 	key.writeUInt32LE(1);
 	const cur = obj.mapLookup('bg_watch_gen', key);
 	const next = Buffer.alloc(8);
-	next.writeBigUInt64LE((cur ? cur.readBigUInt64LE(0) : 0n) + 1n);
+	next.writeBigInt64LE((cur ? cur.readBigInt64LE(0) : 0n) + 1n);
 	obj.mapUpdate('bg_watch_gen', key, next);
 }

@@ -83,6 +83,9 @@ export class SensorRuntime {
 		const { BpfObject } = addon();
 		const handlers = this.sensors.flatMap((s) => wanted(s.syscalls, filter));
 		let shared: { events: number; stats: number } | undefined;
+		// bg_watch_gen: the verdict generation, in the dispatcher (32-bit renames) and the file sensor
+		let gen: number | undefined;
+		const hasGen = (obj: NativeBpfObject) => obj.maps().some((m) => m.name === 'bg_watch_gen');
 		const open = (file: string): NativeBpfObject => {
 			const obj = new BpfObject(bpfObjectPath(file));
 			this.objects.push(obj);
@@ -90,11 +93,13 @@ export class SensorRuntime {
 				obj.reuseMap('bg_events', shared.events);
 				obj.reuseMap('bg_stats', shared.stats);
 			}
+			if (gen !== undefined && hasGen(obj)) obj.reuseMap('bg_watch_gen', gen);
 			return obj;
 		};
 		const loaded = (obj: NativeBpfObject) => {
 			obj.load();
 			shared ??= { events: obj.mapFd('bg_events'), stats: obj.mapFd('bg_stats') };
+			if (gen === undefined && hasGen(obj)) gen = obj.mapFd('bg_watch_gen');
 		};
 		// The dispatcher owns the shared maps when present; it is object 0.
 		if (handlers.length) {
