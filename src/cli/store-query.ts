@@ -7,20 +7,12 @@ import { parseDuration, parseWhen } from '../store/when.js';
 import type { SearchQuery } from '../store/search.js';
 import { CliError } from './errors.js';
 
-/** Filter flags as commander hands them over. */
-export interface FilterFlags {
+/** Filter flags as commander hands them over: SearchQuery's filters under their flag names. */
+export interface FilterFlags extends Pick<SearchQuery, 'rule' | 'pid' | 'uid' | 'user' | 'exe' | 'comm' | 'tag' | 'text'> {
 	db: string;
 	since?: number;
 	until?: number;
-	rule?: string;
 	priority?: Priority;
-	pid?: number;
-	uid?: number;
-	user?: string;
-	exe?: string;
-	comm?: string;
-	tag?: string;
-	text?: string;
 	kind?: string[];
 }
 

@@ -23,27 +23,27 @@ export function sensorsFor(rules: RuleSet | Set<string> | 'any', fields: Iterabl
 	});
 }
 
+/** The network evt.type values some enabled rule evaluates (undefined: a rule takes any type). */
+function netTypesFor(rules: RuleSet): string[] | undefined {
+	const types = rules.neededTypes();
+	if (types === 'any') return undefined;
+	return [...types].filter((t) => EVT_TYPES[t]?.startsWith('net_'));
+}
+
 /**
  * The network record kinds some enabled rule evaluates (undefined: every kind, when a rule
  * takes any event type). The net sensor drops the others in the kernel.
  */
 export function netKindsFor(rules: RuleSet): EventKind[] | undefined {
-	const types = rules.neededTypes();
-	if (types === 'any') return undefined;
-	const kinds = new Set<EventKind>();
-	for (const t of types) {
-		const k = EVT_TYPES[t];
-		if (k?.startsWith('net_')) kinds.add(k as EventKind);
-	}
-	return [...kinds];
+	const types = netTypesFor(rules);
+	return types && kindsOf(types);
 }
+
+const kindsOf = (types: readonly string[]): EventKind[] => [...new Set(types.map((t) => EVT_TYPES[t] as EventKind))];
 
 /** What the net sensor must emit for the rules: record kinds and process names. */
 export function netNeedsFor(rules: RuleSet): NetNeeds {
-	const kinds = netKindsFor(rules);
-	if (!kinds) return {};
-	const types = Object.entries(EVT_TYPES)
-		.filter(([, k]) => kinds.includes(k as EventKind))
-		.map(([t]) => t);
-	return { kinds, comms: netComms(rules, types) };
+	const types = netTypesFor(rules);
+	if (!types) return {};
+	return { kinds: kindsOf(types), comms: netComms(rules, types) };
 }
