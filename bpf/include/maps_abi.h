@@ -7,6 +7,7 @@ enum bg_map_limit {
 	BG_FOLLOW_MAX = 65536,		/* processes in the -p follow set */
 	BG_RINGBUF_BYTES = 16777216,	/* ring buffer size (power of two) */
 	BG_WAKEUP_BYTES = 262144,	/* wake user space once this much is waiting */
+	BG_WAKEUP_NS = 2000000,		/* or when its last wakeup is this old (2 ms) */
 	BG_SYSCALL_MAX = 512,		/* slots in the syscall dispatch tables (by syscall number) */
 };
 

@@ -34,8 +34,15 @@ struct {
 	__type(value, struct bg_scratch_val);
 } bg_scratch SEC(".maps");
 
-/* Wake the consumer only when this much is waiting; it also drains on a short timer. */
+/*
+ * Adaptive wakeup: never one per record. The consumer is woken when this much is waiting, or
+ * when the last wakeup from this object is at least cfg_wakeup_ns old (so a lone alert after a
+ * quiet spell is delivered at once, and a storm costs at most one wakeup per interval); records
+ * in between are drained by the consumer's short poll after each wakeup.
+ */
 const volatile __u64 cfg_wakeup_bytes = BG_WAKEUP_BYTES;
+const volatile __u64 cfg_wakeup_ns = BG_WAKEUP_NS;
+__u64 emit__woke_ns;	/* .bss: boot time of this object's last forced wakeup (races are benign) */
 
 static __always_inline void stats__inc(__u32 idx)
 {
@@ -82,8 +89,11 @@ static __always_inline void emit__submit(void *rec)
 		size = sizeof(struct bg_hdr);
 	barrier_var(size);
 	h->size = size;
-	if (bpf_ringbuf_query(&bg_events, BPF_RB_AVAIL_DATA) + size >= cfg_wakeup_bytes)
+	if (h->ktime_ns - emit__woke_ns >= cfg_wakeup_ns ||
+	    bpf_ringbuf_query(&bg_events, BPF_RB_AVAIL_DATA) + size >= cfg_wakeup_bytes) {
 		flags = BPF_RB_FORCE_WAKEUP;
+		emit__woke_ns = h->ktime_ns;
+	}
 	if (bpf_ringbuf_output(&bg_events, rec, size, flags)) {
 		stats__inc(BG_STAT_RB_FULL);
 		return;

@@ -122,11 +122,19 @@ bool RingReader::Flush(bool last) {
   return true;
 }
 
+// The kernel wakes this thread for a record when its last wakeup is older than a short interval
+// (BG_WAKEUP_NS, 2 ms) or much is waiting, never once per record. Records written between
+// wakeups are picked up by polling every 1 ms while records keep coming (and for 3 ms after the
+// last), so none waits for the long idle timeout.
 void RingReader::Run() {
+  using clock = std::chrono::steady_clock;
+  auto last = clock::now() - std::chrono::seconds(1);
   cur_ = Acquire();
   while (!stop_) {
-    ring_buffer__poll(rb_, poll_ms_);
-    ring_buffer__consume(rb_);
+    bool busy = clock::now() - last < std::chrono::milliseconds(3);
+    int n = ring_buffer__poll(rb_, busy ? 1 : poll_ms_);
+    int m = ring_buffer__consume(rb_);
+    if (n > 0 || m > 0) last = clock::now();
     if (cur_->count) Flush(false);
   }
   ring_buffer__consume(rb_);
