@@ -5,10 +5,21 @@
 
 #include "common.bpf.h"
 
+/* 6.3+ layout of the capability sets (a flavor: compiles whatever vmlinux.h says). */
+struct bg_kcap___cap64 {
+	__u64 val;
+};
+
+struct bg_cred___cap64 {
+	struct bg_kcap___cap64 cap_permitted;
+	struct bg_kcap___cap64 cap_effective;
+} __attribute__((preserve_access_index));
+
 /*
  * real_cred, not cred: cred is the subjective set that override_creds() swaps for a while
  * (access(), io_uring personalities, overlayfs); real_cred is what the task is.
- * kernel_cap_t is a u64 since 6.3 and u32[2] before: the same 8 little-endian bytes.
+ * kernel_cap_t is a u64 since 6.3 and u32[2] before: the same 8 little-endian bytes,
+ * read with plain loads where it is a u64.
  */
 static __always_inline void cred__read(struct task_struct *t, struct bg_creds *o)
 {
@@ -23,10 +34,15 @@ static __always_inline void cred__read(struct task_struct *t, struct bg_creds *o
 	o->egid = c->egid.val;
 	o->sgid = c->sgid.val;
 	o->fsgid = c->fsgid.val;
-	o->cap_eff = 0;
-	o->cap_prm = 0;
-	bpf_core_read(&o->cap_eff, sizeof(o->cap_eff), &c->cap_effective);
-	bpf_core_read(&o->cap_prm, sizeof(o->cap_prm), &c->cap_permitted);
+	if (bpf_core_field_exists(((const struct bg_cred___cap64 *)c)->cap_effective.val)) {
+		o->cap_eff = ((const struct bg_cred___cap64 *)c)->cap_effective.val;	/* plain loads */
+		o->cap_prm = ((const struct bg_cred___cap64 *)c)->cap_permitted.val;
+	} else {
+		o->cap_eff = 0;
+		o->cap_prm = 0;
+		bpf_core_read(&o->cap_eff, sizeof(o->cap_eff), &c->cap_effective);
+		bpf_core_read(&o->cap_prm, sizeof(o->cap_prm), &c->cap_permitted);
+	}
 	o->userns = c->user_ns->ns.inum;
 	o->ngroups = c->group_info->ngroups;
 }
