@@ -289,12 +289,13 @@ int BPF_PROG(bg_file_open, struct pt_regs *regs, long ret)
 	struct task_struct *t = bpf_get_current_task_btf();
 	struct file__path o = {};
 	struct file__args a = {};
+	struct bg_vc_key k;
 	struct bg_fsys *sp;
 	struct bg_file *e;
 	struct file *f = NULL;
 	struct vfsmount *mnt = NULL;
 	enum watch_dir dir = WATCH_DIR_NONE;
-	int busy = 1;
+	int busy = 1, mode = -1;	/* mode: the cached verdict (watch mode bits), -1 none */
 	__u16 ff = 0;
 	__u32 nr, watch = 0, access, all;
 	__u64 gen = 0;
@@ -311,8 +312,17 @@ int BPF_PROG(bg_file_open, struct pt_regs *regs, long ret)
 
 		gen = watch__gen();
 		mnt = f->f_path.mnt;
-		dir = watch__dir_state(mnt, d, gen);
-		if (dir == WATCH_DIR_CLEAN ? !watch__base(d, access) : watch__vc_rejects(mnt, d, access, gen)) {
+		watch__vc_key(&k, mnt, d);
+		mode = watch__l0_mode(&k, gen);
+		if (mode < 0) {
+			dir = watch__dir_state(mnt, d, gen);
+			mode = dir == WATCH_DIR_CLEAN ? (int)watch__base(d, BG_WATCH_READ | BG_WATCH_WRITE)
+						      : watch__vc_mode(&k, gen);
+			if (mode >= 0)
+				watch__l0_put(&k, gen, mode);
+		}
+		/* only a verdict that rejects is used: a watched file is walked to report its path */
+		if (mode >= 0 && !(mode & access)) {
 			stats__inc(BG_STAT_FILTERED);
 			return 0;
 		}
@@ -330,11 +340,13 @@ int BPF_PROG(bg_file_open, struct pt_regs *regs, long ret)
 	if (!all) {
 		if (o.d) {
 			watch = watch__match_any(o.p, o.len, BG_WATCH_READ | BG_WATCH_WRITE, o.d, 1);
-			if (!o.trunc && !busy) {
+			if (!o.trunc && !busy && mode < 0) {
 				if (dir == WATCH_DIR_UNKNOWN)
 					dir = watch__dir_put(o.p, o.len, mnt, o.d, gen);
+				watch__vc_key(&k, mnt, o.d);
 				if (dir != WATCH_DIR_CLEAN)
-					watch__vc_put(mnt, o.d, watch, gen);
+					watch__vc_put(&k, watch, gen);
+				watch__l0_put(&k, gen, watch);
 			}
 			watch &= access;
 		} else {

@@ -89,25 +89,78 @@ static __always_inline void watch__vc_key(struct bg_vc_key *k, struct vfsmount *
 	k->mnt = watch__mnt_key(m);
 }
 
-/* True when the cache says this opened file is not watched for access (in this generation). */
-static __always_inline int watch__vc_rejects(struct vfsmount *m, struct dentry *d, __u32 access,
-					     __u64 gen)
+/* The cached mode bits of this opened file (in this generation), or -1 when not cached. */
+static __always_inline int watch__vc_mode(const struct bg_vc_key *k, __u64 gen)
 {
-	struct bg_vc_key k;
-	struct bg_vc_val *v;
+	struct bg_vc_val *v = bpf_map_lookup_elem(&bg_watch_vc, k);
 
-	watch__vc_key(&k, m, d);
-	v = bpf_map_lookup_elem(&bg_watch_vc, &k);
-	return v && v->gen == gen && !(v->mode & access);
+	return v && v->gen == gen ? (int)(v->mode & (BG_WATCH_READ | BG_WATCH_WRITE)) : -1;
 }
 
-static __always_inline void watch__vc_put(struct vfsmount *m, struct dentry *d, __u32 mode, __u64 gen)
+static __always_inline void watch__vc_put(const struct bg_vc_key *k, __u32 mode, __u64 gen)
 {
-	struct bg_vc_key k;
 	struct bg_vc_val v = { .gen = gen, .mode = mode };
 
-	watch__vc_key(&k, m, d);
-	bpf_map_update_elem(&bg_watch_vc, &k, &v, BPF_ANY);
+	bpf_map_update_elem(&bg_watch_vc, k, &v, BPF_ANY);
+}
+
+/*
+ * Per CPU, the verdict on the last opened file whose verdict was known: a file opened again and
+ * again (a loop over a config file, a storm) is answered without a hash lookup. A program can be
+ * preempted by another on the same CPU, so a slot could be torn between two writers: check
+ * covers name, mount, generation and mode, and a slot that fails it is ignored.
+ */
+struct bg_watch_l0 {
+	struct bg_vc_key k;
+	__u64 gen;
+	__u64 mode;
+	__u64 check;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct bg_watch_l0);
+} bg_watch_l0 SEC(".maps");
+
+/*
+ * The pointers stay out (the verifier allows no arithmetic on them): name is d_name.hash_len,
+ * whose hash the kernel salts with the parent dentry, so a slot whose name, mount and parent
+ * equal ours names the same path, and the mode the check vouches for is that path's.
+ */
+static __always_inline __u64 watch__l0_check(const struct bg_vc_key *k, __u64 gen, __u64 mode)
+{
+	return ((k->name * 0x9e3779b97f4a7c15ULL) ^ (k->mnt * 0xc2b2ae3d27d4eb4fULL) ^ gen) + mode;
+}
+
+static __always_inline int watch__l0_mode(const struct bg_vc_key *k, __u64 gen)
+{
+	__u32 zero = 0;
+	struct bg_watch_l0 *c = bpf_map_lookup_elem(&bg_watch_l0, &zero);
+	__u64 mode;
+
+	if (!c || c->gen != gen || c->k.dentry != k->dentry || c->k.parent != k->parent ||
+	    c->k.name != k->name || c->k.mnt != k->mnt)
+		return -1;
+	mode = c->mode;
+	if (mode > (BG_WATCH_READ | BG_WATCH_WRITE) || c->check != watch__l0_check(k, gen, mode))
+		return -1;
+	return (int)mode;
+}
+
+static __always_inline void watch__l0_put(const struct bg_vc_key *k, __u64 gen, __u32 mode)
+{
+	__u32 zero = 0;
+	struct bg_watch_l0 *c = bpf_map_lookup_elem(&bg_watch_l0, &zero);
+
+	if (!c)
+		return;
+	mode &= BG_WATCH_READ | BG_WATCH_WRITE;
+	c->k = *k;
+	c->gen = gen;
+	c->mode = mode;
+	c->check = watch__l0_check(k, gen, mode);
 }
 
 /* What the directory cache knows of the directory holding an opened file. */

@@ -335,6 +335,32 @@ test('open verdicts are cached, and the cache never hides a file that became wat
 	assert.equal(opened(join(root, 'g')), 1, 'after a new watch set the cached verdict is not used');
 });
 
+test('a verdict cached by a read never hides the write that follows it (file watched for writes only, opened again and again in one process)', async (t) => {
+	if (!requireBpf(t, OBJECTS)) return;
+	const root = realpathSync(mkdtempSync(join(tmpdir(), 'bg-l0-')));
+	const f = join(root, 'f');
+	writeFileSync(f, 'x');
+	const events: BgEvent[] = [];
+	const rt = SensorRuntime.start([fileSensor], { watch: { paths: [{ path: f, exact: true, mode: 'w' }], names: [] } }, (evs) => events.push(...evs));
+	let filtered = 0;
+	let pid = 0;
+	try {
+		const before = rt.kernelStats().filtered;
+		// one shell, back to back: three reads (rejected, the last verdict cached per CPU), an append, a read
+		pid = (await run('/bin/sh', ['-c', ': <"$1"; : <"$1"; : <"$1"; echo y >>"$1"; : <"$1"', 'sh', f])).pid;
+		await sleep(150);
+		filtered = rt.kernelStats().filtered - before;
+	} finally {
+		await rt.stop();
+		rmSync(root, { recursive: true, force: true });
+	}
+	const mine = events.filter((e) => e.kind === 'open' && e.name === f);
+	assert.equal(mine.length, 1, `one event, the append: ${mine.map((e) => (e.kind === 'open' ? `flags ${e.flags} pid ${e.pid}` : e.kind)).join(', ')}`);
+	assert.equal(mine[0].kind === 'open' && mine[0].pid, pid);
+	assert.equal(mine[0].kind === 'open' && (mine[0].flags & 0o3), 1, 'O_WRONLY');
+	assert.ok(filtered >= 4, `the four reads are rejected in the kernel (filtered ${filtered})`);
+});
+
 test('directory verdicts: new files in a clean directory stay in the kernel, yet base names, directory names, byte prefixes and new watch sets still match', async (t) => {
 	if (!requireBpf(t, OBJECTS)) return;
 	const root = realpathSync(mkdtempSync(join(tmpdir(), 'bg-dc-')));
