@@ -1,6 +1,8 @@
 /** @module bench/churn: agent memory over a process-churn run (short-lived processes): peak RSS and whether it stays flat. */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { STATUS_DIR } from '../src/cli/stats.js';
 import { repoPath } from '../src/util/paths.js';
 
 const seconds = Number(process.argv[2] ?? 60);
@@ -18,6 +20,14 @@ await new Promise<void>((resolve, reject) => {
 	mon.on('exit', (c) => reject(new Error(`monitor exited (${c}): ${stderr}`)));
 });
 const rss: number[] = [];
+const heap: number[] = []; // V8 heap in use (MiB), from the monitor's status file
+const heapUsed = (): number | undefined => {
+	try {
+		return (JSON.parse(readFileSync(join(STATUS_DIR, `${mon.pid}.json`), 'utf8')) as { heapUsedBytes?: number }).heapUsedBytes;
+	} catch {
+		return undefined;
+	}
+};
 const churn = spawn(repoPath('build/progs/execstorm'), [String(seconds), String(workers), 'churn'], { stdio: ['ignore', 'pipe', 'ignore'] });
 let out = '';
 churn.stdout.on('data', (d) => (out += d));
@@ -25,6 +35,8 @@ let done = false;
 churn.on('close', () => (done = true));
 while (!done) {
 	rss.push(kb(mon.pid!, 'VmRSS'));
+	const h = heapUsed();
+	if (h !== undefined) heap.push(h / 1048576);
 	await sleep(1000);
 }
 const peakKb = kb(mon.pid!, 'VmHWM');
@@ -44,6 +56,9 @@ const result = {
 	rssEarlyMiB: +(early / 1024).toFixed(1),
 	rssLateMiB: +(late / 1024).toFixed(1),
 	growthPct: +(((late - early) / Math.max(1, early)) * 100).toFixed(1),
+	heapEarlyMiB: +mean(heap.slice(Math.floor(heap.length / 4), Math.floor(heap.length / 2))).toFixed(1),
+	heapLateMiB: +mean(heap.slice(-Math.max(1, Math.floor(heap.length / 4)))).toFixed(1),
+	heapMaxMiB: +Math.max(0, ...heap).toFixed(1),
 	samplesMiB: rss.filter((_, i) => i % Math.max(1, Math.floor(rss.length / 12)) === 0).map((k) => +(k / 1024).toFixed(1)),
 	monitorSummary: stderr.split('\n').filter((l) => / events /.test(l)).join(' '),
 };

@@ -23,6 +23,10 @@ export interface RunStats {
 	/** Counted losses by cause (kernel ring buffer full, no scratch; user oversize, unknown kind, sink drops). */
 	drops: Record<string, number>;
 	rssBytes: number;
+	/** V8 heap in use and reserved, and memory outside it (Buffers, native batches), in bytes. */
+	heapUsedBytes: number;
+	heapTotalBytes: number;
+	externalBytes: number;
 	/** CPU seconds since start, and the share of one core over the last second (%). */
 	cpuS: number;
 	cpuPct: number;
@@ -85,6 +89,7 @@ export class StatsReporter {
 		const now = Date.now();
 		const cpu = process.cpuUsage();
 		const cpuS = (cpu.user + cpu.system) / 1e6;
+		const mem = process.memoryUsage();
 		const bySensor = this.rt.recordsBySensor();
 		if (now - this.lastAt >= 1000) {
 			const dt = (now - this.lastAt) / 1000;
@@ -111,7 +116,10 @@ export class StatsReporter {
 			lost: lostCount(kernel, user),
 			sensors,
 			drops: dropsByCause(kernel, user),
-			rssBytes: process.memoryUsage.rss(),
+			rssBytes: mem.rss,
+			heapUsedBytes: mem.heapUsed,
+			heapTotalBytes: mem.heapTotal,
+			externalBytes: mem.external,
 			cpuS,
 			cpuPct: Math.round(this.cpuPct * 10) / 10,
 		};
@@ -163,6 +171,8 @@ export function summaryLine(s: RunStats): string {
 export function statsBlock(s: RunStats): string {
 	const lines = [`${s.command} (pid ${s.pid}) up ${s.uptimeS.toFixed(1)}s, ${s.eventsPerS} events/s, rss ${(s.rssBytes / 1048576).toFixed(1)} MiB, cpu ${s.cpuS.toFixed(2)}s (${s.cpuPct ?? 0}% now)`];
 	const k = s.kernel;
+	const mib = (b: number | undefined) => ((b ?? 0) / 1048576).toFixed(1);
+	lines.push(`  memory: heap ${mib(s.heapUsedBytes)} of ${mib(s.heapTotalBytes)} MiB, outside the heap ${mib(s.externalBytes)} MiB`);
 	lines.push(`  sensors: ${Object.entries(s.sensors ?? {}).map(([n, v]) => `${n} ${v.perS}/s (${v.records})`).join(', ')}`);
 	lines.push(`  kernel: delivered ${k.emitted ?? 0}, filtered ${(k.filtered ?? 0) + (k.priv_noop ?? 0)} (filtered ${k.filtered ?? 0}, no-op identity calls ${k.priv_noop ?? 0})`);
 	lines.push(`  user:   decoded ${(s.user.records ?? 0) - (s.user.skipped ?? 0)}, skipped undecoded ${s.user.skipped ?? 0}`);
