@@ -7,7 +7,7 @@ enum bg_map_limit {
 	BG_FOLLOW_MAX = 65536,		/* processes in the -p follow set */
 	BG_RINGBUF_BYTES = 16777216,	/* ring buffer size (power of two) */
 	BG_WAKEUP_BYTES = 262144,	/* wake user space once this much is waiting */
-	BG_WAKEUP_NS = 2000000,		/* or when its last wakeup is this old (2 ms) */
+	BG_WAKEUP_NS = 2000000,		/* or for a record after this long without one (2 ms) */
 	BG_SYSCALL_MAX = 512,		/* slots in the syscall dispatch tables (by syscall number) */
 };
 
@@ -38,6 +38,9 @@ enum bg_watch_limit {
 /*
  * Verdict cache key: a (mount, dentry) pair, so one path, with the dentry's parent and name
  * (hash and length). The mount matters: a bind mount reaches the same dentry by another path.
+ * The inode's number and generation (random for a new inode on ext4, tmpfs, xfs) keep a freed
+ * and reused dentry (and parent) address, given the same name, from inheriting a verdict:
+ * unlink and mkdir change no generation of ours.
  * bg_watch_vc holds opened files, bg_watch_dc the directories holding them.
  */
 struct bg_vc_key {
@@ -45,6 +48,9 @@ struct bg_vc_key {
 	__u64 parent;		/* its d_parent */
 	__u64 name;		/* d_name.hash_len */
 	__u64 mnt;		/* the mount it was reached through: mnt_id_unique (6.8+), else its address */
+	__u64 ino;		/* d_inode->i_ino (0: negative dentry) */
+	__u32 igen;		/* d_inode->i_generation */
+	__u32 _pad;
 };
 
 /* What the watch set said about that file, valid while bg_watch_gen[0] still equals gen. */

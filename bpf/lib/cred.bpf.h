@@ -5,14 +5,17 @@
 
 #include "common.bpf.h"
 
-/* 6.3+ layout of the capability sets (a flavor: compiles whatever vmlinux.h says). */
-struct bg_kcap___cap64 {
+/*
+ * 6.3+ layout of the capability sets: a CO-RE flavor of struct cred (libbpf matches the name
+ * before "___"), so this compiles whatever vmlinux.h says.
+ */
+struct bg_kcap64 {
 	__u64 val;
 };
 
-struct bg_cred___cap64 {
-	struct bg_kcap___cap64 cap_permitted;
-	struct bg_kcap___cap64 cap_effective;
+struct cred___cap64 {
+	struct bg_kcap64 cap_permitted;
+	struct bg_kcap64 cap_effective;
 } __attribute__((preserve_access_index));
 
 /*
@@ -34,9 +37,9 @@ static __always_inline void cred__read(struct task_struct *t, struct bg_creds *o
 	o->egid = c->egid.val;
 	o->sgid = c->sgid.val;
 	o->fsgid = c->fsgid.val;
-	if (bpf_core_field_exists(((const struct bg_cred___cap64 *)c)->cap_effective.val)) {
-		o->cap_eff = ((const struct bg_cred___cap64 *)c)->cap_effective.val;	/* plain loads */
-		o->cap_prm = ((const struct bg_cred___cap64 *)c)->cap_permitted.val;
+	if (bpf_core_field_exists(((const struct cred___cap64 *)c)->cap_effective.val)) {
+		o->cap_eff = ((const struct cred___cap64 *)c)->cap_effective.val;	/* plain loads */
+		o->cap_prm = ((const struct cred___cap64 *)c)->cap_permitted.val;
 	} else {
 		o->cap_eff = 0;
 		o->cap_prm = 0;

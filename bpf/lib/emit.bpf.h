@@ -35,14 +35,14 @@ struct {
 } bg_scratch SEC(".maps");
 
 /*
- * Adaptive wakeup: never one per record. The consumer is woken when this much is waiting, or
- * when the last wakeup from this object is at least cfg_wakeup_ns old (so a lone alert after a
- * quiet spell is delivered at once, and a storm costs at most one wakeup per interval); records
- * in between are drained by the consumer's short poll after each wakeup.
+ * Adaptive wakeup: never one per record. The consumer is woken for a record that follows a quiet
+ * spell (no record from this object for cfg_wakeup_ns: a lone alert is delivered at once) or
+ * when much is waiting. A steady stream wakes nobody: the consumer drains it on its own timer
+ * (10 ms), and polls every 1 ms for a few ms after each wakeup, for the records that follow.
  */
 const volatile __u64 cfg_wakeup_bytes = BG_WAKEUP_BYTES;
 const volatile __u64 cfg_wakeup_ns = BG_WAKEUP_NS;
-__u64 emit__woke_ns;	/* .bss: boot time of this object's last forced wakeup (races are benign) */
+__u64 emit__last_ns;	/* .bss: boot time of this object's last record (races are benign) */
 
 static __always_inline void stats__inc(__u32 idx)
 {
@@ -81,7 +81,7 @@ static __always_inline void emit__submit(void *rec)
 {
 	struct bg_hdr *h = rec;
 	__u64 size = h->size;
-	__u64 flags = BPF_RB_NO_WAKEUP;
+	__u64 flags = BPF_RB_NO_WAKEUP, now;
 
 	if (size > BG_REC_MAX)
 		size = BG_REC_MAX;
@@ -89,11 +89,11 @@ static __always_inline void emit__submit(void *rec)
 		size = sizeof(struct bg_hdr);
 	barrier_var(size);
 	h->size = size;
-	if (h->ktime_ns - emit__woke_ns >= cfg_wakeup_ns ||
-	    bpf_ringbuf_query(&bg_events, BPF_RB_AVAIL_DATA) + size >= cfg_wakeup_bytes) {
+	now = bpf_ktime_get_boot_ns();	/* at submit: building the record may have taken a while */
+	if (now - emit__last_ns >= cfg_wakeup_ns ||
+	    bpf_ringbuf_query(&bg_events, BPF_RB_AVAIL_DATA) + size >= cfg_wakeup_bytes)
 		flags = BPF_RB_FORCE_WAKEUP;
-		emit__woke_ns = h->ktime_ns;
-	}
+	emit__last_ns = now;
 	if (bpf_ringbuf_output(&bg_events, rec, size, flags)) {
 		stats__inc(BG_STAT_RB_FULL);
 		return;

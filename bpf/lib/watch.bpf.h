@@ -83,10 +83,15 @@ static __always_inline __u64 watch__mnt_key(struct vfsmount *m)
 /* m and d are BTF pointers (from an opened struct file): plain loads. */
 static __always_inline void watch__vc_key(struct bg_vc_key *k, struct vfsmount *m, struct dentry *d)
 {
+	struct inode *in = d->d_inode;
+
 	k->dentry = (__u64)d;
 	k->parent = (__u64)d->d_parent;
 	k->name = d->d_name.hash_len;
 	k->mnt = watch__mnt_key(m);
+	k->ino = in ? in->i_ino : 0;
+	k->igen = in ? in->i_generation : 0;
+	k->_pad = 0;
 }
 
 /* The cached mode bits of this opened file (in this generation), or -1 when not cached. */
@@ -108,7 +113,7 @@ static __always_inline void watch__vc_put(const struct bg_vc_key *k, __u32 mode,
  * Per CPU, the verdict on the last opened file whose verdict was known: a file opened again and
  * again (a loop over a config file, a storm) is answered without a hash lookup. A program can be
  * preempted by another on the same CPU, so a slot could be torn between two writers: check
- * covers name, mount, generation and mode, and a slot that fails it is ignored.
+ * covers the key's numbers, the generation and the mode, and a slot that fails it is ignored.
  */
 struct bg_watch_l0 {
 	struct bg_vc_key k;
@@ -125,13 +130,15 @@ struct {
 } bg_watch_l0 SEC(".maps");
 
 /*
- * The pointers stay out (the verifier allows no arithmetic on them): name is d_name.hash_len,
- * whose hash the kernel salts with the parent dentry, so a slot whose name, mount and parent
- * equal ours names the same path, and the mode the check vouches for is that path's.
+ * Over the plain numbers of the key (the verifier allows no arithmetic on the pointers, and
+ * before 6.8 the mount is one): a torn slot mixes two writers' fields and fails it unless both
+ * had the same name (hashed with the parent's address), inode number and generation, that is,
+ * were the same file, whose mode is then the one vouched for.
  */
 static __always_inline __u64 watch__l0_check(const struct bg_vc_key *k, __u64 gen, __u64 mode)
 {
-	return ((k->name * 0x9e3779b97f4a7c15ULL) ^ (k->mnt * 0xc2b2ae3d27d4eb4fULL) ^ gen) + mode;
+	return ((k->name * 0x9e3779b97f4a7c15ULL) ^ (k->ino * 0xc2b2ae3d27d4eb4fULL) ^
+		((__u64)k->igen << 17) ^ gen) + mode;
 }
 
 static __always_inline int watch__l0_mode(const struct bg_vc_key *k, __u64 gen)
@@ -141,7 +148,7 @@ static __always_inline int watch__l0_mode(const struct bg_vc_key *k, __u64 gen)
 	__u64 mode;
 
 	if (!c || c->gen != gen || c->k.dentry != k->dentry || c->k.parent != k->parent ||
-	    c->k.name != k->name || c->k.mnt != k->mnt)
+	    c->k.name != k->name || c->k.mnt != k->mnt || c->k.ino != k->ino || c->k.igen != k->igen)
 		return -1;
 	mode = c->mode;
 	if (mode > (BG_WATCH_READ | BG_WATCH_WRITE) || c->check != watch__l0_check(k, gen, mode))

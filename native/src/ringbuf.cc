@@ -122,19 +122,21 @@ bool RingReader::Flush(bool last) {
   return true;
 }
 
-// The kernel wakes this thread for a record when its last wakeup is older than a short interval
-// (BG_WAKEUP_NS, 2 ms) or much is waiting, never once per record. Records written between
-// wakeups are picked up by polling every 1 ms while records keep coming (and for 3 ms after the
-// last), so none waits for the long idle timeout.
+// The kernel wakes this thread for a record that follows a quiet spell (BG_WAKEUP_NS, 2 ms) or
+// when much is waiting, never once per record; a steady stream is drained every pollMs. When
+// records start again after an empty poll (a wakeup), those that follow (an exec's fork, exec,
+// exit) are picked up by polling every 1 ms for 5 ms rather than at the next pollMs.
 void RingReader::Run() {
   using clock = std::chrono::steady_clock;
-  auto last = clock::now() - std::chrono::seconds(1);
+  auto quick_until = clock::now();
+  bool was_active = false;
   cur_ = Acquire();
   while (!stop_) {
-    bool busy = clock::now() - last < std::chrono::milliseconds(3);
-    int n = ring_buffer__poll(rb_, busy ? 1 : poll_ms_);
+    int n = ring_buffer__poll(rb_, clock::now() < quick_until ? 1 : poll_ms_);
     int m = ring_buffer__consume(rb_);
-    if (n > 0 || m > 0) last = clock::now();
+    bool active = n > 0 || m > 0;
+    if (active && !was_active) quick_until = clock::now() + std::chrono::milliseconds(5);
+    was_active = active;
     if (cur_->count) Flush(false);
   }
   ring_buffer__consume(rb_);

@@ -185,7 +185,7 @@ export class SensorRuntime {
 
 	private listen(onEvents: (events: BgEvent[]) => void, accept?: (buf: Buffer, off: number) => boolean): void {
 		const { RingReader } = addon();
-		this.reader = new RingReader([this.objects[0].mapFd('bg_events')], { batchBytes: 1 << 20, batches: 4, pollMs: 50 });
+		this.reader = new RingReader([this.objects[0].mapFd('bg_events')], { batchBytes: 1 << 20, batches: 4, pollMs: 10 });
 		const events: BgEvent[] = []; // reused: onEvents must not keep the array
 		const user = this.user;
 		const byKind = this.byKind;

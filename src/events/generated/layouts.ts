@@ -181,11 +181,14 @@ export const BG_PRIV = {
 
 /** struct bg_vc_key: byte offsets of its members. */
 export const BG_VC_KEY = {
-	SIZE: 32,
+	SIZE: 48,
 	dentry: 0, // u64, 8 bytes
 	parent: 8, // u64, 8 bytes
 	name: 16, // u64, 8 bytes
 	mnt: 24, // u64, 8 bytes
+	ino: 32, // u64, 8 bytes
+	igen: 40, // u32, 4 bytes
+	_pad: 44, // u32, 4 bytes
 } as const;
 
 /** struct bg_vc_val: byte offsets of its members. */
