@@ -35,4 +35,5 @@ enum bg_net_flag bg_anchor_net_flag;
 enum bg_net_state bg_anchor_net_state;
 enum bg_net_limit bg_anchor_net_limit;
 struct bg_vc_key bg_anchor_vc_key;
+struct bg_watch_l0 bg_anchor_watch_l0;
 struct bg_vc_val bg_anchor_vc_val;

@@ -48,9 +48,17 @@ struct bg_vc_key {
 	__u64 parent;		/* its d_parent */
 	__u64 name;		/* d_name.hash_len */
 	__u64 mnt;		/* the mount it was reached through: mnt_id_unique (6.8+), else its address */
-	__u64 ino;		/* d_inode->i_ino (0: negative dentry) */
+	__u64 ino;		/* d_inode->i_ino */
 	__u32 igen;		/* d_inode->i_generation */
 	__u32 _pad;
+};
+
+/* bg_watch_l0 (per CPU): the last opened file's verdict, valid while gen and check hold. */
+struct bg_watch_l0 {
+	struct bg_vc_key k;
+	__u64 gen;		/* as bg_vc_val.gen */
+	__u64 mode;		/* enum bg_watch_mode bits matching the file's path */
+	__u64 check;		/* watch__l0_check() of the rest */
 };
 
 /* What the watch set said about that file, valid while bg_watch_gen[0] still equals gen. */

@@ -11,7 +11,7 @@
  */
 struct bg_kcap64 {
 	__u64 val;
-};
+} __attribute__((preserve_access_index));
 
 struct cred___cap64 {
 	struct bg_kcap64 cap_permitted;

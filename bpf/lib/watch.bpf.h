@@ -110,18 +110,11 @@ static __always_inline void watch__vc_put(const struct bg_vc_key *k, __u32 mode,
 }
 
 /*
- * Per CPU, the verdict on the last opened file whose verdict was known: a file opened again and
- * again (a loop over a config file, a storm) is answered without a hash lookup. A program can be
- * preempted by another on the same CPU, so a slot could be torn between two writers: check
- * covers the key's numbers, the generation and the mode, and a slot that fails it is ignored.
+ * Per CPU, the verdict on the last opened file whose verdict was known (struct bg_watch_l0): a
+ * file opened again and again (a loop over a config file, a storm) is answered without a hash
+ * lookup. Only bg_file_open writes it, from a raw tracepoint (preemption off, and the kernel never
+ * nests a program on its own CPU), so a slot is not torn; check vouches for it all the same.
  */
-struct bg_watch_l0 {
-	struct bg_vc_key k;
-	__u64 gen;
-	__u64 mode;
-	__u64 check;
-};
-
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
@@ -130,15 +123,17 @@ struct {
 } bg_watch_l0 SEC(".maps");
 
 /*
- * Over the plain numbers of the key (the verifier allows no arithmetic on the pointers, and
- * before 6.8 the mount is one): a torn slot mixes two writers' fields and fails it unless both
- * had the same name (hashed with the parent's address), inode number and generation, that is,
- * were the same file, whose mode is then the one vouched for.
+ * Over the plain numbers of the key: the verifier allows no arithmetic on the pointers (dentry,
+ * parent, and the mount before 6.8, which is then left out).
  */
 static __always_inline __u64 watch__l0_check(const struct bg_vc_key *k, __u64 gen, __u64 mode)
 {
-	return ((k->name * 0x9e3779b97f4a7c15ULL) ^ (k->ino * 0xc2b2ae3d27d4eb4fULL) ^
-		((__u64)k->igen << 17) ^ gen) + mode;
+	__u64 c = (k->name * 0x9e3779b97f4a7c15ULL) ^ (k->ino * 0xc2b2ae3d27d4eb4fULL) ^
+		  ((__u64)k->igen << 17) ^ gen;
+
+	if (bpf_core_field_exists(struct mount, mnt_id_unique))
+		c ^= k->mnt * 0x165667b19e3779f9ULL;
+	return c + mode;
 }
 
 static __always_inline int watch__l0_mode(const struct bg_vc_key *k, __u64 gen)

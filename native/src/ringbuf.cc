@@ -124,20 +124,32 @@ bool RingReader::Flush(bool last) {
 
 // The kernel wakes this thread for a record that follows a quiet spell (BG_WAKEUP_NS, 2 ms) or
 // when much is waiting, never once per record; a steady stream is drained every pollMs. When
-// records start again after an empty poll (a wakeup), those that follow (an exec's fork, exec,
-// exit) are picked up by polling every 1 ms for 5 ms rather than at the next pollMs.
+// records resume after 2 ms without any (a wakeup), those that follow (an exec's fork, exec,
+// exit) are picked up by polling every 1 ms for 5 ms rather than at the next pollMs; quick
+// polling never re-arms itself.
 void RingReader::Run() {
   using clock = std::chrono::steady_clock;
+  const auto quiet = std::chrono::milliseconds(2);
   auto quick_until = clock::now();
-  bool was_active = false;
+  auto last_rec = clock::now() - quiet;
   cur_ = Acquire();
+  const auto long_poll = std::chrono::milliseconds(poll_ms_);
   while (!stop_) {
-    int n = ring_buffer__poll(rb_, clock::now() < quick_until ? 1 : poll_ms_);
+    auto t0 = clock::now();
+    bool quick = t0 < quick_until;
+    int n = ring_buffer__poll(rb_, quick ? 1 : poll_ms_);
     int m = ring_buffer__consume(rb_);
-    bool active = n > 0 || m > 0;
-    if (active && !was_active) quick_until = clock::now() + std::chrono::milliseconds(5);
-    was_active = active;
+    if (n > 0 || m > 0) {
+      auto now = clock::now();
+      // woken before the long timeout, after 2 ms without records: the kernel's quiet-spell
+      // wakeup (a steady stream is drained at the timeout, or finds records already waiting)
+      if (!quick && now - t0 < long_poll * 9 / 10 && now - last_rec >= quiet)
+        quick_until = now + std::chrono::milliseconds(5);
+      last_rec = now;
+    }
     if (cur_->count) Flush(false);
+    // a persistent poll error must not spin (EINTR is not one)
+    if (n < 0 && n != -EINTR) std::this_thread::sleep_for(std::chrono::milliseconds(poll_ms_));
   }
   ring_buffer__consume(rb_);
   Flush(true);

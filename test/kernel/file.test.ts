@@ -1,7 +1,7 @@
 /** @module test/kernel/file.test: the file sensor on the real kernel (true paths, failures, changes, watch set, odd paths). */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { closeSync, mkdirSync, mkdtempSync, openSync, realpathSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, realpathSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { requireBpf } from '../helpers/bpf.js';
@@ -9,7 +9,7 @@ import { collect, run, sleep } from '../helpers/collect.js';
 import { fileSensor, setFileWatch } from '../../src/sensors/file.js';
 import { SensorRuntime } from '../../src/sensors/runtime.js';
 import { fileJson } from '../../src/events/file-fields.js';
-import { BgFileFlag, BgWatchMode } from '../../src/events/generated/layouts.js';
+import { BG_VC_KEY, BG_WATCH_L0, BgFileFlag, BgWatchMode } from '../../src/events/generated/layouts.js';
 import type { BgEvent, FileEventBase } from '../../src/events/types.js';
 import { repoPath } from '../../src/util/paths.js';
 
@@ -344,14 +344,19 @@ test('a verdict cached by a read never hides the write that follows it (file wat
 	const rt = SensorRuntime.start([fileSensor], { watch: { paths: [{ path: f, exact: true, mode: 'w' }], names: [] } }, (evs) => events.push(...evs));
 	const pids: number[] = [];
 	let slotHeld = false;
+	// the first CPU this test may run on (the slot is per CPU)
+	const cpu = Number(/Cpus_allowed_list:\s*(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0);
+	const stride = Math.ceil(BG_WATCH_L0.SIZE / 8) * 8;
 	try {
-		// Three reads (rejected; the verdict lands in CPU 0's last-verdict slot), an append, a
-		// read; then CPU 0's slot must name this file (inode number) with the write-only verdict.
-		// Another process opening something on CPU 0 in between overwrites it: up to 3 attempts.
-		for (let i = 0; i < 3 && !slotHeld; i++) {
-			pids.push((await run('/usr/bin/taskset', ['-c', '0', '/bin/sh', '-c', ': <"$1"; : <"$1"; : <"$1"; echo y >>"$1"; : <"$1"', 'sh', f])).pid);
-			const slot = rt.object('file').mapLookup('bg_watch_l0', Buffer.alloc(4))!; // CPU 0 first
-			slotHeld = slot.readBigUInt64LE(32) === BigInt(statSync(f).ino) && slot.readBigUInt64LE(56) === 2n;
+		// Three reads (rejected; the verdict lands in this CPU's last-verdict slot), an append, a
+		// read; then the slot must name this file (inode number) with the write-only verdict.
+		// Another process opening something on that CPU in between overwrites it: up to 5 attempts.
+		for (let i = 0; i < 5 && !slotHeld; i++) {
+			const r = await run('/usr/bin/taskset', ['-c', String(cpu), '/bin/sh', '-c', ': <"$1"; : <"$1"; : <"$1"; echo y >>"$1"; : <"$1"', 'sh', f]);
+			assert.equal(r.code, 0, `taskset: ${r.stderr}`);
+			pids.push(r.pid);
+			const slot = rt.object('file').mapLookup('bg_watch_l0', Buffer.alloc(4))!.subarray(cpu * stride);
+			slotHeld = slot.readBigUInt64LE(BG_WATCH_L0.k + BG_VC_KEY.ino) === statSync(f, { bigint: true }).ino && slot.readBigUInt64LE(BG_WATCH_L0.mode) === BigInt(BgWatchMode.BG_WATCH_WRITE);
 		}
 		await sleep(150);
 	} finally {

@@ -206,6 +206,15 @@ export const BG_WATCH_KEY = {
 	data: 4, // u8[256], 256 bytes
 } as const;
 
+/** struct bg_watch_l0: byte offsets of its members. */
+export const BG_WATCH_L0 = {
+	SIZE: 72,
+	k: 0, // struct bg_vc_key, 48 bytes
+	gen: 48, // u64, 8 bytes
+	mode: 56, // u64, 8 bytes
+	check: 64, // u64, 8 bytes
+} as const;
+
 /** struct bg_watch_lens: byte offsets of its members. */
 export const BG_WATCH_LENS = {
 	SIZE: 16,
