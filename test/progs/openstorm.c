@@ -1,8 +1,11 @@
 // Open storm for bench/open-storm: W workers each open(PATH, O_RDONLY) + close ITER times.
 // Usage: openstorm ITER [WORKERS] [PATH]. Prints "opens=N seconds=S workers=W" (wall time of the storm).
+// Workers die with the parent (a bench that kills the storm must not leave them spinning).
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -18,8 +21,14 @@ int main(int argc, char **argv)
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (int w = 0; w < workers; w++) {
+		pid_t parent = getpid();
+
 		if (fork() == 0) {
 			long bad = 0;
+
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
+			if (getppid() != parent)
+				_exit(1);
 			for (long i = 0; i < iter; i++) {
 				int fd = open(path, O_RDONLY);
 				if (fd < 0)
