@@ -316,8 +316,7 @@ int BPF_PROG(bg_file_open, struct pt_regs *regs, long ret)
 		mode = watch__l0_mode(&k, gen);
 		if (mode < 0) {
 			dir = watch__dir_state(mnt, d, gen);
-			mode = dir == WATCH_DIR_CLEAN ? (int)watch__base(d, BG_WATCH_READ | BG_WATCH_WRITE)
-						      : watch__vc_mode(&k, gen);
+			mode = dir == WATCH_DIR_CLEAN ? (int)watch__base(d) : watch__vc_mode(&k, gen);
 			if (mode >= 0)
 				watch__l0_put(&k, gen, mode);
 		}
@@ -343,7 +342,7 @@ int BPF_PROG(bg_file_open, struct pt_regs *regs, long ret)
 			if (!o.trunc && !busy && mode < 0) {
 				if (dir == WATCH_DIR_UNKNOWN)
 					dir = watch__dir_put(o.p, o.len, mnt, o.d, gen);
-				watch__vc_key(&k, mnt, o.d);
+				/* k is the key of o.d (the opened file's dentry), computed above */
 				if (dir != WATCH_DIR_CLEAN)
 					watch__vc_put(&k, watch, gen);
 				watch__l0_put(&k, gen, watch);

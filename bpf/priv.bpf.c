@@ -234,9 +234,9 @@ int BPF_PROG(bg_priv_exec, struct task_struct *p, pid_t old_pid, struct linux_bi
 	old = st->pending_nr ? &st->before : &st->expect;
 	if (st->valid && cred__eff_differ(old, &cur)) {
 		r = priv__begin(BG_EV_PRIV_EXEC, BG_PS_EXEC, 0, old, &cur, p);
-		if (r && !st->pending_nr)
-			r->hdr.flags |= BG_PF_NO_BEFORE;
 		if (r) {
+			if (!st->pending_nr)
+				r->hdr.flags |= BG_PF_NO_BEFORE;
 			mode = BPF_CORE_READ(ino, i_mode);
 			r->file_uid = BPF_CORE_READ(ino, i_uid.val);
 			r->file_gid = BPF_CORE_READ(ino, i_gid.val);

@@ -382,13 +382,13 @@ static __always_inline enum watch_dir watch__dir_put(const char *p, __u32 len, s
 	return v.mode ? WATCH_DIR_DIRTY : WATCH_DIR_CLEAN;
 }
 
-/* Mode bits of the base name entry matching an opened file's own name, for this access. */
-static __always_inline __u32 watch__base(struct dentry *d, __u32 access)
+/* Mode bits of the base name entry matching an opened file's own name (all bits if unknown). */
+static __always_inline __u32 watch__base(struct dentry *d)
 {
 	__u32 zero = 0;
 	struct bg_watch_tmp *tmp = bpf_map_lookup_elem(&bg_watch_tmp, &zero);
 
-	return tmp ? watch__dname(tmp, BG_WATCH_BASE, d) & access : access;
+	return tmp ? watch__dname(tmp, BG_WATCH_BASE, d) : BG_WATCH_READ | BG_WATCH_WRITE;
 }
 
 #endif /* BG_WATCH_BPF_H */
