@@ -6,7 +6,7 @@ import { ProcessTable } from '../src/process/table.js';
 import { UserDb } from '../src/process/users.js';
 import { RuleEngine } from '../src/rules/engine.js';
 import { loadRules } from '../src/rules/load.js';
-import { Throttle } from '../src/response/throttle.js';
+import { Throttle } from '../src/alerts/throttle.js';
 import { repoPath } from '../src/util/paths.js';
 
 const file = process.argv[2] ?? '/tmp/bpfguard-stream.bin';

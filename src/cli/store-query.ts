@@ -1,6 +1,6 @@
 /** @module cli/store-query: the flags search and report share (--db and the ausearch-like filters) and opening the store for a command. */
 import { InvalidArgumentError, type Command } from 'commander';
-import { PRIORITIES, type Priority } from '../response/alert.js';
+import { PRIORITIES, type Priority } from '../alerts/alert.js';
 import { AuditStore, DEFAULT_DB, type OpenOptions } from '../store/store.js';
 import { StoreError } from '../store/errors.js';
 import { parseDuration, parseWhen } from '../store/when.js';

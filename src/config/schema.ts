@@ -1,7 +1,7 @@
 /** @module config/schema: the monitor's configuration file (YAML), checked with zod. */
 import { z } from 'zod';
 import { SinksConfig } from '../sinks/config.js';
-import { PRIORITIES } from '../response/alert.js';
+import { PRIORITIES } from '../alerts/alert.js';
 
 /** Default locations (the embedded audit data lives under STATE_DIR, 0700). */
 export const STATE_DIR = '/var/lib/bpfguard';

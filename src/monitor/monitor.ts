@@ -11,8 +11,9 @@ import { setNetNeeds, type NetNeeds } from '../sensors/net.js';
 import type { SensorFilter } from '../sensors/sensor.js';
 import { filePushdown, mergeWatch, privNoopRules, type FilePushdown } from '../rules/pushdown.js';
 import type { RuleSet } from '../rules/ruleset.js';
-import { Throttle } from '../response/throttle.js';
-import type { Alert, Priority, SinkStats } from '../response/alert.js';
+import { Throttle } from '../alerts/throttle.js';
+import type { Alert, Priority } from '../alerts/alert.js';
+import type { SinkStats } from '../sinks/sink.js';
 import { netNeedsFor, sensorsFor } from './sensors-for.js';
 import { monitorFilter } from './filter.js';
 

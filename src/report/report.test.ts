@@ -5,7 +5,7 @@ import { buildReport, autoBucket, type Report } from './report.js';
 import { renderText } from './text.js';
 import { renderMarkdown } from './markdown.js';
 import { renderHtml } from './html.js';
-import { T0, sampleAlert, tempStore } from '../store/fixtures.js';
+import { T0, sampleAlert, tempStore } from '../../test/helpers/store-fixtures.js';
 
 const EVIL = '<script>alert(1)</script>|x\n\u001b[2Jforged';
 

@@ -1,5 +1,5 @@
 /** @module report/report: aureport-like counts from the audit store: totals, by rule, priority, user, executable, host, and over time. */
-import { PRIORITIES } from '../response/alert.js';
+import { PRIORITIES } from '../alerts/alert.js';
 import type { AuditStore } from '../store/store.js';
 import { whereClause, type SearchQuery } from '../store/search.js';
 

@@ -3,10 +3,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseCondition } from './parser.js';
 import { compileCondition, type CompileEnv } from './compile.js';
-import { evaluate } from './reference.js';
+import { evaluate } from '../../test/helpers/reference.js';
 import { ConditionError } from './errors.js';
-import { CASES, CASE_EVENT, CASE_PARENT, LISTS } from './conditions.case.js';
-import { execEvent, fixture } from './testing.js';
+import { CASES, CASE_EVENT, CASE_PARENT, LISTS } from '../../test/cases/conditions.case.js';
+import { execEvent, fixture } from '../../test/helpers/rules.js';
 import { compileTemplate } from './output.js';
 
 const env: CompileEnv = { lists: new Map(Object.entries(LISTS)), macros: new Map([['is_shell', parseCondition('proc.name in (shells)')]]) };

@@ -3,7 +3,7 @@ import type { CmpOp, FieldRef, ListOp, Node, ValueNode } from './ast.js';
 import { ConditionError } from './errors.js';
 import { lookupField, allFields, type FieldDef } from './fields/index.js';
 import type { EvalCtx } from './context.js';
-import type { FieldValue } from '../response/alert.js';
+import type { FieldValue } from '../alerts/alert.js';
 
 /** A compiled condition. */
 export type Pred = (c: EvalCtx) => boolean;

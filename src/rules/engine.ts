@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import type { BgEvent } from '../events/types.js';
 import type { ProcessTable } from '../process/table.js';
 import type { UserDb } from '../process/users.js';
-import type { Alert } from '../response/alert.js';
+import type { Alert } from '../alerts/alert.js';
 import { EvalCtx } from './context.js';
 import { evtType } from './event-view.js';
 import { fieldValues } from './fields/index.js';

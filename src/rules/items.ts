@@ -2,7 +2,7 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YNode, type YAMLMap } from 'yaml';
 import type { Pos, RuleProblem } from './errors.js';
 import { nodePos, placedText } from './yaml-pos.js';
-import { PRIORITIES, type Priority } from '../response/alert.js';
+import { PRIORITIES, type Priority } from '../alerts/alert.js';
 
 /** A piece of condition text and where it starts. */
 export interface Piece {

@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { loadRules, validateRules } from './load.js';
 import { formatProblem, RulesError } from './errors.js';
 import { repoPath } from '../util/paths.js';
-import { execEvent, fixture } from './testing.js';
+import { execEvent, fixture } from '../../test/helpers/rules.js';
 import { evtType } from './event-view.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bg-load-'));

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { RulesError, type Pos, type RuleProblem } from './errors.js';
 import { parseRulesText, type ExceptionItem, type Piece, type RawItem } from './items.js';
 import { buildRuleSet, type RuleSet } from './ruleset.js';
-import type { Priority } from '../response/alert.js';
+import type { Priority } from '../alerts/alert.js';
 
 /** A rule after every append and override. */
 export interface MergedRule {

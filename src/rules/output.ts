@@ -2,7 +2,7 @@
 import { ConditionError, type Pos } from './errors.js';
 import { resolveField } from './compile.js';
 import type { EvalCtx } from './context.js';
-import type { FieldValue } from '../response/alert.js';
+import type { FieldValue } from '../alerts/alert.js';
 
 /** A compiled template: render(ctx) → text; fields lists what it reads. */
 export interface Template {

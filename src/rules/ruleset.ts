@@ -8,7 +8,7 @@ import type { MergedItems } from './load.js';
 import { compileTemplate, type Template } from './output.js';
 import { parsePieces } from './parser.js';
 import type { EvalCtx } from './context.js';
-import { PRIORITIES, type Priority } from '../response/alert.js';
+import { PRIORITIES, type Priority } from '../alerts/alert.js';
 
 /** A rule ready to evaluate. */
 export interface CompiledRule {

@@ -5,7 +5,7 @@ import { mkdtemp, readFile, rm, stat, symlink, writeFile, readdir } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JsonlSink } from './jsonl.js';
-import { sinkSuite, testAlert } from './sink-suite.js';
+import { sinkSuite, testAlert } from '../../test/helpers/sink-suite.js';
 
 const mode = async (p: string): Promise<number> => (await stat(p)).mode & 0o777;
 

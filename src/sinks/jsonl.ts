@@ -2,7 +2,8 @@
 import { constants } from 'node:fs';
 import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { Alert, Sink, SinkStats } from '../response/alert.js';
+import type { Alert } from '../alerts/alert.js';
+import type { Sink, SinkStats } from './sink.js';
 import { SinkError, errorCode } from './errors.js';
 
 /** Where and how the JSON-lines sink writes. */

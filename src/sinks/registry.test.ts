@@ -5,10 +5,11 @@ import { Writable } from 'node:stream';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Alert, Sink, SinkStats } from '../response/alert.js';
+import type { Alert } from '../alerts/alert.js';
+import type { Sink, SinkStats } from './sink.js';
 import { SinkSet, createSinks } from './registry.js';
 import { TerminalSink } from './terminal.js';
-import { sinkSuite, testAlert } from './sink-suite.js';
+import { sinkSuite, testAlert } from '../../test/helpers/sink-suite.js';
 
 class Capture extends Writable {
 	text = '';

@@ -1,5 +1,6 @@
 /** @module sinks/registry: sink kinds by config key, createSinks() and the SinkSet that fans alerts out. */
-import type { Alert, Sink, SinkStats } from '../response/alert.js';
+import type { Alert } from '../alerts/alert.js';
+import type { Sink, SinkStats } from './sink.js';
 import { SinksConfig, type SinksConfigInput } from './config.js';
 import { SinkError, errorCode } from './errors.js';
 import { JsonlSink } from './jsonl.js';

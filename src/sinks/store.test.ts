@@ -8,7 +8,7 @@ import { AuditStore } from '../store/store.js';
 import { verifyStore } from '../store/verify.js';
 import { StoreSink } from './store.js';
 import { createSinks } from './registry.js';
-import { sinkSuite, testAlert } from './sink-suite.js';
+import { sinkSuite, testAlert } from '../../test/helpers/sink-suite.js';
 
 /** Alert ids in the store at path, in chain order (a separate read-only connection). */
 function storedIds(path: string): string[] {

@@ -1,5 +1,6 @@
 /** @module sinks/store: alerts and log matches into the embedded audit store, in batches, one transaction each, off write(). */
-import type { Alert, Sink, SinkStats } from '../response/alert.js';
+import type { Alert } from '../alerts/alert.js';
+import type { Sink, SinkStats } from './sink.js';
 import { AuditStore } from '../store/store.js';
 import { pruneStore, type RetentionPolicy } from '../store/retention.js';
 import { SinkError, errorCode } from './errors.js';

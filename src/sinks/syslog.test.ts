@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { repoPath } from '../util/paths.js';
 import { SyslogSink, formatSyslog } from './syslog.js';
-import { sinkSuite, testAlert, waitFor } from './sink-suite.js';
+import { sinkSuite, testAlert, waitFor } from '../../test/helpers/sink-suite.js';
 
 // <PRI>1 TIMESTAMP HOSTNAME APP PROCID MSGID [SD-ID rule="" priority="" id=""( count="")?] MSG
 const RFC5424 = /^<(\d+)>1 (\S+) (\S+) bpfguard (\d+) - \[bpfguard@32473 rule="((?:[^"\\\]]|\\["\\\]])*)" priority="(\w+)" id="((?:[^"\\\]]|\\["\\\]])*)"(?: count="(\d+)")?\] (.*)$/s;

@@ -1,8 +1,9 @@
 /** @module sinks/syslog: RFC 5424 messages to a unix datagram socket (/dev/log) or udp://host:port. */
 import { createSocket, type Socket } from 'node:dgram';
 import { isIPv6 } from 'node:net';
-import type { Alert, Sink, SinkStats } from '../response/alert.js';
-import { PRIORITIES } from '../response/alert.js';
+import type { Alert } from '../alerts/alert.js';
+import type { Sink, SinkStats } from './sink.js';
+import { PRIORITIES } from '../alerts/alert.js';
 import { addon } from '../bridge/addon.js';
 import { FACILITIES, type Facility } from './config.js';
 import { escapeText } from './escape.js';

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { TerminalSink, formatTerminalLine } from './terminal.js';
-import { sinkSuite, testAlert } from './sink-suite.js';
+import { sinkSuite, testAlert } from '../../test/helpers/sink-suite.js';
 
 process.env.TZ = 'UTC';
 

@@ -1,5 +1,6 @@
 /** @module sinks/terminal: human alert lines (`HH:MM:SS.mmm PRIORITY rule: output (count×)`) on a stream. */
-import type { Alert, Priority, Sink, SinkStats } from '../response/alert.js';
+import type { Alert, Priority } from '../alerts/alert.js';
+import type { Sink, SinkStats } from './sink.js';
 import { escapeText } from './escape.js';
 import { IdleWaiters } from './idle.js';
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { HttpReceiver } from '../../test/helpers/http-receiver.js';
 import { runOutage } from '../../test/helpers/webhook-outage.js';
 import { WebhookSink, idempotencyKey, type WebhookOptions } from './webhook.js';
-import { sinkSuite, testAlert, waitFor } from './sink-suite.js';
+import { sinkSuite, testAlert, waitFor } from '../../test/helpers/sink-suite.js';
 
 const FAST = { backoffMs: 20, maxBackoffMs: 200, timeoutMs: 2000, flushTimeoutMs: 20_000 };
 

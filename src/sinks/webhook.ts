@@ -1,6 +1,7 @@
 /** @module sinks/webhook: HTTP POST of JSON alerts, in order, at least once, through an on-disk spool. */
 import { createHash } from 'node:crypto';
-import type { Alert, Sink, SinkStats } from '../response/alert.js';
+import type { Alert } from '../alerts/alert.js';
+import type { Sink, SinkStats } from './sink.js';
 import { SinkError, errorCode } from './errors.js';
 import { IdleWaiters, sleep } from './idle.js';
 import { Spool } from './spool.js';

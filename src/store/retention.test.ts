@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { pruneStore } from './retention.js';
 import { verifyStore } from './verify.js';
-import { T0, sampleAlert, tempStore } from './fixtures.js';
+import { T0, sampleAlert, tempStore } from '../../test/helpers/store-fixtures.js';
 
 const ids = (t: ReturnType<typeof tempStore>): number[] => t.store.db.prepare('SELECT id FROM records ORDER BY id').pluck().all() as number[];
 

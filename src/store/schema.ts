@@ -1,5 +1,5 @@
 /** @module store/schema: the audit database's tables; search columns are generated from each record's JSON, declared once here. */
-import { PRIORITIES } from '../response/alert.js';
+import { PRIORITIES } from '../alerts/alert.js';
 
 /** Bumped on any change to the tables below; a store with a newer version is refused. */
 export const SCHEMA_VERSION = 1;

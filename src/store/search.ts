@@ -1,5 +1,5 @@
 /** @module store/search: ausearch-like filters over the audit store, as one SQL WHERE clause. */
-import { PRIORITIES, type Priority } from '../response/alert.js';
+import { PRIORITIES, type Priority } from '../alerts/alert.js';
 import type { AuditStore } from './store.js';
 
 /** Filters; each one set narrows the result (AND). Times in ms since the epoch. */

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { AuditStore } from './store.js';
 import { GENESIS, canonicalJson } from './chain.js';
-import { sampleAlert, tempStore } from './fixtures.js';
+import { sampleAlert, tempStore } from '../../test/helpers/store-fixtures.js';
 
 const mode = (p: string): number => statSync(p).mode & 0o777;
 

@@ -2,7 +2,7 @@
 import { chmodSync, closeSync, constants, lstatSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import type { Alert } from '../response/alert.js';
+import type { Alert } from '../alerts/alert.js';
 import { GENESIS, canonicalJson, linkHash } from './chain.js';
 import { StoreError } from './errors.js';
 import { APP_ID, SCHEMA_VERSION, schemaSql } from './schema.js';

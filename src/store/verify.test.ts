@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import type Database from 'better-sqlite3';
 import { verifyStore } from './verify.js';
 import { pruneStore } from './retention.js';
-import { tempStore } from './fixtures.js';
+import { tempStore } from '../../test/helpers/store-fixtures.js';
 import { linkHash } from './chain.js';
 
 /** Runs raw SQL as an attacker with write access would: the append-only triggers dropped first. */

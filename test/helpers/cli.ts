@@ -1,6 +1,6 @@
-/** @module test/helpers/cli: run a bpfguard tracing command around an action, as a user would. */
+/** @module test/helpers/cli: run bin/bpfguard as a user does (argument arrays, no shell): one-shot commands and tracing commands around an action. */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { repoPath } from '../../src/util/paths.js';
 import { sleep } from './collect.js';
 
@@ -25,4 +25,25 @@ export async function traceAround(
 	p.kill('SIGINT');
 	const code = await new Promise((r) => p.on('close', r));
 	return { out, err, code };
+}
+
+/** What a bpfguard run printed and how it exited. */
+export interface CliRun {
+	status: number | null;
+	stdout: string;
+	stderr: string;
+}
+
+/** Runs bpfguard with args (an argument array, never a shell string). */
+export function bpfguard(args: string[]): CliRun {
+	const r = spawnSync(process.execPath, [repoPath('bin/bpfguard'), ...args], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, TZ: 'UTC' } });
+	return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Asserts a failed run: the exit code, and exactly one stderr line matching pattern, no stack trace. */
+export function assertOneLineError(r: CliRun, status: number, pattern: RegExp): void {
+	assert.equal(r.status, status, r.stderr);
+	const lines = r.stderr.trim().split('\n');
+	assert.equal(lines.length, 1, `one line, got: ${r.stderr}`);
+	assert.match(lines[0], pattern);
 }

@@ -1,6 +1,6 @@
 /** @module test/helpers/monitor: run the real monitor (default rules, real sensors) around an action and keep its alerts. */
 import { Monitor } from '../../src/monitor/monitor.js';
-import type { Alert } from '../../src/response/alert.js';
+import type { Alert } from '../../src/alerts/alert.js';
 import { repoPath } from '../../src/util/paths.js';
 import { sleep } from './collect.js';
 

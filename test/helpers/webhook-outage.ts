@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebhookSink } from '../../src/sinks/webhook.js';
-import { testAlert } from '../../src/sinks/sink-suite.js';
+import { testAlert } from './sink-suite.js';
 import { HttpReceiver } from './http-receiver.js';
 
 /** Scenario parameters: alerts are written evenly across the outage. */

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { requireBpf } from '../helpers/bpf.js';
 import { run, sleep } from '../helpers/collect.js';
 import { Monitor } from '../../src/monitor/monitor.js';
-import type { Alert } from '../../src/response/alert.js';
+import type { Alert } from '../../src/alerts/alert.js';
 
 const rule = (name: string, marker: string) =>
 	`- rule: ${name}\n  desc: test\n  condition: evt.type = execve and proc.args contains ${marker}\n  output: "%proc.args"\n  priority: notice\n`;

@@ -9,7 +9,7 @@ import { fileSensor } from '../../src/sensors/file.js';
 import { loadRules } from '../../src/rules/load.js';
 import { filePushdown } from '../../src/rules/pushdown.js';
 import { Monitor } from '../../src/monitor/monitor.js';
-import type { Alert } from '../../src/response/alert.js';
+import type { Alert } from '../../src/alerts/alert.js';
 import type { BgEvent } from '../../src/events/types.js';
 
 const OBJECTS = ['dispatch', 'process', 'file'];

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { requireBpf } from '../helpers/bpf.js';
 import { run } from '../helpers/collect.js';
 import { withMonitor } from '../helpers/monitor.js';
-import type { Alert } from '../../src/response/alert.js';
+import type { Alert } from '../../src/alerts/alert.js';
 
 const OBJECTS = ['dispatch', 'process', 'file'];
 const tag = () => randomBytes(4).toString('hex');

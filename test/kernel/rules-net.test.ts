@@ -8,7 +8,7 @@ import { requireBpf } from '../helpers/bpf.js';
 import { run } from '../helpers/collect.js';
 import { withMonitor } from '../helpers/monitor.js';
 import { repoPath } from '../../src/util/paths.js';
-import type { Alert } from '../../src/response/alert.js';
+import type { Alert } from '../../src/alerts/alert.js';
 
 const OBJECTS = ['dispatch', 'process', 'net'];
 const TCPCLIENT = repoPath('build/progs/tcpclient');

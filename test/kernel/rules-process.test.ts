@@ -7,7 +7,7 @@ import { requireBpf } from '../helpers/bpf.js';
 import { run } from '../helpers/collect.js';
 import { withMonitor } from '../helpers/monitor.js';
 import { repoPath } from '../../src/util/paths.js';
-import type { Alert } from '../../src/response/alert.js';
+import type { Alert } from '../../src/alerts/alert.js';
 
 const SPAWN = repoPath('build/progs/spawn');
 const rulesFor = (alerts: Alert[], pid: number) => alerts.filter((a) => a.fields['proc.pid'] === pid).map((a) => a.rule);

@@ -3,9 +3,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tempStore } from '../../store/fixtures.js';
+import { tempStore } from '../../../test/helpers/store-fixtures.js';
 import type { Report } from '../../report/report.js';
-import { assertOneLineError, bpfguard } from './cli-helpers.js';
+import { assertOneLineError, bpfguard } from '../../../test/helpers/cli.js';
 
 const t = tempStore(40);
 t.store.close();

@@ -1,8 +1,8 @@
 /** @module cli/commands/search.test: `bpfguard search` end to end: each filter, table escaping, JSON lines, and one-line errors. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { sampleAlert, tempStore } from '../../store/fixtures.js';
-import { assertOneLineError, bpfguard } from './cli-helpers.js';
+import { sampleAlert, tempStore } from '../../../test/helpers/store-fixtures.js';
+import { assertOneLineError, bpfguard } from '../../../test/helpers/cli.js';
 
 const t = tempStore(40);
 t.store.appendAlerts([sampleAlert(40, { output: 'evil\nFAKE 99 line\u001b[31m', rule: 'Read sensitive file' })]);

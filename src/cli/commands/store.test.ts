@@ -2,9 +2,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
-import { tempStore } from '../../store/fixtures.js';
+import { tempStore } from '../../../test/helpers/store-fixtures.js';
 import { EXIT_BROKEN } from './store.js';
-import { assertOneLineError, bpfguard } from './cli-helpers.js';
+import { assertOneLineError, bpfguard } from '../../../test/helpers/cli.js';
 
 test('verify ok, stats, prune by rows, verify still ok', () => {
 	const t = tempStore(30);

@@ -1,5 +1,5 @@
 /** @module rules/fields/registry: every rule field, declared once (type, description, extractor). */
-import type { FieldValue } from '../../response/alert.js';
+import type { FieldValue } from '../../alerts/alert.js';
 import type { EvalCtx } from '../context.js';
 
 export type FieldType = 'string' | 'number' | 'bool' | 'strings';

@@ -1,11 +1,11 @@
-/** @module rules/testing: fixtures for rule tests (a process table and contexts from synthetic events). */
+/** @module test/helpers/rules: fixtures for rule tests (a process table and contexts from synthetic events). */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BgEvent, ExecEvent } from '../events/types.js';
-import { ProcessTable } from '../process/table.js';
-import { UserDb } from '../process/users.js';
-import { EvalCtx } from './context.js';
+import type { BgEvent, ExecEvent } from '../../src/events/types.js';
+import { ProcessTable } from '../../src/process/table.js';
+import { UserDb } from '../../src/process/users.js';
+import { EvalCtx } from '../../src/rules/context.js';
 
 let n = 0;
 

@@ -1,4 +1,4 @@
-/** @module response/throttle.test: repeats fold into one alert with a count; nothing is lost. */
+/** @module alerts/throttle.test: repeats fold into one alert with a count; nothing is lost. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Throttle } from './throttle.js';

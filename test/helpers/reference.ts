@@ -1,9 +1,9 @@
-/** @module rules/reference: a plain AST-walking evaluator, the reference the compiled closures are tested against. */
-import type { Node } from './ast.js';
-import type { CompileEnv } from './compile.js';
-import { resolveField, globToRegExp } from './compile.js';
-import type { EvalCtx } from './context.js';
-import type { FieldValue } from '../response/alert.js';
+/** @module test/helpers/reference: a plain AST-walking evaluator, the reference the compiled closures are tested against. */
+import type { Node } from '../../src/rules/ast.js';
+import type { CompileEnv } from '../../src/rules/compile.js';
+import { resolveField, globToRegExp } from '../../src/rules/compile.js';
+import type { EvalCtx } from '../../src/rules/context.js';
+import type { FieldValue } from '../../src/alerts/alert.js';
 
 function values(v: FieldValue | undefined): (string | number | boolean)[] {
 	if (v === undefined || v === null) return [];

@@ -1,4 +1,4 @@
-/** @module response/alert: what a rule match produces and every sink consumes. */
+/** @module alerts/alert: what a rule match produces and every sink consumes. */
 
 /** Rule priorities, most severe first (Falco's names). */
 export const PRIORITIES = ['emergency', 'alert', 'critical', 'error', 'warning', 'notice', 'informational', 'debug'] as const;
@@ -28,25 +28,4 @@ export interface Alert {
 	count: number;
 	source: string;
 	hostname: string;
-}
-
-/** Counters every sink reports; nothing is dropped without a count. */
-export interface SinkStats {
-	written: number;
-	failed: number;
-	dropped: number;
-	queued: number;
-}
-
-/** A destination for alerts. write() never blocks the event path. */
-export interface Sink {
-	readonly name: string;
-	/** Receive log-action matches too (audit log sinks). */
-	readonly acceptsLogs: boolean;
-	start(): Promise<void>;
-	write(a: Alert): void;
-	/** Deliver or persist everything written so far (bounded wait). */
-	flush(): Promise<void>;
-	close(): Promise<void>;
-	stats(): SinkStats;
 }

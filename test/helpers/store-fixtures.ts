@@ -1,9 +1,9 @@
-/** @module store/fixtures: sample alerts and temporary stores for the store, report and CLI tests. */
+/** @module test/helpers/store-fixtures: sample alerts and temporary stores for the store, report and CLI tests. */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Alert, Priority } from '../response/alert.js';
-import { AuditStore } from './store.js';
+import type { Alert, Priority } from '../../src/alerts/alert.js';
+import { AuditStore } from '../../src/store/store.js';
 
 /** Base time of sample alerts: 2025-01-02T03:00:00Z. */
 export const T0 = Date.UTC(2025, 0, 2, 3, 0, 0);

@@ -1,5 +1,5 @@
-/** @module rules/conditions.case: condition cases shared by every implementation (compiled closures, reference evaluator). */
-import type { ExecEvent } from '../events/types.js';
+/** @module test/cases/conditions.case: condition cases shared by every implementation (compiled closures, reference evaluator). */
+import type { ExecEvent } from '../../src/events/types.js';
 
 /** One case: the condition, the exec event it runs on, and whether it must match. */
 export interface ConditionCase {

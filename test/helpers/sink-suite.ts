@@ -1,7 +1,8 @@
-/** @module sinks/sink-suite: the one suite every sink implementation passes (delivery, order, close, stats). */
+/** @module test/helpers/sink-suite: the one suite every sink implementation passes (delivery, order, close, stats). */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Alert, Sink } from '../response/alert.js';
+import type { Alert } from '../../src/alerts/alert.js';
+import type { Sink } from '../../src/sinks/sink.js';
 
 /** A sink under test and a view of what its receiver got. */
 export interface SinkUnderTest {

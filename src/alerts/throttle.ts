@@ -1,4 +1,4 @@
-/** @module response/throttle: the same rule and output repeated within a window becomes one alert with a count. */
+/** @module alerts/throttle: the same rule and output repeated within a window becomes one alert with a count. */
 import { randomUUID } from 'node:crypto';
 import type { Alert } from './alert.js';
 
