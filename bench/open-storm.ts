@@ -29,7 +29,7 @@ async function allMode() {
 	let seen = 0;
 	let all = 0;
 	const cpu0 = process.cpuUsage();
-	const rt = SensorRuntime.start([fileSensor], { allFiles: true }, (evs) => {
+	const rt = SensorRuntime.start([fileSensor], { file: { all: true } }, (evs) => {
 		for (const e of evs) {
 			all++;
 			if (e.kind === 'open' && e.name === target && e.comm === 'openstorm') seen++;

@@ -12,7 +12,7 @@ const fd = openSync(out, 'w', 0o600);
 let batches = 0;
 let bytes = 0;
 // Every sensor, every file event and every identity call: a worst case for user space.
-const rt = SensorRuntime.start(SENSORS, { allFiles: true }, () => {});
+const rt = SensorRuntime.start(SENSORS, { file: { all: true } }, () => {});
 rt.tap = (b) => {
 	const len = Buffer.alloc(4);
 	len.writeUInt32LE(b.length);

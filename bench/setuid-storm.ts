@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { SensorRuntime } from '../src/sensors/runtime.js';
 import { privSensor } from '../src/sensors/priv.js';
-import type { SensorFilter } from '../src/sensors/sensor.js';
+import type { SensorFilter } from '../src/sensors/options.js';
 import { repoPath } from '../src/util/paths.js';
 
 const seconds = Number(process.argv[2] ?? 2);
@@ -11,8 +11,8 @@ const workers = Number(process.argv[3] ?? 1);
 const rounds = Number(process.argv[4] ?? 3);
 /** Sensor settings per case: privsnoop's (every call), the monitor's (no-op calls counted, not sent), the opt-in hot-syscall check. */
 const ALL: SensorFilter = {};
-const MONITOR: SensorFilter = { privNoopCalls: false };
-const CHECK: SensorFilter = { privHotChecks: true };
+const MONITOR: SensorFilter = { priv: { noopCalls: false } };
+const CHECK: SensorFilter = { priv: { hotChecks: true } };
 
 async function storm(mode: string): Promise<{ calls: number; pid: number }> {
 	const c = spawn(repoPath('build/progs/setuidstorm'), [mode, String(seconds), String(workers)], { stdio: ['ignore', 'pipe', 'inherit'] });

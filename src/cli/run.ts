@@ -1,7 +1,8 @@
 /** @module cli/run: the shared life cycle of a tracing command: start sensors, run, stop cleanly, report counters. */
 import { InvalidArgumentError } from 'commander';
 import { SensorRuntime } from '../sensors/runtime.js';
-import type { Sensor, SensorFilter } from '../sensors/sensor.js';
+import type { Sensor } from '../sensors/sensor.js';
+import type { SensorFilter } from '../sensors/options.js';
 import type { BgEvent } from '../events/types.js';
 import { StatsReporter, statsBlock, summaryLine } from './stats.js';
 import { requireBpf } from './preflight.js';

@@ -1,6 +1,6 @@
 /** @module events/file-fields: open and file-change events as rule-engine fields (JSON) and table text. */
 import type { FileEventBase } from './types.js';
-import { FILE_SYSCALLS } from '../sensors/file.js';
+import { FILE_SYSCALLS } from './table.js';
 import { errnoName } from '../util/errno.js';
 import { BgWatchMode } from './generated/layouts.js';
 import { accessMode, atFlagNames, modeOctal, openFlagNames, renameFlagNames, setIdBits } from './file-flags.js';

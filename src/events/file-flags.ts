@@ -3,6 +3,14 @@ import { arch } from 'node:os';
 
 type Names = readonly (readonly [number, string])[];
 
+/** Open flag bits the rest of bpfguard tests by value (the same on every architecture). */
+export const O_ACCMODE = 0o3;
+export const O_WRONLY = 0o1;
+export const O_RDWR = 0o2;
+export const O_CREAT = 0o100;
+export const O_TRUNC = 0o1000;
+export const O_APPEND = 0o2000;
+
 // Bits whose values differ by architecture (asm-generic vs x86 fcntl.h).
 const ARCH_O: Names =
 	arch() === 'arm64'
@@ -11,11 +19,11 @@ const ARCH_O: Names =
 const O_DIRECTORY = ARCH_O.find(([, n]) => n === 'O_DIRECTORY')![0];
 
 const OPEN_FLAGS: Names = [
-	[0o100, 'O_CREAT'],
+	[O_CREAT, 'O_CREAT'],
 	[0o200, 'O_EXCL'],
 	[0o400, 'O_NOCTTY'],
-	[0o1000, 'O_TRUNC'],
-	[0o2000, 'O_APPEND'],
+	[O_TRUNC, 'O_TRUNC'],
+	[O_APPEND, 'O_APPEND'],
 	[0o4000, 'O_NONBLOCK'],
 	[0o10000, 'O_DSYNC'],
 	[0o20000, 'O_ASYNC'],
@@ -58,15 +66,15 @@ function join(v: number, names: Names, out: string[]): string {
 
 /** Open flags: the access mode first, then the other bits in kernel order ("O_RDWR|O_CREAT"). */
 export function openFlagNames(flags: number): string {
-	const names = join(flags & ~3, OPEN_FLAGS, []).split('|').filter(Boolean);
+	const names = join(flags & ~O_ACCMODE, OPEN_FLAGS, []).split('|').filter(Boolean);
 	const byBit = (n: string) => OPEN_FLAGS.find(([, x]) => x === n)?.[0] ?? Infinity;
 	names.sort((a, b) => byBit(a) - byBit(b));
-	return [ACCESS[flags & 3], ...names].join('|');
+	return [ACCESS[flags & O_ACCMODE], ...names].join('|');
 }
 
 /** The access mode alone: "O_RDONLY", "O_WRONLY" or "O_RDWR". */
 export function accessMode(flags: number): string {
-	return ACCESS[flags & 3];
+	return ACCESS[flags & O_ACCMODE];
 }
 
 /** AT_* flags ("AT_REMOVEDIR"), or "" for none. */

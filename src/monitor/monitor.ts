@@ -7,15 +7,13 @@ import { loadRules } from '../rules/load.js';
 import { formatProblem, RulesError } from '../rules/errors.js';
 import { SensorRuntime } from '../sensors/runtime.js';
 import { setFileAllSyscalls, setFileWatch } from '../sensors/file.js';
-import { setNetNeeds, type NetNeeds } from '../sensors/net.js';
-import type { SensorFilter } from '../sensors/sensor.js';
-import { filePushdown, mergeWatch, privNoopRules, type FilePushdown } from '../rules/pushdown.js';
+import { setNetNeeds } from '../sensors/net.js';
+import type { NetNeeds } from '../sensors/options.js';
+import { kernelPlan, mergeWatch, netNeedsFor, privNoopRules, sensorsFor, type FilePushdown } from '../rules/pushdown/index.js';
 import type { RuleSet } from '../rules/ruleset.js';
 import { Throttle } from '../alerts/throttle.js';
 import type { Alert, Priority } from '../alerts/alert.js';
 import type { SinkStats } from '../sinks/sink.js';
-import { netNeedsFor, sensorsFor } from './sensors-for.js';
-import { monitorFilter } from './filter.js';
 
 /** Where alerts go (the sink set). */
 export interface AlertOut {
@@ -65,20 +63,13 @@ export class Monitor {
 
 	/** Load and attach the sensors the rules need, then start evaluating. */
 	start(onBatch?: (n: number) => void): SensorRuntime {
-		const sensors = sensorsFor(this.engine.ruleset);
-		this.sensors = sensors;
-		this.pushdown = this.computePushdown(this.engine.ruleset);
-		this.privNoop = privNoopRules(this.engine.ruleset).length > 0;
-		const filter: SensorFilter = {
-			...monitorFilter(),
-			privNoopCalls: this.privNoop,
-			watch: this.pushdown.watch,
-			fileAllSyscalls: this.pushdown.allSyscalls,
-			net: netNeedsFor(this.engine.ruleset),
-		};
+		const plan = kernelPlan(this.engine.ruleset);
+		this.sensors = plan.sensors;
+		this.pushdown = this.warnExpensive(plan.file);
+		this.privNoop = plan.privNoop.length > 0;
 		this.rt = SensorRuntime.start(
-			sensors,
-			filter,
+			plan.sensors,
+			plan.filter,
 			(evs) => {
 				this.engine.process(evs, (a) => this.throttle.push(a));
 				onBatch?.(evs.length);
@@ -126,9 +117,8 @@ export class Monitor {
 		}
 	}
 
-	/** The file pushdown of a rule set, with a warning when it costs every file event of a syscall. */
-	private computePushdown(rules: RuleSet): FilePushdown {
-		const pd = filePushdown(rules);
+	/** The file pushdown, with a warning when it costs every file event of a syscall. */
+	private warnExpensive(pd: FilePushdown): FilePushdown {
 		if (pd.allFiles) this.o.log(`rules ${pd.unconstrained.join(', ')}: no path constraint on opens: every open is reported (expensive)`);
 		return pd;
 	}
@@ -138,7 +128,7 @@ export class Monitor {
 	 * only the new ones, so no event either set needs is filtered out across the reload.
 	 */
 	private swapRules(rules: RuleSet): void {
-		const next = this.computePushdown(rules);
+		const next = this.warnExpensive(kernelPlan(rules).file);
 		const prev = this.pushdown;
 		const file = this.rt?.sensors.some((s) => s.name === 'file');
 		const net = this.rt?.sensors.some((s) => s.name === 'net');

@@ -1,4 +1,5 @@
 /** @module process/priv-facts: what a privilege record means: rule-engine JSON fields, root gains, the "unusual" marker. */
+import { PRIV_SYSCALLS } from '../events/table.js';
 import { BgPrivFlag } from '../events/generated/layouts.js';
 import type { Creds, PrivEvent } from '../events/types.js';
 import { capNames, capsGained } from '../util/caps.js';
@@ -7,20 +8,6 @@ import { SystemPaths } from './system-paths.js';
 
 const UNSET = 0xffffffff;
 const id = (v: number) => (v === UNSET ? -1 : v);
-
-/** Argument names per identity syscall, as the rule engine calls them (evt.arg.<name>). */
-export const PRIV_ARG_NAMES: Readonly<Record<string, readonly string[]>> = {
-	setuid: ['uid'],
-	setgid: ['gid'],
-	setfsuid: ['uid'],
-	setfsgid: ['gid'],
-	setgroups: ['size'],
-	setreuid: ['ruid', 'euid'],
-	setregid: ['rgid', 'egid'],
-	setresuid: ['ruid', 'euid', 'suid'],
-	setresgid: ['rgid', 'egid', 'sgid'],
-	capset: [],
-};
 
 /** True when the effective uid became 0 (from non-zero). */
 export function becomesRoot(e: PrivEvent): boolean {
@@ -72,7 +59,7 @@ function credFields(prefix: string, c: Creds): Record<string, unknown> {
 /** JSON object for one priv record, with the field names the rule engine uses. */
 export function privJson(e: PrivEvent, paths: SystemPaths): Record<string, unknown> {
 	const args: Record<string, unknown> = {};
-	(PRIV_ARG_NAMES[e.syscall] ?? []).forEach((n, i) => (args[`evt.arg.${n}`] = e.kind === 'priv_call' ? id(e.args[i]) : undefined));
+	(PRIV_SYSCALLS[e.syscall]?.args ?? []).forEach((n, i) => (args[`evt.arg.${n}`] = e.kind === 'priv_call' ? id(e.args[i]) : undefined));
 	if (e.kind === 'priv_call' && e.syscall === 'capset') {
 		args['evt.arg.cap_effective'] = capNames(e.reqEff);
 		args['evt.arg.cap_permitted'] = capNames(e.reqPrm);

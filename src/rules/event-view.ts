@@ -1,54 +1,9 @@
 /** @module rules/event-view: the per-kind facts rules need (type, result, named args), in one place. */
 import type { BgEvent, NetEvent } from '../events/types.js';
-import { PRIV_ARG_NAMES } from '../process/priv-facts.js';
-import { FILE_SYSCALLS } from '../sensors/file.js';
 import { fileJson, splitPath } from '../events/file-fields.js';
-import { isNet, NET_EVT_TYPE } from '../events/net-fields.js';
+import { isNet, PRIV_SYSCALLS } from '../events/table.js';
 
-/** evt.type of an event. */
-export function evtType(e: BgEvent): string {
-	switch (e.kind) {
-		case 'exec':
-			return 'execve';
-		case 'fork':
-			return 'clone';
-		case 'exit':
-			return 'procexit';
-		case 'priv_call':
-		case 'priv_exec':
-			return e.syscall;
-		case 'priv_drift':
-			return 'privdrift';
-		case 'open':
-		case 'file_change':
-			return e.syscall;
-		default:
-			return NET_EVT_TYPE[e.kind];
-	}
-}
-
-/** Every evt.type value and the event kind (and so sensor) producing it. */
-export const EVT_TYPES: Readonly<Record<string, string>> = {
-	execve: 'exec',
-	execveat: 'exec',
-	clone: 'fork',
-	fork: 'fork',
-	vfork: 'fork',
-	procexit: 'exit',
-	setuid: 'priv_call',
-	setgid: 'priv_call',
-	setreuid: 'priv_call',
-	setregid: 'priv_call',
-	setresuid: 'priv_call',
-	setresgid: 'priv_call',
-	setfsuid: 'priv_call',
-	setfsgid: 'priv_call',
-	setgroups: 'priv_call',
-	capset: 'priv_call',
-	privdrift: 'priv_drift',
-	...Object.fromEntries(Object.entries(NET_EVT_TYPE).map(([k, t]) => [t, k])),
-	...Object.fromEntries(Object.entries(FILE_SYSCALLS).map(([n, f]) => [n, f.change ? 'file_change' : 'open'])),
-};
+export { evtType } from '../events/table.js';
 
 /** Return value, or undefined for events without one. */
 export function evtRes(e: BgEvent): number | undefined {
@@ -76,7 +31,7 @@ export function evtArg(e: BgEvent, name: string): string | undefined {
 			if (name === 'signal') return e.signal === null ? undefined : String(e.signal);
 			return undefined;
 		case 'priv_call': {
-			const i = (PRIV_ARG_NAMES[e.syscall] ?? []).indexOf(name);
+			const i = (PRIV_SYSCALLS[e.syscall]?.args ?? []).indexOf(name);
 			if (i < 0) return undefined;
 			return String(e.args[i] === 0xffffffff ? -1 : e.args[i]);
 		}

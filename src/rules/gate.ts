@@ -1,6 +1,6 @@
 /** @module rules/gate: which raw records are worth decoding: those the process table applies and those of an evt.type some enabled rule evaluates. */
-import { recordKind } from '../events/decode.js';
-import { TYPE_PEEKS } from '../events/decoders/index.js';
+import { recordKind } from '../events/wire.js';
+import { KIND_BY_CODE } from '../events/table.js';
 import type { RuleSet } from './ruleset.js';
 
 /** evt.type values the process table applies (fork, exec, exit): always decoded. */
@@ -18,8 +18,8 @@ export class RecordGate {
 	/** True when the record at off must be decoded and evaluated. */
 	accepts(buf: Buffer, off: number): boolean {
 		if (this.types === 'any') return true;
-		const peek = TYPE_PEEKS.get(recordKind(buf, off));
-		if (!peek) return true; // unknown kinds go on to be counted by the decoder
-		return this.types.has(peek(buf, off));
+		const row = KIND_BY_CODE.get(recordKind(buf, off));
+		if (!row) return true; // unknown kinds go on to be counted by the decoder
+		return this.types.has(row.peek(buf, off));
 	}
 }

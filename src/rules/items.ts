@@ -250,3 +250,24 @@ function readException(m: YAMLMap, rule: string, lc: LineCounter, file: string, 
 	if (single && values.length) return { name, fields, comps, values: [{ items: [values.flatMap((v) => v.items).flat() as string[]], pos: values[0].pos }], pos };
 	return { name, fields, comps, values, pos };
 }
+
+/** A rule after every append and override. */
+export interface MergedRule {
+	name: string;
+	pos: Pos;
+	desc: string;
+	condition: Piece[];
+	output: Piece;
+	priority: Priority;
+	tags: string[];
+	enabled: boolean;
+	action: 'alert' | 'log';
+	exceptions: ExceptionItem[];
+}
+
+/** Everything the files define, merged in load order. */
+export interface MergedItems {
+	lists: Map<string, { items: string[]; pos: Pos }>;
+	macros: Map<string, { condition: Piece[]; pos: Pos }>;
+	rules: Map<string, MergedRule>;
+}

@@ -2,30 +2,9 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { RulesError, type Pos, type RuleProblem } from './errors.js';
-import { parseRulesText, type ExceptionItem, type Piece, type RawItem } from './items.js';
+import { parseRulesText, type MergedItems, type MergedRule, type RawItem } from './items.js';
 import { buildRuleSet, type RuleSet } from './ruleset.js';
 import type { Priority } from '../alerts/alert.js';
-
-/** A rule after every append and override. */
-export interface MergedRule {
-	name: string;
-	pos: Pos;
-	desc: string;
-	condition: Piece[];
-	output: Piece;
-	priority: Priority;
-	tags: string[];
-	enabled: boolean;
-	action: 'alert' | 'log';
-	exceptions: ExceptionItem[];
-}
-
-/** Everything the files define, merged in load order. */
-export interface MergedItems {
-	lists: Map<string, { items: string[]; pos: Pos }>;
-	macros: Map<string, { condition: Piece[]; pos: Pos }>;
-	rules: Map<string, MergedRule>;
-}
 
 /** Expand directories (their *.yaml / *.yml files, sorted) and read every file. */
 export function readRuleFiles(paths: string[], problems: RuleProblem[]): { file: string; text: string }[] {

@@ -1,29 +1,7 @@
 /** @module sensors/file-watch: the file sensor's watch set (default, --path) and its BPF map encoding. */
 import type { NativeBpfObject } from '../bridge/addon.js';
+import type { WatchMode, WatchName, WatchPath, WatchSet } from './options.js';
 import { BG_NAME_KEY, BG_WATCH_KEY, BG_WATCH_LENS, BG_WATCH_VAL, BgWatchLimit, BgWatchMode, BgWatchWhere } from '../events/generated/layouts.js';
-
-/** What a watch entry covers: reads, writes (opens for writing and every change) or both. */
-export type WatchMode = 'r' | 'w' | 'rw';
-
-/** A watched path: a prefix ("/etc/ssh/", "/etc/cron") or, with exact, that path only. */
-export interface WatchPath {
-	path: string;
-	exact?: boolean;
-	mode?: WatchMode;
-}
-
-/** A name watched in every directory: a base name (".bashrc") or a directory name (".ssh"). */
-export interface WatchName {
-	name: string;
-	where: 'base' | 'dir';
-	mode?: WatchMode;
-}
-
-/** The whole watch set; replacing it changes the kernel maps without reloading programs. */
-export interface WatchSet {
-	paths: WatchPath[];
-	names: WatchName[];
-}
 
 const exact = (path: string, mode: WatchMode = 'rw'): WatchPath => ({ path, exact: true, mode });
 const prefix = (path: string, mode: WatchMode = 'rw'): WatchPath => ({ path, mode });

@@ -3,60 +3,11 @@ import type { NativeBpfObject } from '../bridge/addon.js';
 import { BG_FSYS, BgFsysFlag, BgKind } from '../events/generated/layouts.js';
 import type { SensorRuntime } from './runtime.js';
 import { u32, u8, type Sensor } from './sensor.js';
-import { syscallNr } from './syscalls.js';
-import { applyWatch, DEFAULT_WATCH, type WatchSet } from './file-watch.js';
-
-/** Where a syscall's arguments are (indexes 0-5; absent = none). Mirrors struct bg_fsys. */
-interface FileSyscall {
-	change?: boolean;
-	how?: boolean;
-	fd?: number;
-	dfd?: number;
-	path?: number;
-	dfd2?: number;
-	path2?: number;
-	/** path2 is a string kept raw (symlink target). */
-	raw2?: boolean;
-	flags?: number;
-	mode?: number;
-	owner?: number;
-	group?: number;
-	fixedFlags?: number;
-}
-
-const O_WRONLY = 0o1;
-const O_CREAT = 0o100;
-const O_TRUNC = 0o1000;
-
-/** Argument positions per syscall (man 2 of each; the kernel's SYSCALL_DEFINE order). */
-export const FILE_SYSCALLS: Readonly<Record<string, FileSyscall>> = {
-	open: { path: 0, flags: 1, mode: 2 },
-	openat: { dfd: 0, path: 1, flags: 2, mode: 3 },
-	openat2: { dfd: 0, path: 1, flags: 2, how: true },
-	creat: { path: 0, mode: 1, fixedFlags: O_CREAT | O_WRONLY | O_TRUNC },
-	unlink: { change: true, path: 0 },
-	unlinkat: { change: true, dfd: 0, path: 1, flags: 2 },
-	rename: { change: true, path: 0, path2: 1 },
-	renameat: { change: true, dfd: 0, path: 1, dfd2: 2, path2: 3 },
-	renameat2: { change: true, dfd: 0, path: 1, dfd2: 2, path2: 3, flags: 4 },
-	chmod: { change: true, path: 0, mode: 1 },
-	fchmod: { change: true, fd: 0, mode: 1 },
-	fchmodat: { change: true, dfd: 0, path: 1, mode: 2 },
-	fchmodat2: { change: true, dfd: 0, path: 1, mode: 2, flags: 3 },
-	chown: { change: true, path: 0, owner: 1, group: 2 },
-	lchown: { change: true, path: 0, owner: 1, group: 2 },
-	fchown: { change: true, fd: 0, owner: 1, group: 2 },
-	fchownat: { change: true, dfd: 0, path: 1, owner: 2, group: 3, flags: 4 },
-	link: { change: true, path: 0, path2: 1 },
-	linkat: { change: true, dfd: 0, path: 1, dfd2: 2, path2: 3, flags: 4 },
-	symlink: { change: true, path: 1, path2: 0, raw2: true },
-	symlinkat: { change: true, dfd: 1, path: 2, path2: 0, raw2: true },
-	mkdir: { change: true, path: 0, mode: 1 },
-	mkdirat: { change: true, dfd: 0, path: 1, mode: 2 },
-	rmdir: { change: true, path: 0 },
-	truncate: { change: true, path: 0 },
-	ftruncate: { change: true, fd: 0 },
-};
+import { syscallNr } from '../events/syscalls.js';
+import { FILE_SYSCALLS, kindsOfSensor } from '../events/table.js';
+import type { FileSyscall } from '../events/syscall-args.js';
+import { applyWatch, DEFAULT_WATCH } from './file-watch.js';
+import type { WatchSet } from './options.js';
 
 const names = (change: boolean) => Object.keys(FILE_SYSCALLS).filter((n) => !!FILE_SYSCALLS[n].change === change);
 /** Syscalls that can give cached (mount, dentry) verdicts another path: the kernel drops them at entry and exit. */
@@ -82,10 +33,10 @@ export function fsysValue(s: FileSyscall, all = false): Buffer {
 }
 
 /** The file sensor (bpf/file.bpf.c). */
-export const fileSensor: Sensor = {
+export const fileSensor: Sensor<'file'> = {
 	name: 'file',
 	object: 'file',
-	kinds: ['open', 'file_change'],
+	kinds: kindsOfSensor('file'),
 	syscalls: [
 		{ hook: 'exit', syscalls: names(false), prog: 'bg_file_open' },
 		{ hook: 'exit', syscalls: names(true), prog: 'bg_file_chg' },
@@ -93,15 +44,15 @@ export const fileSensor: Sensor = {
 		{ hook: 'enter', syscalls: [...NAME_MOVERS, ...MOUNT_SYSCALLS], prog: 'bg_file_gen_enter' },
 	],
 	description: 'opens and file changes (unlink, rename, chmod, chown, link, mkdir, truncate) of watched paths, true paths from the kernel',
-	configure(obj, f) {
-		if (f.allFiles) obj.setRodata('cfg_all', u8(1));
+	configure(obj, f, o) {
+		if (o.all) obj.setRodata('cfg_all', u8(1));
 		if (f.uid !== undefined) obj.setRodata('cfg_uid', u32(f.uid));
-		if (f.pid !== undefined) obj.setRodata('cfg_pid', u32(f.pid));
+		if (o.pid !== undefined) obj.setRodata('cfg_pid', u32(o.pid));
 		if (f.failedOnly) obj.setRodata('cfg_failed_only', u8(1));
 	},
-	populate(obj, f) {
-		applySyscalls(obj, f.fileAllSyscalls ?? []);
-		applyWatch(obj, f.watch ?? DEFAULT_WATCH);
+	populate(obj, _f, o) {
+		applySyscalls(obj, o.allSyscalls ?? []);
+		applyWatch(obj, o.watch ?? DEFAULT_WATCH);
 	},
 };
 

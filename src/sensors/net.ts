@@ -1,8 +1,9 @@
 /** @module sensors/net: TCP connect/accept/outcome/close, UDP first sends (DNS names), listen and bind. */
 import { u32, u8, type Sensor } from './sensor.js';
 import type { SensorRuntime } from './runtime.js';
-import type { EventKind } from '../events/types.js';
 import { BG_NET_FILTER, BgKind, BgNetFilterLimit } from '../events/generated/layouts.js';
+import { EVENT_TABLE, kindsOfSensor } from '../events/table.js';
+import type { NetNeeds } from './options.js';
 import type { NativeBpfObject } from '../bridge/addon.js';
 
 function u16(v: number): Buffer {
@@ -11,30 +12,16 @@ function u16(v: number): Buffer {
 	return b;
 }
 
-const NET_KIND_CODES: Readonly<Record<string, number>> = {
-	net_connect: BgKind.BG_EV_NET_CONNECT,
-	net_accept: BgKind.BG_EV_NET_ACCEPT,
-	net_outcome: BgKind.BG_EV_NET_OUTCOME,
-	net_close: BgKind.BG_EV_NET_CLOSE,
-	net_listen: BgKind.BG_EV_NET_LISTEN,
-	net_bind: BgKind.BG_EV_NET_BIND,
-	net_send: BgKind.BG_EV_NET_SEND,
-};
+const NET_ROWS = EVENT_TABLE.filter((r) => r.sensor === 'net');
 
 /** bg_net_filter.skip bits: one per network record kind not in wanted (undefined: skip none). */
-export function netSkipMask(wanted: readonly EventKind[] | undefined): number {
+export function netSkipMask(wanted: readonly string[] | undefined): number {
 	let mask = 0;
 	if (wanted) {
 		const keep = new Set<string>(wanted);
-		for (const [kind, code] of Object.entries(NET_KIND_CODES)) if (!keep.has(kind)) mask |= 1 << (code - BgKind.BG_EV_NET_CONNECT);
+		for (const r of NET_ROWS) if (!keep.has(r.kind)) mask |= 1 << (r.code - BgKind.BG_EV_NET_CONNECT);
 	}
 	return mask;
-}
-
-/** What the net sensor emits: record kinds and process names (undefined: all). */
-export interface NetNeeds {
-	kinds?: readonly EventKind[];
-	comms?: readonly string[];
 }
 
 /** The kernel's key for a process name: 16 bytes, NUL-padded; null when longer than a comm can be. */
@@ -70,10 +57,10 @@ export function applyNetNeeds(obj: NativeBpfObject, n: NetNeeds): void {
 }
 
 /** The network sensor (bpf/net.bpf.c). */
-export const netSensor: Sensor = {
+export const netSensor: Sensor<'net'> = {
 	name: 'net',
 	object: 'net',
-	kinds: ['net_connect', 'net_accept', 'net_outcome', 'net_close', 'net_listen', 'net_bind', 'net_send'],
+	kinds: kindsOfSensor('net'),
 	syscalls: [
 		{ hook: 'enter', syscalls: ['connect'], prog: 'bg_net_conn_in' },
 		{ hook: 'exit', syscalls: ['connect'], prog: 'bg_net_connect' },
@@ -84,14 +71,14 @@ export const netSensor: Sensor = {
 		{ hook: 'exit', syscalls: ['sendmsg'], prog: 'bg_net_sendmsg' },
 	],
 	description: 'network: TCP connects with outcome, accepts, closes with bytes and duration, UDP destinations and DNS names, listen, bind',
-	configure(obj, f) {
+	configure(obj, f, o) {
 		if (f.uid !== undefined) obj.setRodata('cfg_uid', u32(f.uid));
-		if (f.pid !== undefined) obj.setRodata('cfg_pid', u32(f.pid));
-		if (f.ports?.length) obj.setRodata('cfg_ports', u8(1));
+		if (o.pid !== undefined) obj.setRodata('cfg_pid', u32(o.pid));
+		if (o.ports?.length) obj.setRodata('cfg_ports', u8(1));
 	},
-	populate(obj, f) {
-		for (const p of f.ports ?? []) obj.mapUpdate('bg_net_ports', u16(p), u8(1));
-		applyNetNeeds(obj, f.net ?? {});
+	populate(obj, _f, o) {
+		for (const p of o.ports ?? []) obj.mapUpdate('bg_net_ports', u16(p), u8(1));
+		applyNetNeeds(obj, o.needs ?? {});
 	},
 };
 

@@ -1,20 +1,22 @@
 /** @module sensors/runtime: loads sensors, shares one ring buffer, delivers decoded events in batches. */
 import { addon, type NativeBpfObject, type NativeRingReader } from '../bridge/addon.js';
 import { decodeRecord, forEachRecord, recordKind } from '../events/decode.js';
-import { KIND_NUMBERS } from '../events/decoders/index.js';
+import { KIND_ROWS } from '../events/table.js';
 import { BgStat } from '../events/generated/layouts.js';
 import type { BgEvent } from '../events/types.js';
 import { bpfObjectPath } from '../util/paths.js';
-import { u32, type Sensor, type SensorFilter, type SyscallHandler } from './sensor.js';
-import { syscallNr } from './syscalls.js';
+import { u32, type Sensor, type SyscallHandler } from './sensor.js';
+import type { SensorFilter } from './options.js';
+import { syscallNr } from '../events/syscalls.js';
 
 /** Names of kernel counters, indexed by enum bg_stat (slots are sparse: by domain). */
 export const KERNEL_STAT_NAMES: string[] = [];
 for (const [k, v] of Object.entries(BgStat)) if (k !== 'BG_STAT__MAX') KERNEL_STAT_NAMES[v] = k.replace(/^BG_STAT_/, '').toLowerCase();
 
 /** The handlers of a sensor this filter turns on (opt-in ones only when asked for). */
-function wanted(hs: readonly SyscallHandler[] | undefined, f: SensorFilter): readonly SyscallHandler[] {
-	return (hs ?? []).filter((h) => !h.optIn || f[h.optIn] === true);
+function wanted(s: Sensor, f: SensorFilter): readonly SyscallHandler[] {
+	const o = (f[s.name] ?? {}) as Record<string, unknown>;
+	return (s.syscalls ?? []).filter((h) => !h.optIn || o[h.optIn] === true);
 }
 
 /** Counters of the user-space side. */
@@ -81,7 +83,7 @@ export class SensorRuntime {
 
 	private load(filter: SensorFilter): void {
 		const { BpfObject } = addon();
-		const handlers = this.sensors.flatMap((s) => wanted(s.syscalls, filter));
+		const handlers = this.sensors.flatMap((s) => wanted(s, filter));
 		let shared: { events: number; stats: number } | undefined;
 		// bg_watch_gen: the verdict generation, in the dispatcher (32-bit renames) and the file sensor
 		let gen: number | undefined;
@@ -110,9 +112,9 @@ export class SensorRuntime {
 			let obj: NativeBpfObject | undefined;
 			try {
 				obj = open(s.object);
-				s.configure(obj, filter);
+				s.configure(obj, filter, (filter[s.name] ?? {}) as never);
 				loaded(obj);
-				s.populate(obj, filter);
+				s.populate(obj, filter, (filter[s.name] ?? {}) as never);
 				this.bySensor.set(s.name, obj);
 			} catch (e) {
 				this.leaveOut(s, obj, e);
@@ -121,7 +123,7 @@ export class SensorRuntime {
 		this.attachAll();
 		this.sensors = this.wanted.filter((s) => this.bySensor.has(s.name));
 		this.wireDispatch(filter);
-		this.attachDispatch(this.sensors.flatMap((s) => wanted(s.syscalls, filter)));
+		this.attachDispatch(this.sensors.flatMap((s) => wanted(s, filter)));
 	}
 
 	/** A sensor failed: rethrow unless tolerated (the process sensor never is). */
@@ -143,7 +145,7 @@ export class SensorRuntime {
 		for (const optional of [false, true]) {
 			for (const s of this.sensors) {
 				const obj = this.bySensor.get(s.name)!;
-				for (const h of wanted(s.syscalls, filter)) {
+				for (const h of wanted(s, filter)) {
 					if (!!h.optional !== optional) continue;
 					const fd = obj.progFd(h.prog);
 					for (const name of h.syscalls) {
@@ -216,7 +218,7 @@ export class SensorRuntime {
 	/** Records received per sensor (decoded or skipped by the gate), by the kinds each sensor declares. */
 	recordsBySensor(): Record<string, number> {
 		const out: Record<string, number> = {};
-		for (const s of this.sensors) out[s.name] = s.kinds.reduce((a, k) => a + (this.byKind[KIND_NUMBERS.get(k) ?? 256] ?? 0), 0);
+		for (const s of this.sensors) out[s.name] = s.kinds.reduce((a, k) => a + (this.byKind[KIND_ROWS[k].code] ?? 0), 0);
 		return out;
 	}
 

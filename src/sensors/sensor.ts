@@ -1,36 +1,8 @@
 /** @module sensors/sensor: what a sensor declares (its BPF object, programs and settings). */
 import type { NativeBpfObject } from '../bridge/addon.js';
 import type { EventKind } from '../events/types.js';
-import type { WatchSet } from './file-watch.js';
-import type { NetNeeds } from './net.js';
-
-/** Per-run filters a sensor may push into the kernel. */
-export interface SensorFilter {
-	/** Only events of this uid. */
-	uid?: number;
-	/** Only these processes and their descendants. */
-	followPids?: number[];
-	/** Only failed operations (e.g. execsnoop -x). */
-	failedOnly?: boolean;
-	/** Emit lifecycle records (fork/exit) too. */
-	lifecycle?: boolean;
-	/** Only this process (tgid), not its descendants (file sensor). */
-	pid?: number;
-	/** File sensor: every file event, not only watched paths. */
-	allFiles?: boolean;
-	/** File sensor: the watched paths and names (default: DEFAULT_WATCH of sensors/file-watch). */
-	watch?: WatchSet;
-	/** File syscalls reported whatever the watch set (rules need them all, e.g. chmod for setuid bits). */
-	fileAllSyscalls?: readonly string[];
-	/** Only sockets with one of these local or remote ports. */
-	ports?: number[];
-	/** Net sensor: the record kinds and process names to emit (default all); the others die in the kernel, counted filtered. */
-	net?: NetNeeds;
-	/** Priv sensor: report identity syscalls that succeeded and changed nothing (default true; counted as priv_noop when false). */
-	privNoopCalls?: boolean;
-	/** Priv sensor: the cheap credential check at the exit of common hot syscalls (default off). */
-	privHotChecks?: boolean;
-}
+import type { SensorName } from '../events/table.js';
+import type { CommonFilter, SensorOptions } from './options.js';
 
 /** A program tail-called by the syscall dispatcher for these syscalls (never attached itself). */
 export interface SyscallHandler {
@@ -41,14 +13,14 @@ export interface SyscallHandler {
 	prog: string;
 	/** A nice-to-have (e.g. a cheap check): wired after all others, skipped where a slot is taken. */
 	optional?: boolean;
-	/** Wired only when this filter setting is true (an opt-in cost). */
-	optIn?: keyof SensorFilter;
+	/** Wired only when this option of the sensor's own options is true (an opt-in cost). */
+	optIn?: string;
 }
 
-/** A sensor: one BPF object of bpf/ and how to set it up. */
-export interface Sensor {
-	/** Registry name, e.g. "process". */
-	readonly name: string;
+/** A sensor: one BPF object of bpf/ and how to set it up; O is its own options type. */
+export interface Sensor<N extends SensorName = SensorName> {
+	/** Registry name, e.g. "process" (the sensor column of the event table). */
+	readonly name: N;
 	/** Object name under build/bpf/ (without .bpf.o). */
 	readonly object: string;
 	/** Event kinds this sensor produces. */
@@ -57,10 +29,10 @@ export interface Sensor {
 	readonly syscalls?: readonly SyscallHandler[];
 	/** One-line description for --help and doctor. */
 	readonly description: string;
-	/** Before load: rodata and autoload from the filter. */
-	configure(obj: NativeBpfObject, filter: SensorFilter): void;
-	/** After load, before attach: fill maps from the filter. */
-	populate(obj: NativeBpfObject, filter: SensorFilter): void;
+	/** Before load: rodata and autoload from the common filter and the sensor's options. */
+	configure(obj: NativeBpfObject, common: CommonFilter, o: SensorOptions[N]): void;
+	/** After load, before attach: fill maps from the common filter and the sensor's options. */
+	populate(obj: NativeBpfObject, common: CommonFilter, o: SensorOptions[N]): void;
 }
 
 /** Little-endian buffer helpers for rodata and map keys. */

@@ -1,7 +1,8 @@
 /** @module test/helpers/collect: run the real sensors around an action and keep the events it caused. */
 import { spawn, type SpawnOptions } from 'node:child_process';
 import { SensorRuntime } from '../../src/sensors/runtime.js';
-import type { Sensor, SensorFilter } from '../../src/sensors/sensor.js';
+import type { Sensor } from '../../src/sensors/sensor.js';
+import type { SensorFilter } from '../../src/sensors/options.js';
 import type { BgEvent } from '../../src/events/types.js';
 
 /** Start sensors, run action, wait for the ring buffer to drain, stop; returns every event seen. */

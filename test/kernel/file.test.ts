@@ -172,7 +172,7 @@ test('changes in a watched directory give one event each; none in an unwatched o
 	const watched = realpathSync(mkdtempSync(join(tmpdir(), 'bg-watched-')));
 	const other = realpathSync(mkdtempSync(join(tmpdir(), 'bg-other-')));
 	const events: BgEvent[] = [];
-	const rt = SensorRuntime.start([fileSensor], { watch: { paths: [], names: [] } }, (evs) => events.push(...evs));
+	const rt = SensorRuntime.start([fileSensor], { file: { watch: { paths: [], names: [] } } }, (evs) => events.push(...evs));
 	let w: Awaited<ReturnType<typeof changeOps>>;
 	let o: Awaited<ReturnType<typeof changeOps>>;
 	let before = 0;
@@ -230,7 +230,7 @@ test('a failed relative open is joined to the cwd and reports the errno', async 
 	const dir = realpathSync(mkdtempSync(join(tmpdir(), 'bg-fail-')));
 	let pid = 0;
 	try {
-		const { events } = await collect([fileSensor], { watch: { paths: [{ path: `${dir}/` }], names: [] } }, async () => {
+		const { events } = await collect([fileSensor], { file: { watch: { paths: [{ path: `${dir}/` }], names: [] } } }, async () => {
 			pid = (await run('/bin/cat', ['missing'], { cwd: dir })).pid;
 		});
 		const evs = fileEvents(events, pid);
@@ -274,7 +274,7 @@ test('paths with spaces, newlines, non-UTF-8 bytes and 4,000 bytes are reported 
 	long += `/${'f'.repeat(4000 - long.length - 1)}`;
 	const names: (string | Buffer)[] = [`${dir}/with space`, `${dir}/new\nline`, bad, long];
 	try {
-		const { events, kernel } = await collect([fileSensor], { allFiles: true, pid: process.pid }, async () => {
+		const { events, kernel } = await collect([fileSensor], { file: { all: true, pid: process.pid } }, async () => {
 			for (const n of names) closeSync(openSync(n, 'w'));
 		});
 		const mine = fileEvents(events, process.pid).filter((e) => e.kind === 'open' && e.name.startsWith(dir));
@@ -306,7 +306,7 @@ test('open verdicts are cached, and the cache never hides a file that became wat
 	writeFileSync(join(plain, 'f'), 'x');
 	writeFileSync(join(root, 'g'), 'y');
 	const events: BgEvent[] = [];
-	const rt = SensorRuntime.start([fileSensor], { watch: { paths: [{ path: `${watched}/` }], names: [] } }, (evs) => events.push(...evs));
+	const rt = SensorRuntime.start([fileSensor], { file: { watch: { paths: [{ path: `${watched}/` }], names: [] } } }, (evs) => events.push(...evs));
 	const opened = (path: string) => events.filter((e) => e.kind === 'open' && e.name === path).length;
 	let filtered0 = 0;
 	let filtered1 = 0;
@@ -341,7 +341,7 @@ test('a verdict cached by a read never hides the write that follows it (file wat
 	const f = join(root, 'f');
 	writeFileSync(f, 'x');
 	const events: BgEvent[] = [];
-	const rt = SensorRuntime.start([fileSensor], { watch: { paths: [{ path: f, exact: true, mode: 'w' }], names: [] } }, (evs) => events.push(...evs));
+	const rt = SensorRuntime.start([fileSensor], { file: { watch: { paths: [{ path: f, exact: true, mode: 'w' }], names: [] } } }, (evs) => events.push(...evs));
 	const pids: number[] = [];
 	let slotHeld = false;
 	// the first CPU this test may run on (the slot is per CPU)
@@ -384,7 +384,7 @@ test('directory verdicts: new files in a clean directory stay in the kernel, yet
 	writeFileSync(join(root, 'deep', 'x'), 'x');
 	const ws = { paths: [{ path: join(root, 'sub') }, { path: join(root, 'deep', 'y'), exact: true }], names: [{ name: 'authorized_keys', where: 'base' as const }, { name: '.ssh', where: 'dir' as const }] };
 	const events: BgEvent[] = [];
-	const rt = SensorRuntime.start([fileSensor], { watch: ws }, (evs) => events.push(...evs));
+	const rt = SensorRuntime.start([fileSensor], { file: { watch: ws } }, (evs) => events.push(...evs));
 	const opened = (path: string) => events.filter((e) => e.kind === 'open' && e.name === path).length;
 	let filtered0 = 0;
 	let filtered1 = 0;
@@ -422,7 +422,7 @@ test('a bind mount cannot make a watched file look unwatched (verdicts are per m
 	const mount = await run('/bin/mount', ['--bind', watched, alias]);
 	assert.equal(mount.code, 0, `mount --bind: ${mount.stderr}`);
 	const events: BgEvent[] = [];
-	const rt = SensorRuntime.start([fileSensor], { watch: { paths: [{ path: `${watched}/` }], names: [] } }, (evs) => events.push(...evs));
+	const rt = SensorRuntime.start([fileSensor], { file: { watch: { paths: [{ path: `${watched}/` }], names: [] } } }, (evs) => events.push(...evs));
 	const opened = (path: string) => events.filter((e) => e.kind === 'open' && e.name === path).length;
 	try {
 		await fileops('open', join(alias, 'other'), '0'); // the alias directory's verdict: clean
@@ -449,7 +449,7 @@ test('paths built from arguments are normalised: ../ cannot hide a watched file,
 	mkdirSync(other);
 	writeFileSync(join(watched, 'f'), 'x');
 	const events: BgEvent[] = [];
-	const rt = SensorRuntime.start([fileSensor], { watch: { paths: [{ path: `${watched}/` }, { path: '/etc/shadow', exact: true }], names: [] } }, (evs) => events.push(...evs));
+	const rt = SensorRuntime.start([fileSensor], { file: { watch: { paths: [{ path: `${watched}/` }, { path: '/etc/shadow', exact: true }], names: [] } } }, (evs) => events.push(...evs));
 	let unlinkPid = 0;
 	let catPid = 0;
 	try {
@@ -474,7 +474,7 @@ test('a 32-bit open through int $0x80 is counted as a 32-bit syscall, never deco
 	if (!requireBpf(t, OBJECTS)) return;
 	let pid = 0;
 	let ret = '';
-	const { events, kernel } = await collect([fileSensor], { allFiles: true }, async () => {
+	const { events, kernel } = await collect([fileSensor], { file: { all: true } }, async () => {
 		const r = await run(repoPath('build/progs/int80'), ['/etc/passwd']);
 		const m = /pid=(\d+) ret=(\S+)/.exec(r.stdout);
 		[pid, ret] = m ? [Number(m[1]), m[2]] : [0, 'unsupported']; // no output: int $0x80 faulted (no IA32 emulation)

@@ -6,7 +6,7 @@ import { run, sleep } from '../helpers/collect.js';
 import { SensorRuntime } from '../../src/sensors/runtime.js';
 import { SENSORS } from '../../src/sensors/registry.js';
 import { forEachRecord, decodeRecord, recordKind } from '../../src/events/decode.js';
-import { TYPE_PEEKS } from '../../src/events/decoders/index.js';
+import { KIND_BY_CODE } from '../../src/events/table.js';
 import { evtType } from '../../src/rules/event-view.js';
 import { RecordGate, TABLE_TYPES } from '../../src/rules/gate.js';
 import { RuleSet } from '../../src/rules/ruleset.js';
@@ -15,7 +15,7 @@ import { repoPath } from '../../src/util/paths.js';
 test('every record kind: the peeked evt.type equals evtType of the decoded event; the gate keeps exactly the needed types', async (t) => {
 	if (!requireBpf(t, ['dispatch', 'process', 'priv', 'file', 'net'])) return;
 	const recs: Buffer[] = [];
-	const rt = SensorRuntime.start(SENSORS, { allFiles: true }, () => {});
+	const rt = SensorRuntime.start(SENSORS, { file: { all: true } }, () => {});
 	rt.tap = (b) => forEachRecord(b, (buf, off, size) => void recs.push(Buffer.from(buf.subarray(off, off + size))));
 	try {
 		await run(repoPath('build/progs/setids'), ['uid:0']);
@@ -30,7 +30,7 @@ test('every record kind: the peeked evt.type equals evtType of the decoded event
 	for (const r of recs) {
 		const e = decodeRecord(r, 0, r.length);
 		assert.ok(e, `kind ${recordKind(r, 0)} decodes`);
-		const peek = TYPE_PEEKS.get(recordKind(r, 0));
+		const peek = KIND_BY_CODE.get(recordKind(r, 0))?.peek;
 		assert.ok(peek, `kind ${e.kind} has a type peek`);
 		const type = evtType(e);
 		assert.equal(peek(r, 0), type, `${e.kind}: peeked type`);

@@ -99,7 +99,7 @@ test('TCP over ::1: the same', (t) => attribution(t, '::1', 'ip6'));
 
 for (const [label, filter] of [
 	['', {}],
-	[' (connects of this name only: the owner is still tracked)', { net: { kinds: ['net_connect'], comms: ['tcpclient'] } }],
+	[' (connects of this name only: the owner is still tracked)', { net: { needs: { kinds: ['net_connect'], comms: ['tcpclient'] } } }],
 ] as const)
 test(`connect to a closed port: refused with ECONNREFUSED and the full address${label}`, async (t) => {
 	if (!requireBpf(t, OBJS)) return;
@@ -178,7 +178,7 @@ print(s.getsockname()[1])
 test('--port is decided in the kernel: other ports are filtered and counted', async (t) => {
 	if (!requireBpf(t, OBJS)) return;
 	let cli = 0;
-	const { events, kernel } = await collect([netSensor], { ports: [1] }, async () => {
+	const { events, kernel } = await collect([netSensor], { net: { ports: [1] } }, async () => {
 		const s = await server('127.0.0.1', 1);
 		cli = (await run(CLIENT, ['127.0.0.1', String(s.port), '1'])).pid;
 		await s.done;
@@ -191,7 +191,7 @@ test('record kinds the rules do not need die in the kernel: only connects when o
 	if (!requireBpf(t, OBJS)) return;
 	let cli = 0;
 	let srv = 0;
-	const { events, kernel } = await collect([netSensor], { net: { kinds: ['net_connect'] } }, async () => {
+	const { events, kernel } = await collect([netSensor], { net: { needs: { kinds: ['net_connect'] } } }, async () => {
 		const s = await server('127.0.0.1', 3);
 		srv = s.pid;
 		cli = (await run(CLIENT, ['127.0.0.1', String(s.port), '3'])).pid;
@@ -207,7 +207,7 @@ test('process names the rules cannot match die in the kernel; the name is the on
 	const pids: Record<string, number> = {};
 	const py = (rename: string, port: number) =>
 		run('python3', ['-c', `import ctypes,socket\nif "${rename}": ctypes.CDLL(None).prctl(15, b"${rename}", 0, 0, 0)\ntry: socket.create_connection(("127.0.0.1", ${port}), timeout=2).close()\nexcept OSError: pass`]);
-	const { events, kernel } = await collect([netSensor], { net: { kinds: ['net_connect'], comms: ['tcpclient', 'python3'] } }, async () => {
+	const { events, kernel } = await collect([netSensor], { net: { needs: { kinds: ['net_connect'], comms: ['tcpclient', 'python3'] } } }, async () => {
 		const s = await server('127.0.0.1', 3);
 		pids.client = (await run(CLIENT, ['127.0.0.1', String(s.port), '1'])).pid;
 		pids.renamed = (await py('innocent', s.port)).pid;

@@ -100,7 +100,7 @@ test('root setresuid(1000,1000,1000) → target 1000, result 0; then setuid(0) a
 test('monitor mode (privNoopCalls false): a no-op setuid(0) as root is counted, not sent; changes and failures still are', async (t) => {
 	if (!requireBpf(t, ['dispatch', 'priv'])) return;
 	let pid = 0;
-	const { events, kernel } = await collect([privSensor], { privNoopCalls: false }, async () => {
+	const { events, kernel } = await collect([privSensor], { priv: { noopCalls: false } }, async () => {
 		const r = await run(SETIDS, ['uid:0', 'uid:0', 'resuid:1000,1000,1000', 'uid:0']);
 		pid = pidOf(r.stdout);
 	});

@@ -171,7 +171,7 @@ test('uid filter is decided in the kernel', async (t) => {
 test('a sensor that cannot load is left out with the reason when tolerated; the others run', async (t) => {
 	if (!requireBpf(t)) return;
 	const { SensorRuntime } = await import('../../src/sensors/runtime.js');
-	const broken = { ...processSensor, name: 'broken', object: 'does-not-exist', syscalls: [] };
+	const broken = { ...processSensor, name: 'broken', object: 'does-not-exist', syscalls: [] } as unknown as typeof processSensor;
 	assert.throws(() => SensorRuntime.start([processSensor, broken], {}, () => {}), /does-not-exist/);
 	let seen = 0;
 	const rt = SensorRuntime.start([processSensor, broken], {}, (evs) => (seen += evs.length), { tolerate: true });

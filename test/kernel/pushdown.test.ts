@@ -7,7 +7,7 @@ import { requireBpf } from '../helpers/bpf.js';
 import { collect, run, sleep } from '../helpers/collect.js';
 import { fileSensor } from '../../src/sensors/file.js';
 import { loadRules } from '../../src/rules/load.js';
-import { filePushdown } from '../../src/rules/pushdown.js';
+import { filePushdown } from '../../src/rules/pushdown/index.js';
 import { Monitor } from '../../src/monitor/monitor.js';
 import type { Alert } from '../../src/alerts/alert.js';
 import type { BgEvent } from '../../src/events/types.js';
@@ -33,10 +33,10 @@ test('a file the rules do not cover produces no event in user space (the kernel 
 	try {
 		const pd = filePushdown(loadRules([ruleFile(dir, covered)]).ruleset);
 		assert.deepEqual(pd.watch.paths, [{ path: covered, exact: true, mode: 'r' }]);
-		const quiet = await collect([fileSensor], { watch: pd.watch, fileAllSyscalls: pd.allSyscalls }, async () => {
+		const quiet = await collect([fileSensor], { file: { watch: pd.watch, allSyscalls: pd.allSyscalls } }, async () => {
 			for (let i = 0; i < 20; i++) await run('/bin/cat', [other]);
 		});
-		const loud = await collect([fileSensor], { watch: pd.watch, fileAllSyscalls: pd.allSyscalls }, async () => {
+		const loud = await collect([fileSensor], { file: { watch: pd.watch, allSyscalls: pd.allSyscalls } }, async () => {
 			await run('/bin/cat', [covered]);
 		});
 		assert.ok(!names(quiet.events).includes(other), 'the uncovered file stays in the kernel');

@@ -3,7 +3,7 @@ import type { CliCommand } from '../command.js';
 import { netSensor } from '../../sensors/net.js';
 import type { BgEvent, NetEvent } from '../../events/types.js';
 import { escapeText } from '../../sinks/escape.js';
-import { isNet, NET_EVT_TYPE } from '../../events/net-fields.js';
+import { evtType, isNet } from '../../events/table.js';
 import { errnoName } from '../../util/errno.js';
 import { resolveUid } from '../../util/ids.js';
 import { runTracing, intFlag } from '../run.js';
@@ -19,14 +19,13 @@ interface Opts {
 	stats?: boolean;
 }
 
-const EVT_TYPE = NET_EVT_TYPE;
 
 
 /** JSON object for one network event, with the field names the rule engine uses. */
 export function netJson(e: NetEvent): Record<string, unknown> {
 	return {
 		'evt.time': new Date(e.timeMs).toISOString(),
-		'evt.type': EVT_TYPE[e.kind],
+		'evt.type': evtType(e),
 		'evt.dir': e.dir,
 		'evt.res': e.ret >= 0 ? 'SUCCESS' : errnoName(e.ret),
 		'evt.rawres': e.ret,
@@ -60,7 +59,7 @@ function endpoint(ip: string, port: number): string {
 /** STATE column: the state, or the evt.type where a state does not apply. */
 function stateText(e: NetEvent): string {
 	if (e.kind === 'net_close') return `closed(${Math.round(e.durationMs)}ms,tx=${e.bytesSent},rx=${e.bytesReceived})`;
-	const s = e.state || EVT_TYPE[e.kind];
+	const s = e.state || evtType(e);
 	const err = e.ret < 0 ? `(${errnoName(e.ret)})` : '';
 	return e.dnsQuery !== null ? `${s} dns=${escapeText(e.dnsQuery)}` : `${s}${err}`;
 }
@@ -101,7 +100,7 @@ async function run(o: Opts): Promise<void> {
 	await runTracing({
 		command: 'connsnoop',
 		sensors: [netSensor],
-		filter: { uid, pid: o.pid, ports: o.port.length ? o.port : undefined },
+		filter: { uid, net: { pid: o.pid, ports: o.port.length ? o.port : undefined } },
 		durationS: o.duration,
 		verboseStats: o.stats,
 		onReady: () => {
@@ -111,7 +110,7 @@ async function run(o: Opts): Promise<void> {
 			let out = '';
 			for (const e of evs) {
 				if (!isNet(e)) continue;
-				stats.count(EVT_TYPE[e.kind]);
+				stats.count(evtType(e));
 				if (nameRe && !nameRe.test(e.comm)) continue;
 				out += o.json ? `${JSON.stringify(netJson(e))}\n` : `${tableLine(e)}\n`;
 			}

@@ -104,7 +104,7 @@ async function run(o: Opts): Promise<void> {
 	await runTracing({
 		command: 'execsnoop',
 		sensors: [processSensor],
-		filter: { uid, followPids: o.pid !== undefined ? [o.pid] : undefined, failedOnly: o.fails, lifecycle: false },
+		filter: { uid, followPids: o.pid !== undefined ? [o.pid] : undefined, failedOnly: o.fails, process: { lifecycle: false } },
 		durationS: o.duration,
 		verboseStats: o.stats,
 		onReady: () => {

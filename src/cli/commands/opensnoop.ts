@@ -58,7 +58,7 @@ async function run(o: Opts): Promise<void> {
 	await runTracing({
 		command: 'opensnoop',
 		sensors: [fileSensor],
-		filter: { uid, pid: o.pid, failedOnly: o.fails, allFiles: o.all, watch },
+		filter: { uid, failedOnly: o.fails, file: { pid: o.pid, all: o.all, watch } },
 		durationS: o.duration,
 		verboseStats: o.stats,
 		onReady: () => {

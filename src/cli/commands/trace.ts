@@ -12,7 +12,7 @@ import { evtType } from '../../rules/event-view.js';
 import { fieldValues } from '../../rules/fields/index.js';
 import { ProcessTable } from '../../process/table.js';
 import { UserDb } from '../../process/users.js';
-import { sensorsFor } from '../../monitor/sensors-for.js';
+import { kernelPlan } from '../../rules/pushdown/index.js';
 import { escapeText } from '../../sinks/escape.js';
 import { repoPath } from '../../util/paths.js';
 import { runTracing, intFlag } from '../run.js';
@@ -34,7 +34,10 @@ function compile(cond: string, o: Opts) {
 		const used = new Set<string>();
 		const pred = compileCondition(node, ruleset.env, used);
 		const tpl = compileTemplate(o.output ?? DEFAULT_OUT);
-		return { pred, tpl, fields: [...new Set([...used, ...tpl.fields])], types: possibleTypes(node, ruleset.env) };
+		const fields = [...new Set([...used, ...tpl.fields])];
+		// The one kernel-filter step, as for the monitor's rules: only what the condition can match leaves the kernel.
+		const plan = kernelPlan({ env: ruleset.env, all: [{ name: 'trace', enabled: true, types: possibleTypes(node, ruleset.env), condition: node, fields }] });
+		return { pred, tpl, fields, plan };
 	} catch (e) {
 		if (e instanceof ConditionError) {
 			const src = cond.split('\n')[e.pos.line - 1] ?? '';
@@ -52,8 +55,8 @@ async function run(cond: string, o: Opts): Promise<void> {
 	const ctx = new EvalCtx(table, users);
 	await runTracing({
 		command: 'trace',
-		sensors: sensorsFor(c.types, c.fields),
-		filter: {},
+		sensors: c.plan.sensors,
+		filter: c.plan.filter,
 		durationS: o.duration,
 		verboseStats: o.stats,
 		onEvents: (evs, stats) => {

@@ -1,10 +1,10 @@
 /** @module events/decoders/file: open and file-change records (struct bg_file). */
 import { isUtf8 } from 'node:buffer';
-import { BG_FILE, BG_HDR, BgFileFlag, BgKind } from '../generated/layouts.js';
+import { BG_FILE, BG_HDR, BgFileFlag } from '../generated/layouts.js';
 import { bootNsToWallMs } from '../clock.js';
-import { blob } from '../decode.js';
+import { blob } from '../wire.js';
 import { decodeBytes, decodeCString } from '../strings.js';
-import { syscallName } from '../../sensors/syscalls.js';
+import { syscallName } from '../syscalls.js';
 import type { FileChangeEvent, FileEventBase, OpenEvent } from '../types.js';
 
 /** A path blob as [text, base64 when the bytes are not valid UTF-8]. */
@@ -65,22 +65,5 @@ export function decodeFileChange(buf: Buffer, off: number, size: number): FileCh
 	return fields('file_change', buf, off, size);
 }
 
-const fileType = (buf: Buffer, off: number) => syscallName(buf.readUInt32LE(off + BG_FILE.sysnr));
-
-/** Event kind names by record kind. */
-export const FILE_KINDS = [
-	[BgKind.BG_EV_OPEN, 'open'],
-	[BgKind.BG_EV_FCHANGE, 'file_change'],
-] as const;
-
-/** evt.type by kind, without decoding. */
-export const FILE_TYPES = [
-	[BgKind.BG_EV_OPEN, fileType],
-	[BgKind.BG_EV_FCHANGE, fileType],
-] as const;
-
-/** Decoders of this domain by kind. */
-export const FILE_DECODERS = [
-	[BgKind.BG_EV_OPEN, decodeOpen],
-	[BgKind.BG_EV_FCHANGE, decodeFileChange],
-] as const;
+/** evt.type of an open or file-change record, without decoding: its syscall. */
+export const peekFileType = (buf: Buffer, off: number): string => syscallName(buf.readUInt32LE(off + BG_FILE.sysnr));

@@ -1,12 +1,11 @@
 /** @module events/decoders/net: the network records (one layout, struct bg_net, for every kind). */
-import { BG_HDR, BG_NET, BgKind, BgNetFlag, BgNetState } from '../generated/layouts.js';
-import { blob, type Decoder } from '../decode.js';
+import { BG_HDR, BG_NET, BgNetFlag, BgNetState } from '../generated/layouts.js';
+import { blob, type Decoder } from '../wire.js';
 import { bootNsToWallMs } from '../clock.js';
 import { decodeCString } from '../strings.js';
 import type { NetEvent, NetKind, NetState } from '../types.js';
 import { ipv4ToString, ipv6ToString, isV4Mapped } from '../../util/ip.js';
 import { dnsQueryName } from '../../util/dns.js';
-import { NET_EVT_TYPE } from '../net-fields.js';
 
 const AF_INET = 2;
 const IPPROTO_TCP = 6;
@@ -32,7 +31,8 @@ function dnsQuery(buf: Buffer, off: number, size: number): string | null {
 	return pe > ps ? dnsQueryName(buf.subarray(ps, pe)) : null;
 }
 
-function decoder(kind: NetKind): Decoder {
+/** The decoder of one network record kind (every kind shares struct bg_net). */
+export function netDecoder(kind: NetKind): Decoder {
 	const inbound = kind === 'net_accept' || kind === 'net_listen' || kind === 'net_bind';
 	return (buf: Buffer, off: number, size: number): NetEvent => {
 		const flags = buf.readUInt16LE(off + BG_HDR.flags);
@@ -69,20 +69,3 @@ function decoder(kind: NetKind): Decoder {
 		};
 	};
 }
-
-/** Event kind names by record kind. */
-export const NET_KINDS: readonly [number, NetKind][] = [
-	[BgKind.BG_EV_NET_CONNECT, 'net_connect'],
-	[BgKind.BG_EV_NET_ACCEPT, 'net_accept'],
-	[BgKind.BG_EV_NET_OUTCOME, 'net_outcome'],
-	[BgKind.BG_EV_NET_CLOSE, 'net_close'],
-	[BgKind.BG_EV_NET_LISTEN, 'net_listen'],
-	[BgKind.BG_EV_NET_BIND, 'net_bind'],
-	[BgKind.BG_EV_NET_SEND, 'net_send'],
-];
-
-/** Decoders of this domain by kind. */
-export const NET_DECODERS = NET_KINDS.map(([k, name]) => [k, decoder(name)] as const);
-
-/** evt.type by kind, without decoding. */
-export const NET_TYPES = NET_KINDS.map(([k, name]) => [k, () => NET_EVT_TYPE[name]] as const);

@@ -1,17 +1,11 @@
 /** @module events/decoders/priv: identity syscall, exec transition and credential drift records. */
-import { BG_CREDS, BG_HDR, BG_PRIV, BgKind, BgPrivSite, BgPrivSys } from '../generated/layouts.js';
+import { BG_CREDS, BG_HDR, BG_PRIV, BgPrivSite } from '../generated/layouts.js';
 import { bootNsToWallMs } from '../clock.js';
-import { blobString } from '../decode.js';
+import { blobString, type Decoder } from '../wire.js';
 import { decodeCString } from '../strings.js';
 import type { Creds, PrivEvent } from '../types.js';
-import { syscallName } from '../../sensors/syscalls.js';
-import { PRIV_SYSCALLS } from '../../sensors/priv.js';
-
-const KIND_NAMES: Record<number, PrivEvent['kind']> = {
-	[BgKind.BG_EV_PRIV_CALL]: 'priv_call',
-	[BgKind.BG_EV_PRIV_EXEC]: 'priv_exec',
-	[BgKind.BG_EV_PRIV_DRIFT]: 'priv_drift',
-};
+import { syscallName } from '../syscalls.js';
+import { PRIV_ID_SYSCALLS } from '../syscall-args.js';
 
 const SITE_NAMES = new Map<number, string>(Object.entries(BgPrivSite).map(([k, v]) => [v, k.replace(/^BG_PS_/, '').toLowerCase()]));
 
@@ -32,15 +26,17 @@ function creds(buf: Buffer, at: number): Creds {
 	};
 }
 
-/** Number of id arguments a syscall has (0 for capset: its sets are in reqEff/reqPrm). */
+/** Number of id arguments a syscall has (0 for capset: its sets are in reqEff/reqPrm; setgroups: the count). */
 function arity(name: string): number {
-	const s = PRIV_SYSCALLS[name];
-	if (s === BgPrivSys.BG_PSYS_GROUPS) return 1;
-	return s === undefined || s === BgPrivSys.BG_PSYS_CAPSET ? 0 : s;
+	return PRIV_ID_SYSCALLS[name]?.args.length ?? 0;
 }
 
-export function decodePriv(buf: Buffer, off: number, size: number): PrivEvent {
-	const kind = KIND_NAMES[buf.readUInt16LE(off)];
+/** The decoder of one privilege record kind (every kind shares struct bg_priv). */
+export function privDecoder(kind: PrivEvent['kind']): Decoder {
+	return (buf, off, size) => decodePriv(kind, buf, off, size);
+}
+
+function decodePriv(kind: PrivEvent['kind'], buf: Buffer, off: number, size: number): PrivEvent {
 	const nr = buf.readUInt32LE(off + BG_PRIV.nr);
 	const syscall = kind === 'priv_exec' ? 'execve' : syscallName(nr);
 	const args: number[] = [];
@@ -72,19 +68,5 @@ export function decodePriv(buf: Buffer, off: number, size: number): PrivEvent {
 	};
 }
 
-/** Event kind names by record kind. */
-export const PRIV_KINDS = Object.entries(KIND_NAMES).map(([k, name]) => [Number(k), name] as const);
-
-/** evt.type by kind, without decoding. */
-export const PRIV_TYPES = [
-	[BgKind.BG_EV_PRIV_CALL, (buf: Buffer, off: number) => syscallName(buf.readUInt32LE(off + BG_PRIV.nr))],
-	[BgKind.BG_EV_PRIV_EXEC, () => 'execve'],
-	[BgKind.BG_EV_PRIV_DRIFT, () => 'privdrift'],
-] as const;
-
-/** Decoders of this domain by kind. */
-export const PRIV_DECODERS = [
-	[BgKind.BG_EV_PRIV_CALL, decodePriv],
-	[BgKind.BG_EV_PRIV_EXEC, decodePriv],
-	[BgKind.BG_EV_PRIV_DRIFT, decodePriv],
-] as const;
+/** evt.type of an identity-syscall record, without decoding: its syscall. */
+export const peekPrivCallType = (buf: Buffer, off: number): string => syscallName(buf.readUInt32LE(off + BG_PRIV.nr));

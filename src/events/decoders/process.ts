@@ -1,7 +1,7 @@
 /** @module events/decoders/process: exec, fork and exit records. */
-import { BG_EXEC, BG_EXIT, BG_FORK, BG_HDR, BgFlag, BgKind } from '../generated/layouts.js';
+import { BG_EXEC, BG_EXIT, BG_FORK, BG_HDR, BgFlag } from '../generated/layouts.js';
 import { bootNsToWallMs } from '../clock.js';
-import { blob, blobString, splitArgs } from '../decode.js';
+import { blob, blobString, splitArgs } from '../wire.js';
 import { decodeCString } from '../strings.js';
 import type { ExecEvent, ExitEvent, ForkEvent } from '../types.js';
 
@@ -80,24 +80,3 @@ export function decodeExit(buf: Buffer, off: number): ExitEvent {
 		comm: decodeCString(buf, off + BG_EXIT.comm, 16),
 	};
 }
-
-/** Event kind names by record kind. */
-export const PROCESS_KINDS = [
-	[BgKind.BG_EV_EXEC, 'exec'],
-	[BgKind.BG_EV_FORK, 'fork'],
-	[BgKind.BG_EV_EXIT, 'exit'],
-] as const;
-
-/** evt.type by kind, without decoding. */
-export const PROCESS_TYPES = [
-	[BgKind.BG_EV_EXEC, () => 'execve'],
-	[BgKind.BG_EV_FORK, () => 'clone'],
-	[BgKind.BG_EV_EXIT, () => 'procexit'],
-] as const;
-
-/** Decoders of this domain by kind. */
-export const PROCESS_DECODERS = [
-	[BgKind.BG_EV_EXEC, decodeExec],
-	[BgKind.BG_EV_FORK, decodeFork],
-	[BgKind.BG_EV_EXIT, decodeExit],
-] as const;

@@ -3,10 +3,9 @@ import { defineFields } from './registry.js';
 import { evtType, evtRes, evtArg } from '../event-view.js';
 import { errnoName } from '../../util/errno.js';
 import type { EvalCtx } from '../context.js';
+import { O_ACCMODE, O_APPEND, O_CREAT, O_TRUNC, O_WRONLY } from '../../events/file-flags.js';
 
-const O_ACCMODE = 0o3;
-const O_WRONLY = 0o1;
-const O_WRITES = 0o100 | 0o1000 | 0o2000; // O_CREAT | O_TRUNC | O_APPEND
+const O_WRITES = O_CREAT | O_TRUNC | O_APPEND;
 
 /** Open events: does the open read or write? Mirrors file__access in bpf/file.bpf.c (the watch modes). */
 function openAccess(c: EvalCtx, w: boolean): boolean | undefined {

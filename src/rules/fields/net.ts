@@ -2,7 +2,7 @@
 import { defineFields } from './registry.js';
 import type { EvalCtx } from '../context.js';
 import type { NetEvent } from '../../events/types.js';
-import { isNet } from '../../events/net-fields.js';
+import { isNet } from '../../events/table.js';
 
 const net = (c: EvalCtx): NetEvent | undefined => (isNet(c.e) ? c.e : undefined);
 

@@ -1,6 +1,6 @@
-/** @module sensors/syscalls: syscall names ↔ numbers for the running architecture. */
+/** @module events/syscalls: syscall names ↔ numbers for the running architecture. */
 import { arch } from 'node:os';
-import { SYSCALLS_ARM64, SYSCALLS_X86_64 } from '../events/generated/syscalls.js';
+import { SYSCALLS_ARM64, SYSCALLS_X86_64 } from './generated/syscalls.js';
 
 const TABLE: Readonly<Record<string, number>> = arch() === 'arm64' ? SYSCALLS_ARM64 : SYSCALLS_X86_64;
 const NAMES = new Map<number, string>(Object.entries(TABLE).map(([k, v]) => [v, k]));

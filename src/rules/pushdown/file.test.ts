@@ -1,14 +1,14 @@
-/** @module rules/pushdown.test: the file pushdown analysis (watch entries, modes, report-all syscalls) on rule text. */
+/** @module rules/pushdown/file.test: the file pushdown analysis (watch entries, modes, report-all syscalls) on rule text. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseRulesText } from './items.js';
-import { mergeItems, loadRules } from './load.js';
-import { buildRuleSet, type RuleSet } from './ruleset.js';
-import { filePushdown, type FilePushdown } from './pushdown.js';
-import type { RuleProblem } from './errors.js';
-import { inheritModes } from '../sensors/file-watch.js';
-import { FILE_SYSCALLS } from '../sensors/file.js';
-import { repoPath } from '../util/paths.js';
+import { parseRulesText } from '../items.js';
+import { mergeItems, loadRules } from '../load.js';
+import { buildRuleSet, type RuleSet } from '../ruleset.js';
+import { filePushdown, type FilePushdown } from './file.js';
+import type { RuleProblem } from '../errors.js';
+import { inheritModes } from '../../sensors/file-watch.js';
+import { FILE_SYSCALLS } from '../../events/table.js';
+import { repoPath } from '../../util/paths.js';
 
 const HEAD = `
 - list: secrets

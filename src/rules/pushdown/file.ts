@@ -1,17 +1,19 @@
-/** @module rules/pushdown: what the sensors must report for the enabled rules (file watch set and report-all syscalls, network process names). */
-import type { FieldRef, Node, ValueNode } from './ast.js';
-import type { CompileEnv } from './compile.js';
-import { possibleTypes } from './evttypes.js';
-import type { RuleSet } from './ruleset.js';
-import { FILE_SYSCALLS } from '../sensors/file.js';
-import type { WatchMode, WatchName, WatchPath, WatchSet } from '../sensors/file-watch.js';
+/** @module rules/pushdown/file: the file sensor's watch set and report-all syscalls for a condition set. */
+import type { FieldRef, Node, ValueNode } from '../ast.js';
+import type { CompileEnv } from '../compile.js';
+import { possibleTypes } from '../evttypes.js';
+import type { ConditionSet } from './conditions.js';
+import { FILE_SYSCALLS } from '../../events/table.js';
+import { BgWatchLimit, BgWatchMode } from '../../events/generated/layouts.js';
+import type { WatchMode, WatchName, WatchPath, WatchSet } from '../../sensors/options.js';
 
-/** Access bits, as enum bg_watch_mode: 1 reads, 2 writes (opens for writing and every change). */
-const R = 1;
-const W = 2;
+/** Access bits, as enum bg_watch_mode: reads, writes (opens for writing and every change). */
+const R = BgWatchMode.BG_WATCH_READ;
+const W = BgWatchMode.BG_WATCH_WRITE;
 const RW = R | W;
-const KEY_MAX = 255;
-const NAME_MAX = 59;
+/** Longest watchable path and name in bytes (the kernel keys hold a NUL more). */
+const KEY_MAX = BgWatchLimit.BG_WATCH_KEY - 1;
+const NAME_MAX = BgWatchLimit.BG_WATCH_NAME - 1;
 
 /** What the file sensor must report so that every enabled rule sees every event it can match. */
 export interface FilePushdown {
@@ -34,7 +36,7 @@ const toMode = (bits: number): WatchMode => (bits === R ? 'r' : bits === W ? 'w'
 const fromMode = (m: WatchMode | undefined): number => (m === 'r' ? R : m === 'w' ? W : RW);
 
 /** Compute the file sensor's watch set and report-all syscalls from the enabled rules. */
-export function filePushdown(rules: RuleSet): FilePushdown {
+export function filePushdown(rules: ConditionSet): FilePushdown {
 	const out: FilePushdown = { watch: { paths: [], names: [] }, allSyscalls: [], allFiles: false, unconstrained: [] };
 	const all = new Set<string>();
 	for (const r of rules.all) {
@@ -215,114 +217,4 @@ function entry(kind: 'name' | 'directory' | 'filename', op: string, v: string): 
 	if (op === 'pmatch' && okPath(under(v))) return v.endsWith('/') ? { path: v, mode: 'rw' } : [{ path: v, exact: true, mode: 'rw' }, { path: under(v), mode: 'rw' }];
 	if (op === 'endswith' && v.startsWith('/') && okName(v.slice(1))) return { name: v.slice(1), where: 'base', mode: 'rw' };
 	return null;
-}
-
-/**
- * The process names (proc.name) every enabled rule that can match a network record requires,
- * or undefined when some such rule takes any name. The net sensor then drops, in the kernel,
- * process-context records of other names.
- */
-export function netComms(rules: RuleSet, netTypes: readonly string[]): string[] | undefined {
-	const out = new Set<string>();
-	const a = new NameAnalysis(rules.env, new Set(netTypes));
-	for (const r of rules.all) {
-		if (!r.enabled) continue;
-		if (r.types !== 'any' && ![...r.types].some((t) => netTypes.includes(t))) continue;
-		const names = a.names(r.condition, []);
-		if (!names) return undefined;
-		for (const n of names) out.add(n);
-	}
-	return [...out].sort();
-}
-
-/** Which proc.name values a condition's matches must have (null: any). */
-class NameAnalysis {
-	constructor(
-		private readonly env: CompileEnv,
-		private readonly types: Set<string>,
-	) {}
-
-	names(n: Node, stack: string[]): Set<string> | null {
-		switch (n.type) {
-			case 'and': {
-				let best: Set<string> | null = null;
-				for (const c of n.children) {
-					const s = this.names(c, stack);
-					if (s && (!best || s.size < best.size)) best = s;
-				}
-				return best;
-			}
-			case 'or': {
-				const out = new Set<string>();
-				for (const c of n.children) {
-					if (!this.canMatch(c)) continue;
-					const s = this.names(c, stack);
-					if (!s) return null;
-					for (const x of s) out.add(x);
-				}
-				return out;
-			}
-			case 'macro': {
-				const m = this.env.macros.get(n.name);
-				return m && !stack.includes(n.name) ? this.names(m, [...stack, n.name]) : null;
-			}
-			case 'cmp':
-				return isProcName(n.field) && (n.op === '=' || n.op === '==') ? new Set([n.value.text]) : null;
-			case 'list':
-				return isProcName(n.field) && n.op === 'in' ? new Set(n.values.flatMap((v) => (!v.quoted && this.env.lists.get(v.text)) || [v.text])) : null;
-			default:
-				return null;
-		}
-	}
-
-	/** Can n match a record of one of the network types? */
-	private canMatch(n: Node): boolean {
-		const t = possibleTypes(n, this.env);
-		return t === 'any' || [...t].some((x) => this.types.has(x));
-	}
-}
-
-const isProcName = (f: FieldRef) => f.name === 'proc.name' && f.arg === undefined;
-
-const PRIV_CALL_TYPES = new Set(['setuid', 'setgid', 'setreuid', 'setregid', 'setresuid', 'setresgid', 'setfsuid', 'setfsgid', 'capset']);
-/** Bool fields true only when credentials changed. */
-const CHANGE_FLAGS = new Set(['priv.becomes_root', 'priv.unusual', 'priv.unexplained']);
-
-/**
- * The enabled rules that can match an identity syscall which succeeded and changed nothing
- * (setuid(0) by root). The monitor drops those calls in the kernel unless some rule needs them.
- */
-export function privNoopRules(rules: RuleSet): string[] {
-	const out: string[] = [];
-	for (const r of rules.all) {
-		if (!r.enabled) continue;
-		if (r.types !== 'any' && ![...r.types].some((t) => PRIV_CALL_TYPES.has(t))) continue;
-		if (!impliesChange(r.condition, rules.env, [])) out.push(r.name);
-	}
-	return out;
-}
-
-/** Does every identity-syscall record matching n show a credential change? */
-function impliesChange(n: Node, env: CompileEnv, stack: string[]): boolean {
-	switch (n.type) {
-		case 'and':
-			return n.children.some((c) => impliesChange(c, env, stack));
-		case 'or':
-			return n.children.every((c) => !canMatchPrivCall(c, env) || impliesChange(c, env, stack));
-		case 'macro': {
-			const m = env.macros.get(n.name);
-			return !!m && !stack.includes(n.name) && impliesChange(m, env, [...stack, n.name]);
-		}
-		case 'cmp':
-			return CHANGE_FLAGS.has(n.field.name) && (n.op === '=' || n.op === '==') && n.value.text === 'true';
-		case 'list':
-			return n.field.name === 'priv.gained_caps' && (n.op === 'in' || n.op === 'intersects');
-		default:
-			return false;
-	}
-}
-
-function canMatchPrivCall(n: Node, env: CompileEnv): boolean {
-	const t = possibleTypes(n, env);
-	return t === 'any' || [...t].some((x) => PRIV_CALL_TYPES.has(x));
 }

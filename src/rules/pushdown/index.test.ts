@@ -1,11 +1,10 @@
-/** @module monitor/sensors-for.test: which sensors and network record kinds a rule set needs. */
+/** @module rules/pushdown/index.test: the kernel-filter step: which sensors, network record kinds and priv no-op policy a condition set needs. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { netKindsFor, netNeedsFor, sensorsFor } from './sensors-for.js';
-import { loadRules } from '../rules/load.js';
-import { commKey, netSkipMask } from '../sensors/net.js';
-import { repoPath } from '../util/paths.js';
-import { privNoopRules } from '../rules/pushdown.js';
+import { kernelPlan, netNeedsFor, privNoopRules, sensorsFor } from './index.js';
+import { loadRules } from '../load.js';
+import { commKey, netSkipMask } from '../../sensors/net.js';
+import { repoPath } from '../../util/paths.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,13 +24,30 @@ const rule = (name: string, cond: string) => `- rule: ${name}\n  desc: d\n  cond
 test('default rules: every sensor, and of the network records only connects', () => {
 	const { ruleset } = loadRules([repoPath('rules')]);
 	assert.deepEqual(sensorsFor(ruleset).map((s) => s.name).sort(), ['file', 'net', 'priv', 'process']);
-	assert.deepEqual(netKindsFor(ruleset), ['net_connect']);
+	assert.deepEqual(netNeedsFor(ruleset).kinds, ['net_connect']);
 });
 
-test('netKindsFor follows evt.type; a rule on any type needs every kind', () => {
-	assert.deepEqual(netKindsFor(rulesOf(rule('a', 'evt.type in (accept, connect_result) and fd.sport = 22')))?.sort(), ['net_accept', 'net_outcome']);
-	assert.deepEqual(netKindsFor(rulesOf(rule('e', 'evt.type = execve'))), []);
-	assert.equal(netKindsFor(rulesOf(rule('any', 'fd.dport = 4444'))), undefined);
+test('net kinds follow evt.type; a rule on any type needs every kind', () => {
+	const kinds = (cond: string) => netNeedsFor(rulesOf(rule('r', cond))).kinds;
+	assert.deepEqual(kinds('evt.type in (accept, connect_result) and fd.sport = 22')?.slice().sort(), ['net_accept', 'net_outcome']);
+	assert.deepEqual(kinds('evt.type = execve'), []);
+	assert.equal(kinds('fd.dport = 4444'), undefined);
+});
+
+test('kernelPlan: the default rules load every sensor, drop no-op identity calls, watch paths, and take only connects', () => {
+	const p = kernelPlan(loadRules([repoPath('rules')]).ruleset);
+	assert.deepEqual(p.sensors.map((s) => s.name).sort(), ['file', 'net', 'priv', 'process']);
+	assert.deepEqual(p.filter.priv, { noopCalls: false, hotChecks: false });
+	assert.ok(p.filter.file?.watch?.paths.some((w) => w.path === '/etc/shadow'));
+	assert.equal(p.file.allFiles, false);
+	assert.deepEqual(p.filter.net?.needs?.kinds, ['net_connect']);
+});
+
+test('kernelPlan: one trace-like condition on opens under /tmp loads file+process and watches /tmp/ only', () => {
+	const p = kernelPlan(rulesOf(rule('t', 'evt.type = openat and fd.name startswith /tmp/')));
+	assert.deepEqual(p.sensors.map((s) => s.name).sort(), ['file', 'process']);
+	assert.deepEqual(p.filter.file?.watch, { paths: [{ path: '/tmp/', mode: 'rw' }], names: [] });
+	assert.deepEqual(p.filter.file?.allSyscalls, []);
 });
 
 test('netSkipMask: a bit per kind not wanted, none without a list', () => {
