@@ -7,8 +7,3 @@ import { netSensor } from './net.js';
 
 /** All sensors this build knows. */
 export const SENSORS: readonly Sensor[] = [processSensor, privSensor, fileSensor, netSensor];
-
-/** The sensor with this name, or undefined. */
-export function sensorByName(name: string): Sensor | undefined {
-	return SENSORS.find((s) => s.name === name);
-}
