@@ -24,7 +24,31 @@ export interface TracingRun {
 	onStop?(): void | Promise<void>;
 }
 
-/** Run until SIGINT/SIGTERM, the duration, or a closed stdout; resolves when everything is detached. */
+/** How a long-running command waits: for SIGINT/SIGTERM, the duration, and optionally SIGHUP or a closed stdout. */
+export interface StopWhen {
+	durationS?: number;
+	/** SIGHUP does this instead of stopping (the monitor reloads its rules). */
+	onHup?: () => void;
+	/** Stop when stdout's reader goes away (EPIPE): tracing commands whose output is the point. */
+	stdoutClosed?: boolean;
+}
+
+/** Resolves when the command should stop; the one signal policy of every long-running command. */
+export async function untilStopped(w: StopWhen): Promise<void> {
+	const hup = w.onHup;
+	if (hup) process.on('SIGHUP', hup);
+	await new Promise<void>((resolve) => {
+		const done = () => resolve();
+		process.once('SIGINT', done);
+		process.once('SIGTERM', done);
+		if (!hup) process.once('SIGHUP', done);
+		if (w.stdoutClosed) process.stdout.once('error', done); // EPIPE: reader went away
+		if (w.durationS) setTimeout(done, w.durationS * 1000);
+	});
+	if (hup) process.off('SIGHUP', hup);
+}
+
+/** Run until SIGINT/SIGTERM/SIGHUP, the duration, or a closed stdout; resolves when everything is detached. */
 export async function runTracing(r: TracingRun): Promise<void> {
 	requireBpf(r.command, r.sensors.map((s) => s.object));
 	let stats: StatsReporter | undefined;
@@ -35,14 +59,7 @@ export async function runTracing(r: TracingRun): Promise<void> {
 	process.stderr.write(`${r.command}: sensors attached; Ctrl-C to stop\n`);
 	let periodic: NodeJS.Timeout | undefined;
 	if (r.verboseStats) periodic = setInterval(() => process.stderr.write(`${statsBlock(stats!.snapshot())}\n`), 10_000);
-	await new Promise<void>((resolve) => {
-		const done = () => resolve();
-		process.once('SIGINT', done);
-		process.once('SIGTERM', done);
-		process.once('SIGHUP', done);
-		process.stdout.once('error', done); // EPIPE: reader went away
-		if (r.durationS) setTimeout(done, r.durationS * 1000);
-	});
+	await untilStopped({ durationS: r.durationS, stdoutClosed: true });
 	if (periodic) clearInterval(periodic);
 	await rt.stop();
 	await r.onStop?.();

@@ -5,18 +5,11 @@ import type { BgEvent, NetEvent } from '../../events/types.js';
 import { escapeText } from '../../sinks/escape.js';
 import { evtType, isNet } from '../../events/table.js';
 import { errnoName } from '../../util/errno.js';
-import { resolveUid } from '../../util/ids.js';
 import { runTracing, intFlag } from '../run.js';
-import { CliError } from '../errors.js';
+import { commonFilter, snoopFlags, type SnoopFlags } from '../snoop.js';
 
-interface Opts {
-	pid?: number;
-	uid?: string;
-	name?: string;
+interface Opts extends SnoopFlags {
 	port: number[];
-	json?: boolean;
-	duration?: number;
-	stats?: boolean;
 }
 
 
@@ -86,21 +79,10 @@ function portFlag(v: string, prev: number[] = []): number[] {
 }
 
 async function run(o: Opts): Promise<void> {
-	let uid: number | undefined;
-	if (o.uid !== undefined) {
-		uid = resolveUid(o.uid);
-		if (uid === undefined) throw new CliError(`connsnoop: unknown user '${o.uid}'`, 'EBADUSER', 2);
-	}
-	let nameRe: RegExp | undefined;
-	try {
-		nameRe = o.name ? new RegExp(o.name) : undefined;
-	} catch (e) {
-		throw new CliError(`connsnoop: invalid name regex: ${(e as Error).message}`, 'EBADREGEX', 2);
-	}
 	await runTracing({
 		command: 'connsnoop',
 		sensors: [netSensor],
-		filter: { uid, net: { pid: o.pid, ports: o.port.length ? o.port : undefined } },
+		filter: { ...commonFilter(o), net: { ports: o.port.length ? o.port : undefined } },
 		durationS: o.duration,
 		verboseStats: o.stats,
 		onReady: () => {
@@ -111,7 +93,7 @@ async function run(o: Opts): Promise<void> {
 			for (const e of evs) {
 				if (!isNet(e)) continue;
 				stats.count(evtType(e));
-				if (nameRe && !nameRe.test(e.comm)) continue;
+				if (o.name && !o.name.test(e.comm)) continue;
 				out += o.json ? `${JSON.stringify(netJson(e))}\n` : `${tableLine(e)}\n`;
 			}
 			if (out) process.stdout.write(out);
@@ -123,16 +105,11 @@ async function run(o: Opts): Promise<void> {
 export const connsnoopCommand: CliCommand = {
 	name: 'connsnoop',
 	register(program) {
-		program
+		const cmd = program
 			.command('connsnoop')
-			.description('trace TCP connects (with outcome), accepts, closes (bytes, duration), UDP destinations (DNS names), listen and bind')
-			.option('-p, --pid <PID>', 'only this process (decided in the kernel)', intFlag('PID', 4194304))
-			.option('-u, --uid <UID>', 'only this user (uid or name; decided in the kernel)')
-			.option('-n, --name <REGEX>', 'only commands whose name (comm) matches')
+			.description('trace TCP connects (with outcome), accepts, closes (bytes, duration), UDP destinations (DNS names), listen and bind');
+		snoopFlags(cmd, { json: 'fd.sip, fd.dport, net.state, ...' })
 			.option('--port <PORT>', 'only sockets with this local or remote port; repeatable (decided in the kernel)', portFlag, [])
-			.option('--json', 'one JSON object per line (fields named as in rules: fd.sip, fd.dport, net.state, ...)')
-			.option('--duration <SECONDS>', 'stop after this many seconds', intFlag('duration', 86400 * 365))
-			.option('--stats', 'print all counters (kernel and user space) every 10 s and at exit')
 			.action(run);
 	},
 };

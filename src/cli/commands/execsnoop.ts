@@ -1,28 +1,21 @@
 /** @module cli/commands/execsnoop: trace exec() calls like BCC's execsnoop (TIME PCOMM PID PPID RET ARGS). */
-import { InvalidArgumentError, Option } from 'commander';
+import { Option } from 'commander';
 import type { CliCommand } from '../command.js';
 import { processSensor } from '../../sensors/process.js';
 import type { BgEvent, ExecEvent } from '../../events/types.js';
 import { escapeText, formatArg } from '../../sinks/escape.js';
 import { errnoName } from '../../util/errno.js';
-import { resolveUid } from '../../util/ids.js';
 import { runTracing, intFlag } from '../run.js';
-import { CliError } from '../errors.js';
+import { commonFilter, regexFlag, snoopFlags, type SnoopFlags } from '../snoop.js';
 
-interface Opts {
+interface Opts extends SnoopFlags {
 	timestamp?: boolean;
 	time?: boolean;
 	fails?: boolean;
-	pid?: number;
-	uid?: string;
-	name?: string;
-	line?: string;
+	line?: RegExp;
 	quote?: boolean;
 	printUid?: boolean;
-	json?: boolean;
 	maxArgs: number;
-	duration?: number;
-	stats?: boolean;
 }
 
 function hhmmss(ms: number): string {
@@ -81,30 +74,12 @@ function header(o: Opts): string {
 	return cols.join(' ');
 }
 
-function regexFlag(name: string): (v: string) => string {
-	return (v) => {
-		try {
-			new RegExp(v);
-		} catch (e) {
-			throw new InvalidArgumentError(`invalid ${name} regex: ${(e as Error).message}`);
-		}
-		return v;
-	};
-}
-
 async function run(o: Opts): Promise<void> {
-	let uid: number | undefined;
-	if (o.uid !== undefined) {
-		uid = resolveUid(o.uid);
-		if (uid === undefined) throw new CliError(`execsnoop: unknown user '${o.uid}'`, 'EBADUSER', 2);
-	}
-	const nameRe = o.name ? new RegExp(o.name) : undefined;
-	const lineRe = o.line ? new RegExp(o.line) : undefined;
 	const t0 = Date.now();
 	await runTracing({
 		command: 'execsnoop',
 		sensors: [processSensor],
-		filter: { uid, followPids: o.pid !== undefined ? [o.pid] : undefined, failedOnly: o.fails, process: { lifecycle: false } },
+		filter: { ...commonFilter(o), failedOnly: o.fails, process: { lifecycle: false } },
 		durationS: o.duration,
 		verboseStats: o.stats,
 		onReady: () => {
@@ -115,8 +90,8 @@ async function run(o: Opts): Promise<void> {
 			for (const e of evs) {
 				if (e.kind !== 'exec') continue;
 				stats.count('exec');
-				if (nameRe && !nameRe.test(e.comm)) continue;
-				if (lineRe && !lineRe.test(e.args.join(' '))) continue;
+				if (o.name && !o.name.test(e.comm)) continue;
+				if (o.line && !o.line.test(e.args.join(' '))) continue;
 				out += o.json ? `${JSON.stringify(execJson(e))}\n` : `${tableLine(e, o, t0)}\n`;
 			}
 			if (out) process.stdout.write(out);
@@ -128,22 +103,17 @@ async function run(o: Opts): Promise<void> {
 export const execsnoopCommand: CliCommand = {
 	name: 'execsnoop',
 	register(program) {
-		program
+		const cmd = program
 			.command('execsnoop')
 			.description('trace exec() syscalls, successful and failed (argv read from the new process at exec)')
 			.option('-T, --time', 'include a time column (HH:MM:SS)')
 			.option('-t, --timestamp', 'include a timestamp column (seconds since start)')
 			.option('-x, --fails', 'only failed execs')
-			.option('-p, --pid <PID>', 'only this process and its descendants (decided in the kernel)', intFlag('PID', 4194304))
-			.option('-u, --uid <UID>', 'only this user (uid or name; decided in the kernel)')
-			.option('-U, --print-uid', 'include a UID column')
-			.option('-n, --name <REGEX>', 'only commands whose name (comm) matches')
-			.option('-l, --line <REGEX>', 'only commands whose argument line matches')
+			.option('-U, --print-uid', 'include a UID column');
+		snoopFlags(cmd, { json: 'proc.pid, proc.args, ...' })
+			.option('-l, --line <REGEX>', 'only commands whose argument line matches', regexFlag('line'))
 			.option('-q, --quote', 'quote each argument')
 			.addOption(new Option('--max-args <N>', 'arguments to print').default(20).argParser(intFlag('max-args', 128)))
-			.option('--json', 'one JSON object per line (fields named as in rules: proc.pid, proc.args, ...)')
-			.option('--duration <SECONDS>', 'stop after this many seconds', intFlag('duration', 86400 * 365))
-			.option('--stats', 'print all counters (kernel and user space) every 10 s and at exit')
 			.action(run);
 	},
 };

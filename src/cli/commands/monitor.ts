@@ -5,7 +5,7 @@ import { Monitor, type AlertOut } from '../../monitor/monitor.js';
 import { requireBpf } from '../preflight.js';
 import { StatsReporter, statsBlock, summaryLine } from '../stats.js';
 import { repoPath } from '../../util/paths.js';
-import { intFlag } from '../run.js';
+import { intFlag, untilStopped } from '../run.js';
 import { RulesError } from '../../rules/errors.js';
 import { CliError } from '../errors.js';
 import { PRIORITIES, type Alert, type Priority } from '../../alerts/alert.js';
@@ -91,12 +91,7 @@ async function run(o: Opts): Promise<void> {
 	stats.publish();
 	const enabled = mon.engine.ruleset.all.filter((r) => r.enabled).length;
 	process.stderr.write(`monitor: sensors attached (${mon.sensors.map((s) => s.name).join(', ')}); ${enabled} rules enabled; sinks: ${sinks.sinks.map((s) => s.name).join(', ') || 'none'}; Ctrl-C to stop\n`);
-	process.on('SIGHUP', () => mon.reload());
-	await new Promise<void>((resolve) => {
-		process.once('SIGINT', resolve);
-		process.once('SIGTERM', resolve);
-		if (o.duration) setTimeout(resolve, o.duration * 1000);
-	});
+	await untilStopped({ durationS: o.duration, onHup: () => mon.reload() });
 	clearInterval(timer);
 	await mon.stop();
 	refresh();

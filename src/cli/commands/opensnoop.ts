@@ -6,22 +6,16 @@ import type { BgEvent, FileEventBase } from '../../events/types.js';
 import { detailText, fileJson, targetText } from '../../events/file-fields.js';
 import { escapeText } from '../../sinks/escape.js';
 import { errnoName } from '../../util/errno.js';
-import { resolveUid } from '../../util/ids.js';
-import { runTracing, intFlag } from '../run.js';
+import { runTracing } from '../run.js';
+import { commonFilter, snoopFlags, type SnoopFlags } from '../snoop.js';
 import { CliError } from '../errors.js';
 
-interface Opts {
+interface Opts extends SnoopFlags {
 	time?: boolean;
 	fails?: boolean;
-	pid?: number;
-	uid?: string;
-	name?: string;
 	path?: string[];
 	all?: boolean;
 	changes?: boolean;
-	json?: boolean;
-	duration?: number;
-	stats?: boolean;
 }
 
 function header(o: Opts): string {
@@ -46,11 +40,6 @@ function collectPath(v: string, prev: string[] = []): string[] {
 }
 
 async function run(o: Opts): Promise<void> {
-	let uid: number | undefined;
-	if (o.uid !== undefined) {
-		uid = resolveUid(o.uid);
-		if (uid === undefined) throw new CliError(`opensnoop: unknown user '${o.uid}'`, 'EBADUSER', 2);
-	}
 	for (const p of o.path ?? []) {
 		if (!p.startsWith('/') || Buffer.byteLength(p) > 255) throw new CliError(`opensnoop: invalid --path '${p}': expected an absolute path of at most 255 bytes`, 'EBADPATH', 2);
 	}
@@ -58,7 +47,7 @@ async function run(o: Opts): Promise<void> {
 	await runTracing({
 		command: 'opensnoop',
 		sensors: [fileSensor],
-		filter: { uid, failedOnly: o.fails, file: { pid: o.pid, all: o.all, watch } },
+		filter: { ...commonFilter(o), failedOnly: o.fails, file: { all: o.all, watch } },
 		durationS: o.duration,
 		verboseStats: o.stats,
 		onReady: () => {
@@ -70,7 +59,7 @@ async function run(o: Opts): Promise<void> {
 				if (e.kind !== 'open' && e.kind !== 'file_change') continue;
 				stats.count(e.kind);
 				if (e.kind === 'file_change' && !o.changes) continue;
-				if (o.name && !e.comm.includes(o.name)) continue;
+				if (o.name && !o.name.test(e.comm)) continue;
 				out += o.json ? `${JSON.stringify(fileJson(e))}\n` : `${tableLine(e, o)}\n`;
 			}
 			if (out) process.stdout.write(out);
@@ -82,20 +71,15 @@ async function run(o: Opts): Promise<void> {
 export const opensnoopCommand: CliCommand = {
 	name: 'opensnoop',
 	register(program) {
-		program
+		const cmd = program
 			.command('opensnoop')
 			.description('trace opens of watched files (default: credentials, sudo, ssh, pam, cron, systemd, shell rc, logs) with the path the kernel opened')
 			.option('-T, --time', 'include a time column (HH:MM:SS)')
-			.option('-x, --fails', 'only failed opens (decided in the kernel)')
-			.option('-p, --pid <PID>', 'only this process (decided in the kernel)', intFlag('PID', 4194304))
-			.option('-u, --uid <UID>', 'only this user (uid or name; decided in the kernel)')
-			.option('-n, --name <NAME>', 'only commands whose name (comm) contains NAME')
+			.option('-x, --fails', 'only failed opens (decided in the kernel)');
+		snoopFlags(cmd, { json: 'fd.name, evt.arg.flags, ...' })
 			.option('--path <PREFIX>', 'watch this path prefix instead of the default set (repeatable; decided in the kernel)', collectPath)
 			.option('--all', 'every open, watched or not')
 			.option('-c, --changes', 'also show file changes: unlink, rename, chmod, chown, link, symlink, mkdir, rmdir, truncate')
-			.option('--json', 'one JSON object per line (fields named as in rules: fd.name, evt.arg.flags, ...)')
-			.option('--duration <SECONDS>', 'stop after this many seconds', intFlag('duration', 86400 * 365))
-			.option('--stats', 'print all counters (kernel and user space) every 10 s and at exit')
 			.action(run);
 	},
 };

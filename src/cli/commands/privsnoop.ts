@@ -4,19 +4,13 @@ import { privSensor } from '../../sensors/priv.js';
 import type { BgEvent, PrivEvent } from '../../events/types.js';
 import { escapeText } from '../../sinks/escape.js';
 import { errnoName } from '../../util/errno.js';
-import { resolveUid } from '../../util/ids.js';
 import { SystemPaths } from '../../process/system-paths.js';
 import { changeSummary, isUnusual, privJson, privType } from '../../process/priv-facts.js';
-import { runTracing, intFlag } from '../run.js';
-import { CliError } from '../errors.js';
+import { runTracing } from '../run.js';
+import { commonFilter, snoopFlags, type SnoopFlags } from '../snoop.js';
 
-interface Opts {
-	pid?: number;
-	uid?: string;
-	name?: string;
-	json?: boolean;
-	duration?: number;
-	stats?: boolean;
+interface Opts extends SnoopFlags {
+	hotChecks?: boolean;
 }
 
 const HEADER = `${'!'} ${'TIME'.padEnd(8)} ${'PID'.padEnd(7)} ${'UID'.padEnd(6)} ${'GID'.padEnd(6)} ${'TARGET'.padEnd(28)} ${'COMM'.padEnd(16)} ${'EXE'.padEnd(24)} RESULT`;
@@ -51,25 +45,19 @@ export function privLine(e: PrivEvent, unusual: boolean, colour: boolean): strin
 	return unusual && colour ? `\u001b[1;31m${line}\u001b[0m` : line;
 }
 
-function wanted(e: PrivEvent, o: Opts, uid: number | undefined, nameRe: RegExp | undefined): boolean {
-	if (o.pid !== undefined && e.pid !== o.pid) return false;
-	if (uid !== undefined && ![e.old.uid, e.old.euid, e.new.uid, e.new.euid].includes(uid)) return false;
-	return !nameRe || nameRe.test(e.comm);
+/** -u here means a user on either side of the change (uid or euid, before or after): decided in user space. */
+function wanted(e: PrivEvent, o: Opts): boolean {
+	if (o.uid !== undefined && ![e.old.uid, e.old.euid, e.new.uid, e.new.euid].includes(o.uid)) return false;
+	return !o.name || o.name.test(e.comm);
 }
 
 async function run(o: Opts): Promise<void> {
-	let uid: number | undefined;
-	if (o.uid !== undefined) {
-		uid = resolveUid(o.uid);
-		if (uid === undefined) throw new CliError(`privsnoop: unknown user '${o.uid}'`, 'EBADUSER', 2);
-	}
-	const nameRe = o.name ? new RegExp(o.name) : undefined;
 	const paths = new SystemPaths();
 	const colour = process.stdout.isTTY === true;
 	await runTracing({
 		command: 'privsnoop',
 		sensors: [privSensor],
-		filter: {},
+		filter: { ...commonFilter(o, false), priv: { hotChecks: o.hotChecks === true } },
 		durationS: o.duration,
 		verboseStats: o.stats,
 		onReady: () => {
@@ -80,7 +68,7 @@ async function run(o: Opts): Promise<void> {
 			for (const e of evs) {
 				if (e.kind !== 'priv_call' && e.kind !== 'priv_exec' && e.kind !== 'priv_drift') continue;
 				stats.count(e.kind);
-				if (!wanted(e, o, uid, nameRe)) continue;
+				if (!wanted(e, o)) continue;
 				out += o.json ? `${JSON.stringify(privJson(e, paths))}\n` : `${privLine(e, isUnusual(e, paths), colour)}\n`;
 			}
 			if (out) process.stdout.write(out);
@@ -92,15 +80,11 @@ async function run(o: Opts): Promise<void> {
 export const privsnoopCommand: CliCommand = {
 	name: 'privsnoop',
 	register(program) {
-		program
+		const cmd = program
 			.command('privsnoop')
-			.description('trace identity changes: setuid…capset with requested ids, setuid/file-capability execs, unexplained credential changes (! = root by a non-package binary, or unexplained)')
-			.option('-p, --pid <PID>', 'only this process', intFlag('PID', 4194304))
-			.option('-u, --uid <UID>', 'only events where this user (uid or name) is the uid or euid, before or after')
-			.option('-n, --name <REGEX>', 'only commands whose name (comm) matches')
-			.option('--json', 'one JSON object per line (fields named as in rules: evt.type, priv.new_euid, ...)')
-			.option('--duration <SECONDS>', 'stop after this many seconds', intFlag('duration', 86400 * 365))
-			.option('--stats', 'print all counters (kernel and user space) every 10 s and at exit')
+			.description('trace identity changes: setuid…capset with requested ids, setuid/file-capability execs, unexplained credential changes (! = root by a non-package binary, or unexplained)');
+		snoopFlags(cmd, { uid: 'only events where this user (uid or name) is the uid or euid, before or after', json: 'evt.type, priv.new_euid, ...' })
+			.option('--hot-checks', 'also compare credentials at the exit of common syscalls (read, write, openat, …): an exploit\'s change is seen sooner; costs those syscalls a few percent')
 			.action(run);
 	},
 };
