@@ -57,11 +57,14 @@ gen: $(BUILD)/bpf/schema.bpf.o
 check-gen: $(BUILD)/bpf/schema.bpf.o
 	node scripts/gen-layouts.mjs --check $< src/events/generated/layouts.ts
 
-test-unit: all check-gen
-	node --test --test-concurrency=1 $$(find dist/src -name '*.test.js' | sort)
+# Kernel-free tests (beside the modules in src/, and test/unit/): tsc and node only; no clang,
+# no native addon, no root. check-gen (needs clang) runs with `make test`.
+test-unit: ts
+	node --test --test-concurrency=1 $$(find dist/src dist/test/unit -name '*.test.js' | sort)
 
+# Tests that load BPF or the native addon (test/kernel, test/bpf): root, after a full build.
 test-kernel: all
-	node --test --test-concurrency=1 $$(find dist/test -name '*.test.js' | sort)
+	node --test --test-concurrency=1 $$(find dist/test -name '*.test.js' -not -path 'dist/test/unit/*' | sort)
 
 test: all check-gen
 	node --test --test-concurrency=1 $$(find dist/src dist/test -name '*.test.js' | sort)

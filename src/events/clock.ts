@@ -2,8 +2,9 @@
 import { addon } from '../bridge/addon.js';
 
 let offsetNs: bigint | undefined;
+let offsetMs: number | undefined;
 
-/** Calibrate once: wall-clock ns minus boot-time ns, sampled back to back. */
+/** Calibrate once (unless set): wall-clock ns minus boot-time ns, sampled back to back. */
 function offset(): bigint {
 	if (offsetNs === undefined) {
 		const a = addon().bootTimeNs();
@@ -14,7 +15,14 @@ function offset(): bigint {
 	return offsetNs;
 }
 
-let offsetMs: number | undefined;
+/**
+ * Use this wall-clock minus boot-time offset (ns) instead of calibrating against the kernel
+ * (replays of recorded records, tests: no addon needed); null calibrates again at the next use.
+ */
+export function setClockOffset(ns: bigint | null): void {
+	offsetNs = ns ?? undefined;
+	offsetMs = undefined;
+}
 
 /** Wall-clock milliseconds (with fraction) of a kernel boot-time stamp in ns. */
 export function bootNsToWallMs(bootNs: bigint): number {
