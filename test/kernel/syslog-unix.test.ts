@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoPath } from '../../src/util/paths.js';
 import { SyslogSink } from '../../src/sinks/syslog.js';
-import { sinkSuite, testAlert, waitFor } from '../../src/sinks/sink-suite.js';
+import { sinkSuite, testAlert, waitFor } from '../helpers/sink-suite.js';
 
 // <PRI>1 TIMESTAMP HOSTNAME APP PROCID MSGID [SD-ID rule="" priority="" id=""( count="")?] MSG (as in src/sinks/syslog.test)
 const RFC5424 = /^<(\d+)>1 (\S+) (\S+) bpfguard (\d+) - \[bpfguard@32473 rule="((?:[^"\\\]]|\\["\\\]])*)" priority="(\w+)" id="((?:[^"\\\]]|\\["\\\]])*)"(?: count="(\d+)")?\] (.*)$/s;
