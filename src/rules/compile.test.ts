@@ -68,3 +68,11 @@ test('output templates substitute fields and mark absent ones <NA>', () => {
 	assert.deepEqual(t.fields, ['proc.name', 'proc.pid', 'proc.aname[1]', 'user.uid', 'fd.name']);
 	assert.throws(() => compileTemplate('x %proc.nope', { line: 3, col: 10 }), (e: unknown) => e instanceof ConditionError && e.pos.line === 3 && e.pos.col === 12);
 });
+
+test('output templates quote a value that could pass for another field; ordinary values stay as they are', () => {
+	const { apply } = fixture();
+	const t = compileTemplate('cmdline=%proc.cmdline user=%user.uid');
+	assert.equal(t.render(apply(execEvent({ pid: 7001, args: ['/bin/cat', '/etc/hosts'] }))), 'cmdline=cat /etc/hosts user=0');
+	const forged = apply(execEvent({ pid: 7002, args: ['/bin/cat', '/tmp/x user=1000', 'a"b\\c'] }));
+	assert.equal(t.render(forged), 'cmdline="cat /tmp/x user=1000 a\\"b\\\\c" user=0');
+});

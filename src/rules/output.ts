@@ -20,6 +20,18 @@ export function valueText(v: FieldValue | undefined): string {
 	return String(v);
 }
 
+// A value that holds " key=value" (or a quote, or a backslash) could pass for another field of the output.
+const AMBIGUOUS = /\s[^\s=]*=|["\\]/;
+
+/**
+ * A substituted value as it goes into an output line: quoted (with " and \ escaped) when it could
+ * be read as more than one field ("/tmp/x user=root" cannot forge user=root). JSON keeps values exact.
+ */
+export function outputText(v: FieldValue | undefined): string {
+	const t = valueText(v);
+	return AMBIGUOUS.test(t) ? `"${t.replace(/["\\]/g, '\\$&')}"` : t;
+}
+
 /** Compile a template; unknown fields are positioned errors (pos = the template's position in the file). */
 export function compileTemplate(tpl: string, pos: Pos = { line: 1, col: 1 }): Template {
 	const parts: (string | ((c: EvalCtx) => string))[] = [];
@@ -38,7 +50,7 @@ export function compileTemplate(tpl: string, pos: Pos = { line: 1, col: 1 }): Te
 			throw new ConditionError(`output: ${(e as Error).message}`, { line: pos.line, col: pos.col + at });
 		}
 		const extract = r.extract;
-		parts.push((c) => valueText(extract(c)));
+		parts.push((c) => outputText(extract(c)));
 		fields.push(full);
 		last = at + m[0].length;
 	}
