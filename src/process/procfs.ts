@@ -94,6 +94,16 @@ function cgroupIdOf(dir: string, cgroupRoot: string | undefined): bigint {
 }
 
 /**
+ * The name a process found at start-up goes by: its executable's file name cut to a comm's 15
+ * bytes, as exec sets it, not the comm it may have renamed itself to (prctl, /proc/self/comm).
+ */
+export function exeName(exe: string): string {
+	const base = exe.replace(/ \(deleted\)$/, '');
+	const name = Buffer.from(base.slice(base.lastIndexOf('/') + 1));
+	return name.subarray(0, 15).toString('utf8').replace(/\uFFFD$/, '');
+}
+
+/**
  * Read procRoot/[pid]; null when it is gone or its stat is unreadable. Missing parts
  * (exe and cwd of kernel threads, denied links) stay empty.
  */
@@ -110,10 +120,11 @@ export function readProc(procRoot: string, pid: number, tickNs: bigint, cgroupRo
 	const [gid, egid] = statusIds(status, 'Gid');
 	const cmdline = readText(join(dir, 'cmdline')) ?? '';
 	const login = readText(join(dir, 'loginuid'))?.trim() ?? '';
+	const exe = readLink(join(dir, 'exe'));
 	return {
 		ppid: num(f[1]),
-		comm: stat.slice(open + 1, close),
-		exe: readLink(join(dir, 'exe')),
+		comm: exe ? exeName(exe) : stat.slice(open + 1, close),
+		exe,
 		args: cmdline ? cmdline.replace(/\0$/, '').split('\0') : [],
 		uid,
 		gid,

@@ -108,6 +108,17 @@ test('seed reads stat, status, cmdline, links, loginuid and cgroup; skips vanish
 	assert.deepEqual(table.stats(), { live: 3, exited: 0, seeded: 3, evicted: 0, missingParent: 0 });
 });
 
+test('seed names a process by its executable, not by a comm it renamed itself to', (t) => {
+	const w = world(t);
+	fakeProc(w.root, 710, { ppid: 1, comm: 'sshd', args: ['sshd'], exe: '/tmp/evil-binary-with-a-long-name', ticks: 5 });
+	fakeProc(w.root, 711, { ppid: 1, comm: 'kworker/0:1', args: [], exe: '/dev/shm/x (deleted)', ticks: 5 });
+	const table = new ProcessTable({ procRoot: w.root, users: w.users });
+	table.seed();
+	assert.equal(table.get(710)?.comm, 'evil-binary-wit');
+	assert.equal(table.get(711)?.comm, 'x');
+	assert.equal(table.get(2)?.comm, 'kthreadd', 'a kernel thread (no exe) keeps its comm');
+});
+
 test('seed handles a comm with spaces and parentheses, and counts a missing parent', (t) => {
 	const w = world(t);
 	fakeProc(w.root, 700, { ppid: 650, comm: 'a) (b c', args: ['x'], ticks: 5 });
