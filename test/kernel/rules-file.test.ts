@@ -1,7 +1,7 @@
 /** @module test/kernel/rules-file.test: every default file rule fires on the real action, and stays quiet on a close benign one. */
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { requireBpf } from '../helpers/bpf.js';
@@ -53,6 +53,24 @@ test('read of /etc/shadow by cat alerts; chage -l (an account tool) reading it d
 	assert.equal(a.fields['fd.name'], '/etc/shadow');
 	assert.equal(a.fields['proc.name'], 'cat');
 	assert.equal(a.fields['evt.is_open_read'], true);
+});
+
+test('an allowlisted name is not enough: a copy of cat named chage, or a symlink to cat named sshd, reading /etc/shadow alerts', async (t) => {
+	if (!requireBpf(t, OBJECTS)) return;
+	const dir = mkdtempSync('/var/cache/bg-forge-');
+	try {
+		copyFileSync('/bin/cat', join(dir, 'chage'));
+		chmodSync(join(dir, 'chage'), 0o755);
+		symlinkSync('/usr/bin/cat', join(dir, 'sshd'));
+		const a = await expectRule(t, 'Read of a sensitive credential file', () => pidOf(join(dir, 'chage'), '/etc/shadow'), () => pidOf('/usr/bin/chage', '-l', 'root'));
+		assert.equal(a.fields['proc.name'], 'chage');
+		assert.equal(a.fields['proc.exepath'], join(dir, 'chage'));
+		const b = await expectRule(t, 'Read of a sensitive credential file', () => pidOf(join(dir, 'sshd'), '/etc/shadow'), () => pidOf('/usr/bin/chage', '-l', 'root'));
+		assert.equal(b.fields['proc.name'], 'sshd');
+		assert.equal(b.fields['proc.exepath'], '/usr/bin/cat');
+	} finally {
+		rmSync(dir, { recursive: true, force: true });
+	}
 });
 
 test('read of a file in /etc/sudoers.d alerts; visudo -c reading it does not', async (t) => {
