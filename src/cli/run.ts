@@ -33,19 +33,19 @@ export interface StopWhen {
 	stdoutClosed?: boolean;
 }
 
-/** Resolves when the command should stop; the one signal policy of every long-running command. */
-export async function untilStopped(w: StopWhen): Promise<void> {
+/** Resolves, with the reason, when the command should stop; the one signal policy of every long-running command. */
+export async function untilStopped(w: StopWhen): Promise<string> {
 	const hup = w.onHup;
 	if (hup) process.on('SIGHUP', hup);
-	await new Promise<void>((resolve) => {
-		const done = () => resolve();
-		process.once('SIGINT', done);
-		process.once('SIGTERM', done);
-		if (!hup) process.once('SIGHUP', done);
-		if (w.stdoutClosed) process.stdout.once('error', done); // EPIPE: reader went away
-		if (w.durationS) setTimeout(done, w.durationS * 1000);
+	const reason = await new Promise<string>((resolve) => {
+		process.once('SIGINT', () => resolve('SIGINT'));
+		process.once('SIGTERM', () => resolve('SIGTERM'));
+		if (!hup) process.once('SIGHUP', () => resolve('SIGHUP'));
+		if (w.stdoutClosed) process.stdout.once('error', () => resolve('stdout closed')); // EPIPE: reader went away
+		if (w.durationS) setTimeout(() => resolve(`duration ${w.durationS} s`), w.durationS * 1000);
 	});
 	if (hup) process.off('SIGHUP', hup);
+	return reason;
 }
 
 /** Run until SIGINT/SIGTERM/SIGHUP, the duration, or a closed stdout; resolves when everything is detached. */

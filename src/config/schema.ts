@@ -17,6 +17,14 @@ export const Config = z
 		priority: z.enum(PRIORITIES).default('debug'),
 		/** Repeats of one alert inside this many seconds fold into one with a count (0: off). */
 		throttle_s: z.number().int().min(0).max(86400).default(10),
+		/** The agent's own records: a loss record at most every loss_interval_s, a heartbeat every heartbeat_s (0: none). */
+		health: z
+			.object({
+				loss_interval_s: z.number().int().min(1).max(3600).default(10),
+				heartbeat_s: z.number().int().min(0).max(86400).default(60),
+			})
+			.strict()
+			.default({}),
 		/** Where alerts go; default: terminal, a JSON-lines audit file and the embedded audit store under /var/lib/bpfguard. */
 		sinks: SinksConfig.default({
 			terminal: { enabled: true, logs: false },

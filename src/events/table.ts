@@ -18,14 +18,18 @@ export type SensorName = 'process' | 'priv' | 'file' | 'net';
 /** One record kind. */
 export interface KindRow {
 	kind: EventKind;
-	/** enum bg_kind value in struct bg_hdr.kind. */
+	/** enum bg_kind value in struct bg_hdr.kind; 0 for records the agent makes itself. */
 	code: number;
-	sensor: SensorName;
-	/** Where the kernel makes the record: at syscall exit, or from a kernel event (tracepoint, socket state). */
-	dir: 'exit' | 'kernel';
-	decode: Decoder;
-	/** evt.type of the raw record without decoding (the record gate). */
-	peek: TypePeek;
+	/** The sensor whose BPF object makes the record; null for the agent's own records. */
+	sensor: SensorName | null;
+	/** Falco's event source: kernel activity, or the agent about itself. */
+	source: 'syscall' | 'internal';
+	/** Where the record is made: at syscall exit, from a kernel event (tracepoint, socket state), or by the agent. */
+	dir: 'exit' | 'kernel' | 'agent';
+	/** Raw record to event (null for the agent's own records, which are made as events). */
+	decode: Decoder | null;
+	/** evt.type of the raw record without decoding (the record gate); null for the agent's records. */
+	peek: TypePeek | null;
 	/** Every evt.type value the kind has; a value is claimed by the first row naming it (rules on it load that row's sensor). */
 	types: readonly string[];
 	/** The syscalls whose exit makes the record, with their argument layout (when the sensor reads arguments). */
@@ -48,6 +52,7 @@ const net = (kind: NetKind, code: number, dir: KindRow['dir']): KindRow => ({
 	kind,
 	code,
 	sensor: 'net',
+	source: 'syscall',
 	dir,
 	decode: netDecoder(kind),
 	peek: fixed(NET_TYPE[kind]),
@@ -57,15 +62,15 @@ const net = (kind: NetKind, code: number, dir: KindRow['dir']): KindRow => ({
 
 /** Every record kind, in enum bg_kind order. */
 export const EVENT_TABLE: readonly KindRow[] = [
-	{ kind: 'exec', code: BgKind.BG_EV_EXEC, sensor: 'process', dir: 'kernel', decode: decodeExec, peek: fixed('execve'), types: ['execve', 'execveat'], flags: BgFlag },
-	{ kind: 'fork', code: BgKind.BG_EV_FORK, sensor: 'process', dir: 'kernel', decode: decodeFork, peek: fixed('clone'), types: ['clone', 'fork', 'vfork'], flags: BgFlag },
-	{ kind: 'exit', code: BgKind.BG_EV_EXIT, sensor: 'process', dir: 'kernel', decode: decodeExit, peek: fixed('procexit'), types: ['procexit'], flags: BgFlag },
-	{ kind: 'priv_call', code: BgKind.BG_EV_PRIV_CALL, sensor: 'priv', dir: 'exit', decode: privDecoder('priv_call'), peek: peekPrivCallType, types: Object.keys(PRIV_ID_SYSCALLS), syscalls: PRIV_ID_SYSCALLS, flags: BgPrivFlag },
+	{ kind: 'exec', code: BgKind.BG_EV_EXEC, sensor: 'process', source: 'syscall', dir: 'kernel', decode: decodeExec, peek: fixed('execve'), types: ['execve', 'execveat'], flags: BgFlag },
+	{ kind: 'fork', code: BgKind.BG_EV_FORK, sensor: 'process', source: 'syscall', dir: 'kernel', decode: decodeFork, peek: fixed('clone'), types: ['clone', 'fork', 'vfork'], flags: BgFlag },
+	{ kind: 'exit', code: BgKind.BG_EV_EXIT, sensor: 'process', source: 'syscall', dir: 'kernel', decode: decodeExit, peek: fixed('procexit'), types: ['procexit'], flags: BgFlag },
+	{ kind: 'priv_call', code: BgKind.BG_EV_PRIV_CALL, sensor: 'priv', source: 'syscall', dir: 'exit', decode: privDecoder('priv_call'), peek: peekPrivCallType, types: Object.keys(PRIV_ID_SYSCALLS), syscalls: PRIV_ID_SYSCALLS, flags: BgPrivFlag },
 	// evt.type execve is claimed by exec: rules on it load the process sensor; priv.* fields load this one.
-	{ kind: 'priv_exec', code: BgKind.BG_EV_PRIV_EXEC, sensor: 'priv', dir: 'kernel', decode: privDecoder('priv_exec'), peek: fixed('execve'), types: ['execve'], flags: BgPrivFlag },
-	{ kind: 'priv_drift', code: BgKind.BG_EV_PRIV_DRIFT, sensor: 'priv', dir: 'kernel', decode: privDecoder('priv_drift'), peek: fixed('privdrift'), types: ['privdrift'], flags: BgPrivFlag },
-	{ kind: 'open', code: BgKind.BG_EV_OPEN, sensor: 'file', dir: 'exit', decode: decodeOpen, peek: peekFileType, types: Object.keys(OPEN_SYSCALLS), syscalls: OPEN_SYSCALLS, flags: BgFileFlag },
-	{ kind: 'file_change', code: BgKind.BG_EV_FCHANGE, sensor: 'file', dir: 'exit', decode: decodeFileChange, peek: peekFileType, types: Object.keys(CHANGE_SYSCALLS), syscalls: CHANGE_SYSCALLS, flags: BgFileFlag },
+	{ kind: 'priv_exec', code: BgKind.BG_EV_PRIV_EXEC, sensor: 'priv', source: 'syscall', dir: 'kernel', decode: privDecoder('priv_exec'), peek: fixed('execve'), types: ['execve'], flags: BgPrivFlag },
+	{ kind: 'priv_drift', code: BgKind.BG_EV_PRIV_DRIFT, sensor: 'priv', source: 'syscall', dir: 'kernel', decode: privDecoder('priv_drift'), peek: fixed('privdrift'), types: ['privdrift'], flags: BgPrivFlag },
+	{ kind: 'open', code: BgKind.BG_EV_OPEN, sensor: 'file', source: 'syscall', dir: 'exit', decode: decodeOpen, peek: peekFileType, types: Object.keys(OPEN_SYSCALLS), syscalls: OPEN_SYSCALLS, flags: BgFileFlag },
+	{ kind: 'file_change', code: BgKind.BG_EV_FCHANGE, sensor: 'file', source: 'syscall', dir: 'exit', decode: decodeFileChange, peek: peekFileType, types: Object.keys(CHANGE_SYSCALLS), syscalls: CHANGE_SYSCALLS, flags: BgFileFlag },
 	net('net_connect', BgKind.BG_EV_NET_CONNECT, 'exit'),
 	net('net_accept', BgKind.BG_EV_NET_ACCEPT, 'exit'),
 	net('net_outcome', BgKind.BG_EV_NET_OUTCOME, 'kernel'),
@@ -73,10 +78,14 @@ export const EVENT_TABLE: readonly KindRow[] = [
 	net('net_listen', BgKind.BG_EV_NET_LISTEN, 'exit'),
 	net('net_bind', BgKind.BG_EV_NET_BIND, 'exit'),
 	net('net_send', BgKind.BG_EV_NET_SEND, 'exit'),
+	{ kind: 'agent', code: 0, sensor: null, source: 'internal', dir: 'agent', decode: null, peek: null, types: ['bpfguard_start', 'bpfguard_stop', 'bpfguard_heartbeat', 'bpfguard_loss'], flags: {} },
 ];
 
-/** Row by enum bg_kind code. */
-export const KIND_BY_CODE: ReadonlyMap<number, KindRow> = new Map(EVENT_TABLE.map((r) => [r.code, r]));
+/** A row of a record the kernel makes: it has a decoder and a type peek. */
+export type KernelKindRow = KindRow & { decode: Decoder; peek: TypePeek };
+
+/** Row by enum bg_kind code (kernel records only). */
+export const KIND_BY_CODE: ReadonlyMap<number, KernelKindRow> = new Map(EVENT_TABLE.filter((r): r is KernelKindRow => r.decode !== null && r.peek !== null).map((r) => [r.code, r]));
 
 /** Row by kind name. */
 export const KIND_ROWS: Readonly<Record<EventKind, KindRow>> = Object.fromEntries(EVENT_TABLE.map((r) => [r.kind, r])) as Record<EventKind, KindRow>;
@@ -112,6 +121,8 @@ export function evtType(e: BgEvent): string {
 		case 'open':
 		case 'file_change':
 			return e.syscall;
+		case 'agent':
+			return `bpfguard_${e.what}`;
 		default:
 			return KIND_ROWS[e.kind].types[0];
 	}

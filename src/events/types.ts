@@ -199,5 +199,24 @@ export interface NetEvent extends EventBase {
 	dnsQuery: string | null;
 }
 
-export type BgEvent = ExecEvent | ForkEvent | ExitEvent | PrivEvent | OpenEvent | FileChangeEvent | NetEvent;
+/** What the agent says about itself: started, stopped, alive, or lost something (made in user space, never by the kernel). */
+export type AgentWhat = 'start' | 'stop' | 'heartbeat' | 'loss';
+
+/** A record of the agent about itself (evt.type bpfguard_start, _stop, _heartbeat, _loss); pid is the agent's. */
+export interface AgentEvent extends EventBase {
+	kind: 'agent';
+	what: AgentWhat;
+	/** start: what runs; stop: why (SIGINT, SIGTERM, duration, error …); loss: what was lost. */
+	reason: string;
+	/** Counts by cause since the previous record of this kind (loss) or since start (heartbeat, stop). */
+	counts: Record<string, number>;
+	/** Sum of counts for a loss record; events seen since start otherwise. */
+	total: number;
+	/** Seconds the agent has been running. */
+	uptimeS: number;
+	/** Seconds the counts cover. */
+	windowS: number;
+}
+
+export type BgEvent = ExecEvent | ForkEvent | ExitEvent | PrivEvent | OpenEvent | FileChangeEvent | NetEvent | AgentEvent;
 export type EventKind = BgEvent['kind'];

@@ -14,6 +14,8 @@ import type { RuleSet } from '../rules/ruleset.js';
 import { Throttle } from '../alerts/throttle.js';
 import type { Alert, Priority } from '../alerts/alert.js';
 import type { SinkStats } from '../sinks/sink.js';
+import type { AgentEvent } from '../events/types.js';
+import { Health, lossCounters, type HealthOptions } from './health.js';
 
 /** Where alerts go (the sink set). */
 export interface AlertOut {
@@ -32,6 +34,8 @@ export interface MonitorOptions {
 	log(msg: string): void;
 	/** Watch the rule files and reload on change (SIGHUP always reloads). */
 	watchFiles?: boolean;
+	/** Loss records and heartbeats (default: a loss record at most every 10 s, a heartbeat every 60 s). */
+	health?: HealthOptions;
 }
 
 /** A running monitor. */
@@ -49,6 +53,7 @@ export class Monitor {
 	pushdown?: FilePushdown;
 	/** The priv sensor reports identity syscalls that changed nothing (some rule can match them). */
 	private privNoop = false;
+	private health?: Health;
 
 	constructor(private readonly o: MonitorOptions) {
 		const { ruleset, warnings } = loadRules(o.rulePaths, { minPriority: o.minPriority });
@@ -77,6 +82,9 @@ export class Monitor {
 			{ tolerate: true, accept: this.engine.accepts },
 		);
 		this.sensors = this.rt.sensors;
+		this.health = new Health(this.o.health ?? { lossIntervalS: 10, heartbeatS: 60 });
+		const rules = this.engine.ruleset.all.filter((r) => r.enabled).length;
+		this.emitAgent([this.health.start(`sensors ${this.sensors.map((s) => s.name).join(',')}; ${rules} rules`, { sensors: this.sensors.length, rules })]);
 		for (const d of this.rt.degraded) {
 			const rules = this.engine.ruleset.all.filter((r) => r.enabled && sensorsFor(new Set(r.types === 'any' ? [] : r.types), r.fields).some((x) => x.name === d.sensor));
 			this.o.log(`sensor ${d.sensor} not available on this host (${d.error}); still running: ${this.rt.sensors.map((x) => x.name).join(', ')}; inactive rules: ${rules.map((r) => r.name).join('; ') || 'none'}`);
@@ -86,6 +94,7 @@ export class Monitor {
 		this.tick = setInterval(() => {
 			this.throttle.tick();
 			this.table.sweep();
+			if (this.rt && this.health) this.emitAgent(this.health.tick(this.losses(), this.totals(), this.engine.stats.events));
 			if (++ticks % 60 !== 0 || !this.rt) return;
 			const compat = this.rt.kernelStats().compat_syscall ?? 0;
 			if (compat > compatSeen) {
@@ -163,12 +172,32 @@ export class Monitor {
 		}
 	}
 
-	/** Detach, evaluate what was still buffered, send throttle summaries, flush and close the sinks. */
-	async stop(): Promise<void> {
+	/** The rule engine evaluates the agent's own records like any event (default rules: rules/50-bpfguard.yaml). */
+	private emitAgent(evs: AgentEvent[]): void {
+		if (evs.length) this.engine.process(evs, (a) => this.throttle.push(a));
+	}
+
+	/** Every loss total so far, by cause. */
+	private losses(): Record<string, number> {
+		return this.rt ? lossCounters(this.rt.kernelStats(), this.rt.user, this.o.out.stats().dropped) : {};
+	}
+
+	/** What a heartbeat and the stop record carry: activity and loss totals since start. */
+	private totals(): Record<string, number> {
+		const lost = Object.values(this.losses()).reduce((a, b) => a + b, 0);
+		return { events: this.engine.stats.events, matches: this.engine.stats.matches, alerts: Object.values(this.alertsByRule).reduce((a, b) => a + b, 0), lost };
+	}
+
+	/** Detach, evaluate what was still buffered, report the stop (and any last loss), send throttle summaries, flush and close the sinks. */
+	async stop(reason = 'stopped'): Promise<void> {
 		for (const w of this.watchers) w.close();
 		clearInterval(this.tick);
 		clearTimeout(this.reloadTimer);
 		await this.rt?.stop();
+		if (this.health) {
+			const last = this.health.tick(this.losses(), this.totals(), this.engine.stats.events, true);
+			this.emitAgent([...last, this.health.stop(reason, this.totals(), this.engine.stats.events)]);
+		}
 		this.throttle.tick(true);
 		await this.o.out.flush();
 		await this.o.out.close();

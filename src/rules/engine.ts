@@ -7,6 +7,7 @@ import type { UserDb } from '../process/users.js';
 import type { Alert } from '../alerts/alert.js';
 import { EvalCtx } from './context.js';
 import { evtType } from './event-view.js';
+import { KIND_ROWS } from '../events/table.js';
 import { fieldValues } from './fields/index.js';
 import type { CompiledRule, RuleSet } from './ruleset.js';
 import { RecordGate } from './gate.js';
@@ -83,7 +84,7 @@ export class RuleEngine {
 			fields,
 			action: r.action,
 			count: 1,
-			source: 'syscall',
+			source: KIND_ROWS[c.e.kind].source,
 			hostname: this.host,
 		};
 	}

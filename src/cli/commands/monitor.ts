@@ -69,7 +69,8 @@ async function start(cfg: Config, json: boolean): Promise<{ mon: Monitor; sinks:
 	if (!paths.length) throw new CliError('monitor: no rules (give --rules FILE|DIR or keep the default rules)', 'ENORULES', 2);
 	const sinks = createSinks(cfg.sinks);
 	try {
-		const mon = new Monitor({ rulePaths: paths, minPriority: cfg.priority, throttleWindowMs: cfg.throttle_s * 1000, out: outputs(sinks, json), log: (m) => process.stderr.write(`monitor: ${m}\n`), watchFiles: true });
+		const health = { lossIntervalS: cfg.health.loss_interval_s, heartbeatS: cfg.health.heartbeat_s };
+		const mon = new Monitor({ rulePaths: paths, minPriority: cfg.priority, throttleWindowMs: cfg.throttle_s * 1000, out: outputs(sinks, json), log: (m) => process.stderr.write(`monitor: ${m}\n`), watchFiles: true, health });
 		await sinks.start();
 		return { mon, sinks };
 	} catch (e) {
@@ -91,9 +92,9 @@ async function run(o: Opts): Promise<void> {
 	stats.publish();
 	const enabled = mon.engine.ruleset.all.filter((r) => r.enabled).length;
 	process.stderr.write(`monitor: sensors attached (${mon.sensors.map((s) => s.name).join(', ')}); ${enabled} rules enabled; sinks: ${sinks.sinks.map((s) => s.name).join(', ') || 'none'}; Ctrl-C to stop\n`);
-	await untilStopped({ durationS: o.duration, onHup: () => mon.reload() });
+	const reason = await untilStopped({ durationS: o.duration, onHup: () => mon.reload() });
 	clearInterval(timer);
-	await mon.stop();
+	await mon.stop(reason);
 	refresh();
 	const snap = stats.snapshot();
 	stats.close();

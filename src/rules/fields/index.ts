@@ -5,5 +5,6 @@ import './user.js';
 import './fd.js';
 import './priv.js';
 import './net.js';
+import './bpfguard.js';
 
 export { allFields, fieldValues, lookupField, lookupFieldRef, type FieldDef, type FieldType } from './registry.js';
