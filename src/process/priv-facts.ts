@@ -20,10 +20,16 @@ export function isUnusual(e: PrivEvent, paths: SystemPaths): boolean {
 	return becomesRoot(e) && !paths.isSystem(e.exe);
 }
 
-/** rule-engine evt.type: the syscall, 'execve' for transitions, the place a drift was seen. */
+const SYSCALL_SITES = ['enter', 'check', 'syscall'];
+
+/** The record's syscall: the identity syscall, 'execve' for transitions, for a drift the syscall where it was seen (none at exec, fork, exit). */
+export function privSyscall(e: PrivEvent): string | undefined {
+	return e.kind !== 'priv_drift' || SYSCALL_SITES.includes(e.site) ? e.syscall : undefined;
+}
+
+/** Where a privilege change happened, for tables: the syscall, or the place a drift was seen (exec, fork, exit). */
 export function privType(e: PrivEvent): string {
-	if (e.kind !== 'priv_drift') return e.syscall;
-	return ['enter', 'check', 'syscall'].includes(e.site) ? e.syscall : e.site;
+	return privSyscall(e) ?? e.site;
 }
 
 /** "euid 1000→0 egid 1000→0 +CAP_NET_RAW": what changed between old and new ("" when nothing). */
