@@ -6,7 +6,9 @@ import { escapeText } from '../../sinks/escape.js';
 import { errnoName } from '../../util/errno.js';
 import { resolveUid } from '../../util/ids.js';
 import { SystemPaths } from '../../process/system-paths.js';
-import { changeSummary, isUnusual, privJson, privType } from '../../process/priv-facts.js';
+import { changeSummary, isUnusual, privType } from '../../process/priv-facts.js';
+import { EvalCtx } from '../../rules/context.js';
+import { eventJson } from '../../rules/fields/json.js';
 import { runTracing, intFlag } from '../run.js';
 import { CliError } from '../errors.js';
 
@@ -51,6 +53,9 @@ export function privLine(e: PrivEvent, unusual: boolean, colour: boolean): strin
 	return unusual && colour ? `\u001b[1;31m${line}\u001b[0m` : line;
 }
 
+/** --json: the record's rule fields (no process table: proc.*, user.* from the event). */
+const JSON_CTX = new EvalCtx();
+
 function wanted(e: PrivEvent, o: Opts, uid: number | undefined, nameRe: RegExp | undefined): boolean {
 	if (o.pid !== undefined && e.pid !== o.pid) return false;
 	if (uid !== undefined && ![e.old.uid, e.old.euid, e.new.uid, e.new.euid].includes(uid)) return false;
@@ -81,7 +86,7 @@ async function run(o: Opts): Promise<void> {
 				if (e.kind !== 'priv_call' && e.kind !== 'priv_exec' && e.kind !== 'priv_drift') continue;
 				stats.count(e.kind);
 				if (!wanted(e, o, uid, nameRe)) continue;
-				out += o.json ? `${JSON.stringify(privJson(e, paths))}\n` : `${privLine(e, isUnusual(e, paths), colour)}\n`;
+				out += o.json ? `${JSON.stringify(eventJson(JSON_CTX.set(e)))}\n` : `${privLine(e, isUnusual(e, paths), colour)}\n`;
 			}
 			if (out) process.stdout.write(out);
 		},
