@@ -216,6 +216,8 @@ export interface AgentEvent extends EventBase {
 	uptimeS: number;
 	/** Seconds the counts cover. */
 	windowS: number;
+	/** The agent's process name. */
+	comm: string;
 }
 
 export type BgEvent = ExecEvent | ForkEvent | ExitEvent | PrivEvent | OpenEvent | FileChangeEvent | NetEvent | AgentEvent;

@@ -2,6 +2,7 @@
  * @module monitor/health: the agent's own records (start, stop, heartbeat, loss) as events the
  * rules see, so a loss or a stop reaches every sink and the audit store like any alert.
  */
+import { readFileSync } from 'node:fs';
 import type { AgentEvent, AgentWhat } from '../events/types.js';
 import { nowBootNs } from '../events/clock.js';
 
@@ -16,12 +17,21 @@ export interface HealthOptions {
 	heartbeatS: number;
 }
 
+function ownComm(): string {
+	try {
+		return readFileSync('/proc/self/comm', 'utf8').trim();
+	} catch {
+		return 'bpfguard';
+	}
+}
+
 /** Builds the agent's records; the caller feeds them to the rule engine. */
 export class Health {
 	private readonly startMs: number;
 	private lastLossMs = -Infinity;
 	private lastHeartbeatMs: number;
 	private reported: LossCounters = {};
+	private readonly comm = ownComm();
 
 	constructor(
 		private readonly o: HealthOptions,
@@ -94,6 +104,7 @@ export class Health {
 			total,
 			uptimeS: this.uptimeS(),
 			windowS: Math.round(windowS * 10) / 10,
+			comm: this.comm,
 		};
 	}
 }

@@ -1,7 +1,7 @@
-/** @module rules/event-view: the per-kind facts rules need (type, result, named args), in one place. */
+/** @module rules/event-view: the per-kind facts rules need (type, result, file and socket, the process facts an event carries), in one place. */
 import type { BgEvent, NetEvent } from '../events/types.js';
-import { fileJson, splitPath } from '../events/file-fields.js';
-import { isNet, PRIV_SYSCALLS } from '../events/table.js';
+import { splitPath } from '../events/file-fields.js';
+import { isNet } from '../events/table.js';
 
 export { evtType } from '../events/table.js';
 
@@ -18,35 +18,67 @@ export function evtRes(e: BgEvent): number | undefined {
 	}
 }
 
-/** Named argument of an event (evt.arg.NAME), as a string. */
-export function evtArg(e: BgEvent, name: string): string | undefined {
+/**
+ * Parent pid the event carries (exec, fork, exit, priv), for when the process table has no entry.
+ * The functions below are the same fallback for other process facts.
+ */
+export function ownPpid(e: BgEvent): number | undefined {
 	switch (e.kind) {
 		case 'exec':
-			if (name === 'filename' || name === 'exe') return e.exe;
-			if (name === 'args') return e.args.slice(1).join(' ');
-			return undefined;
+		case 'fork':
 		case 'exit':
-			if (name === 'status') return String(e.status);
-			if (name === 'code') return e.exitCode === null ? undefined : String(e.exitCode);
-			if (name === 'signal') return e.signal === null ? undefined : String(e.signal);
-			return undefined;
-		case 'priv_call': {
-			const i = (PRIV_SYSCALLS[e.syscall]?.args ?? []).indexOf(name);
-			if (i < 0) return undefined;
-			return String(e.args[i] === 0xffffffff ? -1 : e.args[i]);
-		}
+		case 'priv_call':
 		case 'priv_exec':
 		case 'priv_drift':
-			if (name === 'filename' || name === 'exe') return e.exe;
-			if (name === 'site') return e.site;
-			return undefined;
-		case 'open':
-		case 'file_change': {
-			const v = fileJson(e)[`evt.arg.${name}`];
-			return v === undefined || v === null ? undefined : String(v);
-		}
+			return e.ppid;
 		default:
 			return undefined;
+	}
+}
+
+/** Executable the event carries: exec, the executed file (a failed exec: the file it was given); priv, the task's or the executed file. */
+export function ownExe(e: BgEvent): string | undefined {
+	switch (e.kind) {
+		case 'exec':
+		case 'priv_call':
+		case 'priv_exec':
+		case 'priv_drift':
+			return e.exe;
+		default:
+			return undefined;
+	}
+}
+
+/** Credential the event carries: exec, every id; priv, the new creds; file, uid and gid; net, uid. */
+export function ownCred(e: BgEvent, k: 'uid' | 'euid' | 'gid' | 'egid'): number | undefined {
+	switch (e.kind) {
+		case 'exec':
+			return e[k];
+		case 'priv_call':
+		case 'priv_exec':
+		case 'priv_drift':
+			return e.new[k];
+		case 'open':
+		case 'file_change':
+			return k === 'uid' || k === 'gid' ? e[k] : undefined;
+		case 'fork':
+		case 'exit':
+		case 'agent':
+			return undefined;
+		default:
+			return k === 'uid' ? e.uid : undefined;
+	}
+}
+
+/** Process start (boot-time ns) the event carries: exec, fork, exit, net. */
+export function ownStart(e: BgEvent): bigint | undefined {
+	switch (e.kind) {
+		case 'exec':
+		case 'fork':
+		case 'exit':
+			return e.startNs;
+		default:
+			return isNet(e) ? e.startNs : undefined;
 	}
 }
 

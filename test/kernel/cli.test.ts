@@ -82,11 +82,13 @@ test('execsnoop --json -p follows one tree and prints exact JSON lines', async (
 	const events = out.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
 	const echo = events.find((e) => e['proc.name'] === 'echo');
 	assert.ok(echo, `echo exec in ${out}`);
-	assert.deepEqual(echo['proc.args'], ['/bin/echo', 'json marker', 'two']);
+	assert.deepEqual(echo['proc.argv'], ['/bin/echo', 'json marker', 'two']);
 	assert.equal(echo['evt.type'], 'execve');
 	assert.equal(echo['evt.res'], 'SUCCESS');
 	assert.equal(echo['user.uid'], 0);
-	assert.ok(events.every((e) => !e['proc.args'].includes('not followed')));
+	assert.equal(echo['proc.tid'], echo['proc.pid'], 'the thread id after exec');
+	assert.equal(typeof echo['container.cgroup_id'], 'number');
+	assert.ok(events.every((e) => !e['proc.argv'].includes('not followed')));
 	assert.match(err, /execsnoop: \d+ events .* lost 0 /);
 });
 

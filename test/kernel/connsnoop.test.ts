@@ -84,4 +84,6 @@ s.sendto(q, ('127.0.0.1', 53))
 	);
 	assert.deepEqual([e['net.dns_query'], e['net.state'], e['proc.name'], e['user.uid'], e['net.bytes_sent']], ['json.test', '', 'python3', 0, 0]);
 	assert.ok(e['fd.sport'] > 0);
+	assert.deepEqual([e['net.conn_id'], typeof e['container.cgroup_id']], [0, 'number'], 'UDP: not a tracked connection');
+	assert.ok(e['fd.num'] >= 3, 'the socket fd');
 });

@@ -8,7 +8,8 @@ import { requireBpf } from '../helpers/bpf.js';
 import { collect, run, sleep } from '../helpers/collect.js';
 import { fileSensor, setFileWatch } from '../../src/sensors/file.js';
 import { SensorRuntime } from '../../src/sensors/runtime.js';
-import { fileJson } from '../../src/events/file-fields.js';
+import { EvalCtx } from '../../src/rules/context.js';
+import { eventJson } from '../../src/rules/fields/json.js';
 import { BG_VC_KEY, BG_WATCH_L0, BgFileFlag, BgWatchMode } from '../../src/events/generated/layouts.js';
 import type { BgEvent, FileEventBase } from '../../src/events/types.js';
 import { repoPath } from '../../src/util/paths.js';
@@ -16,6 +17,9 @@ import { repoPath } from '../../src/util/paths.js';
 const FILEOPS = repoPath('build/progs/fileops');
 const OBJECTS = ['dispatch', 'file'];
 type FileEv = FileEventBase & { kind: 'open' | 'file_change' };
+const CTX = new EvalCtx();
+/** The event as opensnoop --json prints it. */
+const fileJson = (e: BgEvent) => eventJson(CTX.set(e));
 const fileEvents = (evs: BgEvent[], pid: number) => evs.filter((e): e is FileEv => (e.kind === 'open' || e.kind === 'file_change') && e.pid === pid);
 
 /** Run fileops; returns its pid, the syscall it used and its result. */

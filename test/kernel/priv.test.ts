@@ -11,12 +11,17 @@ import { processSensor } from '../../src/sensors/process.js';
 import { BgPrivFlag } from '../../src/events/generated/layouts.js';
 import type { BgEvent, Creds, PrivEvent } from '../../src/events/types.js';
 import { SystemPaths } from '../../src/process/system-paths.js';
-import { isUnusual, privJson } from '../../src/process/priv-facts.js';
+import { isUnusual } from '../../src/process/priv-facts.js';
+import { EvalCtx } from '../../src/rules/context.js';
+import { eventJson } from '../../src/rules/fields/json.js';
 import { repoPath } from '../../src/util/paths.js';
 
 const SETIDS = repoPath('build/progs/setids');
 const USER = `bgpriv${process.pid % 100000}`;
 const PATHS = new SystemPaths();
+const CTX = new EvalCtx();
+/** The record as privsnoop --json prints it. */
+const privJson = (e: BgEvent) => eventJson(CTX.set(e));
 let uid = -1;
 let gid = -1;
 
@@ -89,7 +94,7 @@ test('root setresuid(1000,1000,1000) → target 1000, result 0; then setuid(0) a
 	assert.deepEqual(b.old, a.new, 'before of the 2nd call = after of the 1st');
 	assert.deepEqual(b.new, a.new, 'a failed call changes nothing');
 	assert.ok(b.bootNs > a.bootNs);
-	const j = privJson(b, PATHS);
+	const j = privJson(b);
 	assert.equal(j['evt.res'], 'EPERM');
 	assert.equal(j['evt.failed'], true);
 	assert.equal(j['evt.arg.uid'], 0);
@@ -163,12 +168,12 @@ test('a setuid-root copy in /tmp run by a non-root user: exec transition uid →
 		assert.equal(e.site, 'exec');
 		assert.equal(e.ret, 0);
 		assert.equal(isUnusual(e, PATHS), true);
-		const j = privJson(e, PATHS);
+		const j = privJson(e);
 		assert.equal(j['priv.unusual'], true);
 		assert.equal(j['priv.becomes_root'], true);
 		assert.equal(j['priv.old_euid'], uid);
 		assert.equal(j['priv.new_euid'], 0);
-		assert.equal(j['priv.file_mode'], '04755');
+		assert.equal(j['priv.file_mode'], 0o4755);
 		assert.ok((j['priv.gained_caps'] as string[]).includes('CAP_SETUID'));
 		const calls = privs(events, pid).filter((c) => c.kind === 'priv_call').map((c) => c.syscall);
 		assert.deepEqual(calls, ['capset', 'setresuid', 'capset', 'setresgid', 'setgroups'], "setpriv's own calls, in order");
@@ -245,7 +250,7 @@ test('file capabilities (setcap cap_net_raw+ep) show the gained capability witho
 		assert.equal(e.new.capPrm, 1n << 13n);
 		assert.equal(e.flags, 0, 'not a setuid file');
 		assert.deepEqual([e.fileUid, e.fileMode], [0, 0o100755]);
-		const j = privJson(e, PATHS);
+		const j = privJson(e);
 		assert.deepEqual(j['priv.gained_caps'], ['CAP_NET_RAW']);
 		assert.equal(j['priv.unusual'], false, 'no root gained');
 	} finally {

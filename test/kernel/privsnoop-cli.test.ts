@@ -38,10 +38,11 @@ test('privsnoop --json -n: exact rule-engine fields of setresuid and a failed se
 	assert.deepEqual(a['priv.gained_caps'], []);
 	assert.deepEqual([a['proc.name'], a['proc.exepath'], a['proc.ppid'], a['priv.kind']], ['setids', SETIDS, process.pid, 'call']);
 	assert.deepEqual([a['priv.unusual'], a['priv.unexplained'], a['priv.becomes_root']], [false, false, false]);
+	assert.deepEqual([a['priv.site'], a['priv.syscall'], a['proc.tid']], ['syscall', 'setresuid', pid]);
 	assert.equal(b['evt.type'], 'setuid');
 	assert.equal(b['evt.arg.uid'], 0);
 	assert.deepEqual([b['evt.res'], b['evt.rawres'], b['evt.failed']], ['EPERM', -1, true]);
-	assert.ok(Math.abs(Date.parse(b['evt.time']) - Date.now()) < 30_000);
+	assert.ok(Math.abs(Date.parse(b['evt.time.iso']) - Date.now()) < 30_000);
 });
 
 test('privsnoop table: an unusual root exec is marked, event data is escaped', async (t) => {

@@ -5,6 +5,8 @@ import type { BgEvent, NetEvent } from '../../events/types.js';
 import { escapeText } from '../../sinks/escape.js';
 import { evtType, isNet } from '../../events/table.js';
 import { errnoName } from '../../util/errno.js';
+import { EvalCtx } from '../../rules/context.js';
+import { eventJson } from '../../rules/fields/json.js';
 import { runTracing, intFlag } from '../run.js';
 import { commonFilter, snoopFlags, type SnoopFlags } from '../snoop.js';
 
@@ -12,38 +14,8 @@ interface Opts extends SnoopFlags {
 	port: number[];
 }
 
-
-
-/** JSON object for one network event, with the field names the rule engine uses. */
-export function netJson(e: NetEvent): Record<string, unknown> {
-	return {
-		'evt.time': new Date(e.timeMs).toISOString(),
-		'evt.type': evtType(e),
-		'evt.dir': e.dir,
-		'evt.res': e.ret >= 0 ? 'SUCCESS' : errnoName(e.ret),
-		'evt.rawres': e.ret,
-		'evt.failed': e.ret < 0,
-		'fd.num': e.fd,
-		'fd.l4proto': e.proto,
-		'fd.sockfamily': e.family,
-		'fd.sip': e.sip,
-		'fd.sport': e.sport,
-		'fd.dip': e.dip,
-		'fd.dport': e.dport,
-		'fd.v4mapped': e.v4mapped,
-		'net.state': e.state,
-		'net.conn_id': e.connId.toString(),
-		'net.duration_ms': e.durationMs,
-		'net.bytes_sent': e.bytesSent,
-		'net.bytes_received': e.bytesReceived,
-		'net.dns_query': e.dnsQuery,
-		'proc.pid': e.pid,
-		'proc.tid': e.tid,
-		'proc.name': e.comm,
-		'user.uid': e.uid,
-		'container.cgroup_id': e.cgroupId.toString(),
-	};
-}
+/** --json: the event's rule fields (no process table: proc.*, user.* from the event). */
+const JSON_CTX = new EvalCtx();
 
 function endpoint(ip: string, port: number): string {
 	return ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
@@ -94,7 +66,7 @@ async function run(o: Opts): Promise<void> {
 				if (!isNet(e)) continue;
 				stats.count(evtType(e));
 				if (o.name && !o.name.test(e.comm)) continue;
-				out += o.json ? `${JSON.stringify(netJson(e))}\n` : `${tableLine(e)}\n`;
+				out += o.json ? `${JSON.stringify(eventJson(JSON_CTX.set(e)))}\n` : `${tableLine(e)}\n`;
 			}
 			if (out) process.stdout.write(out);
 		},

@@ -5,6 +5,8 @@ import { processSensor } from '../../sensors/process.js';
 import type { BgEvent, ExecEvent } from '../../events/types.js';
 import { escapeText, formatArg } from '../../sinks/escape.js';
 import { errnoName } from '../../util/errno.js';
+import { EvalCtx } from '../../rules/context.js';
+import { eventJson } from '../../rules/fields/json.js';
 import { runTracing, intFlag } from '../run.js';
 import { commonFilter, regexFlag, snoopFlags, type SnoopFlags } from '../snoop.js';
 
@@ -23,33 +25,8 @@ function hhmmss(ms: number): string {
 	return d.toTimeString().slice(0, 8);
 }
 
-/** JSON object for one exec, with the field names the rule engine uses. */
-export function execJson(e: ExecEvent): Record<string, unknown> {
-	return {
-		'evt.time': new Date(e.timeMs).toISOString(),
-		'evt.type': 'execve',
-		'evt.res': e.ret === 0 ? 'SUCCESS' : errnoName(e.ret),
-		'evt.rawres': e.ret,
-		'evt.failed': e.ret !== 0,
-		'proc.pid': e.pid,
-		'proc.tid': e.oldTid,
-		'proc.ppid': e.ppid,
-		'proc.name': e.comm,
-		'proc.exepath': e.exe,
-		'proc.args': e.args,
-		'proc.argc': e.argc,
-		'proc.args_truncated': e.argsTruncated,
-		'proc.cwd': e.cwd,
-		'proc.tty': e.tty,
-		'proc.sid': e.sid,
-		'user.uid': e.uid,
-		'user.euid': e.euid,
-		'user.loginuid': e.loginuid === 0xffffffff ? -1 : e.loginuid,
-		'group.gid': e.gid,
-		'group.egid': e.egid,
-		'container.cgroup_id': e.cgroupId.toString(),
-	};
-}
+/** --json: the exec's rule fields (no process table: proc.*, user.* from the event). */
+const JSON_CTX = new EvalCtx();
 
 function tableLine(e: ExecEvent, o: Opts, t0: number): string {
 	const cols: string[] = [];
@@ -92,7 +69,7 @@ async function run(o: Opts): Promise<void> {
 				stats.count('exec');
 				if (o.name && !o.name.test(e.comm)) continue;
 				if (o.line && !o.line.test(e.args.join(' '))) continue;
-				out += o.json ? `${JSON.stringify(execJson(e))}\n` : `${tableLine(e, o, t0)}\n`;
+				out += o.json ? `${JSON.stringify(eventJson(JSON_CTX.set(e)))}\n` : `${tableLine(e, o, t0)}\n`;
 			}
 			if (out) process.stdout.write(out);
 		},

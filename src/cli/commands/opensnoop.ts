@@ -3,7 +3,9 @@ import type { CliCommand } from '../command.js';
 import { fileSensor } from '../../sensors/file.js';
 import { DEFAULT_WATCH, watchFromPrefixes } from '../../sensors/file-watch.js';
 import type { BgEvent, FileEventBase } from '../../events/types.js';
-import { detailText, fileJson, targetText } from '../../events/file-fields.js';
+import { detailText, targetText } from '../../events/file-fields.js';
+import { EvalCtx } from '../../rules/context.js';
+import { eventJson } from '../../rules/fields/json.js';
 import { escapeText } from '../../sinks/escape.js';
 import { errnoName } from '../../util/errno.js';
 import { runTracing } from '../run.js';
@@ -35,6 +37,9 @@ export function tableLine(e: FileEventBase, o: Opts): string {
 	return cols.join(' ');
 }
 
+/** --json: the event's rule fields (no process table: proc.*, user.* from the event). */
+const JSON_CTX = new EvalCtx();
+
 function collectPath(v: string, prev: string[] = []): string[] {
 	return [...prev, v];
 }
@@ -60,7 +65,7 @@ async function run(o: Opts): Promise<void> {
 				stats.count(e.kind);
 				if (e.kind === 'file_change' && !o.changes) continue;
 				if (o.name && !o.name.test(e.comm)) continue;
-				out += o.json ? `${JSON.stringify(fileJson(e))}\n` : `${tableLine(e, o)}\n`;
+				out += o.json ? `${JSON.stringify(eventJson(JSON_CTX.set(e)))}\n` : `${tableLine(e, o)}\n`;
 			}
 			if (out) process.stdout.write(out);
 		},

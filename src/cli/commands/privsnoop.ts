@@ -5,7 +5,9 @@ import type { BgEvent, PrivEvent } from '../../events/types.js';
 import { escapeText } from '../../sinks/escape.js';
 import { errnoName } from '../../util/errno.js';
 import { SystemPaths } from '../../process/system-paths.js';
-import { changeSummary, isUnusual, privJson, privType } from '../../process/priv-facts.js';
+import { changeSummary, isUnusual, privType } from '../../process/priv-facts.js';
+import { EvalCtx } from '../../rules/context.js';
+import { eventJson } from '../../rules/fields/json.js';
 import { runTracing } from '../run.js';
 import { commonFilter, snoopFlags, type SnoopFlags } from '../snoop.js';
 
@@ -45,6 +47,9 @@ export function privLine(e: PrivEvent, unusual: boolean, colour: boolean): strin
 	return unusual && colour ? `\u001b[1;31m${line}\u001b[0m` : line;
 }
 
+/** --json: the record's rule fields (no process table: proc.*, user.* from the event). */
+const JSON_CTX = new EvalCtx();
+
 /** -u here means a user on either side of the change (uid or euid, before or after): decided in user space. */
 function wanted(e: PrivEvent, o: Opts): boolean {
 	if (o.uid !== undefined && ![e.old.uid, e.old.euid, e.new.uid, e.new.euid].includes(o.uid)) return false;
@@ -69,7 +74,7 @@ async function run(o: Opts): Promise<void> {
 				if (e.kind !== 'priv_call' && e.kind !== 'priv_exec' && e.kind !== 'priv_drift') continue;
 				stats.count(e.kind);
 				if (!wanted(e, o)) continue;
-				out += o.json ? `${JSON.stringify(privJson(e, paths))}\n` : `${privLine(e, isUnusual(e, paths), colour)}\n`;
+				out += o.json ? `${JSON.stringify(eventJson(JSON_CTX.set(e)))}\n` : `${privLine(e, isUnusual(e, paths), colour)}\n`;
 			}
 			if (out) process.stdout.write(out);
 		},

@@ -1,6 +1,6 @@
-/** @module rules/fields/evt: event fields (evt.type, evt.time, evt.res, evt.failed, evt.arg.*). */
+/** @module rules/fields/evt: event fields (evt.type, evt.time, evt.res, evt.failed; evt.arg.* are in evt-args.ts). */
 import { defineFields } from './registry.js';
-import { evtType, evtRes, evtArg } from '../event-view.js';
+import { evtType, evtRes } from '../event-view.js';
 import { errnoName } from '../../util/errno.js';
 import type { EvalCtx } from '../context.js';
 import { O_ACCMODE, O_APPEND, O_CREAT, O_TRUNC, O_WRONLY } from '../../events/file-flags.js';
@@ -41,6 +41,7 @@ defineFields([
 	{ name: 'evt.is_open_write', type: 'bool', sensor: 'file', desc: 'open events: the open writes (O_WRONLY, O_RDWR, O_CREAT, O_TRUNC or O_APPEND)', extract: (c) => openAccess(c, true) },
 	{ name: 'evt.pid', type: 'number', desc: 'pid (thread group id) of the event', extract: (c) => c.e.pid },
 	{ name: 'evt.tid', type: 'number', desc: 'thread id of the event', extract: (c) => c.e.tid },
-	{ name: 'evt.arg.', type: 'string', desc: 'a named argument of the event, e.g. evt.arg.flags, evt.arg.filename', arg: 'required', extract: (c, a) => evtArg(c.e, a ?? '') },
-	{ name: 'evt.arg', type: 'string', desc: 'evt.arg[name]: a named argument of the event', arg: 'required', extract: (c, a) => evtArg(c.e, a ?? '') },
+	// The named arguments are fields of their own (fields/evt-args.ts); these two catch the rest.
+	{ name: 'evt.arg.', type: 'string', desc: 'an argument name no event has (never set); the names events have are the evt.arg.* fields', arg: 'required', extract: () => undefined },
+	{ name: 'evt.arg', type: 'string', desc: 'evt.arg[name]: the same as evt.arg.name', arg: 'required', members: 'evt.arg.', extract: () => undefined },
 ]);

@@ -1,10 +1,34 @@
 /** @module rules/fields/fd: file and socket fields (fd.*), from file and network events. */
 import { defineFields } from './registry.js';
 import { fdValue } from '../event-view.js';
+import type { EvalCtx } from '../context.js';
+import type { FileEventBase } from '../../events/types.js';
+import { FILE_SYSCALLS, isNet } from '../../events/table.js';
+import { BgWatchMode } from '../../events/generated/layouts.js';
+
+const file = (c: EvalCtx): FileEventBase | undefined => (c.e.kind === 'open' || c.e.kind === 'file_change' ? c.e : undefined);
+
+/** fd.num: an open's new fd (-1 when it failed), the fd argument of fchmod/fchown/ftruncate, a socket's fd. */
+function fdNum(c: EvalCtx): number | undefined {
+	const e = c.e;
+	if (e.kind === 'open') return e.ret >= 0 ? e.ret : -1;
+	if (e.kind === 'file_change') return FILE_SYSCALLS[e.syscall]?.fd !== undefined ? e.dirfd : undefined;
+	return isNet(e) ? e.fd : undefined;
+}
+
+function watchText(w: number): string {
+	return (w & BgWatchMode.BG_WATCH_READ ? 'r' : '') + (w & BgWatchMode.BG_WATCH_WRITE ? 'w' : '');
+}
 
 defineFields([
 	{ name: 'fd.name', sensor: 'file', type: 'string', desc: 'absolute path of the file (the kernel\'s path of the opened object), or ip:port->ip:port for sockets', extract: (c) => fdValue(c.e, 'name') },
 	{ name: 'fd.name_raw', sensor: 'file', type: 'string', desc: 'the path argument as passed to the syscall (relative, with .., before symlinks)', extract: (c) => fdValue(c.e, 'name_raw') },
+	{ name: 'fd.name_b64', sensor: 'file', type: 'string', desc: 'base64 of the bytes of fd.name, when they are not valid UTF-8 (fd.name then shows them as \\xNN)', extract: (c) => file(c)?.nameB64 },
+	{ name: 'fd.name_raw_b64', sensor: 'file', type: 'string', desc: 'base64 of the bytes of fd.name_raw, when they are not valid UTF-8', extract: (c) => file(c)?.rawB64 },
+	{ name: 'fd.name_source', sensor: 'file', type: 'string', desc: "where fd.name comes from: 'file' (the opened struct file's path) or 'arg' (the argument joined to the dirfd or cwd)", extract: (c) => (file(c) ? (file(c)!.nameFromFile ? 'file' : 'arg') : undefined) },
+	{ name: 'fd.name_truncated', sensor: 'file', type: 'bool', desc: 'fd.name was cut (longer than the kernel\'s path buffer or too many directories deep)', extract: (c) => file(c)?.nameTruncated },
+	{ name: 'fd.watch', sensor: 'file', type: 'string', desc: "the watch entry that matched: r (reads), w (writes), rw, or '' (every file watched: opensnoop --all)", extract: (c) => (file(c) ? watchText(file(c)!.watch) : undefined) },
+	{ name: 'fd.num', type: 'number', desc: 'file descriptor: the new fd of an open (-1 when it failed), the fd argument of fchmod, fchown and ftruncate, or the socket\'s (-1 for connection results and closes)', extract: fdNum },
 	{ name: 'fd.directory', sensor: 'file', type: 'string', desc: 'directory of fd.name', extract: (c) => fdValue(c.e, 'directory') },
 	{ name: 'fd.filename', sensor: 'file', type: 'string', desc: 'file name of fd.name (no directory)', extract: (c) => fdValue(c.e, 'filename') },
 	{ name: 'fd.sip', sensor: 'net', type: 'string', desc: 'source IP address', extract: (c) => fdValue(c.e, 'sip') },

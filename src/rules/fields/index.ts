@@ -1,5 +1,6 @@
 /** @module rules/fields/index: loads every field module (one line each) and re-exports the registry. */
 import './evt.js';
+import './evt-args.js';
 import './proc.js';
 import './user.js';
 import './fd.js';

@@ -16,6 +16,8 @@ export interface FieldDef {
 	extract(c: EvalCtx, arg?: string): FieldValue | undefined;
 	/** The sensor whose events carry this field (rules using it load that sensor). */
 	sensor?: string;
+	/** A bracket field whose arguments are fields of their own: with members 'evt.arg.', evt.arg[flags] is the field evt.arg.flags. */
+	members?: string;
 }
 
 const FIELDS = new Map<string, FieldDef>();
@@ -33,7 +35,10 @@ export function defineFields(defs: FieldDef[]): void {
 /** The field and its argument for a name like proc.aname or evt.arg.flags. */
 export function lookupField(name: string, arg?: string): { def: FieldDef; arg?: string } | undefined {
 	const d = FIELDS.get(name);
-	if (d) return { def: d, arg };
+	if (d) {
+		const m = d.members !== undefined && arg !== undefined ? FIELDS.get(d.members + arg) : undefined;
+		return m ? { def: m } : { def: d, arg };
+	}
 	const p = PREFIXES.find((x) => name.startsWith(x.name) && name.length > x.name.length);
 	return p ? { def: p, arg: name.slice(p.name.length) } : undefined;
 }

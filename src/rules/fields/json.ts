@@ -1,0 +1,97 @@
+/** @module rules/fields/json: the --json output of every command: per event kind, the rule fields it shows, in order. */
+import type { FieldValue } from '../../alerts/alert.js';
+import type { EventKind } from '../../events/types.js';
+import { PRIV_SYSCALLS } from '../../events/table.js';
+import type { EvalCtx } from '../context.js';
+import { lookupFieldRef, type FieldDef } from './index.js';
+
+const RESULT = ['evt.time.iso', 'evt.type', 'evt.res', 'evt.rawres', 'evt.failed'];
+const CREDS = ['uid', 'euid', 'suid', 'fsuid', 'gid', 'egid', 'sgid', 'fsgid', 'caps', 'caps_permitted', 'ngroups', 'userns'];
+const PRIV_ARGS = [...new Set(Object.values(PRIV_SYSCALLS).flatMap((s) => s.args))].map((n) => `evt.arg.${n}`);
+
+const EXEC = [
+	...RESULT,
+	...['proc.pid', 'proc.tid', 'proc.ppid', 'proc.name', 'proc.exepath', 'proc.argv', 'proc.argc', 'proc.args_truncated', 'proc.cwd', 'proc.tty', 'proc.sid'],
+	...['user.uid', 'user.euid', 'user.loginuid', 'group.gid', 'group.egid', 'container.cgroup_id'],
+];
+const FORK = ['evt.time.iso', 'evt.type', 'proc.pid', 'proc.tid', 'proc.ppid', 'proc.name', 'container.cgroup_id'];
+const EXIT = ['evt.time.iso', 'evt.type', 'evt.arg.status', 'evt.arg.code', 'evt.arg.signal', 'proc.pid', 'proc.tid', 'proc.ppid', 'proc.name', 'container.cgroup_id'];
+const PRIV = [
+	...RESULT,
+	...PRIV_ARGS,
+	...['evt.arg.cap_effective', 'evt.arg.cap_permitted'],
+	...['proc.pid', 'proc.tid', 'proc.ppid', 'proc.name', 'proc.exepath', 'user.uid', 'user.euid', 'group.gid', 'group.egid'],
+	...['priv.kind', 'priv.site', 'priv.syscall'],
+	...CREDS.map((k) => `priv.old_${k}`),
+	...CREDS.map((k) => `priv.new_${k}`),
+	...['priv.gained_caps', 'priv.file_uid', 'priv.file_gid', 'priv.file_mode', 'priv.no_before', 'priv.becomes_root', 'priv.unexplained', 'priv.unusual', 'container.cgroup_id'],
+];
+const FILE = [
+	...RESULT,
+	...['evt.arg.flags', 'evt.arg.flags_raw', 'evt.arg.mode'],
+	...['fd.name', 'fd.directory', 'fd.filename', 'fd.name_raw', 'fd.name_source', 'fd.name_truncated', 'fd.watch'],
+	...['proc.pid', 'proc.tid', 'proc.name', 'user.uid', 'group.gid', 'container.cgroup_id'],
+	...['evt.arg.access', 'fd.num', 'evt.arg.setid', 'evt.arg.uid', 'evt.arg.gid', 'evt.arg.target', 'evt.arg.oldpath', 'evt.arg.newpath', 'evt.arg.newpath_raw'],
+	...['fd.name_b64', 'fd.name_raw_b64', 'evt.arg.newpath_b64', 'evt.arg.target_b64', 'evt.arg.newpath_raw_b64'],
+];
+const NET = [
+	...['evt.time.iso', 'evt.type', 'evt.dir', 'evt.res', 'evt.rawres', 'evt.failed'],
+	...['fd.num', 'fd.l4proto', 'fd.sockfamily', 'fd.sip', 'fd.sport', 'fd.dip', 'fd.dport', 'fd.v4mapped'],
+	...['net.state', 'net.conn_id', 'net.duration_ms', 'net.bytes_sent', 'net.bytes_received', 'net.dns_query'],
+	...['proc.pid', 'proc.tid', 'proc.name', 'user.uid', 'container.cgroup_id'],
+];
+
+const AGENT = ['evt.time.iso', 'evt.type', 'bpfguard.what', 'bpfguard.reason', 'bpfguard.lost', 'bpfguard.events', 'bpfguard.counts', 'bpfguard.uptime_s', 'bpfguard.window_s', 'proc.pid', 'proc.name'];
+
+/** Per kind, the fields its JSON shows, in order; a field the event does not have is left out. */
+export const JSON_FIELDS: Readonly<Record<EventKind, readonly string[]>> = {
+	exec: EXEC,
+	fork: FORK,
+	exit: EXIT,
+	priv_call: PRIV,
+	priv_exec: PRIV,
+	priv_drift: PRIV,
+	open: FILE,
+	file_change: FILE,
+	net_connect: NET,
+	net_accept: NET,
+	net_outcome: NET,
+	net_close: NET,
+	net_listen: NET,
+	net_bind: NET,
+	net_send: NET,
+	agent: AGENT,
+};
+
+/** Fields written as null when the event has no value, where the others are left out. */
+const NULL_WHEN_ABSENT: ReadonlySet<string> = new Set(['evt.arg.mode', 'net.dns_query']);
+
+interface JsonKey {
+	ref: string;
+	def: FieldDef;
+	arg: string | undefined;
+	nullable: boolean;
+}
+
+function resolve(refs: readonly string[]): JsonKey[] {
+	return refs.map((ref) => {
+		const hit = lookupFieldRef(ref);
+		if (!hit) throw new Error(`json field ${ref}: not a registered field`);
+		return { ref, def: hit.def, arg: hit.arg, nullable: NULL_WHEN_ABSENT.has(ref) };
+	});
+}
+
+const KEYS = Object.fromEntries(Object.entries(JSON_FIELDS).map(([k, refs]) => [k, resolve(refs)])) as Record<EventKind, JsonKey[]>;
+
+/** The JSON object of the context's event: its kind's fields, each with the value rules see. */
+export function eventJson(c: EvalCtx): Record<string, FieldValue> {
+	const keys = KEYS[c.e.kind];
+	const out: Record<string, FieldValue> = {};
+	for (let i = 0; i < keys.length; i++) {
+		const k = keys[i];
+		const v = k.def.extract(c, k.arg);
+		if (v !== undefined) out[k.ref] = v;
+		else if (k.nullable) out[k.ref] = null;
+	}
+	return out;
+}

@@ -1,0 +1,130 @@
+/** @module test/helpers/events: synthetic events of every record kind, with every optional part set somewhere (for JSON and field tests). */
+import type { BgEvent, Creds, FileEventBase, NetEvent, NetKind, PrivEvent } from '../../src/events/types.js';
+import { BgFlag, BgPrivFlag, BgWatchMode } from '../../src/events/generated/layouts.js';
+import { execEvent } from './rules.js';
+
+const T0 = 1_700_000_000_000;
+const base = (pid: number, i: number) => ({ flags: 0, bootNs: BigInt(i) * 1_000_000n, timeMs: T0 + i, pid, tid: pid + 1, cgroupId: 4294967297n });
+
+function creds(uid: number, caps: bigint): Creds {
+	return { uid, euid: uid, suid: uid, fsuid: uid, gid: uid + 1, egid: uid + 1, sgid: uid + 1, fsgid: uid + 1, capEff: caps, capPrm: caps, userns: 4026531837, ngroups: 2 };
+}
+
+function priv(kind: PrivEvent['kind'], i: number, p: Partial<PrivEvent>): PrivEvent {
+	return {
+		kind,
+		...base(300 + i, i),
+		syscall: 'setresuid',
+		ret: 0,
+		args: [],
+		reqEff: 0n,
+		reqPrm: 0n,
+		site: 'syscall',
+		old: creds(1000, 0n),
+		new: creds(1000, 0n),
+		ppid: 299,
+		fileUid: 0,
+		fileGid: 0,
+		fileMode: 0,
+		comm: 'setids',
+		exe: '/tmp/bg/setids',
+		...p,
+	};
+}
+
+function file(kind: 'open' | 'file_change', i: number, p: Partial<FileEventBase>): BgEvent {
+	return {
+		kind,
+		...base(400 + i, i),
+		syscall: 'openat',
+		ret: 3,
+		uid: 1000,
+		gid: 1001,
+		argFlags: 0o2000000,
+		mode: 0,
+		owner: -1,
+		group: -1,
+		dirfd: -100,
+		watch: BgWatchMode.BG_WATCH_READ,
+		comm: 'cat',
+		name: '/etc/passwd',
+		nameB64: undefined,
+		raw: 'passwd',
+		rawB64: undefined,
+		name2: '',
+		name2B64: undefined,
+		raw2: '',
+		raw2B64: undefined,
+		nameFromFile: true,
+		nameTruncated: false,
+		...p,
+	};
+}
+
+function net(kind: NetKind, i: number, p: Partial<NetEvent> = {}): NetEvent {
+	return {
+		kind,
+		...base(500 + i, i),
+		uid: 1000,
+		ret: 0,
+		startNs: 77n,
+		connId: 12n,
+		durationMs: 0,
+		bytesSent: 0,
+		bytesReceived: 0,
+		family: 'ip',
+		proto: 'tcp',
+		sip: '10.0.0.1',
+		dip: '10.0.0.2',
+		v4mapped: false,
+		sport: 40000,
+		dport: 443,
+		state: '',
+		dir: 'out',
+		fd: 5,
+		comm: 'curl',
+		dnsQuery: null,
+		...p,
+	};
+}
+
+const B64 = Buffer.from([0x2f, 0x74, 0xc3, 0x28]).toString('base64');
+
+/** Events of every kind (several per kind where the kind's JSON keys differ by syscall or outcome). */
+export function sampleEvents(): BgEvent[] {
+	let i = 0;
+	return [
+		execEvent({ pid: 100, timeMs: T0, ppid: 99, oldTid: 101, args: ['/bin/echo', 'json marker', 'two'], uid: 1000, euid: 0, gid: 1001, egid: 0, loginuid: 1000, sid: 90, tty: 'pts0', cwd: '/home/u', cgroupId: 4294967297n }),
+		execEvent({ pid: 102, timeMs: T0, ret: -2, exe: '/nonexistent/x', args: ['/nonexistent/x', 'a'], argc: 3, argsTruncated: true, comm: 'tryexec', flags: BgFlag.BG_F_ARGS_TRUNC }),
+		{ kind: 'fork', ...base(200, ++i), ppid: 199, parentTid: 198, startNs: 5n, comm: 'sh' },
+		{ kind: 'exit', ...base(201, ++i), ppid: 199, status: 0x100, exitCode: 1, signal: null, coreDumped: false, startNs: 5n, comm: 'sh' },
+		{ kind: 'exit', ...base(202, ++i), ppid: 199, status: 0x89, exitCode: null, signal: 9, coreDumped: true, startNs: 5n, comm: 'sh' },
+		priv('priv_call', ++i, { syscall: 'setresuid', args: [1000, 1000, 0xffffffff], old: creds(0, 0x1ffn), new: creds(1000, 0n) }),
+		priv('priv_call', ++i, { syscall: 'setuid', ret: -1, args: [0] }),
+		priv('priv_call', ++i, { syscall: 'setgroups', args: [2] }),
+		priv('priv_call', ++i, { syscall: 'capset', reqEff: 1n << 13n, reqPrm: 1n << 13n }),
+		priv('priv_exec', ++i, { syscall: 'execve', site: 'exec', new: { ...creds(1000, 0x1ffn), euid: 0 }, fileUid: 0, fileGid: 0, fileMode: 0o104755, flags: BgPrivFlag.BG_PF_NO_BEFORE }),
+		priv('priv_drift', ++i, { syscall: 'read', site: 'check', new: creds(0, 0x1ffn) }),
+		priv('priv_drift', ++i, { syscall: 'read', site: 'exit', new: creds(0, 0n) }),
+		file('open', ++i, {}),
+		file('open', ++i, { ret: -2, argFlags: 0o101, mode: 0o600, nameFromFile: false, name: '/t\\xc3(', nameB64: B64, raw: '/t\\xc3(', rawB64: B64, watch: 3, nameTruncated: true }),
+		file('open', ++i, { syscall: 'creat', argFlags: 0o1101, mode: 0o644 }),
+		file('file_change', ++i, { syscall: 'renameat2', ret: 0, argFlags: 1, name: '/etc/a', raw: 'a', name2: '/etc/\\xc3(', name2B64: B64, raw2: '\\xc3(', raw2B64: B64, watch: BgWatchMode.BG_WATCH_WRITE }),
+		file('file_change', ++i, { syscall: 'symlinkat', ret: 0, argFlags: 0, name: '/etc/l', raw: 'l', raw2: '/t\\xc3(', raw2B64: B64 }),
+		file('file_change', ++i, { syscall: 'fchmodat', ret: 0, argFlags: 0, mode: 0o4755, name: '/usr/bin/x', raw: '/usr/bin/x' }),
+		file('file_change', ++i, { syscall: 'fchmod', ret: 0, argFlags: 0, mode: 0o2750, dirfd: 4, name: '/usr/bin/y', raw: '' }),
+		file('file_change', ++i, { syscall: 'fchownat', ret: -1, argFlags: 0x100, owner: 65534, group: 65534, name: '/etc/shadow', raw: 'shadow' }),
+		file('file_change', ++i, { syscall: 'unlinkat', ret: 0, argFlags: 0x200, name: '/etc/d', raw: 'd' }),
+		file('file_change', ++i, { syscall: 'mkdir', ret: 0, argFlags: 0, mode: 0o750, name: '/etc/m', raw: '/etc/m' }),
+		file('file_change', ++i, { syscall: 'ftruncate', ret: 0, argFlags: 0, dirfd: 7, name: '/var/log/x', raw: '' }),
+		net('net_connect', ++i, { state: 'in_progress', ret: -115 }),
+		net('net_accept', ++i, { dir: 'in', state: 'established', ret: 6, fd: 6, family: 'ip6', sip: '::1', dip: '::1' }),
+		net('net_outcome', ++i, { state: 'refused', ret: -111, fd: -1 }),
+		net('net_close', ++i, { state: 'closed', fd: -1, durationMs: 12.5, bytesSent: 100, bytesReceived: 2000 }),
+		net('net_listen', ++i, { dir: 'in', state: 'listen', connId: 0n, dip: '0.0.0.0', dport: 0, family: 'ip6', sip: '10.0.0.1', v4mapped: true }),
+		net('net_bind', ++i, { dir: 'in', connId: 0n, proto: 'udp' }),
+		net('net_send', ++i, { proto: 'udp', connId: 0n, ret: 27, dport: 53, dnsQuery: 'json.test' }),
+		{ kind: 'agent', ...base(4242, ++i), tid: 4242, cgroupId: 0n, what: 'loss', reason: 'ringbuf_full=7 sink_dropped=2', counts: { ringbuf_full: 7, sink_dropped: 2 }, total: 9, uptimeS: 61.5, windowS: 10, comm: 'node' },
+		{ kind: 'agent', ...base(4242, ++i), tid: 4242, cgroupId: 0n, what: 'stop', reason: 'SIGTERM', counts: { events: 100, lost: 9 }, total: 100, uptimeS: 70, windowS: 70, comm: 'node' },
+	];
+}
