@@ -42,6 +42,18 @@ test('yaml syntax error and missing file are one clear line each', () => {
 	assert.throws(() => loadConfig(join(dir, 'nope.yaml')), (e: unknown) => e instanceof ConfigError && /read config: ENOENT/.test(e.message));
 });
 
+test('a webhook bearer token over plain http to another host: refused at load, with its position', () => {
+	const f = join(dir, 'insecure.yaml');
+	writeFileSync(f, 'sinks:\n  webhook:\n    url: http://alerts.example.com/in\n    token: t\n    spoolDir: /var/lib/bpfguard/spool\n');
+	assert.throws(() => loadConfig(f), (e: unknown) => {
+		assert.ok(e instanceof ConfigError);
+		assert.deepEqual(e.problems, [`${f}:3:10: sinks.webhook.url: refuse to send the bearer token over plain http to a non-loopback host: use https, or set allowInsecure: true`]);
+		return true;
+	});
+	writeFileSync(f, 'sinks:\n  webhook:\n    url: http://alerts.example.com/in\n    token: t\n    allowInsecure: true\n    spoolDir: /var/lib/bpfguard/spool\n');
+	assert.equal(loadConfig(f).sinks.webhook?.allowInsecure, true);
+});
+
 function unsafe(f: string): string {
 	try {
 		loadConfig(f);
