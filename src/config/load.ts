@@ -1,7 +1,8 @@
-/** @module config/load: read bpfguard.yaml; every problem as file:line:col with its key path. */
+/** @module config/load: read bpfguard.yaml (refused if others could change it); every problem as file:line:col with its key path. */
 import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument, type Node as YNode } from 'yaml';
 import { Config } from './schema.js';
+import { trustProblem } from '../util/file-trust.js';
 
 /** A configuration file that cannot be used: every problem, one per line. */
 export class ConfigError extends Error {
@@ -12,9 +13,11 @@ export class ConfigError extends Error {
 	}
 }
 
-/** Parse and check a config file (or the defaults when file is undefined). */
+/** Parse and check a config file (or the defaults when file is undefined); refuses one others could change (util/file-trust). */
 export function loadConfig(file?: string): Config {
 	if (!file) return Config.parse({});
+	const unsafe = trustProblem(file);
+	if (unsafe) throw new ConfigError([`${file}: refuse config: ${unsafe}`]);
 	let text: string;
 	try {
 		text = readFileSync(file, 'utf8');

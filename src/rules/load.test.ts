@@ -1,7 +1,7 @@
-/** @module rules/load.test: rules files: positions of every problem, appends, overrides, exceptions, default rules. */
+/** @module rules/load.test: rules files: positions of every problem, appends, overrides, exceptions, default rules, files others could write. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -146,4 +146,45 @@ test('property: random rules text never crashes the loader', () => {
 		}),
 		{ numRuns: 500 },
 	);
+});
+
+const RULE = '- rule: r\n  desc: d\n  condition: evt.type = execve\n  output: o\n  priority: info\n';
+
+test('rules files and directories others can write are refused: one line each, path, what is wrong, the fix', () => {
+	const d = join(dir, 'rules.d');
+	mkdirSync(d);
+	const a = join(d, 'a.yaml');
+	const b = join(d, 'b.yaml');
+	writeFileSync(a, RULE);
+	writeFileSync(b, RULE.replace('rule: r', 'rule: s'));
+	chmodSync(d, 0o755);
+	chmodSync(a, 0o666);
+	chmodSync(b, 0o664);
+	chownSync(b, 0, 4242);
+	const named = file('named.yaml', RULE.replace('rule: r', 'rule: t'));
+	chownSync(named, 4242, 0);
+	assert.deepEqual(validateRules([d, named]).map(formatProblem), [
+		`${a}:1:1: error: refuse rules: writable by others (mode 0666); fix: chmod go-w ${a}`,
+		`${b}:1:1: error: refuse rules: writable by group 4242 (mode 0664); fix: chmod go-w ${b}`,
+		`${named}:1:1: error: refuse rules: owned by uid 4242, not root or the invoking user; fix: chown root ${named}`,
+	]);
+	assert.throws(() => loadRules([d]), (e: unknown) => e instanceof RulesError && /refuse rules/.test(e.message));
+	chmodSync(a, 0o644);
+	chownSync(b, 0, 0);
+	chownSync(named, 0, 0);
+	chmodSync(d, 0o775);
+	chownSync(d, 0, 4242);
+	assert.deepEqual(validateRules([d]).map(formatProblem), [`${d}:1:1: error: refuse rules: directory ${d} is writable by group 4242 (mode 0775); fix: chmod go-w ${d}`]);
+	chownSync(d, 0, 0);
+	assert.deepEqual(validateRules([d, named]).map(formatProblem), [], 'group-writable by root\'s group is fine');
+});
+
+test('a rules symlink is resolved and its target checked', () => {
+	const target = file('target.yaml', RULE);
+	chmodSync(target, 0o666);
+	const link = join(dir, 'link.yaml');
+	symlinkSync(target, link);
+	assert.deepEqual(validateRules([link]).map(formatProblem), [`${link}:1:1: error: refuse rules: ${target} is writable by others (mode 0666); fix: chmod go-w ${target}`]);
+	chmodSync(target, 0o644);
+	assert.deepEqual(validateRules([link]).map(formatProblem), []);
 });

@@ -4,25 +4,42 @@ import { join } from 'node:path';
 import { RulesError, type Pos, type RuleProblem } from './errors.js';
 import { parseRulesText, type MergedItems, type MergedRule, type RawItem } from './items.js';
 import { buildRuleSet, type RuleSet } from './ruleset.js';
+import { trustPolicy, trustProblem } from '../util/file-trust.js';
 import type { Priority } from '../alerts/alert.js';
 
-/** Expand directories (their *.yaml / *.yml files, sorted) and read every file. */
+/**
+ * Expand directories (their *.yaml / *.yml files, sorted) and read every file. A file or directory
+ * that someone other than root or the invoking user could change is refused (util/file-trust).
+ */
 export function readRuleFiles(paths: string[], problems: RuleProblem[]): { file: string; text: string }[] {
 	const out: { file: string; text: string }[] = [];
+	const policy = trustPolicy();
+	const fail = (file: string, message: string) => problems.push({ file, line: 1, col: 1, message, severity: 'error' });
+	const errno = (e: unknown) => (e as NodeJS.ErrnoException).code ?? (e as Error).message;
 	for (const p of paths) {
 		let st;
 		try {
 			st = statSync(p);
 		} catch (e) {
-			problems.push({ file: p, line: 1, col: 1, message: `read rules: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, severity: 'error' });
+			fail(p, `read rules: ${errno(e)}`);
+			continue;
+		}
+		const unsafe = trustProblem(p, policy);
+		if (unsafe) {
+			fail(p, `refuse rules: ${unsafe}`);
 			continue;
 		}
 		const files = st.isDirectory() ? readdirSync(p).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => join(p, f)) : [p];
 		for (const f of files) {
+			const bad = f === p ? undefined : trustProblem(f, policy);
+			if (bad) {
+				fail(f, `refuse rules: ${bad}`);
+				continue;
+			}
 			try {
 				out.push({ file: f, text: readFileSync(f, 'utf8') });
 			} catch (e) {
-				problems.push({ file: f, line: 1, col: 1, message: `read rules: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, severity: 'error' });
+				fail(f, `read rules: ${errno(e)}`);
 			}
 		}
 	}

@@ -1,4 +1,5 @@
 /** @module sinks/config: the zod schema of the `sinks` section of the monitor's configuration. */
+import { isIPv4, isIPv6 } from 'node:net';
 import { z } from 'zod';
 
 const MIB = 1024 * 1024;
@@ -39,11 +40,42 @@ export const SyslogConfig = z
 	})
 	.strict();
 
-/** HTTP POST of JSON alerts, with retries and an on-disk spool. */
+/** True when a URL hostname is localhost or a loopback address: traffic that never leaves the machine. */
+export function isLoopbackHost(hostname: string): boolean {
+	const h = hostname.replace(/^\[(.*)\]$/, '$1').toLowerCase();
+	if (h === 'localhost') return true;
+	if (isIPv4(h)) return h.startsWith('127.');
+	// URL writes ::ffff:127.0.0.1 as ::ffff:7f00:1
+	return isIPv6(h) && (h === '::1' || /^::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}$/.test(h));
+}
+
+/** True when a bearer token would cross the network unencrypted (plain http to a non-loopback host). */
+export function cleartextToken(url: string, hasToken: boolean): boolean {
+	if (!hasToken) return false;
+	const u = new URL(url);
+	return u.protocol === 'http:' && !isLoopbackHost(u.hostname);
+}
+
+const TOKEN_KEYS = ['token', 'tokenFile', 'tokenEnv'] as const;
+const TLS_KEYS = ['ca', 'cert', 'key'] as const;
+
+/**
+ * HTTP POST of JSON alerts, with retries and an on-disk spool. Redirects are never followed. The token
+ * comes from one of token, tokenFile (mode 0600) or tokenEnv; ca, cert and key are PEM files (https only).
+ */
 export const WebhookConfig = z
 	.object({
 		url: z.string().url().regex(/^https?:\/\//, 'expected an http or https url'),
 		token: z.string().min(1).optional(),
+		tokenFile: z.string().min(1).optional(),
+		tokenEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name').optional(),
+		/** Allow a token over plain http to a non-loopback host (a warning at start). */
+		allowInsecure: z.boolean().default(false),
+		/** CA certificates that sign the receiver's certificate (replace the built-in ones). */
+		ca: z.string().min(1).optional(),
+		/** Client certificate and its private key (mode 0600), for receivers that require one. */
+		cert: z.string().min(1).optional(),
+		key: z.string().min(1).optional(),
 		spoolDir: z.string().min(1),
 		spoolMaxBytes: z.number().int().min(64 * 1024).default(64 * MIB),
 		timeoutMs: z.number().int().min(100).max(120_000).default(5000),
@@ -53,7 +85,21 @@ export const WebhookConfig = z
 		maxBackoffMs: z.number().int().min(1).default(30_000),
 		flushTimeoutMs: z.number().int().min(0).default(10_000),
 	})
-	.strict();
+	.strict()
+	.superRefine((c, ctx) => {
+		const problem = (key: string, message: string) => ctx.addIssue({ code: z.ZodIssueCode.custom, path: [key], message });
+		if (!URL.canParse(c.url)) return; // reported by the url check
+		const tokens = TOKEN_KEYS.filter((k) => c[k] !== undefined);
+		const tls = TLS_KEYS.filter((k) => c[k] !== undefined);
+		const url = new URL(c.url);
+		if (url.username || url.password) problem('url', 'credentials in the url: use token, tokenFile or tokenEnv');
+		if (tokens.length > 1) problem(tokens[0], 'give one of token, tokenFile, tokenEnv');
+		if (cleartextToken(c.url, tokens.length > 0) && !c.allowInsecure) {
+			problem('url', 'refuse to send the bearer token over plain http to a non-loopback host: use https, or set allowInsecure: true');
+		}
+		if (tls.length > 0 && url.protocol !== 'https:') problem(tls[0], 'ca, cert and key need an https url');
+		if ((c.cert === undefined) !== (c.key === undefined)) problem(c.cert ? 'cert' : 'key', 'cert and key go together (client certificate and its private key)');
+	});
 
 /** The embedded, hash-chained audit store (SQLite) that `bpfguard search`, `report` and `store verify` read. */
 export const StoreConfig = z

@@ -70,6 +70,11 @@ export class SinkSet implements Sink {
 		}
 	}
 
+	/** Every sink's configuration warnings, to print at start. */
+	get warnings(): string[] {
+		return this.sinks.flatMap((s) => s.warnings ?? []);
+	}
+
 	async flush(): Promise<void> {
 		await Promise.allSettled(this.sinks.map((s) => s.flush()));
 	}

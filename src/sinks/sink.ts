@@ -14,6 +14,8 @@ export interface Sink {
 	readonly name: string;
 	/** Receive log-action matches too (audit log sinks). */
 	readonly acceptsLogs: boolean;
+	/** Configuration that works but is weak (e.g. a token in clear text), for the start banner. */
+	readonly warnings?: readonly string[];
 	start(): Promise<void>;
 	write(a: Alert): void;
 	/** Deliver or persist everything written so far (bounded wait). */

@@ -88,5 +88,5 @@ test('a spool directory others can write is refused', () =>
 	withDir(async (dir) => {
 		await mkdir(dir, { mode: 0o700 });
 		await chmod(dir, 0o777);
-		await assert.rejects(Spool.open(dir, { maxBytes: 1 << 20 }), { code: 'EUNSAFE' });
+		await assert.rejects(Spool.open(dir, { maxBytes: 1 << 20 }), { code: 'EUNSAFE', message: `open spool ${dir}: writable by group or others (mode 0777); fix: chmod 700 ${dir}` });
 	}));

@@ -76,10 +76,12 @@ export class Spool {
 		await mkdir(dir, { recursive: true, mode: 0o700 });
 		const st = await stat(dir);
 		// Anyone who can write here could plant records that we would forward as alerts.
-		if ((st.mode & 0o022) !== 0 || st.uid !== process.geteuid?.()) {
-			const mode = (st.mode & 0o777).toString(8);
-			throw Object.assign(new Error(`open spool ${dir}: writable by others (mode ${mode}, uid ${st.uid}); use a private directory`), { code: 'EUNSAFE' });
-		}
+		const euid = process.geteuid?.();
+		const why =
+			st.uid !== euid ? `owned by uid ${st.uid}, not this user (uid ${euid}); fix: chown ${euid} ${dir}`
+			: (st.mode & 0o022) !== 0 ? `writable by group or others (mode ${(st.mode & 0o7777).toString(8).padStart(4, '0')}); fix: chmod 700 ${dir}`
+			: undefined;
+		if (why) throw Object.assign(new Error(`open spool ${dir}: ${why}`), { code: 'EUNSAFE' });
 		const sp = new Spool(dir, opts);
 		await sp.load();
 		return sp;

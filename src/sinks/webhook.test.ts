@@ -1,7 +1,7 @@
-/** @module sinks/webhook.test: delivery through an outage and a restart, headers, spool bound, and the shared sink suite. */
+/** @module sinks/webhook.test: delivery through an outage and a restart, headers, spool bound, redirects, token sources, and the shared sink suite. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HttpReceiver } from '../../test/helpers/http-receiver.js';
@@ -162,6 +162,72 @@ test('a receiver that never answers times out and is retried', async () => {
 		assert.deepEqual(rx.ids, [testAlert(1).id]);
 	} finally {
 		await sink.close();
+		await cleanup();
+	}
+});
+
+test('a 3xx is a failure, retried with backoff; the redirect is never followed (POST or GET)', async () => {
+	for (const status of [301, 302, 303, 307, 308]) {
+		const { rx, make, cleanup } = await setup({ token: 's3cret' });
+		const elsewhere = new HttpReceiver();
+		await elsewhere.up();
+		const sink = make();
+		try {
+			rx.status = status;
+			rx.location = elsewhere.url;
+			await sink.start();
+			sink.write(testAlert(1));
+			await waitFor(() => (sink.stats().failed >= 2 ? [1] : []), 1);
+			assert.deepEqual(elsewhere.seen, [], `${status}: the redirect was followed`);
+			assert.deepEqual([sink.stats().written, sink.stats().queued], [0, 1], `${status}`);
+			assert.ok(sink.stats().failed >= 2, `${status}: failures counted`);
+			rx.status = 200;
+			await sink.flush();
+			assert.deepEqual(rx.ids, [testAlert(1).id], `${status}: delivered once the receiver answers 2xx`);
+		} finally {
+			await sink.close();
+			await elsewhere.down();
+			await cleanup();
+		}
+	}
+});
+
+test('the token can come from a file (0600) or an environment variable', async () => {
+	const { dir, rx, make, cleanup } = await setup();
+	const tokenFile = join(dir, 'token');
+	await writeFile(tokenFile, 'from-file\n', { mode: 0o600 });
+	process.env.BG_TEST_WEBHOOK_TOKEN = 'from-env';
+	const a = make({ tokenFile });
+	const b = make({ tokenEnv: 'BG_TEST_WEBHOOK_TOKEN' });
+	try {
+		for (const [i, sink] of [a, b].entries()) {
+			await sink.start();
+			sink.write(testAlert(i));
+			await sink.flush();
+			await sink.close();
+		}
+		assert.deepEqual(rx.requests.map((r) => r.auth), ['Bearer from-file', 'Bearer from-env']);
+	} finally {
+		delete process.env.BG_TEST_WEBHOOK_TOKEN;
+		await cleanup();
+	}
+});
+
+test('a token file others can read, or an unset token variable, refuses to start with a clear error', async () => {
+	const { dir, rx, make, cleanup } = await setup();
+	const tokenFile = join(dir, 'token');
+	await writeFile(tokenFile, 'leaked\n', { mode: 0o600 });
+	await chmod(tokenFile, 0o640);
+	try {
+		await assert.rejects(make({ tokenFile }).start(), (e: Error) => {
+			assert.equal(e.message.split('\n').length, 1);
+			assert.match(e.message, new RegExp(`${tokenFile}.*readable by group or others \\(mode 0640\\).*chmod 600 ${tokenFile}`));
+			return true;
+		});
+		delete process.env.BG_TEST_UNSET_TOKEN;
+		await assert.rejects(make({ tokenEnv: 'BG_TEST_UNSET_TOKEN' }).start(), /BG_TEST_UNSET_TOKEN.*not set/);
+		assert.deepEqual(rx.requests, []);
+	} finally {
 		await cleanup();
 	}
 });

@@ -1,16 +1,20 @@
 /** @module sinks/webhook: HTTP POST of JSON alerts, in order, at least once, through an on-disk spool. */
 import { createHash } from 'node:crypto';
+import type { Agent } from 'node:http';
 import type { Alert } from '../alerts/alert.js';
 import type { Sink, SinkStats } from './sink.js';
 import { SinkError, errorCode } from './errors.js';
 import { IdleWaiters, sleep } from './idle.js';
 import { Spool } from './spool.js';
+import { cleartextToken } from './config.js';
+import { makeAgent, post } from './http-post.js';
+import { readTls, readToken, type CredentialSources } from './webhook-credentials.js';
 
-/** Receiver, spool and retry settings. */
-export interface WebhookOptions {
+/** Receiver, credentials, spool and retry settings. */
+export interface WebhookOptions extends CredentialSources {
 	url: string;
-	/** Sent as `Authorization: Bearer <token>`. */
-	token?: string;
+	/** Allow a token over plain http to a non-loopback host (start warns instead of refusing). */
+	allowInsecure?: boolean;
 	spoolDir: string;
 	spoolMaxBytes?: number;
 	/** Per request, including reading the response. Default 5000. */
@@ -50,7 +54,13 @@ export function idempotencyKey(ids: string[]): string {
 export class WebhookSink implements Sink {
 	readonly name = 'webhook';
 	readonly acceptsLogs: boolean;
-	private readonly o: Required<Omit<WebhookOptions, 'token' | 'logs'>> & { token?: string };
+	/** Start-up warnings (a token sent in clear text with allowInsecure). */
+	readonly warnings: readonly string[];
+	private readonly o: Required<Omit<WebhookOptions, keyof CredentialSources | 'url' | 'logs' | 'allowInsecure'>>;
+	private readonly creds: CredentialSources;
+	private readonly url: URL;
+	private token?: string;
+	private agent?: Agent;
 	private readonly s: WebhookStats = { written: 0, failed: 0, dropped: 0, queued: 0, recovered: 0, rejected: 0 };
 	private spool?: Spool;
 	private pending: string[] = [];
@@ -64,12 +74,18 @@ export class WebhookSink implements Sink {
 	private readonly progress = new IdleWaiters();
 	// Consecutive failed attempts (0 while the receiver answers).
 	private failures = 0;
+	// A token would go in clear text and allowInsecure is not set: start() refuses.
+	private readonly insecure: boolean;
 
 	constructor(opts: WebhookOptions) {
 		this.acceptsLogs = opts.logs ?? false;
+		const { token, tokenFile, tokenEnv, ca, cert, key } = opts;
+		this.creds = { token, tokenFile, tokenEnv, ca, cert, key };
+		this.url = new URL(opts.url);
+		const clear = cleartextToken(opts.url, token !== undefined || tokenFile !== undefined || tokenEnv !== undefined);
+		this.insecure = clear && !opts.allowInsecure;
+		this.warnings = clear && opts.allowInsecure ? [`webhook: sends its bearer token in clear text to ${this.url.origin} (allowInsecure: true); use https`] : [];
 		this.o = {
-			url: opts.url,
-			token: opts.token,
 			spoolDir: opts.spoolDir,
 			spoolMaxBytes: opts.spoolMaxBytes ?? 64 * 1024 * 1024,
 			timeoutMs: opts.timeoutMs ?? 5000,
@@ -81,8 +97,13 @@ export class WebhookSink implements Sink {
 		};
 	}
 
-	/** Opens the spool (recovering an earlier run's undelivered alerts) and starts delivering. */
+	/** Reads the token and TLS files, opens the spool (recovering an earlier run's undelivered alerts) and starts delivering. */
 	async start(): Promise<void> {
+		if (this.insecure) {
+			throw new SinkError(`start webhook ${this.url.origin}: refuse to send the bearer token over plain http to a non-loopback host: use https, or set allowInsecure: true`, 'EINSECURE', this.name);
+		}
+		this.token = await readToken(this.creds);
+		this.agent = makeAgent(this.url, await readTls(this.creds));
 		try {
 			this.spool = await Spool.open(this.o.spoolDir, { maxBytes: this.o.spoolMaxBytes });
 		} catch (e) {
@@ -170,7 +191,8 @@ export class WebhookSink implements Sink {
 		}
 	}
 
-	// One POST: 'ok' (2xx), 'rejected' (payload refused for good) or 'retry'.
+	// One POST: 'ok' (2xx), 'rejected' (payload refused for good) or 'retry' (anything else, 3xx included:
+	// a redirect is never followed, it could carry the alerts and the token to another host).
 	private async post(records: string[]): Promise<'ok' | 'rejected' | 'retry'> {
 		const ids = records.map((r) => String((JSON.parse(r) as { id: unknown }).id));
 		const headers: Record<string, string> = {
@@ -178,14 +200,13 @@ export class WebhookSink implements Sink {
 			'user-agent': 'bpfguard',
 			'idempotency-key': idempotencyKey(ids),
 		};
-		if (this.o.token) headers.authorization = `Bearer ${this.o.token}`;
+		if (this.token) headers.authorization = `Bearer ${this.token}`;
 		const body = this.o.batch === 1 ? records[0] : `[${records.join(',')}]`;
 		try {
 			const signal = AbortSignal.any([this.stop.signal, AbortSignal.timeout(this.o.timeoutMs)]);
-			const res = await fetch(this.o.url, { method: 'POST', headers, body, signal });
-			await res.arrayBuffer();
-			if (res.ok) return 'ok';
-			return REJECTED.has(res.status) ? 'rejected' : 'retry';
+			const status = await post(this.url, { agent: this.agent!, headers, body, signal });
+			if (status >= 200 && status < 300) return 'ok';
+			return REJECTED.has(status) ? 'rejected' : 'retry';
 		} catch {
 			return 'retry';
 		}
@@ -219,6 +240,7 @@ export class WebhookSink implements Sink {
 			this.wake.notify();
 			await this.loop;
 			await this.spool.close().catch(() => void this.s.failed++);
+			this.agent?.destroy();
 		})();
 		return this.closing;
 	}

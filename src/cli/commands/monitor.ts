@@ -72,6 +72,7 @@ async function start(cfg: Config, json: boolean): Promise<{ mon: Monitor; sinks:
 		const health = { lossIntervalS: cfg.health.loss_interval_s, heartbeatS: cfg.health.heartbeat_s };
 		const mon = new Monitor({ rulePaths: paths, minPriority: cfg.priority, throttleWindowMs: cfg.throttle_s * 1000, out: outputs(sinks, json), log: (m) => process.stderr.write(`monitor: ${m}\n`), watchFiles: true, health });
 		await sinks.start();
+		for (const w of sinks.warnings) process.stderr.write(`monitor: warning: ${w}\n`);
 		return { mon, sinks };
 	} catch (e) {
 		if (e instanceof RulesError) throw new CliError(`monitor: rules have errors:\n${e.message}`, 'ERULES', 1);
