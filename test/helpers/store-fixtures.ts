@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Alert, Priority } from '../../src/alerts/alert.js';
 import type Database from 'better-sqlite3';
 import { AuditStore } from '../../src/store/store.js';
+import { loadKey, type StoreKey } from '../../src/store/key.js';
 import { GENESIS, linkHash } from '../../src/store/chain.js';
 import { anchorHash } from '../../src/store/anchor.js';
 
@@ -49,16 +50,36 @@ export function sampleAlert(i: number, over: Partial<Alert> = {}): Alert {
 	};
 }
 
-/** A new store in a fresh temporary directory holding sample alerts 0..n-1; cleanup() closes and removes it. */
-export function tempStore(n: number): { store: AuditStore; dir: string; path: string; cleanup: () => void } {
+/** A temporary store: its directory, database, key file (under dir/etc) and head file (next to the database). */
+export interface TempStore {
+	store: AuditStore;
+	dir: string;
+	path: string;
+	keyPath: string;
+	headPath: string;
+	key?: StoreKey;
+	cleanup: () => void;
+}
+
+/**
+ * A new store in a fresh temporary directory holding sample alerts 0..n-1; cleanup() closes and removes it.
+ * keyed: written with a new key (the store's first checkpoint is record 1, the alerts follow, and a checkpoint seals them).
+ */
+export function tempStore(n: number, opts: { keyed?: boolean } = {}): TempStore {
 	const dir = mkdtempSync(join(tmpdir(), 'bg-store-'));
 	const path = join(dir, 'db', 'audit.db');
-	const store = AuditStore.open(path, { create: true });
+	const keyPath = join(dir, 'etc', 'store.key');
+	const key = opts.keyed ? loadKey(keyPath, { create: true }) : undefined;
+	const store = AuditStore.open(path, { create: true, key });
 	if (n > 0) store.appendAlerts(Array.from({ length: n }, (_, i) => sampleAlert(i)));
+	store.seal();
 	return {
 		store,
 		dir,
 		path,
+		keyPath,
+		headPath: store.headPath,
+		key,
 		cleanup: () => {
 			store.close();
 			rmSync(dir, { recursive: true, force: true });
