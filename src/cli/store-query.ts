@@ -67,7 +67,7 @@ export function addFilterOptions(c: Command): Command {
 		.option('--comm <NAME>', 'process name (comm)')
 		.option('--tag <TAG>', 'rule tag')
 		.option('--text <TEXT>', 'case-insensitive text in the alert output')
-		.option('--kind <KIND>', 'record kind: alert, log, prune (repeatable; default alert and log)', (v: string, acc: string[] | undefined) => [...(acc ?? []), v]);
+		.option('--kind <KIND>', 'record kind: alert, log, prune, checkpoint (repeatable; default alert and log)', (v: string, acc: string[] | undefined) => [...(acc ?? []), v]);
 }
 
 /** The SearchQuery of the flags, and the flags as shown in a report header. */

@@ -105,6 +105,12 @@ export const WebhookConfig = z
 export const StoreConfig = z
 	.object({
 		path: z.string().min(1),
+		/** The store key, outside the database (created 0600 in a 0700 directory if missing); it MACs checkpoints and retention anchors. */
+		keyPath: z.string().min(1).default('/etc/bpfguard/store.key'),
+		/** A checkpoint (keyed) after this many records ... */
+		sealEvery: z.number().int().min(1).max(1_000_000).default(1000),
+		/** ... or this many seconds after a record was written, and at close. */
+		sealIntervalS: z.number().int().min(1).max(3600).default(10),
 		logs: z.boolean().default(true),
 		/** Records older than this are removed (0: no age limit). */
 		maxAgeDays: z.number().int().min(0).max(36_500).default(90),

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AuditStore } from '../store/store.js';
 import { verifyStore } from '../store/verify.js';
+import { loadKey } from '../store/key.js';
 import { StoreSink } from './store.js';
 import { createSinks } from './registry.js';
 import { sinkSuite, testAlert } from '../../test/helpers/sink-suite.js';
@@ -20,20 +21,30 @@ function storedIds(path: string): string[] {
 	}
 }
 
-async function tempDir(): Promise<{ dir: string; path: string; cleanup: () => Promise<void> }> {
+async function tempDir(): Promise<{ dir: string; path: string; keyPath: string; cleanup: () => Promise<void> }> {
 	const dir = await mkdtemp(join(tmpdir(), 'bg-storesink-'));
-	return { dir, path: join(dir, 'state', 'audit.db'), cleanup: () => rm(dir, { recursive: true, force: true }) };
+	return { dir, path: join(dir, 'state', 'audit.db'), keyPath: join(dir, 'etc', 'store.key'), cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** verify with the key the sink created. */
+function verifyWithKey(path: string, keyPath: string): ReturnType<typeof verifyStore> {
+	const s = AuditStore.open(path, { readonly: true });
+	try {
+		return verifyStore(s, { key: loadKey(keyPath) });
+	} finally {
+		s.close();
+	}
 }
 
 sinkSuite('store', async () => {
 	const t = await tempDir();
-	return { sink: new StoreSink({ path: t.path }), received: async () => storedIds(t.path), cleanup: t.cleanup };
+	return { sink: new StoreSink({ path: t.path, keyPath: t.keyPath }), received: async () => storedIds(t.path), cleanup: t.cleanup };
 });
 
 test('the store sink comes from the sinks config, accepts log matches, and creates the file 0600 in a 0700 directory', async () => {
 	const t = await tempDir();
 	try {
-		const set = createSinks({ store: { path: t.path } });
+		const set = createSinks({ store: { path: t.path, keyPath: t.keyPath } });
 		assert.deepEqual(set.sinks.map((s) => [s.name, s.acceptsLogs]), [['store', true]]);
 		await set.start();
 		set.write(testAlert(1, { action: 'log' }));
@@ -42,6 +53,11 @@ test('the store sink comes from the sinks config, accepts log matches, and creat
 		assert.deepEqual(storedIds(t.path), [testAlert(1).id, testAlert(2).id]);
 		assert.equal((await stat(t.path)).mode & 0o777, 0o600);
 		assert.equal((await stat(join(t.dir, 'state'))).mode & 0o777, 0o700);
+		assert.equal((await stat(t.keyPath)).mode & 0o777, 0o600);
+		assert.equal((await stat(join(t.dir, 'etc'))).mode & 0o777, 0o700);
+		assert.equal((await stat(join(t.dir, 'state', 'audit.head'))).mode & 0o777, 0o600);
+		const v = verifyWithKey(t.path, t.keyPath);
+		assert.deepEqual([v.ok, v.keyed.checked, v.keyed.unsealed], [true, true, 0]); // sealed at close
 	} finally {
 		await t.cleanup();
 	}
@@ -49,7 +65,7 @@ test('the store sink comes from the sinks config, accepts log matches, and creat
 
 test('write() only buffers; a full batch is written on a later tick, in one chain that verifies', async () => {
 	const t = await tempDir();
-	const sink = new StoreSink({ path: t.path, batch: 50, flushIntervalMs: 60_000 });
+	const sink = new StoreSink({ path: t.path, keyPath: t.keyPath, batch: 50, flushIntervalMs: 60_000 });
 	try {
 		await sink.start();
 		for (let i = 0; i < 120; i++) sink.write(testAlert(i));
@@ -57,9 +73,8 @@ test('write() only buffers; a full batch is written on a later tick, in one chai
 		await new Promise((r) => setTimeout(r, 20));
 		assert.equal(storedIds(t.path).length, 120);
 		assert.deepEqual(sink.stats(), { written: 120, failed: 0, dropped: 0, queued: 0 });
-		const s = AuditStore.open(t.path, { readonly: true });
-		assert.equal(verifyStore(s).checked, 120);
-		s.close();
+		const v = verifyWithKey(t.path, t.keyPath);
+		assert.deepEqual([v.ok, v.checked, v.keyed.checkpoints, v.keyed.unsealed], [true, 121, 1, 120]); // the store's first checkpoint, then 120 not yet sealed
 	} finally {
 		await sink.close();
 		await t.cleanup();
@@ -69,18 +84,17 @@ test('write() only buffers; a full batch is written on a later tick, in one chai
 test('retention runs at start: records older than maxAgeDays go, the chain still verifies', async () => {
 	const t = await tempDir();
 	try {
-		const old = new StoreSink({ path: t.path, maxAgeDays: 0 });
+		const old = new StoreSink({ path: t.path, keyPath: t.keyPath, maxAgeDays: 0 });
 		await old.start();
 		old.write(testAlert(1, { timeMs: Date.now() - 10 * 86_400_000 }));
 		old.write(testAlert(2, { timeMs: Date.now() }));
 		await old.close();
-		const sink = new StoreSink({ path: t.path, maxAgeDays: 5 });
+		const sink = new StoreSink({ path: t.path, keyPath: t.keyPath, maxAgeDays: 5 });
 		await sink.start();
 		await sink.close();
 		assert.deepEqual(storedIds(t.path), [testAlert(2).id]);
-		const s = AuditStore.open(t.path, { readonly: true });
-		assert.deepEqual([verifyStore(s).ok, verifyStore(s).anchors], [true, 1]);
-		s.close();
+		const v = verifyWithKey(t.path, t.keyPath);
+		assert.deepEqual([v.ok, v.anchors, v.keyed.unsealed], [true, 1, 0]);
 	} finally {
 		await t.cleanup();
 	}
@@ -88,7 +102,7 @@ test('retention runs at start: records older than maxAgeDays go, the chain still
 
 test('a failing store counts the batch as failed and dropped; start fails on a file that is not a store', async () => {
 	const t = await tempDir();
-	const sink = new StoreSink({ path: t.path });
+	const sink = new StoreSink({ path: t.path, keyPath: t.keyPath });
 	try {
 		await sink.start();
 		const other = AuditStore.open(t.path);
@@ -98,7 +112,7 @@ test('a failing store counts the batch as failed and dropped; start fails on a f
 		sink.write(testAlert(2));
 		await sink.flush();
 		assert.deepEqual(sink.stats(), { written: 0, failed: 1, dropped: 2, queued: 0 });
-		await assert.rejects(new StoreSink({ path: t.dir }).start(), { name: 'SinkError', message: /^open audit store .*not a regular file/ });
+		await assert.rejects(new StoreSink({ path: t.dir, keyPath: t.keyPath }).start(), { name: 'SinkError', message: /^open audit store .*not a regular file/ });
 	} finally {
 		await sink.close();
 		await t.cleanup();

@@ -1,13 +1,20 @@
-/** @module sinks/store: alerts and log matches into the embedded audit store, in batches, one transaction each, off write(). */
+/** @module sinks/store: alerts and log matches into the embedded audit store, in batches, one transaction each, off write(); sealed with the store key. */
 import type { Alert } from '../alerts/alert.js';
 import type { Sink, SinkStats } from './sink.js';
-import { AuditStore } from '../store/store.js';
+import { AuditStore, DEFAULT_SEAL_EVERY } from '../store/store.js';
+import { DEFAULT_KEY_PATH, loadKey } from '../store/key.js';
 import { pruneStore, type RetentionPolicy } from '../store/retention.js';
 import { SinkError, errorCode } from './errors.js';
 
 /** Where the store sink writes, what it keeps, and how it batches. */
 export interface StoreSinkOptions {
 	path: string;
+	/** The store key, kept outside the database; created (32 random bytes, 0600, directory 0700) if missing. Default /etc/bpfguard/store.key. */
+	keyPath?: string;
+	/** A batch that brings this many records since the last checkpoint ends with one (default 1000). */
+	sealEvery?: number;
+	/** Records are checkpointed at most this long after they were written (default 10 s), and at close. */
+	sealIntervalS?: number;
 	/** Also record log-action matches (default true: this is the audit log). */
 	logs?: boolean;
 	/** Retention: records older than this many days are removed (0: no age limit). Default 90. */
@@ -36,12 +43,17 @@ export class StoreSink implements Sink {
 	private pending: Alert[] = [];
 	private timer?: NodeJS.Timeout;
 	private pruneTimer?: NodeJS.Timeout;
+	private sealTimer?: NodeJS.Timeout;
+	private sealFailuresSeen = 0;
 	private closed = false;
 
 	constructor(opts: StoreSinkOptions) {
 		this.acceptsLogs = opts.logs ?? true;
 		this.o = {
 			path: opts.path,
+			keyPath: opts.keyPath ?? DEFAULT_KEY_PATH,
+			sealEvery: opts.sealEvery ?? DEFAULT_SEAL_EVERY,
+			sealIntervalS: opts.sealIntervalS ?? 10,
 			maxAgeDays: opts.maxAgeDays ?? 90,
 			maxRows: opts.maxRows ?? 0,
 			pruneIntervalS: opts.pruneIntervalS ?? 3600,
@@ -51,10 +63,11 @@ export class StoreSink implements Sink {
 		};
 	}
 
-	/** Opens or creates the store (0600 file, 0700 directory) and applies retention once. */
+	/** Loads or creates the key, opens or creates the store (0600 file, 0700 directory), seals what a crash left unsealed, and applies retention once. */
 	async start(): Promise<void> {
 		try {
-			this.store = AuditStore.open(this.o.path, { create: true });
+			const key = loadKey(this.o.keyPath, { create: true });
+			this.store = AuditStore.open(this.o.path, { create: true, key, sealEvery: this.o.sealEvery });
 			this.prune();
 		} catch (e) {
 			this.store?.close();
@@ -62,6 +75,25 @@ export class StoreSink implements Sink {
 			throw new SinkError(`open audit store ${this.o.path}: ${(e as Error).message}`, errorCode(e), this.name);
 		}
 		this.pruneTimer = setInterval(() => this.prune(), this.o.pruneIntervalS * 1000).unref();
+		this.sealTimer = setInterval(() => this.seal(), this.o.sealIntervalS * 1000).unref();
+		this.countSealFailures();
+	}
+
+	// Checkpoints what was appended since the last checkpoint (nothing when nothing was).
+	private seal(): void {
+		try {
+			this.store?.seal();
+		} catch {
+			this.s.failed++; // retried at the next interval
+		}
+		this.countSealFailures();
+	}
+
+	// A seal skipped (the head file no longer matches the database: `store verify` says why) or a head file not written counts as failed.
+	private countSealFailures(): void {
+		const n = this.store?.sealFailures ?? this.sealFailuresSeen;
+		this.s.failed += n - this.sealFailuresSeen;
+		this.sealFailuresSeen = n;
 	}
 
 	/** The retention policy from the options (undefined members: no limit). */
@@ -77,6 +109,7 @@ export class StoreSink implements Sink {
 		} catch {
 			this.s.failed++; // retried at the next interval; records are not lost by a failed prune
 		}
+		this.countSealFailures();
 	}
 
 	write(a: Alert): void {
@@ -114,6 +147,7 @@ export class StoreSink implements Sink {
 				this.s.queued -= batch.length;
 			}
 		}
+		this.countSealFailures();
 	}
 
 	/** Writes every pending record now. */
@@ -126,8 +160,10 @@ export class StoreSink implements Sink {
 		if (this.closed) return;
 		this.closed = true;
 		clearInterval(this.pruneTimer);
+		clearInterval(this.sealTimer);
 		this.drain();
-		this.store?.close();
+		this.store?.close(); // seals what was appended since the last checkpoint
+		this.countSealFailures();
 		this.store = undefined;
 	}
 

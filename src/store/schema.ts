@@ -1,8 +1,11 @@
-/** @module store/schema: the audit database's tables; search columns are generated from each record's JSON, declared once here. */
+/** @module store/schema: the audit database's tables (created, checked and migrated at open); search columns are generated from each record's JSON, declared once here. */
+import { randomBytes } from 'node:crypto';
+import type Database from 'better-sqlite3';
 import { PRIORITIES } from '../alerts/alert.js';
+import { StoreError } from './errors.js';
 
-/** Bumped on any change to the tables below; a store with a newer version is refused. */
-export const SCHEMA_VERSION = 1;
+/** Bumped on any change to the tables below; a store with a newer version is refused, an older one is migrated when opened for writing. */
+export const SCHEMA_VERSION = 2;
 
 /** Marks a database as a bpfguard audit store (meta.app). */
 export const APP_ID = 'bpfguard-audit';
@@ -33,6 +36,14 @@ export const SEARCH_COLUMNS: Readonly<Record<string, string>> = {
 // Each index re-reads the JSON on insert (measured: five indexes halve the batched insert rate); time and rule narrow most searches.
 const INDEXED = ['rule'];
 
+// Version 2: the keyed columns of an anchor (the prune record it was made with, and its MAC; null in an unkeyed store).
+const ANCHOR_KEYED = ['prune_id INTEGER', 'prune_hash TEXT', 'mac TEXT'];
+
+/** DDL that brings a store of version `from` to SCHEMA_VERSION (run in one transaction, with meta.schema_version updated by the caller). */
+export function migrationSql(from: number): string {
+	return from < 2 ? ANCHOR_KEYED.map((c) => `ALTER TABLE anchors ADD COLUMN ${c};`).join('\n') : '';
+}
+
 /** DDL of a new store (one transaction). STRICT tables; triggers keep records append-only outside retention. */
 export function schemaSql(): string {
 	const gen = Object.entries(SEARCH_COLUMNS).map(([c, expr]) => `\t${c} ANY GENERATED ALWAYS AS (${expr}) VIRTUAL`);
@@ -57,7 +68,8 @@ CREATE TABLE anchors (
 	through_id INTEGER NOT NULL,
 	removed INTEGER NOT NULL,
 	anchor_prev TEXT NOT NULL,
-	hash TEXT NOT NULL
+	hash TEXT NOT NULL,
+${ANCHOR_KEYED.map((c) => `\t${c}`).join(',\n')}
 ) STRICT;
 CREATE TABLE prune_window (through_id INTEGER NOT NULL) STRICT;
 CREATE TRIGGER records_append_only BEFORE UPDATE ON records
@@ -70,4 +82,33 @@ BEGIN SELECT RAISE(ABORT, 'anchors are append-only'); END;
 CREATE TRIGGER anchors_keep BEFORE DELETE ON anchors
 BEGIN SELECT RAISE(ABORT, 'anchors are append-only'); END;
 `;
+}
+
+/** Creates the tables of a new store (opts.create, writable), refuses a foreign or newer one, and migrates an older one opened for writing. */
+export function checkSchema(db: Database.Database, path: string, opts: { readonly?: boolean; create?: boolean }): void {
+	const tables = db.prepare(`SELECT count(*) FROM sqlite_master`).pluck().get() as number;
+	if (tables === 0 && opts.create && !opts.readonly) {
+		db.transaction(() => {
+			db.exec(schemaSql());
+			const meta = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)');
+			meta.run('app', APP_ID);
+			meta.run('schema_version', String(SCHEMA_VERSION));
+			meta.run('created_ms', String(Date.now()));
+			meta.run('store_id', randomBytes(16).toString('hex'));
+		}).immediate();
+		return;
+	}
+	const has = db.prepare(`SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('meta', 'records', 'anchors')`).pluck().get() as number;
+	const app = has === 3 ? (db.prepare(`SELECT value FROM meta WHERE key = 'app'`).pluck().get() as string | undefined) : undefined;
+	if (app !== APP_ID) throw new StoreError(`open audit store ${path}: not a bpfguard audit store`, 'ESTORECORRUPT');
+	const v = Number(db.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).pluck().get());
+	if (v > SCHEMA_VERSION) throw new StoreError(`open audit store ${path}: schema version ${v} is newer than this bpfguard (${SCHEMA_VERSION})`, 'ESTORESCHEMA');
+	if (v < SCHEMA_VERSION && !opts.readonly) {
+		db.transaction(() => {
+			const now = Number(db.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).pluck().get());
+			if (now >= SCHEMA_VERSION) return; // another writer migrated it first
+			db.exec(migrationSql(now));
+			db.prepare(`UPDATE meta SET value = ? WHERE key = 'schema_version'`).run(String(SCHEMA_VERSION));
+		}).immediate();
+	}
 }

@@ -32,7 +32,7 @@ export interface StoredRecord {
 	data: Record<string, unknown>;
 }
 
-/** Default kinds searched and reported: rule matches, not the store's own prune records. */
+/** Default kinds searched and reported: rule matches, not the store's own prune and checkpoint records. */
 export const MATCH_KINDS = ['alert', 'log'];
 
 /** The WHERE clause (without the keyword) and its parameters for a query. */

@@ -1,24 +1,26 @@
-/** @module store/verify.test: verify names the first record after an edit, a removal in the middle, a swap, a cut tail or a forged anchor. */
+/** @module store/verify.test: without the key, verify still walks the plain chain and names the first edit, removal (start, middle, end), swap or edited anchor. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type Database from 'better-sqlite3';
 import { verifyStore } from './verify.js';
 import { pruneStore } from './retention.js';
-import { tempStore } from '../../test/helpers/store-fixtures.js';
+import { dropGuards, tempStore } from '../../test/helpers/store-fixtures.js';
 import { linkHash } from './chain.js';
 
 /** Runs raw SQL as an attacker with write access would: the append-only triggers dropped first. */
 function tamper(db: Database.Database, sql: string): void {
-	db.exec(`DROP TRIGGER IF EXISTS records_append_only; DROP TRIGGER IF EXISTS records_retention_only; DROP TRIGGER IF EXISTS anchors_append_only; DROP TRIGGER IF EXISTS anchors_keep; ${sql}`);
+	dropGuards(db);
+	db.exec(sql);
 }
 
-test('an untouched chain verifies: every record checked, head is the last hash', () => {
+test('an untouched chain verifies: every record checked, head is the last hash, keyed checks skipped without a key', () => {
 	const t = tempStore(50);
 	try {
 		const r = verifyStore(t.store);
 		assert.equal(r.ok, true);
 		assert.deepEqual([r.checked, r.firstId, r.lastId, r.broken], [50, 1, 50, undefined]);
 		assert.equal(r.head, t.store.tail().hash);
+		assert.deepEqual(r.keyed, { checked: false, skipped: 'no key given', checkpoints: 0, sealedId: null, unsealed: 50, headId: null });
 	} finally {
 		t.cleanup();
 	}
@@ -37,7 +39,7 @@ test('editing one record (raw SQL) is caught at that record', () => {
 	const t = tempStore(20);
 	try {
 		tamper(t.store.db, `UPDATE records SET data = replace(data, 'marker-7', 'marker-x') WHERE id = 8`);
-		assert.deepEqual(verifyStore(t.store).broken, { table: 'records', id: 8, reason: 'hash mismatch (record edited)' });
+		assert.deepEqual(verifyStore(t.store).broken, { kind: 'edited', table: 'records', id: 8, reason: 'hash mismatch (record edited)' });
 	} finally {
 		t.cleanup();
 	}
@@ -51,7 +53,7 @@ test('editing a record and recomputing its own hash is caught at the next record
 		const hash = linkHash(r.prev_hash, { id: 8, kind: r.kind, timeMs: r.time_ms, data });
 		tamper(t.store.db, '');
 		t.store.db.prepare('UPDATE records SET data = ?, hash = ? WHERE id = 8').run(data, hash);
-		assert.deepEqual(verifyStore(t.store).broken, { table: 'records', id: 9, reason: 'link to the previous record broken (a record before it was edited, removed or moved)' });
+		assert.deepEqual(verifyStore(t.store).broken, { kind: 'edited', table: 'records', id: 9, reason: 'link to the previous record broken (a record before it was edited, removed or moved)' });
 	} finally {
 		t.cleanup();
 	}
@@ -61,7 +63,7 @@ test('deleting a record in the middle is caught at the record after it', () => {
 	const t = tempStore(20);
 	try {
 		tamper(t.store.db, 'DELETE FROM records WHERE id = 10');
-		assert.deepEqual(verifyStore(t.store).broken, { table: 'records', id: 11, reason: 'record(s) 10..10 missing (deleted)' });
+		assert.deepEqual(verifyStore(t.store).broken, { kind: 'removed-middle', table: 'records', id: 11, reason: 'records 10..10 missing (removed)' });
 	} finally {
 		t.cleanup();
 	}
@@ -76,7 +78,7 @@ test('swapping the contents of two records is caught at the first of them', () =
 		);
 		const r = verifyStore(t.store);
 		assert.equal(r.ok, false);
-		assert.equal(r.broken?.id, 5);
+		assert.deepEqual([r.broken?.kind, r.broken?.id], ['edited', 5]);
 	} finally {
 		t.cleanup();
 	}
@@ -86,7 +88,7 @@ test('cutting the newest records off is caught (the id sequence remembers them)'
 	const t = tempStore(20);
 	try {
 		tamper(t.store.db, 'DELETE FROM records WHERE id > 17');
-		assert.deepEqual(verifyStore(t.store).broken, { table: 'records', id: 18, reason: 'record(s) 18..20 missing at the end (deleted)' });
+		assert.deepEqual(verifyStore(t.store).broken, { kind: 'removed-last', table: 'records', id: 18, reason: 'records 18..20 missing at the end (removed)' });
 	} finally {
 		t.cleanup();
 	}
@@ -96,7 +98,7 @@ test('deleting the oldest records without retention is caught at the first kept 
 	const t = tempStore(20);
 	try {
 		tamper(t.store.db, 'DELETE FROM records WHERE id <= 3');
-		assert.deepEqual(verifyStore(t.store).broken, { table: 'records', id: 4, reason: 'record(s) 1..3 missing (deleted)' });
+		assert.deepEqual(verifyStore(t.store).broken, { kind: 'removed-first', table: 'records', id: 4, reason: 'records 1..3 missing at the start (removed without retention)' });
 	} finally {
 		t.cleanup();
 	}
@@ -109,7 +111,7 @@ test('after a prune, deleting more old records or editing the anchor is caught',
 		assert.equal(verifyStore(t.store).ok, true);
 		const first = t.store.db.prepare('SELECT min(id) FROM records').pluck().get() as number;
 		tamper(t.store.db, `DELETE FROM records WHERE id = ${first}`);
-		assert.equal(verifyStore(t.store).broken?.id, first + 1);
+		assert.deepEqual([verifyStore(t.store).broken?.kind, verifyStore(t.store).broken?.id], ['removed-first', first + 1]);
 	} finally {
 		t.cleanup();
 	}
@@ -117,7 +119,7 @@ test('after a prune, deleting more old records or editing the anchor is caught',
 	try {
 		pruneStore(u.store, { maxRows: 20 });
 		tamper(u.store.db, 'UPDATE anchors SET first_id = first_id + 1');
-		assert.deepEqual(verifyStore(u.store).broken, { table: 'anchors', id: 1, reason: 'hash mismatch (anchor edited)' });
+		assert.deepEqual(verifyStore(u.store).broken, { kind: 'forged-anchor', table: 'anchors', id: 1, reason: 'hash mismatch (anchor edited)' });
 	} finally {
 		u.cleanup();
 	}

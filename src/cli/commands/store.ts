@@ -1,57 +1,110 @@
-/** @module cli/commands/store: `bpfguard store verify | stats | prune`: check the hash chain, show what is stored, apply retention now. */
+/** @module cli/commands/store: `bpfguard store verify | stats | prune | seal`: check the chain with the key, show what is stored, apply retention now, accept the store as it is. */
 import type { Command } from 'commander';
 import type { CliCommand } from '../command.js';
 import { CliError } from '../errors.js';
-import { verifyStore } from '../../store/verify.js';
+import { verifyStore, type VerifyResult } from '../../store/verify.js';
+import { TAMPER_KINDS, type Broken } from '../../store/broken.js';
 import { pruneStore } from '../../store/retention.js';
+import { StoreError } from '../../store/errors.js';
+import { DEFAULT_KEY_PATH, loadKey, type StoreKey } from '../../store/key.js';
+import { CHECKPOINT_KIND, headPathFor, readHead } from '../../store/seal.js';
 import type { AuditStore } from '../../store/store.js';
 import { addDbOption, durationArg, intArg, openForCli } from '../store-query.js';
 
-/** Exit code of `store verify` when the chain is broken (1 stays for errors such as a missing file). */
+/** Exit code of `store verify` when something was edited, removed, re-chained or forged (1 stays for errors such as a missing file). */
 export const EXIT_BROKEN = 3;
+
+/** Exit code of `store verify` when the plain chain is intact but the key was missing, so the keyed checks were skipped. */
+export const EXIT_UNKEYED = 4;
 
 // The store sink's default retention (sinks.store.maxAgeDays).
 const DEFAULT_MAX_AGE_MS = 90 * 86_400_000;
 
-function verify(o: { db: string; json?: boolean }): void {
+interface KeyFlags {
+	db: string;
+	key: string;
+	head?: string;
+}
+
+// The key, or (verify only) why there is none: missing or unreadable. A key others may read or write is refused (exit 1).
+function keyForCli(path: string, optional: boolean): { key?: StoreKey; skipped?: string } {
+	try {
+		return { key: loadKey(path) };
+	} catch (e) {
+		if (!(e instanceof StoreError)) throw e;
+		if (optional && (e.code === 'ESTOREKEYNOENT' || e.code === 'ESTOREKEYACCES')) return { skipped: e.message };
+		throw new CliError(e.message, e.code, 1);
+	}
+}
+
+function where(b: Broken): string {
+	if (b.table === 'head') return 'head file';
+	if (b.table === 'meta') return 'store';
+	const what = b.table === 'anchors' ? 'anchor' : 'record';
+	return b.id === null ? `${what}s` : `${what} ${b.id}`;
+}
+
+function okLine(r: VerifyResult): string {
+	const plain = `${r.checked} records verified${r.checked ? ` (ids ${r.firstId}..${r.lastId})` : ''}, ${r.anchors} retention anchor(s)`;
+	if (!r.keyed.checked) return `ok (plain chain only): ${plain}, head ${r.head}\n`;
+	const k = r.keyed;
+	return `ok: ${plain}, ${k.checkpoints} checkpoint(s) (key), sealed through record ${k.sealedId} (head file: checkpoint ${k.headId}), ${k.unsealed} record(s) after the last checkpoint, head ${r.head}\n`;
+}
+
+function verify(o: KeyFlags & { json?: boolean }): void {
+	const { key, skipped } = keyForCli(o.key, true);
 	const store = openForCli(o.db);
 	let r;
 	try {
-		r = verifyStore(store);
+		r = verifyStore(store, { key, headPath: o.head, keySkipped: skipped });
 	} finally {
 		store.close();
 	}
 	if (o.json) process.stdout.write(`${JSON.stringify(r)}\n`);
-	if (r.broken) throw new CliError(`store verify: ${r.broken.table === 'anchors' ? 'anchor' : 'record'} ${r.broken.id} broken: ${r.broken.reason} (${r.checked} records verified before it)`, 'ECHAIN', EXIT_BROKEN);
-	if (!o.json) process.stdout.write(`ok: ${r.checked} records verified${r.checked ? ` (ids ${r.firstId}..${r.lastId})` : ''}, ${r.anchors} retention anchor(s), head ${r.head}\n`);
+	if (r.broken) {
+		const note = r.keyed.checked ? '' : ` (keyed checks skipped: ${r.keyed.skipped})`;
+		throw new CliError(`store verify: ${TAMPER_KINDS[r.broken.kind]} (${where(r.broken)}): ${r.broken.reason}; ${r.checked} records verified before it${note}`, 'ECHAIN', EXIT_BROKEN);
+	}
+	if (!o.json) process.stdout.write(okLine(r));
+	if (!r.keyed.checked) {
+		process.stderr.write(`bpfguard: store verify: keyed checks skipped (${r.keyed.skipped}): removals at either end and re-chaining are not detected without the key\n`);
+		process.exitCode = EXIT_UNKEYED;
+	}
 }
 
-/** Counts, time range, ids, head hash, anchors and size of a store. */
-export function storeStats(store: AuditStore): Record<string, unknown> {
+/** Counts, time range, ids, head hash, anchors, checkpoints, the side file and size of a store (no key needed; the side file is shown, not authenticated). */
+export function storeStats(store: AuditStore, headPath = headPathFor(store.path)): Record<string, unknown> {
 	const db = store.db;
 	const t = db.prepare('SELECT count(*) AS records, min(id) AS firstId, max(id) AS lastId, min(time_ms) AS lo, max(time_ms) AS hi FROM records').get() as Record<string, number | null>;
 	const kinds = Object.fromEntries((db.prepare('SELECT kind, count(*) AS n FROM records GROUP BY kind ORDER BY kind').all() as { kind: string; n: number }[]).map((k) => [k.kind, k.n]));
 	const meta = Object.fromEntries((db.prepare('SELECT key, value FROM meta').all() as { key: string; value: string }[]).map((m) => [m.key, m.value]));
+	const cp = db.prepare('SELECT id, time_ms FROM records WHERE kind = ? ORDER BY id DESC LIMIT 1').get(CHECKPOINT_KIND) as { id: number; time_ms: number } | undefined;
+	const h = readHead(headPath);
+	const iso = (ms: number | null | undefined): string | null => (ms == null ? null : new Date(ms).toISOString());
 	return {
 		path: store.path,
 		records: t.records,
 		kinds,
 		firstId: t.firstId,
 		lastId: t.lastId,
-		oldest: t.lo === null ? null : new Date(t.lo).toISOString(),
-		newest: t.hi === null ? null : new Date(t.hi).toISOString(),
+		oldest: iso(t.lo),
+		newest: iso(t.hi),
 		head: store.tail().hash,
 		anchors: db.prepare('SELECT count(*) FROM anchors').pluck().get(),
+		keyId: meta.key_id ?? null,
+		lastCheckpoint: cp ? { id: cp.id, time: iso(cp.time_ms) } : null,
+		unsealed: t.lastId === null ? 0 : t.lastId - (cp?.id ?? (t.firstId ?? 1) - 1),
+		headFile: 'head' in h ? { path: headPath, id: h.head.id, time: iso(h.head.timeMs) } : { path: headPath, problem: 'missing' in h ? 'missing' : h.problem },
 		bytes: store.sizeBytes(),
 		schemaVersion: Number(meta.schema_version),
-		created: meta.created_ms ? new Date(Number(meta.created_ms)).toISOString() : null,
+		created: meta.created_ms ? iso(Number(meta.created_ms)) : null,
 	};
 }
 
-function stats(o: { db: string; json?: boolean }): void {
+function stats(o: { db: string; head?: string; json?: boolean }): void {
 	const store = openForCli(o.db);
 	try {
-		const s = storeStats(store);
+		const s = storeStats(store, o.head);
 		if (o.json) process.stdout.write(`${JSON.stringify(s)}\n`);
 		else process.stdout.write(Object.entries(s).map(([k, v]) => `${k.padEnd(14)} ${typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)}`).join('\n') + '\n');
 	} finally {
@@ -59,31 +112,62 @@ function stats(o: { db: string; json?: boolean }): void {
 	}
 }
 
-function prune(o: { db: string; maxAge?: number; maxRows?: number }): void {
-	const store = openForCli(o.db, {});
+function prune(o: KeyFlags & { maxAge?: number; maxRows?: number }): void {
+	const { key } = keyForCli(o.key, false);
+	const store = openForCli(o.db, { key, headPath: o.head });
 	try {
 		const maxAgeMs = o.maxAge ?? (o.maxRows === undefined ? DEFAULT_MAX_AGE_MS : undefined);
 		const r = pruneStore(store, { maxAgeMs, maxRows: o.maxRows });
-		process.stdout.write(r.removed ? `removed ${r.removed} records (ids up to ${r.throughId}); the chain now starts at a retention anchor\n` : 'nothing to remove\n');
+		process.stdout.write(r.removed ? `removed ${r.removed} records (ids up to ${r.throughId}); the chain now starts at a keyed retention anchor\n` : 'nothing to remove\n');
+	} catch (e) {
+		if (e instanceof StoreError) throw new CliError(e.message, e.code, 1);
+		throw e;
 	} finally {
 		store.close();
 	}
+}
+
+function seal(o: KeyFlags): void {
+	const { key } = keyForCli(o.key, false);
+	const store = openForCli(o.db, { key, headPath: o.head });
+	try {
+		const was = store.sealBlocked;
+		store.seal({ accept: true });
+		const t = store.tail();
+		process.stdout.write(`sealed: checkpoint record ${t.id}, ${store.headPath} rewritten${was ? `; it did not match before: ${was.reason}` : ''}\n`);
+	} finally {
+		store.close();
+	}
+}
+
+function addKeyOptions(c: Command): Command {
+	return addDbOption(c)
+		.option('--key <PATH>', 'store key (32 bytes, 0600)', DEFAULT_KEY_PATH)
+		.option('--head <PATH>', 'head file (default: next to the database, audit.head)');
 }
 
 /** `bpfguard store`. */
 export const storeCommand: CliCommand = {
 	name: 'store',
 	register(program: Command) {
-		const store = program.command('store').description('the embedded audit store: verify the hash chain, show stats, apply retention');
-		addDbOption(store.command('verify').description(`walk the hash chain; exit ${EXIT_BROKEN} naming the first edited, removed or moved record`))
+		const store = program.command('store').description('the embedded audit store: verify the hash chain, show stats, apply retention, seal');
+		addKeyOptions(
+			store
+				.command('verify')
+				.description(
+					`walk the chain; with the key also the checkpoints, anchors and head file. Exit 0 verified, ${EXIT_BROKEN} naming the first edited, removed, re-chained or forged thing, ${EXIT_UNKEYED} plain chain intact but the key missing (keyed checks skipped), 1 errors`,
+				),
+		)
 			.option('--json', 'print the result as JSON')
 			.action(verify);
-		addDbOption(store.command('stats').description('records by kind, time range, ids, head hash, anchors, size'))
+		addDbOption(store.command('stats').description('records by kind, time range, ids, head hash, anchors, last checkpoint, head file, size'))
+			.option('--head <PATH>', 'head file (default: next to the database, audit.head)')
 			.option('--json', 'print JSON')
 			.action(stats);
-		addDbOption(store.command('prune').description('remove old records now, keeping the rest verifiable (without flags: older than 90 days)'))
+		addKeyOptions(store.command('prune').description('remove old records now, keeping the rest verifiable (without flags: older than 90 days)'))
 			.option('--max-age <DURATION>', 'remove records older than this (30d, 12h)', durationArg('max-age'))
 			.option('--max-rows <N>', 'keep at most N records', intArg('max-rows'))
 			.action(prune);
+		addKeyOptions(store.command('seal').description('checkpoint the head now and rewrite the head file, even one that no longer matches (accept the store as it is, after verify)')).action(seal);
 	},
 };
