@@ -81,7 +81,7 @@ export function fsysValue(s: FileSyscall, all = false): Buffer {
 	return b;
 }
 
-/** The file sensor (bpf/file.bpf.c). */
+/** The file sensor (bpf/file/file.bpf.c). */
 export const fileSensor: Sensor = {
 	name: 'file',
 	object: 'file',

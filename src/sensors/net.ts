@@ -69,7 +69,7 @@ export function applyNetNeeds(obj: NativeBpfObject, n: NetNeeds): void {
 	for (const k of obj.mapKeys('bg_net_comms')) if (!keys.has(k.toString('hex'))) obj.mapDelete('bg_net_comms', k);
 }
 
-/** The network sensor (bpf/net.bpf.c). */
+/** The network sensor (bpf/net/net.bpf.c). */
 export const netSensor: Sensor = {
 	name: 'net',
 	object: 'net',

@@ -31,7 +31,7 @@ export const PRIV_CHECK_SYSCALLS = ['openat', 'open', 'read', 'write', 'close', 
 
 const IDENTITY = Object.keys(PRIV_SYSCALLS);
 
-/** The priv sensor (bpf/priv.bpf.c). */
+/** The priv sensor (bpf/priv/priv.bpf.c). */
 export const privSensor: Sensor = {
 	name: 'priv',
 	object: 'priv',

@@ -1,7 +1,7 @@
 /** @module sensors/process: fork, exec (success and failure) and exit. */
 import { u32, u8, type Sensor } from './sensor.js';
 
-/** The process sensor (bpf/process.bpf.c). */
+/** The process sensor (bpf/process/process.bpf.c). */
 export const processSensor: Sensor = {
 	name: 'process',
 	object: 'process',

@@ -5,7 +5,7 @@
 #include "lib/path.bpf.h"
 #include "lib/task.bpf.h"
 #include "lib/compat.bpf.h"
-#include "lib/argv.bpf.h"
+#include "process/argv.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 

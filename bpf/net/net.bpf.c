@@ -12,7 +12,7 @@
  */
 #include "lib/common.bpf.h"
 #include "lib/emit.bpf.h"
-#include "lib/sock.bpf.h"
+#include "net/sock.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 

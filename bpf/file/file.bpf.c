@@ -2,15 +2,15 @@
 /*
  * File sensor: opens and file changes, one record per syscall at exit (dispatch handlers).
  * Where the arguments of each syscall are comes from bg_file_sys (written by user space), so
- * the programs hold no syscall numbers. Only paths in the watch set (lib/watch.bpf.h) are
+ * the programs hold no syscall numbers. Only paths in the watch set (file/watch.bpf.h) are
  * emitted unless cfg_all; the decision is taken before anything is copied into a record.
  */
 #include "lib/common.bpf.h"
 #include "lib/emit.bpf.h"
 #include "lib/path.bpf.h"
 #include "lib/compat.bpf.h"
-#include "lib/watch.bpf.h"
-#include "lib/normpath.bpf.h"
+#include "file/watch.bpf.h"
+#include "file/normpath.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 

@@ -9,7 +9,7 @@
 #include "lib/emit.bpf.h"
 #include "lib/path.bpf.h"
 #include "lib/task.bpf.h"
-#include "lib/cred.bpf.h"
+#include "priv/cred.bpf.h"
 #include "lib/compat.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
