@@ -15,7 +15,7 @@
 /* bg_t_norm: norm__path (file/normpath.bpf.h) on one absolute path. */
 struct bg_t_norm {
 	__u32 len;		/* in: path bytes; out: bytes of the result */
-	__u32 normed;		/* out: 1 when the result is the normaliser's, 0 when the input was kept */
+	__u32 normed;		/* out: 1: the result is the normaliser's; 0: the input was kept */
 	char path[BG_PATH_MAX];	/* in: the path; out: the result */
 };
 _Static_assert(sizeof(struct bg_t_norm) == 4104, "bg_t_norm size");
@@ -24,8 +24,8 @@ _Static_assert(sizeof(struct bg_t_norm) == 4104, "bg_t_norm size");
 struct bg_t_watch {
 	__u32 len;		/* in: path bytes */
 	__u32 access;		/* in: enum bg_watch_mode bits the operation needs */
-	__u32 all;		/* in: 1 = every matching entry's bits (as the verdict caches ask) */
-	__u32 mode;		/* out: enum bg_watch_mode bits of the matching entries, within access */
+	__u32 all;		/* in: 1: every matching entry's bits (as the verdict caches ask) */
+	__u32 mode;		/* out: enum bg_watch_mode bits of the matching entries in access */
 	char path[BG_PATH_MAX];	/* in: the path */
 };
 _Static_assert(sizeof(struct bg_t_watch) == 4112, "bg_t_watch size");

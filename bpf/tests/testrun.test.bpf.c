@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Harness of the test run itself (native progTestRun): a syscall program, whose ctx the kernel
- * copies back, and a raw tracepoint program, whose ctx (the tracepoint's u64 arguments) it does not.
+ * copies back, and a raw tracepoint program, whose ctx (its u64 arguments) it does not.
  */
 #include "lib/common.bpf.h"
 #include "tests/harness.h"
