@@ -2,7 +2,7 @@
 import type { NativeBpfObject } from '../bridge/addon.js';
 import { BG_FSYS, BgFsysFlag, BgKind } from '../events/generated/layouts.js';
 import type { SensorRuntime } from './runtime.js';
-import { u32, u8, type Sensor } from './sensor.js';
+import { configureFollow, populateFollow, u32, u8, type Sensor } from './sensor.js';
 import { syscallNr } from './syscalls.js';
 import { applyWatch, DEFAULT_WATCH, type WatchSet } from './file-watch.js';
 
@@ -98,8 +98,10 @@ export const fileSensor: Sensor = {
 		if (f.uid !== undefined) obj.setRodata('cfg_uid', u32(f.uid));
 		if (f.pid !== undefined) obj.setRodata('cfg_pid', u32(f.pid));
 		if (f.failedOnly) obj.setRodata('cfg_failed_only', u8(1));
+		configureFollow(obj, f, ['bg_file_fork', 'bg_file_free']);
 	},
 	populate(obj, f) {
+		populateFollow(obj, f);
 		applySyscalls(obj, f.fileAllSyscalls ?? []);
 		applyWatch(obj, f.watch ?? DEFAULT_WATCH);
 	},

@@ -1,5 +1,5 @@
 /** @module sensors/net: TCP connect/accept/outcome/close, UDP first sends (DNS names), listen and bind. */
-import { u32, u8, type Sensor } from './sensor.js';
+import { configureFollow, populateFollow, u32, u8, type Sensor } from './sensor.js';
 import type { SensorRuntime } from './runtime.js';
 import type { EventKind } from '../events/types.js';
 import { BG_NET_FILTER, BgKind, BgNetFilterLimit } from '../events/generated/layouts.js';
@@ -88,8 +88,10 @@ export const netSensor: Sensor = {
 		if (f.uid !== undefined) obj.setRodata('cfg_uid', u32(f.uid));
 		if (f.pid !== undefined) obj.setRodata('cfg_pid', u32(f.pid));
 		if (f.ports?.length) obj.setRodata('cfg_ports', u8(1));
+		configureFollow(obj, f, ['bg_net_free']);
 	},
 	populate(obj, f) {
+		populateFollow(obj, f);
 		for (const p of f.ports ?? []) obj.mapUpdate('bg_net_ports', u16(p), u8(1));
 		applyNetNeeds(obj, f.net ?? {});
 	},

@@ -1,6 +1,6 @@
 /** @module sensors/priv: identity syscalls, exec privilege transitions and unexplained credential changes. */
 import { BgPrivSys } from '../events/generated/layouts.js';
-import { u32, u8, type Sensor } from './sensor.js';
+import { configureFollow, populateFollow, u32, u8, type Sensor } from './sensor.js';
 import { syscallNr } from './syscalls.js';
 
 /** Identity syscalls and what bg_priv_exit reads from their arguments. */
@@ -44,8 +44,10 @@ export const privSensor: Sensor = {
 	description: 'identity syscalls with creds before/after, setuid/file-capability exec transitions, unexplained cred changes',
 	configure(obj, f) {
 		if (f.privNoopCalls === false) obj.setRodata('cfg_noop_calls', u8(0));
+		configureFollow(obj, f, ['bg_priv_free']);
 	},
-	populate(obj) {
+	populate(obj, f) {
+		populateFollow(obj, f);
 		const table: [string, number][] = [...Object.entries(PRIV_SYSCALLS), ...NS_SYSCALLS.map((n): [string, number] => [n, BgPrivSys.BG_PSYS_NS])];
 		for (const [name, sys] of table) {
 			const nr = syscallNr(name);

@@ -1,5 +1,5 @@
 /** @module sensors/process: fork, exec (success and failure) and exit. */
-import { u32, u8, type Sensor } from './sensor.js';
+import { configureFollow, populateFollow, u32, u8, type Sensor } from './sensor.js';
 
 /** The process sensor (bpf/process/process.bpf.c). */
 export const processSensor: Sensor = {
@@ -10,11 +10,11 @@ export const processSensor: Sensor = {
 	description: 'process lifecycle: fork, exec with argv from the new mm, failed execs, exit status',
 	configure(obj, f) {
 		if (f.uid !== undefined) obj.setRodata('cfg_uid', u32(f.uid));
-		if (f.followPids?.length) obj.setRodata('cfg_follow', u8(1));
+		configureFollow(obj, f, ['bg_proc_free']);
 		if (f.failedOnly) obj.setRodata('cfg_failed_only', u8(1));
 		if (f.lifecycle === false) obj.setRodata('cfg_lifecycle', u8(0));
 	},
 	populate(obj, f) {
-		for (const pid of f.followPids ?? []) obj.mapUpdate('bg_follow', u32(pid), u8(1));
+		populateFollow(obj, f);
 	},
 };

@@ -14,7 +14,7 @@ export interface SensorFilter {
 	failedOnly?: boolean;
 	/** Emit lifecycle records (fork/exit) too. */
 	lifecycle?: boolean;
-	/** Only this process (tgid), not its descendants (file sensor). */
+	/** Only this process (tgid), not its descendants (file and net sensors). */
 	pid?: number;
 	/** File sensor: every file event, not only watched paths. */
 	allFiles?: boolean;
@@ -61,6 +61,20 @@ export interface Sensor {
 	configure(obj: NativeBpfObject, filter: SensorFilter): void;
 	/** After load, before attach: fill maps from the filter. */
 	populate(obj: NativeBpfObject, filter: SensorFilter): void;
+}
+
+/**
+ * Before load: -p for a sensor object with lib/filter.bpf.h (cfg_follow), or, without it, its
+ * programs that only keep the follow set (fork, free) left unloaded.
+ */
+export function configureFollow(obj: NativeBpfObject, f: SensorFilter, followOnly: readonly string[]): void {
+	if (f.followPids?.length) obj.setRodata('cfg_follow', u8(1));
+	else for (const p of followOnly) obj.setAutoload(p, false);
+}
+
+/** After load: the -p PIDs into bg_follow (one map shared by every object: writing it again is harmless). */
+export function populateFollow(obj: NativeBpfObject, f: SensorFilter): void {
+	for (const pid of f.followPids ?? []) obj.mapUpdate('bg_follow', u32(pid), u8(1));
 }
 
 /** Little-endian buffer helpers for rodata and map keys. */
