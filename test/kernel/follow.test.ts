@@ -41,7 +41,10 @@ async function server(n: number): Promise<{ pid: number; port: number; done: Pro
  * descendants it starts. go() resolves, after the run, with those pids; kill() ends a shell a
  * failed test never started.
  */
-function followedShell(script: string, args: string[]): { pid: number; go: () => Promise<Record<string, number>>; kill: () => void } {
+function followedShell(
+	script: string,
+	args: string[],
+): { pid: number; go: () => Promise<Record<string, number>>; output: () => string; kill: () => void } {
 	const sh = spawn('/bin/sh', ['-c', `read x; ${script}`, 'sh', ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
 	let out = '';
 	sh.stdout.on('data', (d) => (out += d));
@@ -55,6 +58,7 @@ function followedShell(script: string, args: string[]): { pid: number; go: () =>
 			for (const m of out.matchAll(/(\w+)=(\d+)/g)) pids[m[1]] = Number(m[2]);
 			return pids;
 		},
+		output: () => out,
 		kill: () => {
 			if (sh.exitCode === null && sh.signalCode === null) sh.kill('SIGKILL');
 		},
@@ -160,3 +164,33 @@ test('every sensor shares one follow set and exactly one object adds a descendan
 	assert.equal(pids.done, 1, 'the shell ran its child');
 	assert.equal(rt.kernelStats().follow_full, 1, 'one object tried to add the child (one per sensor would count 4)');
 });
+
+for (const sensors of [[processSensor], [fileSensor, netSensor], [netSensor, privSensor]] as Sensor[][]) {
+	test(`-p with ${sensors.map((s) => s.name).join(' and ')}: a descendant is in the set while it lives and leaves it once reaped`, async (t) => {
+		if (!requireBpf(t, ['dispatch', ...sensors.map((s) => s.object)])) return;
+		const sh = followedShell('/bin/sleep 1 & echo "child=$!"; wait', []);
+		let rt: SensorRuntime;
+		try {
+			rt = SensorRuntime.start(sensors, { followPids: [sh.pid] }, () => {});
+		} catch (e) {
+			sh.kill();
+			throw e;
+		}
+		const inSet = (pid: number) => rt.object(sensors[0].name).mapLookup('bg_follow', u32(pid)) !== null;
+		try {
+			assert.ok(inSet(sh.pid), 'the -p PID is in the set');
+			const go = sh.go();
+			await sleep(500); // the child sleeps 1 s
+			const child = Number(/child=(\d+)/.exec(sh.output())?.[1]);
+			assert.ok(child > 0, `the child's pid: ${sh.output()}`);
+			assert.ok(inSet(child), 'the child is in the set while it lives');
+			await go;
+			await sleep(200); // an RCU grace period, for the free
+			assert.equal(inSet(child), false, 'the reaped child left the set');
+			assert.equal(inSet(sh.pid), false, 'the shell, reaped too, left it');
+		} finally {
+			sh.kill();
+			await rt.stop();
+		}
+	});
+}
