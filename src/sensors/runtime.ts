@@ -92,7 +92,7 @@ export class SensorRuntime {
 		const handlers = this.sensors.flatMap((s) => wanted(s.syscalls, filter));
 		let shared: { events: number; stats: number } | undefined;
 		const sharedFds = new Map<string, number>(); // SHARED_MAPS made so far
-		const sharedIn = (obj: NativeBpfObject) => obj.maps().map((m) => m.name).filter((n) => n in SHARED_MAPS);
+		const sharedIn = (obj: NativeBpfObject) => obj.maps().map((m) => m.name).filter((n) => Object.hasOwn(SHARED_MAPS, n));
 		const open = (file: string): NativeBpfObject => {
 			const obj = new BpfObject(bpfObjectPath(file));
 			this.objects.push(obj);
