@@ -4,9 +4,16 @@ ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 CLANG ?= clang
 BPFTOOL ?= bpftool
 BUILD := build
-BPF_SRCS := $(wildcard bpf/*.bpf.c)
-BPF_OBJS := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
-BPF_HDRS := $(wildcard bpf/include/*.h bpf/lib/*.h)
+# bpf/*.bpf.c (dispatch, schema, probe) and one folder per area (bpf/<area>/<name>.bpf.c): every
+# object is build/bpf/<name>.bpf.o, whatever folder its source is in (src/util/paths.ts).
+BPF_AREAS := $(filter-out bpf/include/ bpf/lib/ bpf/tests/,$(sort $(dir $(wildcard bpf/*/))))
+BPF_SRCS := $(wildcard bpf/*.bpf.c $(addsuffix *.bpf.c,$(BPF_AREAS)))
+BPF_OBJS := $(patsubst %.bpf.c,$(BUILD)/bpf/%.bpf.o,$(notdir $(BPF_SRCS)))
+# BPF_PROG_TEST_RUN harnesses (test/bpf/): build/bpf/tests/<name>.test.bpf.o
+BPF_TEST_OBJS := $(patsubst bpf/tests/%.bpf.c,$(BUILD)/bpf/tests/%.bpf.o,$(wildcard bpf/tests/*.test.bpf.c))
+# include/ (ABI), lib/ (shared by 2+ objects), the areas' own headers; the harnesses' own too
+BPF_HDRS := $(filter-out bpf/tests/%,$(wildcard bpf/*/*.h))
+BPF_TEST_HDRS := $(wildcard bpf/tests/*.h)
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -I$(BUILD) -Ibpf/include -Ibpf \
 	-Wall -Wno-unused-function -Werror
 ADDON := native/build/Release/bpfguard.node
@@ -29,15 +36,23 @@ $(BUILD)/vmlinux.h:
 	@mkdir -p $(BUILD)
 	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(BPF_HDRS) $(BUILD)/vmlinux.h
+vpath %.bpf.c bpf $(BPF_AREAS)
+
+$(BUILD)/bpf/%.bpf.o: %.bpf.c $(BPF_HDRS) $(BUILD)/vmlinux.h
 	@mkdir -p $(BUILD)/bpf
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
-bpf: $(BPF_OBJS)
+$(BUILD)/bpf/tests/%.bpf.o: bpf/tests/%.bpf.c $(BPF_HDRS) $(BPF_TEST_HDRS) $(BUILD)/vmlinux.h
+	@mkdir -p $(BUILD)/bpf/tests
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+bpf: $(BPF_OBJS) $(BPF_TEST_OBJS)
 
 # atomic fetch-and-add/or (net: the socket owner record; file and dispatch: the verdict
 # generation's in-flight count) need BPF ISA v3
 $(BUILD)/bpf/net.bpf.o $(BUILD)/bpf/file.bpf.o $(BUILD)/bpf/dispatch.bpf.o: BPF_CFLAGS += -mcpu=v3
+# the harnesses test code of those objects: built the same way
+$(BPF_TEST_OBJS): BPF_CFLAGS += -mcpu=v3
 
 $(ADDON): $(wildcard native/src/*.cc native/src/*.h) native/binding.gyp
 	cd native && ../node_modules/.bin/node-gyp rebuild --silent $(NODE_GYP_FLAGS)

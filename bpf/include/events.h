@@ -13,6 +13,21 @@
  *
  * Strings in the tail are not NUL-terminated (len says how long); argv is the raw
  * NUL-separated arg area. A value cut short sets its BG_F_*_TRUNC flag.
+ *
+ * hdr.flags: one bit scheme per record family; the kind says which enum reads it. Families
+ * reuse bits (bit 8 is BG_PF_NO_BEFORE on a priv record, BG_F_NET_PAYLOAD_TRUNC on a net one),
+ * so a bit means nothing without the kind. Values never change: recorded records rely on them.
+ *
+ *   hdr.kind (enum bg_kind)              bits      enum(s) of hdr.flags
+ *   ------------------------------------ --------- -------------------------------------------
+ *   BG_EV_EXEC                           0-4       bg_flag
+ *   BG_EV_FORK, BG_EV_EXIT               none      - (always 0)
+ *   BG_EV_PRIV_CALL, _EXEC, _DRIFT       1, 8-11   bg_priv_flag, and BG_F_EXE_TRUNC of bg_flag
+ *   BG_EV_OPEN, BG_EV_FCHANGE            0-5       bg_file_flag
+ *   BG_EV_NET_CONNECT … BG_EV_NET_SEND   8-11      bg_net_flag
+ *
+ * Within a family a bit means the same on every kind; each flag's comment names the kinds
+ * that can carry it.
  */
 #ifndef BG_EVENTS_H
 #define BG_EVENTS_H
@@ -36,12 +51,13 @@ enum bg_kind {
 	BG_EV_NET_SEND = 36,	/* net: first UDP sendto()/sendmsg() of a socket to a destination */
 };
 
+/* hdr.flags of BG_EV_EXEC records (bits 0-7); BG_F_EXE_TRUNC also on BG_EV_PRIV_* records. */
 enum bg_flag {
-	BG_F_ARGS_TRUNC = 1 << 0,	/* argv longer than BG_ARGS_MAX bytes or BG_MAX_ARGS args */
-	BG_F_EXE_TRUNC = 1 << 1,	/* executable path cut (too long or too deep) */
-	BG_F_CWD_TRUNC = 1 << 2,	/* cwd path cut */
-	BG_F_ARGS_FAULT = 1 << 3,	/* argv could not be read */
-	BG_F_EXE_DELETED = 1 << 4,	/* the executed file is unlinked (or memfd) */
+	BG_F_ARGS_TRUNC = 1 << 0,	/* EXEC: argv over BG_ARGS_MAX bytes or BG_MAX_ARGS args */
+	BG_F_EXE_TRUNC = 1 << 1,	/* EXEC, PRIV_*: exe path cut (too long or too deep) */
+	BG_F_CWD_TRUNC = 1 << 2,	/* EXEC: cwd path cut */
+	BG_F_ARGS_FAULT = 1 << 3,	/* EXEC: argv could not be read */
+	BG_F_EXE_DELETED = 1 << 4,	/* EXEC: the executed file is unlinked (or memfd) */
 };
 
 enum bg_limit {
@@ -55,7 +71,7 @@ enum bg_limit {
 
 struct bg_hdr {
 	__u16 kind;		/* enum bg_kind */
-	__u16 flags;		/* enum bg_flag bits */
+	__u16 flags;		/* bits of the kind's flags enum (table at the top) */
 	__u32 size;		/* bytes, header and tail included */
 	__u64 ktime_ns;		/* ns, CLOCK_BOOTTIME (bpf_ktime_get_boot_ns) */
 	__u32 pid;		/* tgid, as user space calls it a pid */
@@ -110,12 +126,15 @@ struct bg_exit {
 };
 _Static_assert(sizeof(struct bg_exit) == 64, "bg_exit size");
 
-/* Priv record flags (bits 8-15: bg_flag keeps 0-7). */
+/*
+ * hdr.flags of BG_EV_PRIV_CALL, _PRIV_EXEC and _PRIV_DRIFT records: these bits (8-15) and
+ * BG_F_EXE_TRUNC of bg_flag (0-7), the exe blob cut.
+ */
 enum bg_priv_flag {
-	BG_PF_NO_BEFORE = 1 << 8,	/* no sys_enter capture seen: old creds are the expected ones */
-	BG_PF_SETUID_FILE = 1 << 9,	/* the executed file has S_ISUID */
-	BG_PF_SETGID_FILE = 1 << 10,	/* the executed file has S_ISGID */
-	BG_PF_USERNS = 1 << 11,		/* cred->user_ns changed (ids/caps are relative to a new ns) */
+	BG_PF_NO_BEFORE = 1 << 8,	/* CALL, EXEC: no sys_enter seen: old = the expected creds */
+	BG_PF_SETUID_FILE = 1 << 9,	/* EXEC: the executed file has S_ISUID */
+	BG_PF_SETGID_FILE = 1 << 10,	/* EXEC: the executed file has S_ISGID */
+	BG_PF_USERNS = 1 << 11,		/* CALL, EXEC, DRIFT: cred->user_ns changed (ids in a new ns) */
 };
 
 /* Where a credential check ran (bg_priv.site). */
@@ -169,14 +188,14 @@ struct bg_priv {
 	__u32 _pad2;
 };
 _Static_assert(sizeof(struct bg_priv) == 224, "bg_priv size");
-/* hdr.flags of BG_EV_OPEN and BG_EV_FCHANGE records. */
+/* hdr.flags of BG_EV_OPEN and BG_EV_FCHANGE records (bits 0-5; no other enum's bits). */
 enum bg_file_flag {
-	BG_FF_NAME_FILE = 1 << 0,	/* name is the kernel's path of the struct file (else built from raw) */
-	BG_FF_NAME_TRUNC = 1 << 1,	/* name cut (longer than BG_PATH_MAX - 1 or BG_PATH_DEPTH deep) */
-	BG_FF_NAME2_TRUNC = 1 << 2,	/* name2 cut */
-	BG_FF_RAW_FAULT = 1 << 3,	/* a path argument could not be read from user memory */
-	BG_FF_NAME_DIRFD = 1 << 4,	/* a relative raw path was joined to the dirfd's path (else cwd) */
-	BG_FF_NO_FILE = 1 << 5,	/* the fd was gone at exit (closed by another thread): name from raw */
+	BG_FF_NAME_FILE = 1 << 0,	/* OPEN, FCHANGE: name is the struct file's path (else from raw) */
+	BG_FF_NAME_TRUNC = 1 << 1,	/* OPEN, FCHANGE: name cut (over BG_PATH_MAX - 1 or too deep) */
+	BG_FF_NAME2_TRUNC = 1 << 2,	/* FCHANGE: name2 cut */
+	BG_FF_RAW_FAULT = 1 << 3,	/* OPEN, FCHANGE: a path argument could not be read (user memory) */
+	BG_FF_NAME_DIRFD = 1 << 4,	/* OPEN, FCHANGE: relative raw joined to the dirfd's path (else cwd) */
+	BG_FF_NO_FILE = 1 << 5,	/* OPEN: the fd was gone at exit (another thread closed it): name from raw */
 };
 
 /*
@@ -203,12 +222,12 @@ struct bg_file {
 	struct bg_blob raw2;	/* second argument as passed: new name, or the symlink target */
 };
 _Static_assert(sizeof(struct bg_file) == 104, "bg_file size");
-/* Network record flags (hdr.flags of BG_EV_NET_* records). */
+/* hdr.flags of BG_EV_NET_CONNECT … BG_EV_NET_SEND records (bits 8-11; no other enum's bits). */
 enum bg_net_flag {
-	BG_F_NET_PAYLOAD_TRUNC = 1 << 8,	/* datagram longer than BG_NET_PAYLOAD_MAX bytes */
-	BG_F_NET_PAYLOAD_FAULT = 1 << 9,	/* the user buffer could not be read */
-	BG_F_NET_DST_FROM_SKB = 1 << 10,	/* UDP destination from the sent datagram's IP header */
-	BG_F_NET_INBOUND = 1 << 11,	/* an accepted connection (accept and its close) */
+	BG_F_NET_PAYLOAD_TRUNC = 1 << 8,	/* SEND: datagram over BG_NET_PAYLOAD_MAX bytes */
+	BG_F_NET_PAYLOAD_FAULT = 1 << 9,	/* SEND: the user buffer could not be read */
+	BG_F_NET_DST_FROM_SKB = 1 << 10,	/* SEND: destination from the datagram's IP header */
+	BG_F_NET_INBOUND = 1 << 11,	/* ACCEPT, CLOSE: an accepted connection (accept, its close) */
 };
 
 /* Where a connection stands (bg_net.state). */

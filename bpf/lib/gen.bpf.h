@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Generation of the file sensor's verdict caches (lib/watch.bpf.h), shared with the dispatcher
+ * Generation of the file sensor's verdict caches (file/watch.bpf.h), shared with the dispatcher
  * (user space reuses one map for every object that has it: keep the definition identical), so a
  * change that could give a cached (mount, dentry) another path invalidates them whatever the
  * syscall ABI.

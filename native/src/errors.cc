@@ -16,8 +16,21 @@ static bool g_capture = false;
 static std::string g_log;
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list args) {
-  char buf[4096];
-  vsnprintf(buf, sizeof(buf), fmt, args);
+  // A verifier log arrives as one message, often far over 4 KiB: format it whole (its tail
+  // names the cause).
+  char small[4096];
+  std::string big;
+  const char *buf = small;
+  va_list again;
+  va_copy(again, args);
+  int n = vsnprintf(small, sizeof(small), fmt, args);
+  if (n >= (int)sizeof(small)) {
+    big.resize(n + 1);
+    vsnprintf(&big[0], big.size(), fmt, again);
+    big.resize(n);
+    buf = big.c_str();
+  }
+  va_end(again);
   {
     std::lock_guard<std::mutex> lk(g_log_mu);
     if (g_capture && g_log.size() < (8u << 20)) g_log += buf;

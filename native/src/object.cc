@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include <cerrno>
 #include <cstring>
+#include <vector>
 
 #include "errors.h"
 
@@ -30,6 +31,7 @@ Napi::Object BpfObject::Init(Napi::Env env, Napi::Object exports) {
     InstanceMethod("mapUpdate", &BpfObject::MapUpdate),
     InstanceMethod("mapDelete", &BpfObject::MapDelete),
     InstanceMethod("mapKeys", &BpfObject::MapKeys),
+    InstanceMethod("progTestRun", &BpfObject::ProgTestRun),
   });
   exports.Set("BpfObject", fn);
   return exports;
@@ -345,6 +347,109 @@ Napi::Value BpfObject::MapKeys(const Napi::CallbackInfo &info) {
     prev = cur.data();
     if (i > 10000000) break;
   }
+  return out;
+}
+
+
+// One BPF_PROG_TEST_RUN: buffers in (ctx_in, data_in) and out (ctx_out, data_out; sizes in = room,
+// out = bytes written), results (retval, duration: average ns per run).
+struct bg_test_run {
+  void *ctx_in;
+  void *ctx_out;
+  uint32_t ctx_size_in;
+  uint32_t ctx_size_out;
+  const void *data_in;
+  void *data_out;
+  uint32_t data_size_in;
+  uint32_t data_size_out;
+  int repeat;
+  uint32_t retval;
+  uint32_t duration;
+};
+
+// Run the loaded program prog_fd on r's buffers: 0 or -errno.
+static int bg_prog_test_run(int prog_fd, struct bg_test_run *r) {
+  LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = r->data_in, .data_out = r->data_out,
+              .data_size_in = r->data_size_in, .data_size_out = r->data_size_out,
+              .ctx_in = r->ctx_in, .ctx_out = r->ctx_out, .ctx_size_in = r->ctx_size_in,
+              .ctx_size_out = r->ctx_size_out, .repeat = r->repeat);
+  int err = bpf_prog_test_run_opts(prog_fd, &o);
+  if (err) return err < 0 ? err : -errno;
+  r->retval = o.retval;
+  r->duration = o.duration;
+  r->data_size_out = o.data_size_out;
+  r->ctx_size_out = o.ctx_size_out;
+  return 0;
+}
+
+// Where a program type's test run leaves the context: a syscall program's in ctx_in itself,
+// raw tracepoint and tracing programs nowhere (ctx_out is refused), the others in ctx_out.
+enum class CtxOut { InPlace, None, Buffer };
+
+static CtxOut ctx_out_of(enum bpf_prog_type t) {
+  if (t == BPF_PROG_TYPE_SYSCALL) return CtxOut::InPlace;
+  if (t == BPF_PROG_TYPE_RAW_TRACEPOINT || t == BPF_PROG_TYPE_TRACING || t == BPF_PROG_TYPE_LSM)
+    return CtxOut::None;
+  return CtxOut::Buffer;
+}
+
+static bool is_buffer(const Napi::Value &v) { return !v.IsUndefined() && !v.IsNull() && v.IsBuffer(); }
+
+// progTestRun(prog, ctxIn?, dataIn?, repeat?): {retval, ctxOut, dataOut, durationNs}; ctxOut is
+// the context after the run where the program type returns it (null otherwise), dataOut the
+// data (null without dataIn).
+Napi::Value BpfObject::ProgTestRun(const Napi::CallbackInfo &info) {
+  Napi::Env env = info.Env();
+  struct bpf_program *p = FindProg(env, info[0]);
+  if (!p) return env.Undefined();
+  std::string op = std::string("test run ") + bpf_program__name(p);
+  int fd = bpf_program__fd(p);
+  if (!loaded_ || fd < 0) {
+    make_error(env, op + ": not loaded", EBADF).ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  std::vector<uint8_t> ctx, ctx_out, data, data_out;
+  struct bg_test_run r = {};
+  CtxOut where = ctx_out_of(bpf_program__type(p));
+  if (info.Length() > 1 && is_buffer(info[1])) {
+    Napi::Buffer<uint8_t> b = info[1].As<Napi::Buffer<uint8_t>>();
+    ctx.assign(b.Data(), b.Data() + b.Length());
+    r.ctx_in = ctx.data();
+    r.ctx_size_in = ctx.size();
+    if (where == CtxOut::Buffer) {
+      ctx_out.resize(ctx.size());
+      r.ctx_out = ctx_out.data();
+      r.ctx_size_out = ctx_out.size();
+    }
+  }
+  if (info.Length() > 2 && is_buffer(info[2])) {
+    Napi::Buffer<uint8_t> b = info[2].As<Napi::Buffer<uint8_t>>();
+    data.assign(b.Data(), b.Data() + b.Length());
+    data_out.resize(data.size() + 256);  // room for a program that grows the packet
+    r.data_in = data.data();
+    r.data_size_in = data.size();
+    r.data_out = data_out.data();
+    r.data_size_out = data_out.size();
+  }
+  if (info.Length() > 3 && info[3].IsNumber()) r.repeat = info[3].As<Napi::Number>().Int32Value();
+  int err = bg_prog_test_run(fd, &r);
+  if (err) {
+    make_error(env, op, err).ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("retval", Napi::Number::New(env, r.retval));
+  out.Set("durationNs", Napi::Number::New(env, r.duration));
+  if (where == CtxOut::InPlace && r.ctx_in)
+    out.Set("ctxOut", Napi::Buffer<uint8_t>::Copy(env, ctx.data(), ctx.size()));
+  else if (where == CtxOut::Buffer && r.ctx_out)
+    out.Set("ctxOut", Napi::Buffer<uint8_t>::Copy(env, ctx_out.data(), r.ctx_size_out));
+  else
+    out.Set("ctxOut", env.Null());
+  if (r.data_out)
+    out.Set("dataOut", Napi::Buffer<uint8_t>::Copy(env, data_out.data(), r.data_size_out));
+  else
+    out.Set("dataOut", env.Null());
   return out;
 }
 

@@ -30,6 +30,7 @@ class BpfObject : public Napi::ObjectWrap<BpfObject> {
   Napi::Value MapUpdate(const Napi::CallbackInfo &info);
   Napi::Value MapDelete(const Napi::CallbackInfo &info);
   Napi::Value MapKeys(const Napi::CallbackInfo &info);
+  Napi::Value ProgTestRun(const Napi::CallbackInfo &info);
 
   struct bpf_map *FindMap(Napi::Env env, const Napi::Value &name);
   struct bpf_program *FindProg(Napi::Env env, const Napi::Value &name);

@@ -31,6 +31,22 @@ export interface NativeBpfObject {
 	mapUpdate(name: string, key: Buffer, value: Buffer, flags?: number): void;
 	mapDelete(name: string, key: Buffer): boolean;
 	mapKeys(name: string): Buffer[];
+	/**
+	 * Run a loaded program once (or repeat times) with BPF_PROG_TEST_RUN. ctxOut is the context
+	 * after the run (a syscall program writes it back; raw tracepoint and tracing programs
+	 * return none: null); dataOut the data after the run (null without dataIn). Throws {code, errno, op}.
+	 */
+	progTestRun(prog: string, ctxIn?: Buffer | null, dataIn?: Buffer | null, repeat?: number): ProgTestRunResult;
+}
+
+/** What BPF_PROG_TEST_RUN returned. */
+export interface ProgTestRunResult {
+	/** The program's return value. */
+	retval: number;
+	ctxOut: Buffer | null;
+	dataOut: Buffer | null;
+	/** Average ns per run, as the kernel measured it (0 where the program type does not time runs). */
+	durationNs: number;
 }
 
 /** Poll thread over one or more ring buffers, delivering batches. */

@@ -2,7 +2,7 @@
 import type { NativeBpfObject } from '../bridge/addon.js';
 import { BG_FSYS, BgFsysFlag, BgKind } from '../events/generated/layouts.js';
 import type { SensorRuntime } from './runtime.js';
-import { u32, u8, type Sensor } from './sensor.js';
+import { configureFollow, populateFollow, u32, u8, type Sensor } from './sensor.js';
 import { syscallNr } from '../events/syscalls.js';
 import { FILE_SYSCALLS, kindsOfSensor } from '../events/table.js';
 import type { FileSyscall } from '../events/syscall-args.js';
@@ -32,7 +32,7 @@ export function fsysValue(s: FileSyscall, all = false): Buffer {
 	return b;
 }
 
-/** The file sensor (bpf/file.bpf.c). */
+/** The file sensor (bpf/file/file.bpf.c). */
 export const fileSensor: Sensor<'file'> = {
 	name: 'file',
 	object: 'file',
@@ -49,8 +49,10 @@ export const fileSensor: Sensor<'file'> = {
 		if (f.uid !== undefined) obj.setRodata('cfg_uid', u32(f.uid));
 		if (o.pid !== undefined) obj.setRodata('cfg_pid', u32(o.pid));
 		if (f.failedOnly) obj.setRodata('cfg_failed_only', u8(1));
+		configureFollow(obj, f, ['bg_file_fork', 'bg_file_free']);
 	},
-	populate(obj, _f, o) {
+	populate(obj, f, o) {
+		populateFollow(obj, f);
 		applySyscalls(obj, o.allSyscalls ?? []);
 		applyWatch(obj, o.watch ?? DEFAULT_WATCH);
 	},

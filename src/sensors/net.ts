@@ -1,5 +1,5 @@
 /** @module sensors/net: TCP connect/accept/outcome/close, UDP first sends (DNS names), listen and bind. */
-import { u32, u8, type Sensor } from './sensor.js';
+import { configureFollow, populateFollow, u32, u8, type Sensor } from './sensor.js';
 import type { SensorRuntime } from './runtime.js';
 import { BG_NET_FILTER, BgKind, BgNetFilterLimit } from '../events/generated/layouts.js';
 import { EVENT_TABLE, kindsOfSensor } from '../events/table.js';
@@ -56,7 +56,7 @@ export function applyNetNeeds(obj: NativeBpfObject, n: NetNeeds): void {
 	for (const k of obj.mapKeys('bg_net_comms')) if (!keys.has(k.toString('hex'))) obj.mapDelete('bg_net_comms', k);
 }
 
-/** The network sensor (bpf/net.bpf.c). */
+/** The network sensor (bpf/net/net.bpf.c). */
 export const netSensor: Sensor<'net'> = {
 	name: 'net',
 	object: 'net',
@@ -75,8 +75,10 @@ export const netSensor: Sensor<'net'> = {
 		if (f.uid !== undefined) obj.setRodata('cfg_uid', u32(f.uid));
 		if (o.pid !== undefined) obj.setRodata('cfg_pid', u32(o.pid));
 		if (o.ports?.length) obj.setRodata('cfg_ports', u8(1));
+		configureFollow(obj, f, ['bg_net_free']);
 	},
-	populate(obj, _f, o) {
+	populate(obj, f, o) {
+		populateFollow(obj, f);
 		for (const p of o.ports ?? []) obj.mapUpdate('bg_net_ports', u16(p), u8(1));
 		applyNetNeeds(obj, o.needs ?? {});
 	},

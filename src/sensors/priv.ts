@@ -1,7 +1,7 @@
 /** @module sensors/priv: identity syscalls, exec privilege transitions and unexplained credential changes. */
 import { BgPrivSys } from '../events/generated/layouts.js';
 import { kindsOfSensor, PRIV_SYSCALLS } from '../events/table.js';
-import { u32, u8, type Sensor } from './sensor.js';
+import { configureFollow, populateFollow, u32, u8, type Sensor } from './sensor.js';
 import { syscallNr } from '../events/syscalls.js';
 
 /** Syscalls that may legitimately change creds by entering a user namespace (no record). */
@@ -18,7 +18,7 @@ export const PRIV_CHECK_SYSCALLS = ['openat', 'open', 'read', 'write', 'close', 
 
 const IDENTITY = Object.keys(PRIV_SYSCALLS);
 
-/** The priv sensor (bpf/priv.bpf.c). */
+/** The priv sensor (bpf/priv/priv.bpf.c). */
 export const privSensor: Sensor<'priv'> = {
 	name: 'priv',
 	object: 'priv',
@@ -29,10 +29,12 @@ export const privSensor: Sensor<'priv'> = {
 		{ hook: 'exit', syscalls: PRIV_CHECK_SYSCALLS, prog: 'bg_priv_check', optional: true, optIn: 'hotChecks' },
 	],
 	description: 'identity syscalls with creds before/after, setuid/file-capability exec transitions, unexplained cred changes',
-	configure(obj, _f, o) {
+	configure(obj, f, o) {
 		if (o.noopCalls === false) obj.setRodata('cfg_noop_calls', u8(0));
+		configureFollow(obj, f, ['bg_priv_free']);
 	},
-	populate(obj) {
+	populate(obj, f) {
+		populateFollow(obj, f);
 		const table: [string, number][] = [...Object.entries(PRIV_SYSCALLS).map(([n, s]): [string, number] => [n, s.sys]), ...NS_SYSCALLS.map((n): [string, number] => [n, BgPrivSys.BG_PSYS_NS])];
 		for (const [name, sys] of table) {
 			const nr = syscallNr(name);

@@ -5,13 +5,21 @@ import { KIND_ROWS } from '../events/table.js';
 import { BgStat } from '../events/generated/layouts.js';
 import type { BgEvent } from '../events/types.js';
 import { bpfObjectPath } from '../util/paths.js';
-import { u32, type Sensor, type SyscallHandler } from './sensor.js';
+import { u32, u8, type Sensor, type SyscallHandler } from './sensor.js';
 import type { SensorFilter } from './options.js';
 import { syscallNr } from '../events/syscalls.js';
 
 /** Names of kernel counters, indexed by enum bg_stat (slots are sparse: by domain). */
 export const KERNEL_STAT_NAMES: string[] = [];
 for (const [k, v] of Object.entries(BgStat)) if (k !== 'BG_STAT__MAX') KERNEL_STAT_NAMES[v] = k.replace(/^BG_STAT_/, '').toLowerCase();
+
+/**
+ * Maps several objects declare and share (their definitions identical): the first object loaded
+ * with one makes it, later ones reuse it, and switch off the rodata named here, if any (their
+ * duty of keeping it). bg_watch_gen: the verdict generation of the dispatcher and the file
+ * sensor; bg_follow: the -p set of every sensor, kept (children added at fork) by one object only.
+ */
+const SHARED_MAPS: Readonly<Record<string, string | undefined>> = { bg_watch_gen: undefined, bg_follow: 'cfg_follow_own' };
 
 /** The handlers of a sensor this filter turns on (opt-in ones only when asked for). */
 function wanted(s: Sensor, f: SensorFilter): readonly SyscallHandler[] {
@@ -85,9 +93,8 @@ export class SensorRuntime {
 		const { BpfObject } = addon();
 		const handlers = this.sensors.flatMap((s) => wanted(s, filter));
 		let shared: { events: number; stats: number } | undefined;
-		// bg_watch_gen: the verdict generation, in the dispatcher (32-bit renames) and the file sensor
-		let gen: number | undefined;
-		const hasGen = (obj: NativeBpfObject) => obj.maps().some((m) => m.name === 'bg_watch_gen');
+		const sharedFds = new Map<string, number>(); // SHARED_MAPS made so far
+		const sharedIn = (obj: NativeBpfObject) => obj.maps().map((m) => m.name).filter((n) => Object.hasOwn(SHARED_MAPS, n));
 		const open = (file: string): NativeBpfObject => {
 			const obj = new BpfObject(bpfObjectPath(file));
 			this.objects.push(obj);
@@ -95,13 +102,19 @@ export class SensorRuntime {
 				obj.reuseMap('bg_events', shared.events);
 				obj.reuseMap('bg_stats', shared.stats);
 			}
-			if (gen !== undefined && hasGen(obj)) obj.reuseMap('bg_watch_gen', gen);
+			for (const name of sharedIn(obj)) {
+				const fd = sharedFds.get(name);
+				if (fd === undefined) continue;
+				obj.reuseMap(name, fd);
+				const duty = SHARED_MAPS[name];
+				if (duty) obj.setRodata(duty, u8(0));
+			}
 			return obj;
 		};
 		const loaded = (obj: NativeBpfObject) => {
 			obj.load();
 			shared ??= { events: obj.mapFd('bg_events'), stats: obj.mapFd('bg_stats') };
-			if (gen === undefined && hasGen(obj)) gen = obj.mapFd('bg_watch_gen');
+			for (const name of sharedIn(obj)) if (!sharedFds.has(name)) sharedFds.set(name, obj.mapFd(name));
 		};
 		// The dispatcher owns the shared maps when present; it is object 0.
 		if (handlers.length) {

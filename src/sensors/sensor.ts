@@ -35,6 +35,20 @@ export interface Sensor<N extends SensorName = SensorName> {
 	populate(obj: NativeBpfObject, common: CommonFilter, o: SensorOptions[N]): void;
 }
 
+/**
+ * Before load: -p for a sensor object with lib/filter.bpf.h (cfg_follow), or, without it, its
+ * programs that only keep the follow set (fork, free) left unloaded.
+ */
+export function configureFollow(obj: NativeBpfObject, f: CommonFilter, followOnly: readonly string[]): void {
+	if (f.followPids?.length) obj.setRodata('cfg_follow', u8(1));
+	else for (const p of followOnly) obj.setAutoload(p, false);
+}
+
+/** After load: the -p PIDs into bg_follow (one map shared by every object: writing it again is harmless). */
+export function populateFollow(obj: NativeBpfObject, f: CommonFilter): void {
+	for (const pid of f.followPids ?? []) obj.mapUpdate('bg_follow', u32(pid), u8(1));
+}
+
 /** Little-endian buffer helpers for rodata and map keys. */
 export function u32(v: number): Buffer {
 	const b = Buffer.alloc(4);

@@ -5,30 +5,21 @@
 #include "lib/path.bpf.h"
 #include "lib/task.bpf.h"
 #include "lib/compat.bpf.h"
-#include "lib/argv.bpf.h"
+#include "lib/filter.bpf.h"
+#include "process/argv.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
-/* Per-run filters (execsnoop flags); the monitor leaves them open. */
+/* Per-run filters (execsnoop flags; -p: cfg_follow, lib/filter.bpf.h); the monitor leaves them open. */
 const volatile __u32 cfg_uid = (__u32)-1;	/* only this uid, or -1 for all */
-const volatile __u8 cfg_follow = 0;		/* only pids in bg_follow (and their children) */
 const volatile __u8 cfg_failed_only = 0;	/* only failed execs */
 const volatile __u8 cfg_lifecycle = 1;		/* emit fork and exit records */
-
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, BG_FOLLOW_MAX);
-	__type(key, __u32);
-	__type(value, __u8);
-} bg_follow SEC(".maps");
 
 static __always_inline int proc__wanted(__u32 tgid, __u32 uid)
 {
 	if (cfg_uid != (__u32)-1 && uid != cfg_uid)
 		return 0;
-	if (cfg_follow && !bpf_map_lookup_elem(&bg_follow, &tgid))
-		return 0;
-	return 1;
+	return filter__followed(tgid);
 }
 
 static __always_inline void proc__tail_path(void *rec, struct bg_blob *blob, struct vfsmount *mnt,
@@ -176,20 +167,20 @@ int BPF_PROG(bg_exec_fail, struct pt_regs *regs, long ret)
 	return 0;
 }
 
-/* Parameters: ppid, parent_tid, start_ns, comm. Threads are not processes: skipped. */
+/*
+ * Parameters: ppid, parent_tid, start_ns, comm. Threads are not processes: skipped. A child is
+ * followed when its parent is (whichever object adds it to bg_follow, and when).
+ */
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(bg_fork, struct task_struct *parent, struct task_struct *child)
 {
 	__u32 ptgid = parent->tgid, ctgid = child->tgid;
-	__u8 one = 1;
 	struct bg_fork *f;
 
 	if (child->pid != ctgid)
 		return 0;
-	if (cfg_follow && bpf_map_lookup_elem(&bg_follow, &ptgid) &&
-	    bpf_map_update_elem(&bg_follow, &ctgid, &one, BPF_ANY))
-		stats__inc(BG_STAT_FOLLOW_FULL);
-	if (!cfg_lifecycle || !proc__wanted(ctgid, BPF_CORE_READ(child, cred, uid.val)))
+	filter__fork(parent, child);
+	if (!cfg_lifecycle || !proc__wanted(ptgid, BPF_CORE_READ(child, cred, uid.val)))
 		return 0;
 	f = emit__begin(BG_EV_FORK, sizeof(*f));
 	if (!f)
@@ -210,14 +201,10 @@ int BPF_PROG(bg_exit, struct task_struct *p)
 {
 	__u32 tgid = p->tgid;
 	struct bg_exit *x;
-	int wanted;
 
 	if (BPF_CORE_READ(p, signal, live.counter) != 0)
 		return 0;
-	wanted = cfg_lifecycle && proc__wanted(tgid, BPF_CORE_READ(p, cred, uid.val));
-	if (cfg_follow)
-		bpf_map_delete_elem(&bg_follow, &tgid);
-	if (!wanted)
+	if (!cfg_lifecycle || !proc__wanted(tgid, BPF_CORE_READ(p, cred, uid.val)))
 		return 0;
 	x = emit__begin(BG_EV_EXIT, sizeof(*x));
 	if (!x)
@@ -228,5 +215,13 @@ int BPF_PROG(bg_exit, struct task_struct *p)
 	x->start_ns = p->start_boottime;
 	BPF_CORE_READ_STR_INTO(&x->comm, p, comm);
 	emit__submit(x);
+	return 0;
+}
+
+/* A process is gone (its leader freed): it leaves the -p set (lib/filter.bpf.h). */
+SEC("tp_btf/sched_process_free")
+int BPF_PROG(bg_proc_free, struct task_struct *p)
+{
+	filter__free(p);
 	return 0;
 }

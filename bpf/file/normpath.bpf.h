@@ -8,7 +8,7 @@
 #ifndef BG_NORMPATH_BPF_H
 #define BG_NORMPATH_BPF_H
 
-#include "common.bpf.h"
+#include "lib/common.bpf.h"
 
 enum { NORM_DEPTH = 128 };
 

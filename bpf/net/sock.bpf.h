@@ -3,7 +3,7 @@
 #ifndef BG_SOCK_BPF_H
 #define BG_SOCK_BPF_H
 
-#include "common.bpf.h"
+#include "lib/common.bpf.h"
 #include <bpf/bpf_endian.h>
 
 /* include/linux/socket.h, include/uapi/asm-generic/errno.h: macros there, so not in vmlinux.h */

@@ -3,7 +3,7 @@
 #ifndef BG_CRED_BPF_H
 #define BG_CRED_BPF_H
 
-#include "common.bpf.h"
+#include "lib/common.bpf.h"
 
 /*
  * 6.3+ layout of the capability sets: a CO-RE flavor of struct cred (libbpf matches the name

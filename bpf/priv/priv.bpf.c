@@ -9,12 +9,17 @@
 #include "lib/emit.bpf.h"
 #include "lib/path.bpf.h"
 #include "lib/task.bpf.h"
-#include "lib/cred.bpf.h"
+#include "priv/cred.bpf.h"
 #include "lib/compat.bpf.h"
+#include "lib/filter.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
-/* Emit identity syscalls that succeeded without changing any credential (privsnoop: 1). */
+/*
+ * Emit identity syscalls that succeeded without changing any credential (privsnoop: 1). -p with
+ * descendants is cfg_follow (lib/filter.bpf.h): records of other processes are counted filtered;
+ * their expected creds are kept all the same.
+ */
 const volatile __u8 cfg_noop_calls = 1;
 
 /* Per task: the creds it should have, and those captured at the sys_enter in flight. */
@@ -57,13 +62,18 @@ static __always_inline __u32 priv__sys(__u32 nr)
 	return k ? *k : BG_PSYS_NONE;
 }
 
-/* Record with the fixed fields common to every priv kind filled; NULL when lost (counted). */
+/* Record with the fixed fields of every priv kind filled; NULL when lost or filtered (counted). */
 static __always_inline struct bg_priv *priv__begin(__u16 kind, __u32 site, __u32 nr,
 						   const struct bg_creds *old,
 						   const struct bg_creds *new, struct task_struct *t)
 {
-	struct bg_priv *r = emit__begin(kind, sizeof(*r));
+	struct bg_priv *r;
 
+	if (!filter__followed(BPF_CORE_READ(t, tgid))) {
+		stats__inc(BG_STAT_FILTERED);
+		return NULL;
+	}
+	r = emit__begin(kind, sizeof(*r));
 	if (!r)
 		return NULL;
 	__builtin_memset((char *)r + sizeof(r->hdr), 0, sizeof(*r) - sizeof(r->hdr));
@@ -254,12 +264,17 @@ int BPF_PROG(bg_priv_exec, struct task_struct *p, pid_t old_pid, struct linux_bi
 	return 0;
 }
 
-/* Check the parent at fork; the child starts from the creds it really got. */
+/*
+ * Check the parent at fork; the child starts from the creds it really got. -p: a child of a
+ * followed process is followed (when this object keeps the set).
+ */
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(bg_priv_fork, struct task_struct *parent, struct task_struct *child)
 {
 	struct bg_priv_task *ps = priv__task(parent), *cs = priv__task(child);
 	struct bg_creds cur;
+
+	filter__fork(parent, child);
 
 	if (ps) {
 		cred__read(parent, &cur);
@@ -285,5 +300,13 @@ int BPF_PROG(bg_priv_pexit, struct task_struct *p)
 		return 0;
 	cred__read(p, &cur);
 	priv__check(p, st, &cur, BG_PS_EXIT, 0);
+	return 0;
+}
+
+/* -p: a process is gone (its leader freed): it leaves the set. */
+SEC("tp_btf/sched_process_free")
+int BPF_PROG(bg_priv_free, struct task_struct *p)
+{
+	filter__free(p);
 	return 0;
 }

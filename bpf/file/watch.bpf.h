@@ -8,8 +8,8 @@
 #ifndef BG_WATCH_BPF_H
 #define BG_WATCH_BPF_H
 
-#include "common.bpf.h"
-#include "gen.bpf.h"
+#include "lib/common.bpf.h"
+#include "lib/gen.bpf.h"
 
 enum { WATCH_TAIL = 128 };	/* path bytes scanned for the last two names (> 2 * BG_WATCH_NAME) */
 

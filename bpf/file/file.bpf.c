@@ -2,19 +2,20 @@
 /*
  * File sensor: opens and file changes, one record per syscall at exit (dispatch handlers).
  * Where the arguments of each syscall are comes from bg_file_sys (written by user space), so
- * the programs hold no syscall numbers. Only paths in the watch set (lib/watch.bpf.h) are
+ * the programs hold no syscall numbers. Only paths in the watch set (file/watch.bpf.h) are
  * emitted unless cfg_all; the decision is taken before anything is copied into a record.
  */
 #include "lib/common.bpf.h"
 #include "lib/emit.bpf.h"
 #include "lib/path.bpf.h"
 #include "lib/compat.bpf.h"
-#include "lib/watch.bpf.h"
-#include "lib/normpath.bpf.h"
+#include "lib/filter.bpf.h"
+#include "file/watch.bpf.h"
+#include "file/normpath.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
-/* Per-run filters (opensnoop flags). */
+/* Per-run filters (opensnoop flags; -p with descendants is cfg_follow, lib/filter.bpf.h). */
 const volatile __u8 cfg_all = 0;		/* emit every file event, watched or not */
 const volatile __u32 cfg_uid = (__u32)-1;	/* only this uid, or -1 for all */
 const volatile __u32 cfg_pid = 0;		/* only this process (tgid), or 0 for all */
@@ -108,7 +109,8 @@ static __always_inline __u32 file__access(__u32 flags)
 static __always_inline int file__wanted(struct task_struct *t, long ret)
 {
 	if ((cfg_pid && t->tgid != cfg_pid) || (cfg_failed_only && ret >= 0) ||
-	    (cfg_uid != (__u32)-1 && BPF_CORE_READ(t, cred, uid.val) != cfg_uid)) {
+	    (cfg_uid != (__u32)-1 && BPF_CORE_READ(t, cred, uid.val) != cfg_uid) ||
+	    !filter__followed(t->tgid)) {
 		stats__inc(BG_STAT_FILTERED);
 		return 0;
 	}
@@ -448,5 +450,21 @@ SEC("tp_btf/sys_exit")
 int BPF_PROG(bg_file_mnt, struct pt_regs *regs, long ret)
 {
 	gen__change_exit();
+	return 0;
+}
+
+/* -p: a child of a followed process is followed (when this object keeps the set). */
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(bg_file_fork, struct task_struct *parent, struct task_struct *child)
+{
+	filter__fork(parent, child);
+	return 0;
+}
+
+/* -p: a process is gone (its leader freed): it leaves the set. */
+SEC("tp_btf/sched_process_free")
+int BPF_PROG(bg_file_free, struct task_struct *p)
+{
+	filter__free(p);
 	return 0;
 }

@@ -12,11 +12,15 @@
  */
 #include "lib/common.bpf.h"
 #include "lib/emit.bpf.h"
-#include "lib/sock.bpf.h"
+#include "lib/filter.bpf.h"
+#include "net/sock.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
-/* Per-run filters (connsnoop flags); the monitor leaves them open. */
+/*
+ * Per-run filters (connsnoop flags; -p with descendants is cfg_follow, lib/filter.bpf.h); the
+ * monitor leaves them open.
+ */
 const volatile __u32 cfg_pid = 0;		/* only this process (tgid), or 0 for all */
 const volatile __u32 cfg_uid = (__u32)-1;	/* only this uid, or -1 for all */
 const volatile __u8 cfg_ports = 0;		/* only sockets with a port in bg_net_ports */
@@ -179,7 +183,7 @@ static __always_inline int net__track_connect(void)
 	return !(f->skip & 1u) && net__comm_pass(f);
 }
 
-/* pid/uid filter on the current task. */
+/* pid/uid/follow filter on the current task. */
 static __always_inline int net__wanted_self(void)
 {
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
@@ -188,7 +192,7 @@ static __always_inline int net__wanted_self(void)
 		return 0;
 	if (cfg_uid != (__u32)-1 && (__u32)bpf_get_current_uid_gid() != cfg_uid)
 		return 0;
-	return 1;
+	return filter__followed(tgid);
 }
 
 static __always_inline int net__port_ok(struct bg_sock_tuple *tp)
@@ -685,17 +689,29 @@ int BPF_PROG(bg_net_exec, struct task_struct *p, pid_t old_pid, struct linux_bin
 	return 0;
 }
 
-/* Fork and new threads: the child keeps the parent's process name (if it has one). */
+/*
+ * Fork and new threads: the child keeps the parent's process name (if it has one); -p: a child
+ * of a followed process is followed (when this object keeps the set).
+ */
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(bg_net_fork, struct task_struct *parent, struct task_struct *child)
 {
 	struct bg_net_pname *pp, *pc;
 
+	filter__fork(parent, child);
 	pp = bpf_task_storage_get(&bg_net_pnames, parent, 0, 0);
 	if (!pp)
 		return 0;
 	pc = bpf_task_storage_get(&bg_net_pnames, child, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (pc)
 		*pc = *pp;
+	return 0;
+}
+
+/* -p: a process is gone (its leader freed): it leaves the set. */
+SEC("tp_btf/sched_process_free")
+int BPF_PROG(bg_net_free, struct task_struct *p)
+{
+	filter__free(p);
 	return 0;
 }

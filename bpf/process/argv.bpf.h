@@ -6,7 +6,7 @@
 #ifndef BG_ARGV_BPF_H
 #define BG_ARGV_BPF_H
 
-#include "common.bpf.h"
+#include "lib/common.bpf.h"
 
 struct argv__walk {
 	const char *const *argv;
