@@ -101,6 +101,21 @@ test('a /dev/tcp reverse shell command line alerts; a plain bash -c does not', a
 	assert.deepEqual(rulesFor(alerts, pids[1]), []);
 });
 
+test('a reverse shell padded past the argv read limit still alerts (command line cut); a short one-liner does not', async (t) => {
+	if (!requireBpf(t, ['dispatch', 'process'])) return;
+	const pids: number[] = [];
+	const { alerts } = await withMonitor(async () => {
+		// 5000 bytes of padding first: the /dev/tcp part lies beyond the 4 KiB the kernel reads.
+		pids.push((await run('/bin/bash', ['-c', 'true', 'x'.repeat(5000), 'exec 3<>/dev/tcp/127.0.0.1/9'])).pid);
+		pids.push((await run('/bin/bash', ['-c', 'true', 'x'.repeat(100)])).pid);
+	});
+	assert.deepEqual(rulesFor(alerts, pids[0]), ['Command line too long to check']);
+	const a = alerts.find((x) => x.fields['proc.pid'] === pids[0])!;
+	assert.equal(a.priority, 'warning');
+	assert.equal(a.fields['proc.argc'], 5);
+	assert.deepEqual(rulesFor(alerts, pids[1]), []);
+});
+
 test('a shell whose stdin/stdout are a TCP socket alerts; the same shell on pipes does not', async (t) => {
 	if (!requireBpf(t, ['dispatch', 'process'])) return;
 	const { createServer, connect } = await import('node:net');
