@@ -3,7 +3,9 @@
  * Syscall dispatch: the only programs attached to the raw syscall hooks. Each tail-calls the
  * handler a sensor registered for this syscall number (bg_sys_enter_tbl / bg_sys_exit_tbl,
  * filled by user space); an empty slot costs one failed lookup. One hook pair for every
- * sensor is far cheaper than a tracepoint per syscall (see ARCHITECTURE.md).
+ * sensor is far cheaper than a tracepoint per syscall: measured with empty programs, 21
+ * per-syscall tracepoints cut an open storm to 0.80 of its speed, one tp_btf sys_enter/sys_exit
+ * pair to 0.97.
  */
 #include "lib/common.bpf.h"
 #include "lib/emit.bpf.h"

@@ -7,7 +7,7 @@ import { O_ACCMODE, O_APPEND, O_CREAT, O_TRUNC, O_WRONLY } from '../../events/fi
 
 const O_WRITES = O_CREAT | O_TRUNC | O_APPEND;
 
-/** Open events: does the open read or write? Mirrors file__access in bpf/file.bpf.c (the watch modes). */
+/** Open events: does the open read or write? Mirrors file__access in bpf/file/file.bpf.c (the watch modes). */
 function openAccess(c: EvalCtx, w: boolean): boolean | undefined {
 	if (c.e.kind !== 'open') return undefined;
 	const acc = c.e.argFlags & O_ACCMODE;
