@@ -8,6 +8,7 @@ import { ConditionError } from './errors.js';
 import { CASES, CASE_EVENT, CASE_PARENT, LISTS } from '../../test/cases/conditions.case.js';
 import { execEvent, fixture } from '../../test/helpers/rules.js';
 import { compileTemplate } from './output.js';
+import { hostile, withoutBacktracking } from '../../test/helpers/no-backtracking.js';
 
 const env: CompileEnv = { lists: new Map(Object.entries(LISTS)), macros: new Map([['is_shell', parseCondition('proc.name in (shells)')]]) };
 
@@ -43,6 +44,10 @@ test('type errors are caught at compile time with a position', () => {
 		['proc.name < 3', /needs a number field/, 13],
 		['proc.is_exe_deleted contains x', /does not apply to bool/, 1],
 		['proc.exepath regex "(["', /invalid regex/, 20],
+		['proc.exepath regex "(a)\\\\1"', /^invalid regex: backreferences are not supported \(RE2 syntax\)/, 20],
+		['proc.exepath regex "(?=a)b"', /^invalid regex: lookaround is not supported \(RE2 syntax\)/, 20],
+		['proc.exepath regex "(?<!a)b"', /^invalid regex: lookaround is not supported \(RE2 syntax\)/, 20],
+		['proc.exepath glob "/tmp/[z-a]"', /^invalid glob: range out of order: z-a/, 19],
 		['evt.arg = x', /needs an argument/, 1],
 		['proc.name[2] = x', /takes no \[argument\]/, 1],
 	];
@@ -52,6 +57,24 @@ test('type errors are caught at compile time with a position', () => {
 			(e: unknown) => e instanceof ConditionError && re.test(e.message) && e.pos.col === col,
 			src,
 		);
+	}
+});
+
+test('regex and glob never run on the backtracking engine: hostile 4 KiB cmdlines and paths', () => {
+	const f = fixture();
+	const c = f.apply(execEvent({ pid: 300, args: [hostile()] }));
+	const cases: [string, boolean][] = [
+		['proc.cmdline regex "(a+)+$"', false],
+		['proc.cmdline regex "^(a|aa)*$"', false],
+		['proc.cmdline regex "(.*a){20}b"', false],
+		['proc.cmdline regex "(a+)+!$"', true],
+		['proc.exepath glob "*a*a*a*a*a*a*b"', false],
+		['proc.exepath glob "*a*a*a*a*a*a*!"', true],
+		['proc.cmdline glob "a*a?a[a-z]*[!b]"', true],
+	];
+	for (const [src, want] of cases) {
+		const p = compileCondition(parseCondition(src), env);
+		assert.equal(withoutBacktracking(() => p(c)), want, src);
 	}
 });
 
