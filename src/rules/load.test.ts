@@ -105,7 +105,7 @@ test('a regex or glob that cannot run in linear time is refused at load with fil
 	assert.deepEqual(validateRules([p]).map(formatProblem), [
 		`${p}:3:55: error: rule backref: invalid regex: backreferences are not supported (RE2 syntax): \\1`,
 		`${p}:10:24: error: rule lookahead: invalid regex: lookaround is not supported (RE2 syntax): (?!`,
-		`${p}:17:54: error: rule range: invalid glob: range out of order: 9-0`,
+		`${p}:15:54: error: rule range: invalid glob: range out of order: 9-0`,
 	]);
 });
 

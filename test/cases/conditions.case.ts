@@ -78,6 +78,8 @@ export const CASES: ConditionCase[] = [
 	{ cond: 'proc.cmdline regex "(?i)hello world"', expect: true },
 	{ cond: 'proc.exepath regex "^/tmp/[[:alpha:]]/bash$"', expect: true },
 	{ cond: 'proc.argv regex "^-[a-z]$"', expect: true },
+	{ cond: 'proc.exepath regex "^/tmp/\\\\w/bash$"', expect: true },
+	{ cond: 'proc.exepath regex "^/tmp/\\w/bash$"', expect: false },
 	{ cond: 'proc.exepath pmatch (/tmp)', expect: true },
 	{ cond: 'proc.exepath pmatch (tmp)', expect: true },
 	{ cond: 'proc.exepath pmatch (/tm)', expect: false },

@@ -1,0 +1,40 @@
+/**
+ * @module rules/regex: regular expressions that run in linear time (RE2: no backtracking), for rule
+ * conditions and CLI flags matched against strings an attacker controls (comm, argv, paths).
+ */
+import RE2 from 're2';
+
+/** A compiled pattern: true when it matches anywhere in the string (as RegExp.prototype.test). */
+export interface Matcher {
+	test(s: string): boolean;
+}
+
+/** Thrown for a pattern RE2 refuses: a syntax error, or a construct that needs backtracking. */
+export class RegexError extends Error {
+	readonly code = 'EREGEX';
+	constructor(message: string) {
+		super(message);
+		this.name = 'RegexError';
+	}
+}
+
+/**
+ * Compile pattern in RE2 syntax (unanchored, UTF-8; inline flags such as `(?i)`); backreferences
+ * and lookaround, which only a backtracking engine runs, are refused with a RegexError saying so.
+ */
+export function compileRegex(pattern: string): Matcher {
+	try {
+		return new RE2(pattern);
+	} catch (e) {
+		throw new RegexError(explain(e instanceof Error ? e.message : String(e)));
+	}
+}
+
+/** RE2's own message, or what the construct is when it is one RE2 leaves out on purpose. */
+function explain(msg: string): string {
+	const backref = /^invalid escape sequence: (\\[1-9k])/.exec(msg);
+	if (backref) return `backreferences are not supported (RE2 syntax): ${backref[1]}`;
+	const look = /^invalid perl operator: (\(\?<?[=!])/.exec(msg);
+	if (look) return `lookaround is not supported (RE2 syntax): ${look[1]}`;
+	return msg;
+}
