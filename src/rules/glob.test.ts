@@ -32,6 +32,10 @@ test('fnmatch semantics: * and ? cross /, classes, negation, literal [ and backs
 		['**a**', 'ba', true],
 		['*ab*ab*', 'xabyab', true],
 		['*ab*ab*', 'xaby', false],
+		[`*${'?'.repeat(20)}b*`, `${'x'.repeat(20)}bc`, true],
+		[`*${'?'.repeat(32)}b*`, `${'x'.repeat(32)}bc`, true],
+		[`*${'?'.repeat(32)}b*`, `${'x'.repeat(32)}c`, false],
+		['*[λ]?λ*', 'aλλλ', true],
 	];
 	for (const [g, s, want] of cases) assert.equal(compileGlob(g)(s), want, `${JSON.stringify(g)} ~ ${JSON.stringify(s)}`);
 });
@@ -41,24 +45,34 @@ test('a class range out of order is a GlobError, not a crash', () => {
 	assert.equal(compileGlob('[a-a]')('a'), true);
 });
 
-test('property: the matcher agrees with the RegExp translation of the same glob', () => {
-	const glob = fc.array(fc.constantFrom('a', 'b', '/', '*', '?', '[', ']', '!', '^', '-', '\\'), { maxLength: 12 }).map((x) => x.join(''));
-	const text = fc.array(fc.constantFrom('a', 'b', '/', ']', '!', '^', '-', '\\', '['), { maxLength: 12 }).map((x) => x.join(''));
-	fc.assert(
-		fc.property(glob, text, (g, s) => {
-			let m: ((s: string) => boolean) | undefined;
-			try {
-				m = compileGlob(g);
-			} catch (e) {
-				assert.ok(e instanceof GlobError);
-				assert.throws(() => globToRegExp(g), SyntaxError, `the translation of ${g} refuses it too`);
-				return;
-			}
-			assert.equal(m(s), globToRegExp(g).test(s), `${JSON.stringify(g)} ~ ${JSON.stringify(s)}`);
-		}),
-		{ numRuns: 5000 },
-	);
-});
+const word = (chars: string[], maxLength: number, minLength = 0) => fc.array(fc.constantFrom(...chars), { minLength, maxLength }).map((x) => x.join(''));
+
+for (const [what, glob, text] of [
+	['stars and ? over a two-letter alphabet (many matches)', word(['a', 'b', '*', '?'], 10), word(['a', 'b'], 10)],
+	['every special character', word(['a', 'b', '/', '*', '?', '[', ']', '!', '^', '-', '\\'], 12), word(['a', 'b', '/', ']', '!', '^', '-', '\\', '['], 12)],
+	[
+		'long wildcard segments (past the 31-token Shift-And) and code units above 255',
+		fc.tuple(word(['?', '?', '?', 'a', 'λ', '[aλ]', '[!a]'], 36, 26), word(['?', 'a', 'λ', '[!λ]', '*'], 6)).map(([x, y]) => `*${x}*${y}`),
+		word(['a', 'λ', 'λ'], 60, 26),
+	],
+] as const) {
+	test(`property: the matcher agrees with the RegExp translation of the same glob: ${what}`, () => {
+		fc.assert(
+			fc.property(glob, text, (g, s) => {
+				let m: ((s: string) => boolean) | undefined;
+				try {
+					m = compileGlob(g);
+				} catch (e) {
+					assert.ok(e instanceof GlobError);
+					assert.throws(() => globToRegExp(g), SyntaxError, `the translation of ${g} refuses it too`);
+					return;
+				}
+				assert.equal(m(s), globToRegExp(g).test(s), `${JSON.stringify(g)} ~ ${JSON.stringify(s)}`);
+			}),
+			{ numRuns: 5000 },
+		);
+	});
+}
 
 test('globs never use the backtracking engine, on 4 KiB inputs too', () => {
 	const g = compileGlob('*a*a*a*a*a*a*a*a*b');

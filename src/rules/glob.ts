@@ -50,7 +50,7 @@ export function compileGlob(g: string): GlobMatch {
 		} else toks.push(ch);
 	}
 	if (!toks.some((t) => t < 0)) return (s) => s === g;
-	return matcher(Int32Array.from(toks), classes);
+	return matcher(toks, classes);
 }
 
 /** The bracket expression opening at g[open], or undefined when it has no closing ']' (then '[' is literal). */
@@ -79,39 +79,102 @@ function inClass(c: CharClass, u: number): boolean {
 	return c.neg;
 }
 
+/** The tokens between two `*`: each matches one code unit; lit is their text when all are literal. */
+interface Segment {
+	toks: Int32Array;
+	lit: string | undefined;
+	classes: CharClass[];
+	/** Shift-And table for a wildcard segment of at most 31 tokens: bit k of low[u] when token k matches code unit u < 256. */
+	low: Int32Array | undefined;
+}
+
+function segment(toks: number[], classes: CharClass[]): Segment {
+	const lit = toks.every((t) => t >= 0) ? String.fromCharCode(...toks) : undefined;
+	const seg: Segment = { toks: Int32Array.from(toks), lit, classes, low: undefined };
+	if (lit === undefined && toks.length <= 31) {
+		const low = new Int32Array(256);
+		for (let u = 0; u < 256; u++) low[u] = maskOf(seg, u);
+		seg.low = low;
+	}
+	return seg;
+}
+
+function tokenMatches(seg: Segment, want: number, u: number): boolean {
+	return want >= 0 ? want === u : want === ANY || inClass(seg.classes[CLASS0 - want], u);
+}
+
+/** Bit k set when token k of seg matches code unit u. */
+function maskOf(seg: Segment, u: number): number {
+	let m = 0;
+	for (let k = 0; k < seg.toks.length; k++) if (tokenMatches(seg, seg.toks[k], u)) m |= 1 << k;
+	return m;
+}
+
+/** Does seg match s at i (i + seg length <= s.length)? */
+function at(seg: Segment, s: string, i: number): boolean {
+	if (seg.lit !== undefined) return s.startsWith(seg.lit, i);
+	for (let k = 0; k < seg.toks.length; k++) if (!tokenMatches(seg, seg.toks[k], s.charCodeAt(i + k))) return false;
+	return true;
+}
+
 /**
- * The classic greedy matcher: on a mismatch, go back to the last `*` only and let it take one more
- * code unit. An earlier `*` never needs to be revisited, so each text position is tried against at
- * most the pattern once: O(pattern × text), no recursion, no allocation per call (hot path).
+ * The leftmost i in [from, end - seg length] where seg matches, or -1: indexOf for a literal
+ * segment, one Shift-And pass for a wildcard one of up to 31 tokens (every occurrence has the same
+ * length, so the first to end is the first to start), else a comparison at every position.
  */
-function matcher(toks: Int32Array, classes: CharClass[]): GlobMatch {
-	const m = toks.length;
+function find(seg: Segment, s: string, from: number, end: number): number {
+	const len = seg.toks.length;
+	if (seg.lit !== undefined) {
+		const i = s.indexOf(seg.lit, from);
+		return i >= 0 && i <= end - len ? i : -1;
+	}
+	const low = seg.low;
+	if (low === undefined) {
+		for (let i = from; i <= end - len; i++) if (at(seg, s, i)) return i;
+		return -1;
+	}
+	const hit = 1 << (len - 1);
+	let d = 0;
+	for (let i = from; i < end; i++) {
+		const u = s.charCodeAt(i);
+		d = ((d << 1) | 1) & (u < 256 ? low[u] : maskOf(seg, u));
+		if ((d & hit) !== 0) return i - len + 1;
+	}
+	return -1;
+}
+
+/**
+ * Split at the stars: the first segment must match at the start, the last at the end, and each
+ * one between at its leftmost place after the previous (taking the leftmost never loses a match).
+ * One pass over the text per segment in the usual case, pattern × text steps at worst (a wildcard
+ * segment of more than 31 tokens, or code units above 255). No recursion, no allocation per call.
+ */
+function matcher(toks: number[], classes: CharClass[]): GlobMatch {
+	const segs: Segment[] = [];
+	let cur: number[] = [];
+	for (const t of toks) {
+		if (t === STAR) {
+			segs.push(segment(cur, classes));
+			cur = [];
+		} else cur.push(t);
+	}
+	segs.push(segment(cur, classes));
+	const first = segs[0];
+	const minLen = segs.reduce((n, x) => n + x.toks.length, 0);
+	if (segs.length === 1) return (s) => s.length === minLen && at(first, s, 0);
+	const last = segs[segs.length - 1];
+	const mids = segs.slice(1, -1);
 	return (s) => {
 		const n = s.length;
-		let p = 0;
-		let i = 0;
-		let starP = -1;
-		let starI = 0;
-		while (i < n) {
-			if (p < m) {
-				const t = toks[p];
-				if (t === STAR) {
-					starP = p++;
-					starI = i;
-					continue;
-				}
-				const u = s.charCodeAt(i);
-				if (t >= 0 ? t === u : t === ANY || inClass(classes[CLASS0 - t], u)) {
-					p++;
-					i++;
-					continue;
-				}
-			}
-			if (starP < 0) return false;
-			p = starP + 1;
-			i = ++starI;
+		if (n < minLen || !at(first, s, 0)) return false;
+		const end = n - last.toks.length;
+		if (!at(last, s, end)) return false;
+		let pos = first.toks.length;
+		for (let k = 0; k < mids.length; k++) {
+			const i = find(mids[k], s, pos, end);
+			if (i < 0) return false;
+			pos = i + mids[k].toks.length;
 		}
-		while (p < m && toks[p] === STAR) p++;
-		return p === m;
+		return true;
 	};
 }
