@@ -2,7 +2,13 @@
  * @module rules/regex: regular expressions that run in linear time (RE2: no backtracking), for rule
  * conditions and CLI flags matched against strings an attacker controls (comm, argv, paths).
  */
-import RE2 from 're2';
+import { createRequire } from 'node:module';
+import type RE2 from 're2';
+
+// Loaded on the first pattern: a process whose rules have no regex (the default rules, replay,
+// report, search) loads no native module for it.
+const load = createRequire(import.meta.url);
+let engine: typeof RE2 | undefined;
 
 /** A compiled pattern: true when it matches anywhere in the string (as RegExp.prototype.test). */
 export interface Matcher {
@@ -23,8 +29,9 @@ export class RegexError extends Error {
  * and lookaround, which only a backtracking engine runs, are refused with a RegexError saying so.
  */
 export function compileRegex(pattern: string): Matcher {
+	engine ??= load('re2') as typeof RE2;
 	try {
-		return new RE2(pattern);
+		return new engine(pattern);
 	} catch (e) {
 		throw new RegexError(explain(e instanceof Error ? e.message : String(e)));
 	}
