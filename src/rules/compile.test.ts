@@ -1,6 +1,7 @@
 /** @module rules/compile.test: one case suite against the compiled closures and the reference evaluator; compile-time errors. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { parseCondition } from './parser.js';
 import { compileCondition, type CompileEnv } from './compile.js';
 import { evaluate } from '../../test/helpers/reference.js';
@@ -76,6 +77,21 @@ test('regex and glob never run on the backtracking engine: hostile 4 KiB cmdline
 		const p = compileCondition(parseCondition(src), env);
 		assert.equal(withoutBacktracking(() => p(c)), want, src);
 	}
+});
+
+test('property: any glob or regex value compiles or is a ConditionError at the value, never another throw', () => {
+	const quote = (s: string) => `"${s.replace(/[\\"]/g, '\\$&')}"`;
+	const unit = fc.constantFrom('a', 'z', '1', '*', '?', '[', ']', '!', '^', '-', '(', ')', '+', '{', '}', '|', '=', '<', '\\', 'é');
+	fc.assert(
+		fc.property(fc.constantFrom('glob', 'regex'), fc.string({ unit, maxLength: 12 }), (op, v) => {
+			try {
+				compileCondition(parseCondition(`proc.cmdline ${op} ${quote(v)}`), env);
+			} catch (e) {
+				assert.ok(e instanceof ConditionError && e.pos.col === 15 + op.length, `${op} ${v}: ${String(e)}`);
+			}
+		}),
+		{ numRuns: 3000 },
+	);
 });
 
 test('fields used by a condition are reported', () => {

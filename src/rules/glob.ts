@@ -20,14 +20,14 @@ const STAR = -1;
 const ANY = -2;
 const CLASS0 = -3;
 
-/** A bracket expression: sorted inclusive code-unit ranges [lo0, hi0, lo1, hi1, …]. */
+/** A bracket expression: inclusive code-unit ranges [lo0, hi0, lo1, hi1, …], a single member as lo = hi. */
 interface CharClass {
 	neg: boolean;
 	ranges: Int32Array;
 }
 
 /**
- * Compile g with fnmatch(3) meaning, flags FNM_NOESCAPE and no FNM_PATHNAME (as Falco's `glob`):
+ * Compile g with fnmatch(3) meaning, flags FNM_NOESCAPE and no FNM_PATHNAME:
  * `*` is any run (also across '/'), `?` one code unit, `[abc]` `[a-z]` `[!a]` `[^a]` one of / none
  * of; a `]` first in a class is a member; `[` without a closing `]` and `\` are literal.
  */
@@ -89,7 +89,7 @@ interface Segment {
 }
 
 function segment(toks: number[], classes: CharClass[]): Segment {
-	const lit = toks.every((t) => t >= 0) ? String.fromCharCode(...toks) : undefined;
+	const lit = toks.every((t) => t >= 0) ? toks.map((t) => String.fromCharCode(t)).join('') : undefined;
 	const seg: Segment = { toks: Int32Array.from(toks), lit, classes, low: undefined };
 	if (lit === undefined && toks.length <= 31) {
 		const low = new Int32Array(256);
