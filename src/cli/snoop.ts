@@ -6,6 +6,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import type { CommonFilter } from '../sensors/options.js';
 import { resolveUid } from '../util/ids.js';
 import { intFlag } from './run.js';
+import { compileRegex, RegexError, type Matcher } from '../rules/regex.js';
 
 /** The largest pid the kernel hands out (PID_MAX_LIMIT on 64-bit). */
 const PID_MAX = 4194304;
@@ -16,8 +17,8 @@ export interface SnoopFlags {
 	pid?: number;
 	/** -u: a uid (from a number or a user name). */
 	uid?: number;
-	/** -n: the process name (comm) matches this regular expression. */
-	name?: RegExp;
+	/** -n: the process name (comm) matches this regular expression (RE2: linear time). */
+	name?: Matcher;
 	json?: boolean;
 	duration?: number;
 	stats?: boolean;
@@ -30,13 +31,14 @@ export function uidFlag(v: string): number {
 	return uid;
 }
 
-/** Parser of a regular-expression flag; a bad pattern is a one-line error. */
-export function regexFlag(name: string): (v: string) => RegExp {
+/** Parser of a regular-expression flag (RE2 syntax, as in rules: matched against event data in linear time); a bad pattern is a one-line error. */
+export function regexFlag(name: string): (v: string) => Matcher {
 	return (v) => {
 		try {
-			return new RegExp(v);
+			return compileRegex(v);
 		} catch (e) {
-			throw new InvalidArgumentError(`invalid ${name} regex: ${(e as Error).message}`);
+			if (e instanceof RegexError) throw new InvalidArgumentError(`invalid ${name} regex: ${e.message}`);
+			throw e;
 		}
 	};
 }

@@ -1,6 +1,7 @@
 /** @module rules/compile.test: one case suite against the compiled closures and the reference evaluator; compile-time errors. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { parseCondition } from './parser.js';
 import { compileCondition, type CompileEnv } from './compile.js';
 import { evaluate } from '../../test/helpers/reference.js';
@@ -8,6 +9,7 @@ import { ConditionError } from './errors.js';
 import { CASES, CASE_EVENT, CASE_PARENT, LISTS } from '../../test/cases/conditions.case.js';
 import { execEvent, fixture } from '../../test/helpers/rules.js';
 import { compileTemplate } from './output.js';
+import { hostile, withoutBacktracking } from '../../test/helpers/no-backtracking.js';
 
 const env: CompileEnv = { lists: new Map(Object.entries(LISTS)), macros: new Map([['is_shell', parseCondition('proc.name in (shells)')]]) };
 
@@ -43,6 +45,10 @@ test('type errors are caught at compile time with a position', () => {
 		['proc.name < 3', /needs a number field/, 13],
 		['proc.is_exe_deleted contains x', /does not apply to bool/, 1],
 		['proc.exepath regex "(["', /invalid regex/, 20],
+		['proc.exepath regex "(a)\\\\1"', /^invalid regex: backreferences are not supported \(RE2 syntax\)/, 20],
+		['proc.exepath regex "(?=a)b"', /^invalid regex: lookaround is not supported \(RE2 syntax\)/, 20],
+		['proc.exepath regex "(?<!a)b"', /^invalid regex: lookaround is not supported \(RE2 syntax\)/, 20],
+		['proc.exepath glob "/tmp/[z-a]"', /^invalid glob: range out of order: z-a/, 19],
 		['evt.arg = x', /needs an argument/, 1],
 		['proc.name[2] = x', /takes no \[argument\]/, 1],
 	];
@@ -53,6 +59,39 @@ test('type errors are caught at compile time with a position', () => {
 			src,
 		);
 	}
+});
+
+test('regex and glob never run on the backtracking engine: hostile 4 KiB cmdlines and paths', () => {
+	const f = fixture();
+	const c = f.apply(execEvent({ pid: 300, args: ['sh', '-c', hostile()], exe: `/tmp/${hostile(4091)}` }));
+	const cases: [string, boolean][] = [
+		['proc.cmdline regex "(a+)+$"', false],
+		['proc.cmdline regex "^(a|aa)*$"', false],
+		['proc.cmdline regex "(.*a){20}b"', false],
+		['proc.cmdline regex "(a+)+!$"', true],
+		['proc.exepath glob "*a*a*a*a*a*a*b"', false],
+		['proc.exepath glob "*a*a*a*a*a*a*!"', true],
+		['proc.cmdline glob "sh -c a*a?a[a-z]*[!b]"', true],
+	];
+	for (const [src, want] of cases) {
+		const p = compileCondition(parseCondition(src), env);
+		assert.equal(withoutBacktracking(() => p(c)), want, src);
+	}
+});
+
+test('property: any glob or regex value compiles or is a ConditionError at the value, never another throw', () => {
+	const quote = (s: string) => `"${s.replace(/[\\"]/g, '\\$&')}"`;
+	const unit = fc.constantFrom('a', 'z', '1', '*', '?', '[', ']', '!', '^', '-', '(', ')', '+', '{', '}', '|', '=', '<', '\\', 'é');
+	fc.assert(
+		fc.property(fc.constantFrom('glob', 'regex'), fc.string({ unit, maxLength: 12 }), (op, v) => {
+			try {
+				compileCondition(parseCondition(`proc.cmdline ${op} ${quote(v)}`), env);
+			} catch (e) {
+				assert.ok(e instanceof ConditionError && e.pos.col === 15 + op.length, `${op} ${v}: ${String(e)}`);
+			}
+		}),
+		{ numRuns: 3000 },
+	);
 });
 
 test('fields used by a condition are reported', () => {

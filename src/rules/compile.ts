@@ -4,6 +4,8 @@ import { ConditionError } from './errors.js';
 import { lookupField, allFields, type FieldDef } from './fields/index.js';
 import type { EvalCtx } from './context.js';
 import type { FieldValue } from '../alerts/alert.js';
+import { compileGlob, GlobError } from './glob.js';
+import { compileRegex, RegexError } from './regex.js';
 
 /** A compiled condition. */
 export type Pred = (c: EvalCtx) => boolean;
@@ -210,19 +212,9 @@ function stringTest(op: CmpOp, s: string, v: ValueNode): (x: string) => boolean 
 			return (x) => x.startsWith(s);
 		case 'endswith':
 			return (x) => x.endsWith(s);
-		case 'glob': {
-			const re = globToRegExp(s);
-			return (x) => re.test(x);
-		}
-		case 'regex': {
-			let re: RegExp;
-			try {
-				re = new RegExp(s);
-			} catch (e) {
-				throw new ConditionError(`invalid regex: ${(e as Error).message}`, v.pos);
-			}
-			return (x) => re.test(x);
-		}
+		case 'glob':
+		case 'regex':
+			return patternTest(op, s, v);
 		case '<':
 		case '<=':
 		case '>':
@@ -233,22 +225,14 @@ function stringTest(op: CmpOp, s: string, v: ValueNode): (x: string) => boolean 
 	}
 }
 
-/** fnmatch-style glob (without FNM_PATHNAME: * also matches /) as an anchored RegExp. */
-export function globToRegExp(g: string): RegExp {
-	let re = '';
-	for (let i = 0; i < g.length; i++) {
-		const ch = g[i];
-		if (ch === '*') re += '.*';
-		else if (ch === '?') re += '.';
-		else if (ch === '[') {
-			const end = g.indexOf(']', i + 2);
-			if (end < 0) re += '\\[';
-			else {
-				const body = g.slice(i + 1, end).replace(/\\/g, '\\\\');
-				re += `[${body[0] === '!' ? '^' + body.slice(1) : body}]`;
-				i = end;
-			}
-		} else re += ch.replace(/[.+^${}()|\\/]/g, '\\$&');
+/** glob and regex: compiled once to a matcher that runs in linear time; a bad pattern is a positioned error. */
+function patternTest(op: 'glob' | 'regex', s: string, v: ValueNode): (x: string) => boolean {
+	try {
+		if (op === 'glob') return compileGlob(s);
+		const re = compileRegex(s);
+		return (x) => re.test(x);
+	} catch (e) {
+		if (e instanceof GlobError || e instanceof RegexError) throw new ConditionError(`invalid ${op}: ${e.message}`, v.pos);
+		throw e;
 	}
-	return new RegExp(`^${re}$`, 's');
 }

@@ -74,6 +74,41 @@ test('yaml syntax errors and a non-list file are reported with positions', () =>
 	assert.equal(probs[1], `${b}:1:1: error: a rules file is a YAML list of items (- rule:, - macro:, - list:)`);
 });
 
+test('a regex or glob that cannot run in linear time is refused at load with file:line:col', () => {
+	const p = file(
+		'slow.yaml',
+		[
+			'- rule: backref',
+			'  desc: d',
+			'  condition: evt.type = execve and proc.cmdline regex "(\\\\w+) \\\\1"',
+			'  output: o',
+			'  priority: info',
+			'- rule: lookahead',
+			'  desc: d',
+			'  condition: >',
+			'    evt.type = execve and',
+			"    proc.exepath regex '^/tmp/(?!safe/)'",
+			'  output: o',
+			'  priority: info',
+			'- rule: range',
+			'  desc: d',
+			'  condition: evt.type = execve and proc.exepath glob "/tmp/[9-0]*"',
+			'  output: o',
+			'  priority: info',
+			'- rule: nested',
+			'  desc: d',
+			'  condition: evt.type = execve and proc.cmdline regex "(a+)+$"',
+			'  output: o',
+			'  priority: info',
+		].join('\n'),
+	);
+	assert.deepEqual(validateRules([p]).map(formatProblem), [
+		`${p}:3:55: error: rule backref: invalid regex: backreferences are not supported (RE2 syntax): \\1`,
+		`${p}:10:24: error: rule lookahead: invalid regex: lookaround is not supported (RE2 syntax): (?!`,
+		`${p}:15:54: error: rule range: invalid glob: range out of order: 9-0`,
+	]);
+});
+
 test('loadRules throws RulesError with every error', () => {
 	const p = file('two.yaml', '- rule: a\n  desc: d\n  condition: x.y = 1\n  output: o\n  priority: info\n- rule: b\n');
 	assert.throws(() => loadRules([p]), (e: unknown) => e instanceof RulesError && e.problems.length === 2 && e.message.split('\n').length === 2);

@@ -1,7 +1,8 @@
 /** @module test/helpers/reference: a plain AST-walking evaluator, the reference the compiled closures are tested against. */
 import type { Node } from '../../src/rules/ast.js';
 import type { CompileEnv } from '../../src/rules/compile.js';
-import { resolveField, globToRegExp } from '../../src/rules/compile.js';
+import { resolveField } from '../../src/rules/compile.js';
+import { compileRegex } from '../../src/rules/regex.js';
 import type { EvalCtx } from '../../src/rules/context.js';
 import type { FieldValue } from '../../src/alerts/alert.js';
 
@@ -75,7 +76,32 @@ function cmpOne(type: string, op: string, x: string | number | boolean, s: strin
 		case 'glob':
 			return globToRegExp(s).test(t);
 		case 'regex':
-			return new RegExp(s).test(t);
+			return compileRegex(s).test(t);
 	}
 	return false;
+}
+
+/**
+ * A glob as an anchored RegExp with the compiler's semantics (fnmatch, FNM_NOESCAPE, no FNM_PATHNAME;
+ * `[!x]` or `[^x]` negate; a `]` first in a class is a member; `[` without `]` is literal). A second,
+ * independent implementation for tests on short strings: it backtracks, so never on event data.
+ */
+export function globToRegExp(g: string): RegExp {
+	let re = '';
+	for (let i = 0; i < g.length; i++) {
+		const ch = g[i];
+		if (ch === '*') re += '[^]*';
+		else if (ch === '?') re += '[^]';
+		else if (ch === '[') {
+			const neg = g[i + 1] === '!' || g[i + 1] === '^';
+			const start = neg ? i + 2 : i + 1;
+			const end = g.indexOf(']', start + 1);
+			if (end < 0) re += '\\[';
+			else {
+				re += `[${neg ? '^' : ''}${g.slice(start, end).replace(/[\\\]^[]/g, '\\$&')}]`;
+				i = end;
+			}
+		} else re += ch.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+	}
+	return new RegExp(`^${re}$`);
 }

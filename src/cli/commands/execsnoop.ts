@@ -9,12 +9,14 @@ import { EvalCtx } from '../../rules/context.js';
 import { eventJson } from '../../rules/fields/json.js';
 import { runTracing, intFlag } from '../run.js';
 import { commonFilter, regexFlag, snoopFlags, type SnoopFlags } from '../snoop.js';
+import type { Matcher } from '../../rules/regex.js';
 
 interface Opts extends SnoopFlags {
 	timestamp?: boolean;
 	time?: boolean;
 	fails?: boolean;
-	line?: RegExp;
+	/** -l: the argument line matches (RE2: linear time on attacker-chosen argv). */
+	line?: Matcher;
 	quote?: boolean;
 	printUid?: boolean;
 	maxArgs: number;
