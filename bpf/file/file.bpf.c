@@ -148,7 +148,7 @@ static __always_inline int file__path_of(struct file *f, struct file__path *o)
  * directory (dirfd's file, or cwd) to end at data[BG_PATH_MAX - 1] with a '/' joining them.
  */
 static __always_inline void file__build(struct task_struct *t, const char *uraw, __s32 dfd,
-					struct file__path *o, __u16 *fflags)
+					struct file__path *o, __u16 *fflags, __u32 deep_bit)
 {
 	__u32 zero = 0, blen = 0;
 	struct bg_pathbuf_val *w = bpf_map_lookup_elem(&bg_pathbuf, &zero);
@@ -169,7 +169,7 @@ static __always_inline void file__build(struct task_struct *t, const char *uraw,
 	o->p = o->raw;
 	o->len = n - 1;
 	if (n > 1 && w->data[BG_PATH_MAX + 1] == '/') {
-		norm__path(&o->p, &o->len);
+		norm__path(&o->p, &o->len, deep_bit);
 		return;
 	}
 	if (dfd != FILE_AT_FDCWD) {
@@ -191,7 +191,7 @@ static __always_inline void file__build(struct task_struct *t, const char *uraw,
 		o->len = n, o->p = w->data + BG_PATH_MAX;	/* base is "/" */
 	else
 		o->len = blen + n, o->p = base;
-	norm__path(&o->p, &o->len);
+	norm__path(&o->p, &o->len, deep_bit);
 }
 
 /* Append len bytes at src to the record tail, cut to the room left; returns 1 when cut. */
@@ -328,6 +328,7 @@ int BPF_PROG(bg_file_open, struct pt_regs *regs, long ret)
 			return 0;
 		}
 	}
+	norm__reset();
 	if (f && file__path_of(f, &o)) {
 		ff = BG_FF_NAME_FILE;
 	} else {
@@ -336,7 +337,7 @@ int BPF_PROG(bg_file_open, struct pt_regs *regs, long ret)
 			ff = BG_FF_NO_FILE;
 			stats__inc(BG_STAT_FILE_NOFILE);
 		}
-		file__build(t, a.path, a.dfd, &o, &ff);
+		file__build(t, a.path, a.dfd, &o, &ff, BG_FF_NAME_DEEP);
 	}
 	if (!all) {
 		if (o.d) {
@@ -353,7 +354,8 @@ int BPF_PROG(bg_file_open, struct pt_regs *regs, long ret)
 		} else {
 			watch = watch__match(o.p, o.len, access, o.d);
 		}
-		if (!watch) {
+		/* a path too deep to normalise could name a watched file: sent, flagged */
+		if (!watch && !norm__deep()) {
 			stats__inc(BG_STAT_FILTERED);
 			return 0;
 		}
@@ -361,7 +363,7 @@ int BPF_PROG(bg_file_open, struct pt_regs *regs, long ret)
 	e = emit__begin(BG_EV_OPEN, sizeof(*e));
 	if (!e)
 		return 0;
-	e->hdr.flags = ff;
+	e->hdr.flags = ff | (__u16)(norm__deep() & BG_FF_NAME_DEEP);
 	file__put(e, &e->name, (ff & BG_FF_NAME_FILE) ? NULL : &e->raw, &o, BG_FF_NAME_TRUNC);
 	if (ff & BG_FF_NAME_FILE)
 		file__put_user(e, &e->raw, a.path);
@@ -398,12 +400,14 @@ int BPF_PROG(bg_file_chg, struct pt_regs *regs, long ret)
 		return 0;
 	all = cfg_all || (sp->fl & BG_FSYS_ALL);
 	file__args(sp, regs, &a);
+	norm__reset();
 	if ((sp->fl & BG_FSYS_FD) && file__path_of(file__from_fd(t, a.dfd), &o))
 		ff = BG_FF_NAME_FILE;
 	else if (!(sp->fl & BG_FSYS_FD))
-		file__build(t, a.path, a.dfd, &o, &ff);
+		file__build(t, a.path, a.dfd, &o, &ff, BG_FF_NAME_DEEP);
 	watch = all ? 0 : watch__match(o.p, o.len, BG_WATCH_WRITE, o.d);
-	if (!all && !watch && (sp->path2 < 0 || (sp->fl & BG_FSYS_RAW2))) {
+	/* a path too deep to normalise could name a watched file: sent, flagged */
+	if (!all && !watch && !norm__deep() && (sp->path2 < 0 || (sp->fl & BG_FSYS_RAW2))) {
 		stats__inc(BG_STAT_FILTERED);
 		return 0;
 	}
@@ -419,15 +423,15 @@ int BPF_PROG(bg_file_chg, struct pt_regs *regs, long ret)
 	if (sp->fl & BG_FSYS_RAW2) {
 		file__put_user(e, &e->raw2, a.path2);
 	} else if (sp->path2 >= 0) {
-		file__build(t, a.path2, a.dfd2, &o2, &ff);
+		file__build(t, a.path2, a.dfd2, &o2, &ff, BG_FF_NAME2_DEEP);
 		watch |= all ? 0 : watch__match(o2.p, o2.len, BG_WATCH_WRITE, NULL);
 		file__put(e, &e->name2, &e->raw2, &o2, BG_FF_NAME2_TRUNC);
 	}
-	if (!all && !watch) {
+	if (!all && !watch && !norm__deep()) {
 		stats__inc(BG_STAT_FILTERED);
 		return 0;
 	}
-	e->hdr.flags |= ff;
+	e->hdr.flags |= ff | (__u16)(norm__deep() & (BG_FF_NAME_DEEP | BG_FF_NAME2_DEEP));
 	file__fill(e, t, nr, ret, &a, watch);
 	emit__submit(e);
 	return 0;

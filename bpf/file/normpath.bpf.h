@@ -21,6 +21,7 @@ struct bg_norm_val {
 	__u32 o;			/* output bytes */
 	__u32 depth;
 	__u32 bad;			/* too deep: keep the input as it is */
+	__u32 deep;			/* deep_bit of each path met too deep since norm__reset */
 };
 
 struct {
@@ -81,30 +82,63 @@ static long norm__step(__u32 i, void *data)
 	return 0;
 }
 
-/* Normalise *p (len bytes, absolute); on success point *p at the result and update *len. */
-static __always_inline void norm__path(const char **p, __u32 *len)
+/*
+ * Normalise *p (len bytes, absolute); on success point *p at the result and update *len.
+ * Returns 1 when the path keeps more than NORM_DEPTH components before a "..": it is left as it
+ * is and deep_bit is recorded for norm__deep (a watch lookup on it cannot be trusted: a deep
+ * "a/a/…/../../etc/shadow" would otherwise hide a watched file); 0 otherwise.
+ */
+static __always_inline int norm__path(const char **p, __u32 *len, __u32 deep_bit)
 {
 	__u32 zero = 0, l = *len;
 	struct bg_norm_val *n = bpf_map_lookup_elem(&bg_normbuf, &zero);
 
-	if (!n || !*p || !l || l >= BG_PATH_MAX)
-		return;
+	if (!n)
+		return 0;
+	n->bad = 0;
+	if (!*p || !l || l >= BG_PATH_MAX)
+		return 0;
 	barrier_var(l);
 	if (bpf_probe_read_kernel(n->in, l & (BG_PATH_MAX - 1), *p) || n->in[0] != '/')
-		return;
+		return 0;
 	n->len = l;
 	n->o = 0;
 	n->depth = 0;
-	n->bad = 0;
 	bpf_loop(BG_PATH_MAX, norm__step, &n, 0);
-	if (n->bad)
-		return;
+	if (n->bad) {
+		n->deep |= deep_bit;
+		return 1;
+	}
 	if (n->o == 0) {
 		n->out[0] = '/';
 		n->o = 1;
 	}
 	*p = n->out;
 	*len = n->o & (BG_PATH_MAX - 1);	/* o <= l < BG_PATH_MAX: the mask only informs the verifier */
+	return 0;
+}
+
+/* Forget the paths met too deep (a handler calls it before it builds paths). */
+static __always_inline void norm__reset(void)
+{
+	__u32 zero = 0;
+	struct bg_norm_val *n = bpf_map_lookup_elem(&bg_normbuf, &zero);
+
+	if (n)
+		n->deep = 0;
+}
+
+/*
+ * The deep_bit of every norm__path call since norm__reset that met a path too deep to
+ * normalise. Read from the map where the handler decides, so the verifier does not carry the
+ * outcome through every branch in between (bg_file_chg is near the instruction limit).
+ */
+static __always_inline __u32 norm__deep(void)
+{
+	__u32 zero = 0;
+	struct bg_norm_val *n = bpf_map_lookup_elem(&bg_normbuf, &zero);
+
+	return n ? n->deep : 0;
 }
 
 #endif /* BG_NORMPATH_BPF_H */

@@ -23,7 +23,7 @@
  *   BG_EV_EXEC                           0-4       bg_flag
  *   BG_EV_FORK, BG_EV_EXIT               none      - (always 0)
  *   BG_EV_PRIV_CALL, _EXEC, _DRIFT       1, 8-11   bg_priv_flag, and BG_F_EXE_TRUNC of bg_flag
- *   BG_EV_OPEN, BG_EV_FCHANGE            0-5       bg_file_flag
+ *   BG_EV_OPEN, BG_EV_FCHANGE            0-7       bg_file_flag
  *   BG_EV_NET_CONNECT … BG_EV_NET_SEND   8-11      bg_net_flag
  *
  * Within a family a bit means the same on every kind; each flag's comment names the kinds
@@ -188,7 +188,7 @@ struct bg_priv {
 	__u32 _pad2;
 };
 _Static_assert(sizeof(struct bg_priv) == 224, "bg_priv size");
-/* hdr.flags of BG_EV_OPEN and BG_EV_FCHANGE records (bits 0-5; no other enum's bits). */
+/* hdr.flags of BG_EV_OPEN and BG_EV_FCHANGE records (bits 0-7; no other enum's bits). */
 enum bg_file_flag {
 	BG_FF_NAME_FILE = 1 << 0,	/* OPEN, FCHANGE: name is the struct file's path (else from raw) */
 	BG_FF_NAME_TRUNC = 1 << 1,	/* OPEN, FCHANGE: name cut (over BG_PATH_MAX - 1 or too deep) */
@@ -196,6 +196,9 @@ enum bg_file_flag {
 	BG_FF_RAW_FAULT = 1 << 3,	/* OPEN, FCHANGE: a path argument could not be read (user memory) */
 	BG_FF_NAME_DIRFD = 1 << 4,	/* OPEN, FCHANGE: relative raw joined to the dirfd's path (else cwd) */
 	BG_FF_NO_FILE = 1 << 5,	/* OPEN: the fd was gone at exit (another thread closed it): name from raw */
+	BG_FF_NAME_DEEP = 1 << 6,	/* OPEN, FCHANGE: name too deep to normalise in the kernel: sent unnormalised
+					 * whatever the watch set (user space normalises it) */
+	BG_FF_NAME2_DEEP = 1 << 7,	/* FCHANGE: the same for name2 */
 };
 
 /*

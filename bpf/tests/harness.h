@@ -15,7 +15,7 @@
 /* bg_t_norm: norm__path (file/normpath.bpf.h) on one absolute path. */
 struct bg_t_norm {
 	__u32 len;		/* in: path bytes; out: bytes of the result */
-	__u32 normed;		/* out: 1: the result is the normaliser's; 0: the input was kept */
+	__u32 normed;		/* out: 1: the result is the normaliser's; 0: the input was kept; 2: kept, too deep */
 	char path[BG_PATH_MAX];	/* in: the path; out: the result */
 };
 _Static_assert(sizeof(struct bg_t_norm) == 4104, "bg_t_norm size");

@@ -25,8 +25,7 @@ int bg_t_norm(void *ctx)
 		return -1;
 	p = c->path;
 	len = c->len;
-	norm__path(&p, &len);
-	c->normed = p != c->path;
+	c->normed = norm__path(&p, &len, 1) ? 2 : p != c->path;
 	if (c->normed && bpf_probe_read_kernel(c->path, len & (BG_PATH_MAX - 1), p))
 		return -1;
 	c->len = len;

@@ -474,6 +474,40 @@ test('paths built from arguments are normalised: ../ cannot hide a watched file,
 	assert.equal(cat[0].ret, -13);
 });
 
+test('a path too deep to normalise in the kernel (130 components before its ..) cannot hide a watched file: sent flagged, normalised in user space', async (t) => {
+	if (!requireBpf(t, OBJECTS)) return;
+	const root = realpathSync(mkdtempSync(join(tmpdir(), 'bg-deep-')));
+	const watched = join(root, 'watched');
+	mkdirSync(watched);
+	writeFileSync(join(watched, 'f'), 'x');
+	const depth = 130;
+	const deepDir = join(root, ...Array<string>(depth).fill('a'));
+	mkdirSync(deepDir, { recursive: true });
+	// root/a/a/…/a/../../…/watched/f: more components kept than the kernel normaliser holds.
+	const sneaky = `${deepDir}/${'../'.repeat(depth)}watched/f`;
+	const events: BgEvent[] = [];
+	const rt = SensorRuntime.start([fileSensor], { file: { watch: { paths: [{ path: `${watched}/` }], names: [] } } }, (evs) => events.push(...evs));
+	let chmodPid = 0;
+	let plainPid = 0;
+	try {
+		const r = await run(FILEOPS, ['chmod', sneaky, '4755']);
+		assert.equal(r.code, 0, r.stderr);
+		chmodPid = r.pid;
+		plainPid = (await run(FILEOPS, ['chmod', `${root}/a/../x-unwatched`, '755'])).pid;
+		await sleep(150);
+	} finally {
+		await rt.stop();
+		rmSync(root, { recursive: true, force: true });
+	}
+	const ch = events.filter((e): e is FileEv => e.kind === 'file_change' && e.pid === chmodPid);
+	assert.equal(ch.length, 1, 'the deep chmod of a watched file is reported');
+	assert.equal(ch[0].name, join(watched, 'f'), 'normalised in user space');
+	assert.equal(ch[0].raw, sneaky);
+	assert.ok(ch[0].flags & BgFileFlag.BG_FF_NAME_DEEP, 'flagged: not normalised in the kernel');
+	assert.equal(ch[0].mode & 0o7777, 0o4755);
+	assert.equal(events.filter((e) => e.pid === plainPid).length, 0, 'a shallow path outside the watch set stays in the kernel');
+});
+
 test('a 32-bit open through int $0x80 is counted as a 32-bit syscall, never decoded as the 64-bit call of that number', async (t) => {
 	if (!requireBpf(t, OBJECTS)) return;
 	let pid = 0;

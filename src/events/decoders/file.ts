@@ -1,5 +1,6 @@
 /** @module events/decoders/file: open and file-change records (struct bg_file). */
 import { isUtf8 } from 'node:buffer';
+import { posix } from 'node:path';
 import { BG_FILE, BG_HDR, BgFileFlag } from '../generated/layouts.js';
 import { bootNsToWallMs } from '../clock.js';
 import { blob } from '../wire.js';
@@ -16,14 +17,25 @@ function pathBlob(buf: Buffer, off: number, size: number, field: number): [strin
 	return [text, buf.toString('base64', s, e)];
 }
 
+/**
+ * A path the kernel could not normalise (more than 128 components kept before a ".."): the same
+ * lexical rules in user space ("//", "/./", "x/.." removed), on the text and on the exact bytes.
+ */
+function normalised([text, b64]: [string, string | undefined]): [string, string | undefined] {
+	const n = posix.normalize(text);
+	return [n, b64 === undefined ? undefined : Buffer.from(posix.normalize(Buffer.from(b64, 'base64').toString('latin1')), 'latin1').toString('base64')];
+}
+
 /** Both kinds share the layout; one literal with kind first keeps every event one shape per kind (no spreads: they cost microseconds). */
 function fields<K extends 'open' | 'file_change'>(kind: K, buf: Buffer, off: number, size: number): FileEventBase & { kind: K } {
 	const flags = buf.readUInt16LE(off + BG_HDR.flags);
 	const bootNs = buf.readBigUInt64LE(off + BG_HDR.ktime_ns);
 
-	const [name, nameB64] = pathBlob(buf, off, size, BG_FILE.name);
+	const n1 = pathBlob(buf, off, size, BG_FILE.name);
+	const [name, nameB64] = flags & BgFileFlag.BG_FF_NAME_DEEP ? normalised(n1) : n1;
 	const [raw, rawB64] = pathBlob(buf, off, size, BG_FILE.raw);
-	const [name2, name2B64] = pathBlob(buf, off, size, BG_FILE.name2);
+	const n2 = pathBlob(buf, off, size, BG_FILE.name2);
+	const [name2, name2B64] = flags & BgFileFlag.BG_FF_NAME2_DEEP ? normalised(n2) : n2;
 	const [raw2, raw2B64] = pathBlob(buf, off, size, BG_FILE.raw2);
 	return {
 		kind,

@@ -236,6 +236,8 @@ export const BgFileFlag = {
 	BG_FF_RAW_FAULT: 8,
 	BG_FF_NAME_DIRFD: 16,
 	BG_FF_NO_FILE: 32,
+	BG_FF_NAME_DEEP: 64,
+	BG_FF_NAME2_DEEP: 128,
 } as const;
 
 /** enum bg_flag. */
