@@ -14,6 +14,8 @@ import { ConfigError, loadConfig } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
 import { createSinks, type SinkSet } from '../../sinks/registry.js';
 import { MonitorMetrics } from '../../monitor/metrics.js';
+import { SdNotifier, monotonicUsec } from '../../service/notify.js';
+import { journalLines, type Level } from '../../service/journal.js';
 import { MetricsConfigError, metricsListen, serveMetrics, type MetricsListen } from '../../monitor/metrics-server.js';
 
 interface Opts {
@@ -86,7 +88,7 @@ async function start(cfg: Config, json: boolean, metrics?: MonitorMetrics): Prom
 	const sinks = createSinks(cfg.sinks);
 	try {
 		const health = { lossIntervalS: cfg.health.loss_interval_s, heartbeatS: cfg.health.heartbeat_s };
-		const mon = new Monitor({ rulePaths: paths, minPriority: cfg.priority, throttleWindowMs: cfg.throttle_s * 1000, out: outputs(sinks, json), log: (m) => process.stderr.write(`monitor: ${m}\n`), watchFiles: true, health, metrics });
+		const mon = new Monitor({ rulePaths: paths, minPriority: cfg.priority, throttleWindowMs: cfg.throttle_s * 1000, out: outputs(sinks, json), log: (m) => say('notice', m), watchFiles: true, health, metrics });
 		await sinks.start();
 		for (const w of sinks.warnings) process.stderr.write(`monitor: warning: ${w}\n`);
 		return { mon, sinks };
@@ -94,6 +96,21 @@ async function start(cfg: Config, json: boolean, metrics?: MonitorMetrics): Prom
 		if (e instanceof RulesError) throw new CliError(`monitor: rules have errors:\n${e.message}`, 'ERULES', 1);
 		throw e;
 	}
+}
+
+/** One message on stderr (level prefixes when journald reads it). */
+function say(level: Level, msg: string): void {
+	process.stderr.write(journalLines(level, `monitor: ${msg}`));
+}
+
+/** SIGHUP: reload the rules, telling systemd (RELOADING=1 … READY=1) when it runs the monitor. */
+function reloader(mon: Monitor, sd: SdNotifier): () => void {
+	return () => {
+		sd.notify({ RELOADING: 1, MONOTONIC_USEC: monotonicUsec(), STATUS: 'reloading rules' });
+		const ok = mon.reload();
+		const enabled = mon.engine.ruleset.all.filter((r) => r.enabled).length;
+		sd.notify({ READY: 1, STATUS: ok ? `rules reloaded: ${enabled} rules enabled` : `rules reload rejected; ${enabled} previous rules still running` });
+	};
 }
 
 async function run(o: Opts): Promise<void> {
@@ -111,8 +128,13 @@ async function run(o: Opts): Promise<void> {
 	timer.unref();
 	stats.publish();
 	const enabled = mon.engine.ruleset.all.filter((r) => r.enabled).length;
-	process.stderr.write(`monitor: sensors attached (${mon.sensors.map((s) => s.name).join(', ')}); ${enabled} rules enabled; sinks: ${sinks.sinks.map((s) => s.name).join(', ') || 'none'}; Ctrl-C to stop\n`);
-	const reason = await untilStopped({ durationS: o.duration, onHup: () => mon.reload() });
+	const attached = `sensors attached (${mon.sensors.map((s) => s.name).join(', ')}); ${enabled} rules enabled`;
+	say('info', `${attached}; sinks: ${sinks.sinks.map((s) => s.name).join(', ') || 'none'}; Ctrl-C to stop`);
+	const sd = new SdNotifier();
+	sd.notify({ READY: 1, STATUS: attached });
+	if (sd.error) say('warning', sd.error);
+	const reason = await untilStopped({ durationS: o.duration, onHup: reloader(mon, sd) });
+	sd.notify({ STOPPING: 1, STATUS: `stopping (${reason})` });
 	clearInterval(timer);
 	server?.close();
 	await mon.stop(reason);
@@ -128,7 +150,7 @@ async function listenMetrics(mon: Monitor, metrics: MonitorMetrics, l: MetricsLi
 		const server = await serveMetrics(metrics, l);
 		const a = server.address();
 		const where = a && typeof a === 'object' ? (a.family === 'IPv6' ? `[${a.address}]:${a.port}` : `${a.address}:${a.port}`) : `${l.host}:${l.port}`;
-		process.stderr.write(`monitor: metrics on http://${where}/metrics${l.token ? ' (bearer token required)' : ''}\n`);
+		say('info', `metrics on http://${where}/metrics${l.token ? ' (bearer token required)' : ''}`);
 		return server;
 	} catch (e) {
 		await mon.stop('metrics listen failed');
