@@ -137,6 +137,7 @@ async function run(o: Opts): Promise<void> {
 	sd.notify({ STOPPING: 1, STATUS: `stopping (${reason})` });
 	clearInterval(timer);
 	server?.close();
+	server?.closeAllConnections(); // a scraper's keep-alive connection must not hold the exit
 	await mon.stop(reason);
 	refresh();
 	const snap = stats.snapshot();
