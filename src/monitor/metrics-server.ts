@@ -4,6 +4,7 @@ import { isIP } from 'node:net';
 import { timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { MonitorMetrics } from './metrics.js';
+import { secretProblem } from '../util/file-trust.js';
 
 /** A listen address that cannot be used, with the reason (one line). */
 export class MetricsConfigError extends Error {
@@ -38,8 +39,11 @@ export function metricsListen(addr: string, o: { allowRemote?: boolean; token?: 
 	if (m[1] && isIP(host) !== 6) throw new MetricsConfigError(`metrics: bad listen address '${addr}': not an IPv6 address in brackets`);
 	if (isLoopback(host)) return { host, port };
 	if (!o.allowRemote) throw new MetricsConfigError(`metrics: refusing to listen on non-loopback address ${host}: set metrics.allow_remote: true (and a token) to expose metrics`);
+	if (o.token !== undefined && o.tokenFile !== undefined) throw new MetricsConfigError('metrics: give one of token, token_file');
 	let token = o.token;
 	if (o.tokenFile) {
+		const unsafe = secretProblem(o.tokenFile);
+		if (unsafe) throw new MetricsConfigError(`metrics: token file ${o.tokenFile}: ${unsafe}`);
 		try {
 			token = readFileSync(o.tokenFile, 'utf8').trim();
 		} catch (e) {
@@ -47,6 +51,7 @@ export function metricsListen(addr: string, o: { allowRemote?: boolean; token?: 
 		}
 	}
 	if (!token) throw new MetricsConfigError(`metrics: listening on ${host} needs a bearer token (metrics.token or metrics.token_file)`);
+	if (!/^[\x21-\x7e]{16,}$/.test(token)) throw new MetricsConfigError('metrics: the token must be at least 16 visible ASCII characters (no spaces)');
 	return { host, port, token };
 }
 

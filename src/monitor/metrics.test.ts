@@ -1,6 +1,9 @@
 /** @module monitor/metrics.test: the metric text (names, labels, HELP/TYPE) and the listen policy, without a kernel. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { MonitorMetrics, programRunStats } from './metrics.js';
 import { isLoopback, metricsListen, MetricsConfigError, serveMetrics } from './metrics-server.js';
 import type { Alert } from '../alerts/alert.js';
@@ -106,6 +109,18 @@ test('listen policy: loopback by default; remote needs allow_remote and a token;
 	refused('127.0.0.1:99999', {}, /bad listen address/);
 	refused('[nothost]:1', {}, /bad listen address/);
 	assert.deepEqual(metricsListen('0.0.0.0:9464', { allowRemote: true, token: 'a'.repeat(16) }), { host: '0.0.0.0', port: 9464, token: 'a'.repeat(16) });
+	refused('0.0.0.0:9464', { allowRemote: true, token: 'short' }, /at least 16 visible ASCII/);
+	refused('0.0.0.0:9464', { allowRemote: true, token: 'a'.repeat(16), tokenFile: '/x' }, /give one of token, token_file/);
+	const dir = mkdtempSync(join(tmpdir(), 'bg-metrics-token-'));
+	try {
+		const file = join(dir, 'token');
+		writeFileSync(file, `${'b'.repeat(20)}\n`, { mode: 0o600 });
+		assert.equal(metricsListen('0.0.0.0:1', { allowRemote: true, tokenFile: file }).token, 'b'.repeat(20));
+		chmodSync(file, 0o644);
+		refused('0.0.0.0:1', { allowRemote: true, tokenFile: file }, /token file .*: readable by group or others \(mode 0?644\); fix: chmod 600/);
+	} finally {
+		rmSync(dir, { recursive: true, force: true });
+	}
 });
 
 test('server: /metrics in the text format; a token is required when set; other paths 404', async () => {
