@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { requireBpf } from '../helpers/bpf.js';
@@ -103,6 +103,41 @@ test('monitor under systemd: READY=1 once sensors are attached, RELOADING=1 then
 	} finally {
 		if (mon.exitCode === null) mon.kill('SIGKILL');
 		rec.child.kill();
+		rmSync(dir, { recursive: true, force: true });
+	}
+});
+
+/** The unit's CapabilityBoundingSet as setpriv wants it (-all,+bpf,…). */
+function unitBoundingSet(): string {
+	const line = /^CapabilityBoundingSet=(.+)$/m.exec(readFileSync(repoPath('packaging/bpfguard.service'), 'utf8'))?.[1];
+	assert.ok(line, 'the unit has a CapabilityBoundingSet');
+	return ['-all', ...line.trim().split(/\s+/).map((c) => `+${c.replace(/^CAP_/, '').toLowerCase()}`)].join(',');
+}
+
+test("the monitor loads, attaches and alerts with only the unit's capability bounding set and no new privileges", async (t) => {
+	if (!requireBpf(t, ['dispatch', 'process'])) return;
+	const dir = mkdtempSync(join(tmpdir(), 'bg-caps-'));
+	const cfg = join(dir, 'c.yaml');
+	const rules = join(dir, 'r.yaml');
+	writeFileSync(cfg, `default_rules: false\nthrottle_s: 0\nsinks:\n  jsonl: {path: ${join(dir, 'alerts.jsonl')}}\n`, { mode: 0o600 });
+	writeFileSync(rules, '- rule: caps marker\n  desc: test\n  condition: evt.type = execve and proc.args contains caps-marker\n  output: "marker %proc.cmdline"\n  priority: warning\n', { mode: 0o600 });
+	// setpriv (util-linux): the bounding set limits what root's next exec gets, as systemd's CapabilityBoundingSet does.
+	const mon = spawn('setpriv', ['--no-new-privs', '--bounding-set', unitBoundingSet(), '--', process.execPath, BIN, 'monitor', '-c', cfg, '-r', rules, '--json', '--duration', '30'], { stdio: ['ignore', 'pipe', 'pipe'] });
+	let out = '';
+	let err = '';
+	mon.stdout!.on('data', (d) => (out += d));
+	mon.stderr!.on('data', (d) => (err += d));
+	try {
+		await until(() => (err.includes('sensors attached') || mon.exitCode !== null ? true : undefined), 'sensors attached', 20_000);
+		assert.match(err, /sensors attached \(process\)/);
+		const status = readFileSync(`/proc/${mon.pid}/status`, 'utf8');
+		assert.match(status, /^NoNewPrivs:\s+1$/m);
+		assert.doesNotMatch(status, /^CapBnd:\s+000001ffffffffff$/m, 'the bounding set is really reduced');
+		await run('/bin/echo', ['caps-marker']);
+		await until(() => (out.includes('"rule":"caps marker"') ? true : undefined), 'the alert');
+	} finally {
+		if (mon.exitCode === null) mon.kill('SIGTERM');
+		await new Promise((r) => (mon.exitCode === null ? mon.once('close', r) : r(null)));
 		rmSync(dir, { recursive: true, force: true });
 	}
 });
