@@ -2,7 +2,7 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +10,9 @@ import { requireBpf } from '../helpers/bpf.js';
 import { assertOneLineError, bpfguard } from '../helpers/cli.js';
 import { run, sleep } from '../helpers/collect.js';
 import { repoPath } from '../../src/util/paths.js';
+import { SensorRuntime } from '../../src/sensors/runtime.js';
+import { SENSORS } from '../../src/sensors/registry.js';
+import { programRunStats } from '../../src/monitor/metrics.js';
 
 const BIN = repoPath('bin/bpfguard');
 
@@ -95,4 +98,22 @@ test('Prometheus scrapes the monitor every second; its HTTP API returns the aler
 		if (prom) await stopChild(prom);
 		rmSync(dir, { recursive: true, force: true });
 	}
+});
+
+test('program run time source: every loaded program has an fd whose fdinfo carries run_time_ns and run_cnt', async (t) => {
+	if (!requireBpf(t, ['dispatch', 'process'])) return;
+	const rt = SensorRuntime.start(SENSORS.filter((s) => s.name === 'process'), {}, () => {});
+	try {
+		const progs = rt.programFds();
+		assert.ok(progs.some((p) => p.name === 'bg_exec'), JSON.stringify(progs));
+		for (const p of progs) {
+			const s = programRunStats(readFileSync(`/proc/self/fdinfo/${p.fd}`, 'utf8'));
+			assert.ok(s && s.runTimeNs >= 0 && s.runCount >= 0, `${p.name}: run_time_ns/run_cnt in fdinfo`);
+		}
+		const counts = rt.recordsByKind();
+		assert.ok(Object.values(counts).every((n) => n > 0), 'only kinds seen are listed');
+	} finally {
+		await rt.stop();
+	}
+	assert.deepEqual(rt.programFds(), [], 'nothing after stop');
 });
