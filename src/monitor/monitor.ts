@@ -31,8 +31,8 @@ export interface MonitorOptions {
 	minPriority?: Priority;
 	throttleWindowMs: number;
 	out: AlertOut;
-	/** Human messages (reloads, problems) go here. */
-	log(msg: string): void;
+	/** Human messages go here: problems (level omitted: a warning), notices, and info such as a reload done. */
+	log(msg: string, level?: 'notice' | 'info'): void;
 	/** Watch the rule files and reload on change (SIGHUP always reloads). */
 	watchFiles?: boolean;
 	/** Loss records and heartbeats (default: a loss record at most every 10 s, a heartbeat every 60 s). */
@@ -106,7 +106,7 @@ export class Monitor {
 			if (++ticks % 60 !== 0 || !this.rt) return;
 			const compat = this.rt.kernelStats().compat_syscall ?? 0;
 			if (compat > compatSeen) {
-				this.o.log(`${compat - compatSeen} 32-bit (ia32) syscalls in the last minute: the file, privilege and network sensors do not decode them (successful execs are still reported)`);
+				this.o.log(`${compat - compatSeen} 32-bit (ia32) syscalls in the last minute: the file, privilege and network sensors do not decode them (successful execs are still reported)`, 'notice');
 			}
 			compatSeen = compat;
 		}, 1000);
@@ -142,7 +142,7 @@ export class Monitor {
 			const noop = privNoopRules(ruleset);
 			if (noop.length && !this.privNoop) this.o.log(`rules reload: ${noop.join(', ')} can match identity syscalls that change nothing, which this run drops in the kernel; restart the monitor for them`);
 			this.swapRules(ruleset);
-			this.o.log(`rules reloaded: ${ruleset.all.filter((r) => r.enabled).length} rules enabled`);
+			this.o.log(`rules reloaded: ${ruleset.all.filter((r) => r.enabled).length} rules enabled`, 'info');
 			return true;
 		} catch (e) {
 			const msg = e instanceof RulesError ? e.message : (e as Error).message;

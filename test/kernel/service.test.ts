@@ -99,7 +99,7 @@ test('monitor under systemd: READY=1 once sensors are attached, RELOADING=1 then
 		assert.equal(await until(() => rec.datagrams[3], 'STOPPING=1'), 'STOPPING=1\nSTATUS=stopping (SIGTERM)\n');
 		assert.equal(rec.datagrams.length, 4, JSON.stringify(rec.datagrams));
 		assert.match(err, /^<6>monitor: sensors attached \(process\)/m);
-		assert.match(err, /^<5>monitor: rules reloaded: 1 rules enabled$/m);
+		assert.match(err, /^<6>monitor: rules reloaded: 1 rules enabled$/m);
 	} finally {
 		if (mon.exitCode === null) mon.kill('SIGKILL');
 		rec.child.kill();

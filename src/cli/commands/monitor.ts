@@ -88,7 +88,7 @@ async function start(cfg: Config, json: boolean, metrics?: MonitorMetrics): Prom
 	const sinks = createSinks(cfg.sinks);
 	try {
 		const health = { lossIntervalS: cfg.health.loss_interval_s, heartbeatS: cfg.health.heartbeat_s };
-		const mon = new Monitor({ rulePaths: paths, minPriority: cfg.priority, throttleWindowMs: cfg.throttle_s * 1000, out: outputs(sinks, json), log: (m) => say('notice', m), watchFiles: true, health, metrics });
+		const mon = new Monitor({ rulePaths: paths, minPriority: cfg.priority, throttleWindowMs: cfg.throttle_s * 1000, out: outputs(sinks, json), log: (m, level) => say(level ?? 'warning', m), watchFiles: true, health, metrics });
 		await sinks.start();
 		for (const w of sinks.warnings) process.stderr.write(`monitor: warning: ${w}\n`);
 		return { mon, sinks };
