@@ -1,7 +1,8 @@
-// N-API bridge: one datagram to a unix socket (syslog's /dev/log), which Node's dgram cannot do.
+// N-API bridge: one datagram to a unix socket (syslog's /dev/log, systemd's NOTIFY_SOCKET), which Node's dgram cannot do.
 #include "syslog.h"
 
 #include <cerrno>
+#include <cstddef>
 #include <cstring>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -18,10 +19,15 @@ static int bg_send_unix_dgram(const std::string &path, const void *data, size_t 
   addr.sun_family = AF_UNIX;
   if (path.empty() || path.size() >= sizeof(addr.sun_path)) return -ENAMETOOLONG;
   memcpy(addr.sun_path, path.data(), path.size());
+  // "@name" is an abstract socket (sd_notify's convention): a leading NUL, and the address is only as long as the name.
+  socklen_t alen = sizeof(addr);
+  if (path[0] == '@') {
+    addr.sun_path[0] = '\0';
+    alen = static_cast<socklen_t>(offsetof(struct sockaddr_un, sun_path) + path.size());
+  }
   int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
   if (fd < 0) return -errno;
-  ssize_t n = sendto(fd, data, len, MSG_DONTWAIT | MSG_NOSIGNAL, reinterpret_cast<struct sockaddr *>(&addr),
-                     sizeof(addr));
+  ssize_t n = sendto(fd, data, len, MSG_DONTWAIT | MSG_NOSIGNAL, reinterpret_cast<struct sockaddr *>(&addr), alen);
   int err = n < 0 ? -errno : 0;
   close(fd);
   return err;

@@ -1,4 +1,4 @@
-// N-API bridge: unix datagram send for the syslog sink.
+// N-API bridge: unix datagram send for the syslog sink and sd_notify.
 #pragma once
 #include <napi.h>
 

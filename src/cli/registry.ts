@@ -13,6 +13,8 @@ import { connsnoopCommand } from './commands/connsnoop.js';
 import { searchCommand } from './commands/search.js';
 import { reportCommand } from './commands/report.js';
 import { storeCommand } from './commands/store.js';
+import { installCommand } from './commands/install.js';
+import { uninstallCommand } from './commands/uninstall.js';
 
 /** Commands in the order --help lists them. */
-export const COMMANDS: readonly CliCommand[] = [monitorCommand, traceCommand, rulesCommand, fieldsCommand, execsnoopCommand, opensnoopCommand, privsnoopCommand, connsnoopCommand, searchCommand, reportCommand, storeCommand, statusCommand, doctorCommand];
+export const COMMANDS: readonly CliCommand[] = [monitorCommand, traceCommand, rulesCommand, fieldsCommand, execsnoopCommand, opensnoopCommand, privsnoopCommand, connsnoopCommand, searchCommand, reportCommand, storeCommand, statusCommand, doctorCommand, installCommand, uninstallCommand];

@@ -25,6 +25,16 @@ export const Config = z
 			})
 			.strict()
 			.default({}),
+		/** Prometheus metrics on /metrics (off unless listen is set); loopback only unless allow_remote, which needs a bearer token. */
+		metrics: z
+			.object({
+				listen: z.string().min(1).optional(),
+				allow_remote: z.boolean().default(false),
+				token: z.string().min(16).optional(),
+				token_file: z.string().min(1).optional(),
+			})
+			.strict()
+			.default({}),
 		/** Where alerts go; default: terminal, a JSON-lines audit file and the embedded audit store under /var/lib/bpfguard. */
 		sinks: SinksConfig.default({
 			terminal: { enabled: true, logs: false },

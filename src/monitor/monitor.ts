@@ -16,6 +16,7 @@ import type { Alert, Priority } from '../alerts/alert.js';
 import type { SinkStats } from '../sinks/sink.js';
 import type { AgentEvent } from '../events/types.js';
 import { Health, lossCounters, type HealthOptions } from './health.js';
+import type { MonitorMetrics } from './metrics.js';
 
 /** Where alerts go (the sink set). */
 export interface AlertOut {
@@ -30,12 +31,14 @@ export interface MonitorOptions {
 	minPriority?: Priority;
 	throttleWindowMs: number;
 	out: AlertOut;
-	/** Human messages (reloads, problems) go here. */
-	log(msg: string): void;
+	/** Human messages go here: problems (level omitted: a warning), notices, and info such as a reload done. */
+	log(msg: string, level?: 'notice' | 'info'): void;
 	/** Watch the rule files and reload on change (SIGHUP always reloads). */
 	watchFiles?: boolean;
 	/** Loss records and heartbeats (default: a loss record at most every 10 s, a heartbeat every 60 s). */
 	health?: HealthOptions;
+	/** Prometheus metrics to keep (one histogram sample per batch; totals read at scrape time). */
+	metrics?: MonitorMetrics;
 }
 
 /** A running monitor. */
@@ -62,6 +65,7 @@ export class Monitor {
 		this.engine = new RuleEngine(ruleset, this.table, new UserDb());
 		this.throttle = new Throttle(o.throttleWindowMs, (a) => {
 			this.alertsByRule[a.rule] = (this.alertsByRule[a.rule] ?? 0) + a.count;
+			o.metrics?.alerted(a);
 			o.out.write(a);
 		});
 	}
@@ -76,12 +80,16 @@ export class Monitor {
 			plan.sensors,
 			plan.filter,
 			(evs) => {
-				this.engine.process(evs, (a) => this.throttle.push(a));
+				const m = this.o.metrics;
+				const t0 = m ? performance.now() : 0;
+				this.engine.process(evs, this.onMatch);
+				if (m) m.evaluated((performance.now() - t0) / 1000);
 				onBatch?.(evs.length);
 			},
 			{ tolerate: true, accept: this.engine.accepts },
 		);
 		this.sensors = this.rt.sensors;
+		this.bindMetrics(this.rt);
 		this.health = new Health(this.o.health ?? { lossIntervalS: 10, heartbeatS: 60 });
 		const rules = this.engine.ruleset.all.filter((r) => r.enabled).length;
 		this.emitAgent([this.health.start(`sensors ${this.sensors.map((s) => s.name).join(',')}; ${rules} rules`, { sensors: this.sensors.length, rules })]);
@@ -98,13 +106,30 @@ export class Monitor {
 			if (++ticks % 60 !== 0 || !this.rt) return;
 			const compat = this.rt.kernelStats().compat_syscall ?? 0;
 			if (compat > compatSeen) {
-				this.o.log(`${compat - compatSeen} 32-bit (ia32) syscalls in the last minute: the file, privilege and network sensors do not decode them (successful execs are still reported)`);
+				this.o.log(`${compat - compatSeen} 32-bit (ia32) syscalls in the last minute: the file, privilege and network sensors do not decode them (successful execs are still reported)`, 'notice');
 			}
 			compatSeen = compat;
 		}, 1000);
 		this.tick.unref();
 		if (this.o.watchFiles) this.watchRules();
 		return this.rt;
+	}
+
+	/** A rule match: its latency is observed, then it goes through the throttle. */
+	private readonly onMatch = (a: Alert): void => {
+		this.o.metrics?.matched(a.timeMs);
+		this.throttle.push(a);
+	};
+
+	private bindMetrics(rt: SensorRuntime): void {
+		this.o.metrics?.bind({
+			eventsByKind: () => rt.recordsByKind(),
+			kernel: () => rt.kernelStats(),
+			losses: () => this.losses(),
+			sinks: () => this.o.out.stats(),
+			processes: () => this.table.size,
+			programs: () => rt.programFds(),
+		});
 	}
 
 	/** Load the rule files again; on any error keep the running set and report. Returns success. */
@@ -117,7 +142,7 @@ export class Monitor {
 			const noop = privNoopRules(ruleset);
 			if (noop.length && !this.privNoop) this.o.log(`rules reload: ${noop.join(', ')} can match identity syscalls that change nothing, which this run drops in the kernel; restart the monitor for them`);
 			this.swapRules(ruleset);
-			this.o.log(`rules reloaded: ${ruleset.all.filter((r) => r.enabled).length} rules enabled`);
+			this.o.log(`rules reloaded: ${ruleset.all.filter((r) => r.enabled).length} rules enabled`, 'info');
 			return true;
 		} catch (e) {
 			const msg = e instanceof RulesError ? e.message : (e as Error).message;

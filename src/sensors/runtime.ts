@@ -235,6 +235,22 @@ export class SensorRuntime {
 		return out;
 	}
 
+	/** Records received by record kind name (every kind seen at least once). */
+	recordsByKind(): Record<string, number> {
+		const out: Record<string, number> = {};
+		for (const row of Object.values(KIND_ROWS)) {
+			const n = this.byKind[row.code] ?? 0;
+			if (n > 0) out[row.kind] = n;
+		}
+		return out;
+	}
+
+	/** The loaded programs, each with its fd (autoload off: left out). */
+	programFds(): { name: string; fd: number }[] {
+		if (this.stopped) return [];
+		return this.objects.flatMap((o) => o.programs().filter((p) => p.autoload).map((p) => ({ name: p.name, fd: o.progFd(p.name) })).filter((p) => p.fd >= 0));
+	}
+
 	/** Map access on the object of a sensor (for run-time changes). */
 	object(sensorName: string): NativeBpfObject {
 		const obj = this.bySensor.get(sensorName);

@@ -13,6 +13,10 @@ import { type SinkStats } from '../../sinks/sink.js';
 import { ConfigError, loadConfig } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
 import { createSinks, type SinkSet } from '../../sinks/registry.js';
+import { MonitorMetrics } from '../../monitor/metrics.js';
+import { SdNotifier, monotonicUsec } from '../../service/notify.js';
+import { journalLines, type Level } from '../../service/journal.js';
+import { MetricsConfigError, metricsListen, serveMetrics, type MetricsListen } from '../../monitor/metrics-server.js';
 
 interface Opts {
 	config?: string;
@@ -23,6 +27,7 @@ interface Opts {
 	throttle?: number;
 	duration?: number;
 	stats?: boolean;
+	metrics?: string;
 }
 
 /** The sink set plus, with --json, JSON lines on stdout. */
@@ -61,16 +66,29 @@ function settings(o: Opts): Config {
 	if (!o.defaultRules) cfg.default_rules = false;
 	cfg.rules = [...cfg.rules, ...o.rules];
 	if (o.json && cfg.sinks.terminal) cfg.sinks.terminal.enabled = false;
+	if (o.metrics !== undefined) cfg.metrics.listen = o.metrics;
 	return cfg;
 }
 
-async function start(cfg: Config, json: boolean): Promise<{ mon: Monitor; sinks: SinkSet }> {
+/** Where to serve metrics (undefined: off); a refused address is a one-line error (exit 2). */
+function metricsAddress(cfg: Config): MetricsListen | undefined {
+	const m = cfg.metrics;
+	if (m.listen === undefined) return undefined;
+	try {
+		return metricsListen(m.listen, { allowRemote: m.allow_remote, token: m.token, tokenFile: m.token_file });
+	} catch (e) {
+		if (e instanceof MetricsConfigError) throw new CliError(`monitor: ${e.message}`, e.code, 2);
+		throw e;
+	}
+}
+
+async function start(cfg: Config, json: boolean, metrics?: MonitorMetrics): Promise<{ mon: Monitor; sinks: SinkSet }> {
 	const paths = [...(cfg.default_rules ? [repoPath('rules')] : []), ...cfg.rules];
 	if (!paths.length) throw new CliError('monitor: no rules (give --rules FILE|DIR or keep the default rules)', 'ENORULES', 2);
 	const sinks = createSinks(cfg.sinks);
 	try {
 		const health = { lossIntervalS: cfg.health.loss_interval_s, heartbeatS: cfg.health.heartbeat_s };
-		const mon = new Monitor({ rulePaths: paths, minPriority: cfg.priority, throttleWindowMs: cfg.throttle_s * 1000, out: outputs(sinks, json), log: (m) => process.stderr.write(`monitor: ${m}\n`), watchFiles: true, health });
+		const mon = new Monitor({ rulePaths: paths, minPriority: cfg.priority, throttleWindowMs: cfg.throttle_s * 1000, out: outputs(sinks, json), log: (m, level) => say(level ?? 'warning', m), watchFiles: true, health, metrics });
 		await sinks.start();
 		for (const w of sinks.warnings) process.stderr.write(`monitor: warning: ${w}\n`);
 		return { mon, sinks };
@@ -80,11 +98,29 @@ async function start(cfg: Config, json: boolean): Promise<{ mon: Monitor; sinks:
 	}
 }
 
+/** One message on stderr (level prefixes when journald reads it). */
+function say(level: Level, msg: string): void {
+	process.stderr.write(journalLines(level, `monitor: ${msg}`));
+}
+
+/** SIGHUP: reload the rules, telling systemd (RELOADING=1 … READY=1) when it runs the monitor. */
+function reloader(mon: Monitor, sd: SdNotifier): () => void {
+	return () => {
+		sd.notify({ RELOADING: 1, MONOTONIC_USEC: monotonicUsec(), STATUS: 'reloading rules' });
+		const ok = mon.reload();
+		const enabled = mon.engine.ruleset.all.filter((r) => r.enabled).length;
+		sd.notify({ READY: 1, STATUS: ok ? `rules reloaded: ${enabled} rules enabled` : `rules reload rejected; ${enabled} previous rules still running` });
+	};
+}
+
 async function run(o: Opts): Promise<void> {
 	requireBpf('monitor', ['dispatch', 'process']);
 	const cfg = settings(o);
-	const { mon, sinks } = await start(cfg, !!o.json);
+	const listen = metricsAddress(cfg);
+	const metrics = listen ? new MonitorMetrics() : undefined;
+	const { mon, sinks } = await start(cfg, !!o.json, metrics);
 	const stats = new StatsReporter('monitor', mon.start((n) => stats.count('event', n)));
+	const server = metrics && listen ? await listenMetrics(mon, metrics, listen) : undefined;
 	const refresh = () => {
 		stats.extra = { matches: mon.engine.stats.matches, throttled: mon.throttle.stats.suppressed, sinkDropped: sinks.stats().dropped, sinkQueued: sinks.stats().queued };
 	};
@@ -92,14 +128,35 @@ async function run(o: Opts): Promise<void> {
 	timer.unref();
 	stats.publish();
 	const enabled = mon.engine.ruleset.all.filter((r) => r.enabled).length;
-	process.stderr.write(`monitor: sensors attached (${mon.sensors.map((s) => s.name).join(', ')}); ${enabled} rules enabled; sinks: ${sinks.sinks.map((s) => s.name).join(', ') || 'none'}; Ctrl-C to stop\n`);
-	const reason = await untilStopped({ durationS: o.duration, onHup: () => mon.reload() });
+	const attached = `sensors attached (${mon.sensors.map((s) => s.name).join(', ')}); ${enabled} rules enabled`;
+	say('info', `${attached}; sinks: ${sinks.sinks.map((s) => s.name).join(', ') || 'none'}; Ctrl-C to stop`);
+	const sd = new SdNotifier();
+	sd.notify({ READY: 1, STATUS: attached });
+	if (sd.error) say('warning', sd.error);
+	const reason = await untilStopped({ durationS: o.duration, onHup: reloader(mon, sd) });
+	sd.notify({ STOPPING: 1, STATUS: `stopping (${reason})` });
 	clearInterval(timer);
+	server?.close();
+	server?.closeAllConnections(); // a scraper's keep-alive connection must not hold the exit
 	await mon.stop(reason);
 	refresh();
 	const snap = stats.snapshot();
 	stats.close();
 	process.stderr.write(`${o.stats ? statsBlock(snap) : summaryLine(snap)}\nmonitor: ${mon.engine.stats.matches} rule matches; alerts by rule: ${JSON.stringify(mon.alertsByRule)}; sinks: ${JSON.stringify(sinks.stats())}\n`);
+}
+
+/** Serve /metrics; a failure to listen stops the monitor with one line. */
+async function listenMetrics(mon: Monitor, metrics: MonitorMetrics, l: MetricsListen): Promise<import('node:http').Server> {
+	try {
+		const server = await serveMetrics(metrics, l);
+		const a = server.address();
+		const where = a && typeof a === 'object' ? (a.family === 'IPv6' ? `[${a.address}]:${a.port}` : `${a.address}:${a.port}`) : `${l.host}:${l.port}`;
+		say('info', `metrics on http://${where}/metrics${l.token ? ' (bearer token required)' : ''}`);
+		return server;
+	} catch (e) {
+		await mon.stop('metrics listen failed');
+		throw new CliError(`monitor: cannot listen for metrics on ${l.host}:${l.port}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'EMETRICS', 2);
+	}
 }
 
 /** `bpfguard monitor`. */
@@ -117,6 +174,7 @@ export const monitorCommand: CliCommand = {
 			.option('--throttle <SECONDS>', 'fold repeats of the same alert within this window into one with a count (0: off)', intFlag('throttle', 86400))
 			.option('--duration <SECONDS>', 'stop after this many seconds', intFlag('duration', 86400 * 365))
 			.option('--stats', 'print all counters at exit')
+			.option('--metrics <HOST:PORT>', 'serve Prometheus metrics on http://HOST:PORT/metrics (loopback unless the config allows remote)')
 			.action(run);
 	},
 };
