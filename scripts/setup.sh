@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PKGS=(clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev make g++ pkg-config python3 iproute2 libcap2-bin sudo)
+PKGS=(clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev make g++ pkg-config python3 iproute2 libcap2-bin sudo libseccomp-dev golang-github-containers-common)
 missing=()
 for p in "${PKGS[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
