@@ -13,6 +13,7 @@ import { connsnoopCommand } from './commands/connsnoop.js';
 import { searchCommand } from './commands/search.js';
 import { reportCommand } from './commands/report.js';
 import { storeCommand } from './commands/store.js';
+import { sandboxCommand } from './commands/sandbox.js';
 
 /** Commands in the order --help lists them. */
-export const COMMANDS: readonly CliCommand[] = [monitorCommand, traceCommand, rulesCommand, fieldsCommand, execsnoopCommand, opensnoopCommand, privsnoopCommand, connsnoopCommand, searchCommand, reportCommand, storeCommand, statusCommand, doctorCommand];
+export const COMMANDS: readonly CliCommand[] = [monitorCommand, traceCommand, rulesCommand, fieldsCommand, execsnoopCommand, opensnoopCommand, privsnoopCommand, connsnoopCommand, searchCommand, reportCommand, storeCommand, sandboxCommand, statusCommand, doctorCommand];

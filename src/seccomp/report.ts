@@ -1,0 +1,69 @@
+/** @module seccomp/report: a sandboxed command's violations, counted by syscall and action, as lines or JSON. */
+import { errnoName } from '../util/errno.js';
+import { escapeText } from '../sinks/escape.js';
+import type { SeccompRecord } from './kmsg.js';
+
+/** One syscall denied (or logged) by one action, and how often. */
+export interface Violation {
+	syscall: string;
+	nr: number;
+	arch: string;
+	action: string;
+	errno?: string;
+	count: number;
+}
+
+/** The report `bpfguard sandbox` prints at exit. */
+export interface SandboxReport {
+	violations: Violation[];
+	/** Kernel audit lines suppressed by printk's rate limit during the run (counts may be low by this much). */
+	suppressed: number;
+	/** Kernel log records lost to ring overrun. */
+	overrun: number;
+	/** Seccomp records of other pids during the run (the command's children or other programs). */
+	otherPids: number;
+	/** null when the kernel log could not be read, with the reason in `unseen`. */
+	unseen?: string;
+	exit: { code: number | null; signal: string | null };
+}
+
+const ARCH_NAMES: Record<number, string> = { 0xc000003e: 'x86_64', 0x40000003: 'x86', 0xc00000b7: 'aarch64', 0x40000028: 'arm' };
+
+/** "errno", "kill_process" … and the errno, from the filter's return value. */
+export function actionOf(code: number): { action: string; errno?: string } {
+	const hi = (code >>> 16) << 16 >>> 0;
+	switch (hi) {
+		case 0x80000000: return { action: 'kill_process' };
+		case 0x00000000: return { action: 'kill_thread' };
+		case 0x00030000: return { action: 'trap' };
+		// the kernel logs the action only (SECCOMP_RET_ACTION_FULL), so the errno is known only when the code has it
+		case 0x00050000: return code & 0xffff ? { action: 'errno', errno: errnoName(code & 0xffff) } : { action: 'errno' };
+		case 0x7ff00000: return { action: 'trace' };
+		case 0x7ffc0000: return { action: 'log' };
+		case 0x7fc00000: return { action: 'user_notif' };
+		default: return { action: `0x${hi.toString(16)}` };
+	}
+}
+
+/** Counts records by (arch, syscall, action); `names` maps "arch:nr" to the syscall's name. */
+export function countViolations(records: readonly SeccompRecord[], names: ReadonlyMap<string, string>): Violation[] {
+	const by = new Map<string, Violation>();
+	for (const r of records) {
+		const a = actionOf(r.code);
+		const key = `${r.arch}:${r.nr}:${r.code}`;
+		const v = by.get(key);
+		if (v) v.count++;
+		else by.set(key, { syscall: names.get(`${r.arch}:${r.nr}`) ?? `syscall_${r.nr}`, nr: r.nr, arch: ARCH_NAMES[r.arch] ?? r.arch.toString(16), ...a, count: 1 });
+	}
+	return [...by.values()].sort((x, y) => y.count - x.count || x.syscall.localeCompare(y.syscall));
+}
+
+/** One escaped line per violation, then the caveats; empty when there is nothing to say. */
+export function reportLines(r: SandboxReport): string[] {
+	const out = r.violations.map((v) => `bpfguard sandbox: ${escapeText(v.syscall)}: ${v.action}${v.errno ? ` ${v.errno}` : ''}, ${v.count} time${v.count > 1 ? 's' : ''}`);
+	if (r.exit.signal === 'SIGSYS' && !r.violations.some((v) => v.action.startsWith('kill'))) out.push('bpfguard sandbox: killed by SIGSYS (a seccomp kill or trap action); the kernel log did not name the syscall');
+	if (r.unseen) out.push(`bpfguard sandbox: violations not visible: ${escapeText(r.unseen)}`);
+	if (r.suppressed || r.overrun) out.push(`bpfguard sandbox: kernel log lost ${r.suppressed + r.overrun} seccomp record(s) (rate limit ${r.suppressed}, overrun ${r.overrun}): counts may be low`);
+	if (r.otherPids) out.push(`bpfguard sandbox: ${r.otherPids} seccomp record(s) of other pids during the run (children of the command are not attributed)`);
+	return out;
+}
