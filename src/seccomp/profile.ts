@@ -1,6 +1,7 @@
 /** @module seccomp/profile: reads and validates an OCI / Docker seccomp JSON profile, with the place of every problem. */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { jsonErrorOffset } from './json-where.js';
 
 /** Actions of the OCI runtime spec that bpfguard builds with libseccomp. */
 export const ACTIONS = [
@@ -86,11 +87,11 @@ export function parseProfile(text: string, file: string): Profile {
 	let raw: unknown;
 	try {
 		raw = JSON.parse(text);
-	} catch (e) {
-		const msg = (e as Error).message;
-		const m = /position (\d+)/.exec(msg);
-		const pos = m ? Number(m[1]) : text.length;
-		throw new ProfileError(`${file}:${lineCol(text, pos)}`, `bad JSON: ${msg.replace(/ in JSON at position \d+.*$/, '')}`);
+	} catch {
+		const at = jsonErrorOffset(text);
+		const pos = at < 0 ? text.length : at;
+		const what = pos >= text.length ? 'unexpected end of input' : `unexpected ${JSON.stringify(text[pos])}`;
+		throw new ProfileError(`${file}:${lineCol(text, pos)}`, `bad JSON: ${what}`);
 	}
 	const r = profileSchema.safeParse(raw);
 	if (!r.success) {
