@@ -22,8 +22,8 @@ NODE_GYP_FLAGS := $(if $(NODEDIR),--nodedir=$(NODEDIR))
 TS_SRCS := $(shell find src test bench -name '*.ts' 2>/dev/null)
 
 PROGS := $(patsubst test/progs/%.c,$(BUILD)/progs/%,$(filter-out test/progs/raw%.c,$(wildcard test/progs/*.c)))
-# raw*.c: no libc, raw syscalls from _start (they run under the minimal seccomp profile)
-RAW_PROGS := $(patsubst test/progs/%.c,$(BUILD)/progs/%,$(wildcard test/progs/raw*.c))
+# raw*.c: no libc, raw x86-64 syscalls from _start (they run under the minimal seccomp profile)
+RAW_PROGS := $(if $(filter x86_64,$(shell uname -m)),$(patsubst test/progs/%.c,$(BUILD)/progs/%,$(wildcard test/progs/raw*.c)))
 SANDBOX := $(BUILD)/bpfguard-sandbox
 
 .PHONY: all bpf native ts progs sandbox gen check-gen test test-unit test-kernel bench clean
