@@ -58,12 +58,11 @@ export function countViolations(records: readonly SeccompRecord[], names: Readon
 	return [...by.values()].sort((x, y) => y.count - x.count || x.syscall.localeCompare(y.syscall));
 }
 
-/** One escaped line per violation, then the caveats; empty when there is nothing to say. */
+/** One escaped line per violation, then the caveats; empty when there is nothing to say. Other pids' records are in the JSON only (a busy host has its own). */
 export function reportLines(r: SandboxReport): string[] {
 	const out = r.violations.map((v) => `bpfguard sandbox: ${escapeText(v.syscall)}: ${v.action}${v.errno ? ` ${v.errno}` : ''}, ${v.count} time${v.count > 1 ? 's' : ''}`);
 	if (r.exit.signal === 'SIGSYS' && !r.violations.some((v) => v.action.startsWith('kill'))) out.push('bpfguard sandbox: killed by SIGSYS (a seccomp kill or trap action); the kernel log did not name the syscall');
 	if (r.unseen) out.push(`bpfguard sandbox: violations not visible: ${escapeText(r.unseen)}`);
 	if (r.suppressed || r.overrun) out.push(`bpfguard sandbox: kernel log lost ${r.suppressed + r.overrun} seccomp record(s) (rate limit ${r.suppressed}, overrun ${r.overrun}): counts may be low`);
-	if (r.otherPids) out.push(`bpfguard sandbox: ${r.otherPids} seccomp record(s) of other pids during the run (children of the command are not attributed)`);
 	return out;
 }
