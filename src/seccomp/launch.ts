@@ -30,7 +30,10 @@ export function exitStatus(code: number | null, signal: NodeJS.Signals | null): 
 	return 128 + (signal ? (constants.signals[signal] ?? 0) : 0);
 }
 
-/** Starts `cmd args` under the spec; forwards SIGINT/SIGTERM/SIGHUP/SIGQUIT to it while it runs. */
+/**
+ * Starts `cmd args` under the spec; forwards SIGINT/SIGTERM/SIGHUP/SIGQUIT to it while it runs.
+ * onSpawn runs with the launcher's pid before the launcher has its spec, so before the filter and the exec.
+ */
 export function launch(spec: CompiledSpec, cmd: string, args: readonly string[], onSpawn?: (pid: number) => void): Promise<LaunchResult> {
 	return new Promise((resolve, reject) => {
 		const child = spawn(LAUNCHER, ['3', cmd, ...args], { stdio: ['inherit', 'inherit', 'inherit', 'pipe'] });
@@ -44,8 +47,16 @@ export function launch(spec: CompiledSpec, cmd: string, args: readonly string[],
 		chan.setEncoding('utf8');
 		chan.on('data', (d: string) => (said += d.slice(0, 4096)));
 		chan.on('error', () => undefined);
+		if (child.pid !== undefined) {
+			try {
+				onSpawn?.(child.pid);
+			} catch (e) {
+				child.kill('SIGKILL');
+				reject(e);
+				return;
+			}
+		}
 		chan.end(spec.text);
-		child.on('spawn', () => onSpawn?.(child.pid as number));
 		child.on('error', (e) => {
 			fwd.forEach((off) => off());
 			reject(e);

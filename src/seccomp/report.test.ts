@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseKmsgLine, type KmsgBatch } from './kmsg.js';
-import { actionOf, countViolations, reportLines } from './report.js';
+import { actionOf, countViolations, mergeViolations, reportLines } from './report.js';
 import { exitStatus, parseFailure } from './launch.js';
 
 const AUDIT = (pid: number, nr: number, code: string) =>
@@ -50,4 +50,23 @@ test('launcher failure lines and exit statuses', () => {
 	assert.equal(exitStatus(7, null), 7);
 	assert.equal(exitStatus(null, 'SIGSYS'), 159);
 	assert.equal(exitStatus(null, 'SIGTERM'), 143);
+});
+
+test('merge: kernel counts give errno denials; a kill record names the counted call it killed; log records stay', () => {
+	const arch = 0xc000003e;
+	const names = new Map([[`${arch}:250`, 'keyctl'], [`${arch}:257`, 'openat'], [`${arch}:0`, 'read'], [`${arch}:1`, 'write']]);
+	const k = { denials: [{ nr: 250, ret: -1, count: 25 }, { nr: 257, ret: 257, count: 1 }, { nr: 0, ret: 3, count: 2 }, { nr: 250, ret: -38, count: 1 }], lost: 0, unmarked: 0 };
+	const audit = [
+		{ pid: 1, arch, nr: 257, code: 0x80000000 },
+		{ pid: 1, arch, nr: 250, code: 0x50000 },
+		{ pid: 1, arch, nr: 1, code: 0x7ffc0000 },
+	];
+	const v = mergeViolations(k, audit, names).map((x) => [x.syscall, x.action, x.errno, x.count]);
+	assert.deepEqual(v, [
+		['keyctl', 'errno', 'EPERM', 25],
+		['read', 'kill/trap', undefined, 2],
+		['keyctl', 'errno', 'ENOSYS', 1],
+		['openat', 'kill_process', undefined, 1],
+		['write', 'log', undefined, 1],
+	]);
 });

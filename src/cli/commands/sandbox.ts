@@ -8,7 +8,9 @@ import { compileProfile, type CompiledSpec } from '../../seccomp/compile.js';
 import { currentHost } from '../../seccomp/host.js';
 import { KmsgReader, type KmsgBatch } from '../../seccomp/kmsg.js';
 import { exitStatus, launch, LAUNCHER, syscallNames, type LaunchResult } from '../../seccomp/launch.js';
-import { countViolations, reportLines, type SandboxReport } from '../../seccomp/report.js';
+import { countViolations, mergeViolations, nativeArch, reportLines, type SandboxReport } from '../../seccomp/report.js';
+import { DenialWatch } from '../../seccomp/denials.js';
+import { describeError } from '../errors.js';
 import { escapeText } from '../../sinks/escape.js';
 
 interface Opts {
@@ -48,6 +50,16 @@ async function settle(k: KmsgReader, sigsys: boolean): Promise<KmsgBatch> {
 	return all;
 }
 
+/** The kernel counter of denials, when this process may load BPF; else why not. */
+function openWatch(): { watch: DenialWatch | null; why: string } {
+	if (process.geteuid?.() !== 0) return { watch: null, why: 'not root' };
+	try {
+		return { watch: DenialWatch.open(), why: '' };
+	} catch (e) {
+		return { watch: null, why: describeError(e) };
+	}
+}
+
 async function run(argv: string[], o: Opts): Promise<number> {
 	const [cmd, ...args] = argv;
 	if (!existsSync(LAUNCHER)) throw new CliError(`run sandbox: ${LAUNCHER} is not built (make sandbox)`, 'ENOLAUNCHER', 1);
@@ -59,7 +71,17 @@ async function run(argv: string[], o: Opts): Promise<number> {
 	} catch (e) {
 		unseen = `cannot read /dev/kmsg: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`;
 	}
-	const res = await launch(spec, cmd, args);
+	const { watch, why } = openWatch();
+	let res: LaunchResult;
+	try {
+		res = await launch(spec, cmd, args, (pid) => watch?.follow(pid));
+	} catch (e) {
+		watch?.close();
+		kmsg?.close();
+		throw e;
+	}
+	const counts = watch?.read();
+	watch?.close();
 	if (res.failure) {
 		kmsg?.close();
 		throw refusal(res.failure, spec, o.profile, cmd);
@@ -67,11 +89,13 @@ async function run(argv: string[], o: Opts): Promise<number> {
 	const batch = kmsg ? await settle(kmsg, res.signal === 'SIGSYS') : { records: [], suppressed: 0, overrun: 0 };
 	kmsg?.close();
 	const mine = batch.records.filter((r) => r.pid === res.pid);
+	const names = syscallNames([...mine, ...(counts?.denials ?? []).map((d) => ({ arch: nativeArch(), nr: d.nr }))]);
 	const report: SandboxReport = {
-		violations: countViolations(mine, syscallNames(mine)),
+		violations: counts ? mergeViolations(counts, mine, names) : countViolations(mine, names),
 		suppressed: batch.suppressed,
 		overrun: batch.overrun,
 		otherPids: batch.records.length - mine.length,
+		kernel: counts ? { lost: counts.lost, unmarked: counts.unmarked } : { unavailable: why },
 		...(unseen ? { unseen } : {}),
 		exit: { code: res.code, signal: res.signal },
 	};
