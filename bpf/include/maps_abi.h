@@ -144,7 +144,6 @@ struct bg_sc_key {
 
 enum bg_sc_limit {
 	BG_SC_KEYS = 1024,	/* distinct (syscall, result) pairs counted per run */
-	BG_SC_TASKS = 65536,	/* threads of the sandboxed tree inside a syscall at once */
 };
 
 _Static_assert(sizeof(struct bg_sc_key) == 8, "bg_sc_key size");

@@ -5,7 +5,9 @@
  * refuses never reaches sys_enter, yet its sys_exit fires with the syscall number and the errno
  * the filter returned. So: mark a thread at sys_enter, and count a sys_exit that finds no mark.
  * A new thread returns from fork through sys_exit without sys_enter: the fork hook marks it.
- * User space marks the tree's first thread (already inside a syscall) before following it.
+ * The mark lives in task storage (no hash update per syscall). User space marks the tree's first
+ * thread, already inside a syscall when it is followed, in bg_sc_root (it has no pidfd to reach
+ * task storage); that mark is used once.
  */
 #include "lib/common.bpf.h"
 #include "lib/compat.bpf.h"
@@ -14,11 +16,18 @@
 char LICENSE[] SEC("license") = "GPL";
 
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, BG_SC_TASKS);
-	__type(key, __u32);	/* tid */
-	__type(value, __u8);
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, __u8);	/* 1: inside a syscall whose entry was seen; 2: between syscalls */
 } bg_sc_in SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 64);
+	__type(key, __u32);	/* tid, marked by user space */
+	__type(value, __u8);
+} bg_sc_root SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -27,7 +36,7 @@ struct {
 	__type(value, __u64);	/* count */
 } bg_sc_deny SEC(".maps");
 
-/* [0]: denials not counted because bg_sc_deny was full; [1]: threads not marked (bg_sc_in full) */
+/* [0]: denials not counted because bg_sc_deny was full; [1]: threads not marked (no task storage) */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 2);
@@ -43,12 +52,31 @@ static __always_inline void sc__lost(__u32 slot)
 		__sync_fetch_and_add(n, 1);
 }
 
-static __always_inline void sc__mark(__u32 tid)
+static __always_inline void sc__mark(struct task_struct *t)
 {
-	__u8 one = 1;
+	__u8 *in = bpf_task_storage_get(&bg_sc_in, t, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	__u32 tid = t->pid;
 
-	if (bpf_map_update_elem(&bg_sc_in, &tid, &one, BPF_ANY))
+	if (!in) {
 		sc__lost(1);
+		return;
+	}
+	/* a new mark: this thread's entries are seen from now on, so a root mark is stale */
+	if (!*in)
+		bpf_map_delete_elem(&bg_sc_root, &tid);
+	*in = 1;
+}
+
+/* True (and the mark cleared) when the current thread's syscall entry was seen. */
+static __always_inline int sc__entered(__u32 tid)
+{
+	__u8 *in = bpf_task_storage_get(&bg_sc_in, bpf_get_current_task_btf(), 0, 0);
+
+	if (in && *in == 1) {
+		*in = 2;
+		return 1;
+	}
+	return bpf_map_delete_elem(&bg_sc_root, &tid) == 0;
 }
 
 SEC("tp_btf/sys_enter")
@@ -57,7 +85,7 @@ int BPF_PROG(bg_sc_enter, struct pt_regs *regs, long id)
 	__u64 pt = bpf_get_current_pid_tgid();
 
 	if (filter__followed(pt >> 32))
-		sc__mark((__u32)pt);
+		sc__mark(bpf_get_current_task_btf());
 	return 0;
 }
 
@@ -69,7 +97,7 @@ int BPF_PROG(bg_sc_exit, struct pt_regs *regs, long ret)
 	struct bg_sc_key k = {};
 	__u64 one = 1, *n;
 
-	if (!filter__followed(pt >> 32) || bpf_map_delete_elem(&bg_sc_in, &tid) == 0)
+	if (!filter__followed(pt >> 32) || sc__entered(tid))
 		return 0;
 	k.nr = (__s32)compat__syscall_nr(regs);
 	k.ret = (__s32)ret;
@@ -93,16 +121,13 @@ int BPF_PROG(bg_sc_fork, struct task_struct *parent, struct task_struct *child)
 {
 	filter__fork(parent, child);
 	if (filter__followed(child->tgid))
-		sc__mark(child->pid);
+		sc__mark(child);
 	return 0;
 }
 
 SEC("tp_btf/sched_process_free")
 int BPF_PROG(bg_sc_free, struct task_struct *p)
 {
-	__u32 tid = p->pid;
-
-	bpf_map_delete_elem(&bg_sc_in, &tid);
 	filter__free(p);
 	return 0;
 }

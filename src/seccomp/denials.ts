@@ -47,7 +47,7 @@ export class DenialWatch {
 
 	/** Follows pid and its descendants; pid is marked first, as it is already inside a syscall. */
 	follow(pid: number): void {
-		this.obj.mapUpdate('bg_sc_in', u32(pid), Buffer.from([1]));
+		this.obj.mapUpdate('bg_sc_root', u32(pid), Buffer.from([1]));
 		this.obj.mapUpdate('bg_follow', u32(pid), Buffer.from([1]));
 	}
 

@@ -362,7 +362,6 @@ export const BgPrivSys = {
 /** enum bg_sc_limit. */
 export const BgScLimit = {
 	BG_SC_KEYS: 1024,
-	BG_SC_TASKS: 65536,
 } as const;
 
 /** enum bg_stat. */
