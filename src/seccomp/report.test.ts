@@ -70,3 +70,11 @@ test('merge: kernel counts give errno denials; a kill record names the counted c
 		['write', 'log', undefined, 1],
 	]);
 });
+
+test('with the kernel counter, an unreadable log only hides action names; the log rate limit is not mentioned', () => {
+	const lines = reportLines({ violations: [], suppressed: 4, overrun: 0, otherPids: 0, kernel: { lost: 1, unmarked: 0 }, unseen: 'cannot read /dev/kmsg: EPERM', exit: { code: 0, signal: null } });
+	assert.deepEqual(lines, [
+		'bpfguard sandbox: kill, trap and log actions not named: cannot read /dev/kmsg: EPERM',
+		'bpfguard sandbox: kernel counter lost 1 denial(s), 0 thread(s) unmarked: counts may be off',
+	]);
+});

@@ -92,9 +92,11 @@ export function mergeViolations(k: DenialCounts, records: readonly SeccompRecord
 export function reportLines(r: SandboxReport): string[] {
 	const out = r.violations.map((v) => `bpfguard sandbox: ${escapeText(v.syscall)}: ${v.action}${v.errno ? ` ${v.errno}` : ''}, ${v.count} time${v.count > 1 ? 's' : ''}`);
 	if (r.exit.signal === 'SIGSYS' && !r.violations.some((v) => v.action.startsWith('kill'))) out.push('bpfguard sandbox: killed by SIGSYS (a seccomp kill or trap action); the kernel log did not name the syscall');
-	if (r.unseen) out.push(`bpfguard sandbox: violations not visible: ${escapeText(r.unseen)}`);
+	const counted = !!r.kernel && 'lost' in r.kernel;
+	if (r.unseen && counted) out.push(`bpfguard sandbox: kill, trap and log actions not named: ${escapeText(r.unseen)}`);
+	else if (r.unseen) out.push(`bpfguard sandbox: violations not visible: ${escapeText(r.unseen)}`);
 	if (r.kernel && 'lost' in r.kernel && (r.kernel.lost || r.kernel.unmarked)) out.push(`bpfguard sandbox: kernel counter lost ${r.kernel.lost} denial(s), ${r.kernel.unmarked} thread(s) unmarked: counts may be off`);
-	if (r.kernel && 'lost' in r.kernel) return out;
+	if (counted) return out;
 	if (r.suppressed || r.overrun) out.push(`bpfguard sandbox: kernel log lost ${r.suppressed + r.overrun} seccomp record(s) (rate limit ${r.suppressed}, overrun ${r.overrun}): counts may be low`);
 	return out;
 }

@@ -9,7 +9,7 @@ import { currentHost } from '../../seccomp/host.js';
 import { KmsgReader, type KmsgBatch } from '../../seccomp/kmsg.js';
 import { exitStatus, launch, LAUNCHER, syscallNames, type LaunchResult } from '../../seccomp/launch.js';
 import { countViolations, mergeViolations, nativeArch, reportLines, type SandboxReport } from '../../seccomp/report.js';
-import { DenialWatch } from '../../seccomp/denials.js';
+import { DenialWatch, type DenialCounts } from '../../seccomp/denials.js';
 import { describeError } from '../errors.js';
 import { escapeText } from '../../sinks/escape.js';
 
@@ -60,6 +60,21 @@ function openWatch(): { watch: DenialWatch | null; why: string } {
 	}
 }
 
+/** Both kernel sources into one report: the counter's denials of the tree, the log's records of the command's pid. */
+function buildReport(res: LaunchResult, counts: DenialCounts | undefined, batch: KmsgBatch, why: string, unseen?: string): SandboxReport {
+	const mine = batch.records.filter((r) => r.pid === res.pid);
+	const names = syscallNames([...mine, ...(counts?.denials ?? []).map((d) => ({ arch: nativeArch(), nr: d.nr }))]);
+	return {
+		violations: counts ? mergeViolations(counts, mine, names) : countViolations(mine, names),
+		suppressed: batch.suppressed,
+		overrun: batch.overrun,
+		otherPids: batch.records.length - mine.length,
+		kernel: counts ? { lost: counts.lost, unmarked: counts.unmarked } : { unavailable: why },
+		...(unseen ? { unseen } : {}),
+		exit: { code: res.code, signal: res.signal },
+	};
+}
+
 async function run(argv: string[], o: Opts): Promise<number> {
 	const [cmd, ...args] = argv;
 	if (!existsSync(LAUNCHER)) throw new CliError(`run sandbox: ${LAUNCHER} is not built (make sandbox)`, 'ENOLAUNCHER', 1);
@@ -88,17 +103,7 @@ async function run(argv: string[], o: Opts): Promise<number> {
 	}
 	const batch = kmsg ? await settle(kmsg, res.signal === 'SIGSYS') : { records: [], suppressed: 0, overrun: 0 };
 	kmsg?.close();
-	const mine = batch.records.filter((r) => r.pid === res.pid);
-	const names = syscallNames([...mine, ...(counts?.denials ?? []).map((d) => ({ arch: nativeArch(), nr: d.nr }))]);
-	const report: SandboxReport = {
-		violations: counts ? mergeViolations(counts, mine, names) : countViolations(mine, names),
-		suppressed: batch.suppressed,
-		overrun: batch.overrun,
-		otherPids: batch.records.length - mine.length,
-		kernel: counts ? { lost: counts.lost, unmarked: counts.unmarked } : { unavailable: why },
-		...(unseen ? { unseen } : {}),
-		exit: { code: res.code, signal: res.signal },
-	};
+	const report = buildReport(res, counts, batch, why, unseen);
 	if (o.json) process.stderr.write(`${JSON.stringify(report)}\n`);
 	else for (const l of reportLines(report)) process.stderr.write(`${l}\n`);
 	return exitStatus(res.code, res.signal);
