@@ -8,6 +8,8 @@ import type { CompiledSpec } from './compile.js';
 /** build/bpfguard-sandbox (native/sandbox/launcher.c). */
 export const LAUNCHER = repoPath('build/bpfguard-sandbox');
 const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'] as const;
+/** Signals a terminal sends to its whole foreground group: the command has them already. */
+const FROM_TTY = new Set<string>(['SIGINT', 'SIGQUIT']);
 
 /** How the launched command ended, or why the launcher refused to run it. */
 export interface LaunchResult {
@@ -31,14 +33,16 @@ export function exitStatus(code: number | null, signal: NodeJS.Signals | null): 
 }
 
 /**
- * Starts `cmd args` under the spec; forwards SIGINT/SIGTERM/SIGHUP/SIGQUIT to it while it runs.
+ * Starts `cmd args` under the spec; forwards SIGINT/SIGTERM/SIGHUP/SIGQUIT to it while it runs
+ * (SIGINT and SIGQUIT not when stdin is a terminal: Ctrl-C and Ctrl-\ reach the command directly).
  * onSpawn runs with the launcher's pid before the launcher has its spec, so before the filter and the exec.
  */
 export function launch(spec: CompiledSpec, cmd: string, args: readonly string[], onSpawn?: (pid: number) => void): Promise<LaunchResult> {
 	return new Promise((resolve, reject) => {
 		const child = spawn(LAUNCHER, ['3', cmd, ...args], { stdio: ['inherit', 'inherit', 'inherit', 'pipe'] });
 		const fwd = FORWARDED.map((sig) => {
-			const h = () => child.kill(sig);
+			const tty = process.stdin.isTTY === true && FROM_TTY.has(sig);
+			const h = () => (tty ? undefined : child.kill(sig));
 			process.on(sig, h);
 			return () => process.off(sig, h);
 		});

@@ -1,7 +1,7 @@
 /** @module test/kernel/sandbox.test: `bpfguard sandbox` on the real kernel: the containers' default profile, the shipped profiles, violations named, errors placed, exit status and signals passed through. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -140,4 +140,23 @@ test('kernel counter: no false denials from threads, forks, pipes and signals un
 	assert.equal(r.stderr, '');
 	const sh = bpfguard(['sandbox', '--profile', CLI, '--', 'sh', '-c', 'ls / | wc -l >/dev/null; sleep 0.1 & wait']);
 	assert.equal(sh.stderr, '');
+});
+
+test('in a terminal, Ctrl-C reaches the command once (from the terminal, not forwarded again)', (t) => {
+	if (!ready(t)) return;
+	// a pty (python's pty module) runs bpfguard sandbox; the command counts SIGINTs and exits with the count
+	const cmd = 'import signal,time,sys\nn=[0]\nsignal.signal(signal.SIGINT, lambda *a: n.__setitem__(0, n[0]+1))\nprint("ready", flush=True)\ntime.sleep(1.5)\nsys.exit(n[0])';
+	const driver = `import os,pty,sys,time
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(sys.argv[1], sys.argv[1:])
+out = b''
+while b'ready' not in out:
+    out += os.read(fd, 100)
+time.sleep(0.2)
+os.write(fd, b'\\x03')
+_, st = os.waitpid(pid, 0)
+print(os.waitstatus_to_exitcode(st))`;
+	const r = spawnSync('python3', ['-c', driver, process.execPath, repoPath('bin/bpfguard'), 'sandbox', '--profile', CLI, '--', 'python3', '-c', cmd], { encoding: 'utf8', timeout: 30_000 });
+	assert.equal(r.stdout, '1\n', r.stderr);
 });
