@@ -1,4 +1,4 @@
-/* trysyscall NAME: makes one syscall (keyctl, userfaultfd, kexec_load, unshare-user) with harmless
+/* trysyscall NAME: makes one syscall (keyctl, userfaultfd, unshare-user) with harmless
  * arguments and prints "NAME ret=R errno=E"; exits 0. Used to see a seccomp profile's errno. */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -13,7 +13,7 @@ int main(int argc, char **argv)
 	long r;
 
 	if (argc != 2) {
-		fprintf(stderr, "usage: trysyscall keyctl|userfaultfd|kexec_load|unshare-user\n");
+		fprintf(stderr, "usage: trysyscall keyctl|userfaultfd|unshare-user\n");
 		return 2;
 	}
 	errno = 0;
@@ -21,8 +21,6 @@ int main(int argc, char **argv)
 		r = syscall(SYS_keyctl, 0 /* KEYCTL_GET_KEYRING_ID */, -3 /* session */, 0);
 	else if (!strcmp(argv[1], "userfaultfd"))
 		r = syscall(SYS_userfaultfd, 0);
-	else if (!strcmp(argv[1], "kexec_load"))
-		r = syscall(SYS_kexec_load, 0, 0, 0, 0);
 	else if (!strcmp(argv[1], "unshare-user"))
 		r = syscall(SYS_unshare, CLONE_NEWUSER);
 	else
