@@ -16,7 +16,8 @@
  * trace value (0 when unused). OP is libseccomp's enum scmp_compare value (1..7).
  *
  * On any failure the launcher writes one line "LINE CODE message" to FD (LINE: the spec line,
- * 0 when none; CODE: a word) and exits 125 without running anything. FD is close-on-exec, so a
+ * 0 when none; CODE: a word) and exits 125 without running anything (126 or 127 when the exec
+ * failed, like a shell, since the filter may deny the write of that line). FD is close-on-exec, so a
  * successful exec closes it with nothing written.
  */
 #define _GNU_SOURCE
@@ -33,6 +34,7 @@
 #define ARGS_MAX 6
 
 static int report_fd = -1;
+static int fail_status = 125;	/* after a failed exec: 127 (not found) or 126, as a shell */
 
 static void fail(unsigned int line, const char *code, const char *fmt, ...)
 {
@@ -45,7 +47,7 @@ static void fail(unsigned int line, const char *code, const char *fmt, ...)
 	va_end(ap);
 	if (report_fd < 0 || dprintf(report_fd, "%s\n", msg) < 0)
 		fprintf(stderr, "bpfguard-sandbox: %s\n", msg);
-	_exit(125);
+	_exit(fail_status);
 }
 
 static int parse_action(const char *name, unsigned long data, unsigned int line, uint32_t *out)
@@ -219,7 +221,8 @@ int main(int argc, char **argv)
 		fail(0, "load", "seccomp_load: %s", strerror(-rc));
 	seccomp_release(ctx);
 	execvp(argv[2], argv + 2);
-	/* the filter is in place: this report may itself be denied, hence the exit code too */
+	/* the filter is in place: this report may itself be denied, hence the exit status too */
+	fail_status = errno == ENOENT ? 127 : 126;
 	fail(0, errno == ENOENT ? "enoent" : "exec", "exec %s: %s", argv[2], strerror(errno));
 	return 125;
 }

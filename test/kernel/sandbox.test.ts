@@ -108,6 +108,10 @@ test('exit codes and signals pass through; SIGTERM to bpfguard reaches the comma
 	assert.equal(bpfguard(['sandbox', '--profile', CLI, '--', 'sh', '-c', 'exit 7']).status, 7);
 	assert.equal(bpfguard(['sandbox', '--profile', CLI, '--', 'sh', '-c', 'kill -USR1 $$']).status, 128 + 10);
 	assertOneLineError(bpfguard(['sandbox', '--profile', CLI, '/nonexistent/cmd']), 127, /^bpfguard: run \/nonexistent\/cmd: command not found$/);
+	const noexec = tmpProfile('noexec.json', '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["execve"],"action":"SCMP_ACT_ERRNO"}]}');
+	const ne = bpfguard(['sandbox', '--profile', noexec, '/bin/true']);
+	assert.equal(ne.status, 126);
+	assert.match(ne.stderr, /^bpfguard: run \/bin\/true: exec \/bin\/true: Operation not permitted \(does the profile allow execve\?\)$/m);
 	const p = spawn(process.execPath, [repoPath('bin/bpfguard'), 'sandbox', '--profile', CLI, '--', 'sh', '-c', 'echo up; exec sleep 30'], { stdio: ['ignore', 'pipe', 'pipe'] });
 	await new Promise<void>((resolve) => p.stdout.once('data', () => resolve()));
 	p.kill('SIGTERM');
