@@ -21,16 +21,30 @@ NODEDIR ?= $(shell test -f /usr/include/node/common.gypi && echo /usr)
 NODE_GYP_FLAGS := $(if $(NODEDIR),--nodedir=$(NODEDIR))
 TS_SRCS := $(shell find src test bench -name '*.ts' 2>/dev/null)
 
-PROGS := $(patsubst test/progs/%.c,$(BUILD)/progs/%,$(wildcard test/progs/*.c))
+PROGS := $(patsubst test/progs/%.c,$(BUILD)/progs/%,$(filter-out test/progs/raw%.c,$(wildcard test/progs/*.c)))
+# raw*.c: no libc, raw x86-64 syscalls from _start (they run under the minimal seccomp profile)
+RAW_PROGS := $(if $(filter x86_64,$(shell uname -m)),$(patsubst test/progs/%.c,$(BUILD)/progs/%,$(wildcard test/progs/raw*.c)))
+SANDBOX := $(BUILD)/bpfguard-sandbox
 
-.PHONY: all bpf native ts progs gen check-gen test test-unit test-kernel bench clean
-all: bpf native ts progs
+.PHONY: all bpf native ts progs sandbox gen check-gen test test-unit test-kernel bench clean
+all: bpf native ts progs sandbox
 
 $(BUILD)/progs/%: test/progs/%.c
 	@mkdir -p $(BUILD)/progs
 	$(CC) -O2 -Wall -o $@ $<
 
-progs: $(PROGS)
+$(RAW_PROGS): $(BUILD)/progs/%: test/progs/%.c
+	@mkdir -p $(BUILD)/progs
+	$(CC) -O2 -Wall -static -nostdlib -fno-stack-protector -o $@ $<
+
+progs: $(PROGS) $(RAW_PROGS)
+
+# the seccomp launcher of `bpfguard sandbox` (native/sandbox/launcher.c)
+$(SANDBOX): native/sandbox/launcher.c
+	@mkdir -p $(BUILD)
+	$(CC) -O2 -Wall -Wextra -Werror -o $@ $< $$(pkg-config --libs libseccomp)
+
+sandbox: $(SANDBOX)
 
 $(BUILD)/vmlinux.h:
 	@mkdir -p $(BUILD)

@@ -22,6 +22,7 @@ step node dist/bench/latency.js "${BENCH_PROBES:-100}" 20
 step node dist/bench/churn.js "${BENCH_CHURN_S:-60}" 1
 step node dist/bench/webhook-outage.js "${BENCH_OUTAGE_S:-5}" 1000
 step node dist/bench/regex.js "${BENCH_ROUNDS:-3}" 1000
+step node dist/bench/sandbox.js "${BENCH_OPEN_ITER:-200000}" "${BENCH_ROUNDS:-3}"
 if [ "$rc" -ne 0 ]; then
 	echo "run-quick: ${#failed[@]} benchmark(s) failed:" >&2
 	printf '  %s\n' "${failed[@]}" >&2

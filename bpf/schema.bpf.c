@@ -28,6 +28,8 @@ enum bg_net_filter_limit bg_anchor_net_filter_limit;
 struct bg_fsys bg_anchor_fsys;
 enum bg_watch_mode bg_anchor_watch_mode;
 enum bg_watch_limit bg_anchor_watch_limit;
+struct bg_sc_key bg_anchor_sc_key;
+enum bg_sc_limit bg_anchor_sc_limit;
 enum bg_watch_where bg_anchor_watch_where;
 enum bg_fsys_flag bg_anchor_fsys_flag;
 struct bg_net bg_anchor_net;

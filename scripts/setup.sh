@@ -3,8 +3,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# prometheus: test/kernel/metrics.test.ts scrapes the monitor with a real server; systemd: systemd-analyze verify of packaging/bpfguard.service.
-PKGS=(clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev make g++ pkg-config python3 iproute2 libcap2-bin sudo prometheus systemd)
+# prometheus: test/kernel/metrics.test.ts scrapes the monitor with a real server; systemd: systemd-analyze verify of packaging/bpfguard.service;
+# libseccomp-dev and golang-github-containers-common (/usr/share/containers/seccomp.json): bpfguard sandbox and its tests.
+PKGS=(clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev make g++ pkg-config python3 iproute2 libcap2-bin sudo prometheus systemd libseccomp-dev golang-github-containers-common)
 missing=()
 for p in "${PKGS[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

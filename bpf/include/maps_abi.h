@@ -132,4 +132,20 @@ _Static_assert(sizeof(struct bg_fsys) == 16, "bg_fsys size");
 _Static_assert(sizeof(struct bg_watch_key) == 260, "bg_watch_key size");
 _Static_assert(sizeof(struct bg_name_key) == 64, "bg_name_key size");
 
+/*
+ * Seccomp denials of `bpfguard sandbox` (bpf/seccomp/seccomp.bpf.c): a syscall that exits without
+ * having entered. Seccomp runs before the sys_enter tracepoint, so a call it refuses (ERRNO,
+ * TRACE without a tracer, KILL, TRAP) shows only its sys_exit. Counted by number and result.
+ */
+struct bg_sc_key {
+	__s32 nr;		/* syscall number (native table) */
+	__s32 ret;		/* its return value: -errno for ERRNO and TRACE; for a kill, not meaningful */
+};
+
+enum bg_sc_limit {
+	BG_SC_KEYS = 1024,	/* distinct (syscall, result) pairs counted per run */
+};
+
+_Static_assert(sizeof(struct bg_sc_key) == 8, "bg_sc_key size");
+
 #endif /* BG_MAPS_ABI_H */

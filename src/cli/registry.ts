@@ -15,6 +15,7 @@ import { reportCommand } from './commands/report.js';
 import { storeCommand } from './commands/store.js';
 import { installCommand } from './commands/install.js';
 import { uninstallCommand } from './commands/uninstall.js';
+import { sandboxCommand } from './commands/sandbox.js';
 
 /** Commands in the order --help lists them. */
-export const COMMANDS: readonly CliCommand[] = [monitorCommand, traceCommand, rulesCommand, fieldsCommand, execsnoopCommand, opensnoopCommand, privsnoopCommand, connsnoopCommand, searchCommand, reportCommand, storeCommand, statusCommand, doctorCommand, installCommand, uninstallCommand];
+export const COMMANDS: readonly CliCommand[] = [monitorCommand, traceCommand, rulesCommand, fieldsCommand, execsnoopCommand, opensnoopCommand, privsnoopCommand, connsnoopCommand, searchCommand, reportCommand, storeCommand, sandboxCommand, statusCommand, doctorCommand, installCommand, uninstallCommand];

@@ -179,6 +179,13 @@ export const BG_PRIV = {
 	_pad2: 220, // u32, 4 bytes
 } as const;
 
+/** struct bg_sc_key: byte offsets of its members. */
+export const BG_SC_KEY = {
+	SIZE: 8,
+	nr: 0, // s32, 4 bytes
+	ret: 4, // s32, 4 bytes
+} as const;
+
 /** struct bg_vc_key: byte offsets of its members. */
 export const BG_VC_KEY = {
 	SIZE: 48,
@@ -352,6 +359,11 @@ export const BgPrivSys = {
 	BG_PSYS_CAPSET: 4,
 	BG_PSYS_NS: 5,
 	BG_PSYS_GROUPS: 6,
+} as const;
+
+/** enum bg_sc_limit. */
+export const BgScLimit = {
+	BG_SC_KEYS: 1024,
 } as const;
 
 /** enum bg_stat. */
