@@ -3,6 +3,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import { WebhookSink } from '../src/sinks/webhook.js';
 import { JsonlSink } from '../src/sinks/jsonl.js';
 import { StoreSink } from '../src/sinks/store.js';
@@ -13,8 +15,11 @@ const outageS = Number(process.argv[2] ?? 30);
 const alerts = Number(process.argv[3] ?? 5000);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+// better-sqlite3 as a file URL for the lock holder (run with -e, it resolves nothing itself).
+const SQLITE = pathToFileURL(createRequire(import.meta.url).resolve('better-sqlite3')).href;
+
 // Holds the store's write lock (BEGIN IMMEDIATE) from another process for ms.
-const HOLD_LOCK = `import Database from 'better-sqlite3';
+const HOLD_LOCK = `const { default: Database } = await import(process.argv[3]);
 const db = new Database(process.argv[1]); db.exec('BEGIN IMMEDIATE'); process.stdout.write('locked\\n');
 setTimeout(() => { db.exec('COMMIT'); db.close(); }, Number(process.argv[2]));`;
 
@@ -49,7 +54,7 @@ try {
 	const before = Math.floor(alerts / 10);
 	for (const a of sent.slice(0, before)) writeAll(a);
 	await rx.down();
-	const holder = spawn(process.execPath, ['--input-type=module', '-e', HOLD_LOCK, db, String(outageS * 500)], { stdio: ['ignore', 'pipe', 'inherit'] });
+	const holder = spawn(process.execPath, ['--input-type=module', '-e', HOLD_LOCK, db, String(outageS * 500), SQLITE], { stdio: ['ignore', 'pipe', 'inherit'] });
 	await new Promise((r) => holder.stdout.once('data', r));
 	const during = sent.slice(before);
 	const steps = 20;

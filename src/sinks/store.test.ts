@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import { AuditStore } from '../store/store.js';
 import { verifyStore } from '../store/verify.js';
 import { loadKey } from '../store/key.js';
@@ -123,9 +125,12 @@ test('a failing store counts the batch as failed and dropped; start fails on a f
 	}
 });
 
+// better-sqlite3 as a file URL for the lock holder (run with -e, it resolves nothing itself).
+const SQLITE = pathToFileURL(createRequire(import.meta.url).resolve('better-sqlite3')).href;
+
 // A second process that takes the store's write lock (BEGIN IMMEDIATE), says "locked", holds it for ms, then commits.
 const HOLD_LOCK = `
-import Database from 'better-sqlite3';
+const { default: Database } = await import(process.argv[3]);
 const db = new Database(process.argv[1]);
 db.pragma('busy_timeout = 5000');
 db.exec('BEGIN IMMEDIATE');
@@ -138,7 +143,7 @@ test('another process holding the write lock for 10 s during a burst: the event 
 	const sink = new StoreSink({ path: t.path, keyPath: t.keyPath, batch: 100, flushIntervalMs: 50, flushTimeoutMs: 20_000 });
 	try {
 		await sink.start();
-		const holder = spawn(process.execPath, ['--input-type=module', '-e', HOLD_LOCK, t.path, '10000'], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] });
+		const holder = spawn(process.execPath, ['--input-type=module', '-e', HOLD_LOCK, t.path, '10000', SQLITE], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] });
 		const exited = new Promise((r) => holder.once('exit', r));
 		await new Promise<void>((resolve, reject) => {
 			holder.stdout.once('data', () => resolve());
