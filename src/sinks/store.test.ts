@@ -172,3 +172,25 @@ test('another process holding the write lock for 10 s during a burst: the event 
 		await t.cleanup();
 	}
 });
+
+test('a held write lock with more alerts than maxPending: the excess is dropped and counted, the rest written after', async () => {
+	const t = await tempDir();
+	const sink = new StoreSink({ path: t.path, keyPath: t.keyPath, batch: 10, flushIntervalMs: 20, maxPending: 50 });
+	try {
+		await sink.start();
+		const holder = spawn(process.execPath, ['--input-type=module', '-e', HOLD_LOCK, t.path, '1500', SQLITE], { stdio: ['ignore', 'pipe', 'inherit'] });
+		const exited = new Promise((r) => holder.once('exit', r));
+		await new Promise((r) => holder.stdout.once('data', r));
+		for (let i = 0; i < 80; i++) sink.write(testAlert(i));
+		const held = sink.stats();
+		assert.deepEqual([held.written, held.dropped, held.queued], [0, 30, 50]);
+		await exited;
+		await sink.flush();
+		const st = sink.stats();
+		assert.deepEqual([st.written, st.dropped, st.queued], [50, 30, 0]);
+		assert.deepEqual(storedIds(t.path), Array.from({ length: 50 }, (_, i) => testAlert(i).id));
+	} finally {
+		await sink.close();
+		await t.cleanup();
+	}
+});
