@@ -1,4 +1,4 @@
-/** @module test/kernel/disk-full.test: a full disk under the jsonl sink and the webhook spool: only whole records count as written, the rest are dropped or queued (counted), and processing goes on. */
+/** @module test/kernel/disk-full.test: a full disk under the jsonl sink, the webhook spool and the audit store: only whole records count as written, the rest are dropped or queued (counted), and processing goes on. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -11,6 +11,8 @@ import { HttpReceiver } from '../helpers/http-receiver.js';
 import { JsonlSink } from '../../src/sinks/jsonl.js';
 import { WebhookSink } from '../../src/sinks/webhook.js';
 import { Spool } from '../../src/sinks/spool.js';
+import { StoreSink } from '../../src/sinks/store.js';
+import { AuditStore } from '../../src/store/store.js';
 
 const N = 3000;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -110,6 +112,51 @@ test('a 256k tmpfs fills under the jsonl sink and the webhook spool: nothing cou
 		await jsonl?.close().catch(() => {});
 		await hook?.close().catch(() => {});
 		await rx.down().catch(() => {});
+		spawnSync('umount', ['-l', full]);
+		rmSync(dir, { recursive: true, force: true });
+	}
+});
+
+test('the audit store on a full tmpfs: refused batches are dropped and counted, what is counted written is in the store, the event loop stays free', async (t) => {
+	if (!requireRoot(t)) return;
+	const dir = mkdtempSync('/var/tmp/bg-full-');
+	const full = join(dir, 'full');
+	mountTmpfs(full, '512k');
+	const path = join(full, 'audit.db');
+	let sink: StoreSink | undefined;
+	try {
+		sink = new StoreSink({ path, keyPath: join(dir, 'store.key'), batch: 50, flushIntervalMs: 5 });
+		await sink.start();
+		for (let i = 0; i < 200; i++) sink.write(testAlert(i));
+		await sink.flush();
+		assert.equal(sink.stats().written, 200, 'written while there was room');
+		const fill = spawnSync('dd', ['if=/dev/zero', `of=${join(full, 'filler')}`, 'bs=4k'], { encoding: 'utf8' });
+		assert.match(fill.stderr, /No space left on device/, 'the tmpfs is full');
+		const delay = monitorEventLoopDelay({ resolution: 10 });
+		delay.enable();
+		const n = 1000;
+		for (let b = 200 / 50; b < n / 50; b++) {
+			for (let i = b * 50; i < (b + 1) * 50; i++) sink.write(testAlert(i));
+			await sleep(5);
+		}
+		await sink.flush();
+		delay.disable();
+		const st = sink.stats();
+		assert.ok(st.dropped > 0 && st.failed > 0, `the full disk cost counted drops (${JSON.stringify(st)})`);
+		assert.equal(st.written + st.dropped + st.queued, n, 'every alert accounted for');
+		assert.equal(st.queued, 0);
+		assert.ok(delay.max < 1e9, `event-loop delay stayed below 1 s (max ${delay.max / 1e6} ms)`);
+		await sink.close();
+		rmSync(join(full, 'filler'));
+		const s = AuditStore.open(path, { readonly: true });
+		try {
+			const ids = s.db.prepare(`SELECT ref FROM records WHERE kind = 'alert' ORDER BY id`).pluck().all() as string[];
+			assert.deepEqual(ids, Array.from({ length: st.written }, (_, i) => testAlert(i).id), 'counted written = alerts in the store, in order');
+		} finally {
+			s.close();
+		}
+	} finally {
+		await sink?.close().catch(() => {});
 		spawnSync('umount', ['-l', full]);
 		rmSync(dir, { recursive: true, force: true });
 	}
