@@ -151,6 +151,8 @@ export class WebhookSink implements Sink {
 					if (appended > 0) this.wake.notify();
 					this.pending = recs.slice(appended).concat(this.pending);
 					this.pendingBytes = this.pending.reduce((n, r) => n + r.length, 0);
+					// Tried again later even if no alert comes (a disk that fills and frees while all is quiet).
+					if (!this.closing) this.persistTimer ??= setTimeout(() => void this.persist(), Math.max(1000, this.o.persistIntervalMs));
 					break;
 				}
 				this.wake.notify();
@@ -246,6 +248,7 @@ export class WebhookSink implements Sink {
 		this.closing ??= (async () => {
 			if (!this.spool) return;
 			await this.drain(true);
+			clearTimeout(this.persistTimer);
 			this.s.dropped += this.pending.length; // the disk refused them: counted, not silent
 			this.pending = [];
 			this.stop.abort();

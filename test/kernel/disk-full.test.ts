@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { requireRoot } from '../helpers/bpf.js';
-import { testAlert } from '../helpers/sink-suite.js';
+import { testAlert, waitFor } from '../helpers/sink-suite.js';
 import { HttpReceiver } from '../helpers/http-receiver.js';
 import { JsonlSink } from '../../src/sinks/jsonl.js';
 import { WebhookSink } from '../../src/sinks/webhook.js';
@@ -157,6 +157,36 @@ test('the audit store on a full tmpfs: refused batches are dropped and counted, 
 		}
 	} finally {
 		await sink?.close().catch(() => {});
+		spawnSync('umount', ['-l', full]);
+		rmSync(dir, { recursive: true, force: true });
+	}
+});
+
+test('webhook alerts the full spool disk refused reach the spool and the receiver once space is back, with no further alert to prompt it', async (t) => {
+	if (!requireRoot(t)) return;
+	const dir = mkdtempSync('/var/tmp/bg-full-');
+	const full = join(dir, 'full');
+	mountTmpfs(full, '128k');
+	const rx = new HttpReceiver();
+	let hook: WebhookSink | undefined;
+	try {
+		await rx.up();
+		hook = new WebhookSink({ url: rx.url, spoolDir: join(full, 'spool'), backoffMs: 20, maxBackoffMs: 100, persistIntervalMs: 5 });
+		await hook.start();
+		const filler = join(full, 'filler');
+		const fill = spawnSync('dd', ['if=/dev/zero', `of=${filler}`, 'bs=4k'], { encoding: 'utf8' });
+		assert.match(fill.stderr, /No space left on device/, 'the tmpfs is full');
+		for (let i = 0; i < 20; i++) hook.write(testAlert(i));
+		await sleep(300);
+		const st = hook.stats();
+		assert.ok(st.failed > 0, 'the spool refused the alerts');
+		assert.deepEqual([rx.ids.length, st.queued, st.dropped], [0, 20, 0], 'kept in memory, not lost');
+		rmSync(filler);
+		const got = await waitFor(async () => rx.ids, 20, 5000);
+		assert.deepEqual(got, Array.from({ length: 20 }, (_, i) => testAlert(i).id));
+	} finally {
+		await hook?.close().catch(() => {});
+		await rx.down().catch(() => {});
 		spawnSync('umount', ['-l', full]);
 		rmSync(dir, { recursive: true, force: true });
 	}
