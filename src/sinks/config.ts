@@ -119,6 +119,10 @@ export const StoreConfig = z
 		pruneIntervalS: z.number().int().min(10).default(3600),
 		flushIntervalMs: z.number().int().min(1).max(60_000).default(200),
 		batch: z.number().int().min(1).max(100_000).default(1000),
+		/** Records waiting for the database (another writer holds the lock) past this are dropped and counted. */
+		maxPending: z.number().int().min(1).max(10_000_000).default(100_000),
+		/** Longest flush and close wait for the database worker. */
+		flushTimeoutMs: z.number().int().min(100).max(600_000).default(10_000),
 	})
 	.strict();
 

@@ -39,6 +39,8 @@ export class JsonlSink implements Sink {
 	private readonly s: SinkStats = { written: 0, failed: 0, dropped: 0, queued: 0 };
 	private fh?: FileHandle;
 	private size = 0;
+	// File length to cut back to before the next write: a torn line whose truncate failed.
+	private torn?: number;
 	private lines: string[] = [];
 	private sizes: number[] = [];
 	private pendingBytes = 0;
@@ -113,7 +115,7 @@ export class JsonlSink implements Sink {
 		}
 	}
 
-	// Writes lines in chunks that fit the current file, rotating between; returns how many made it.
+	// Writes lines in chunks that fit the current file, rotating between; returns how many are whole on disk.
 	private async writeLines(lines: string[], sizes: number[]): Promise<number> {
 		let i = 0;
 		try {
@@ -123,11 +125,11 @@ export class JsonlSink implements Sink {
 				let j = i + 1;
 				let bytes = sizes[i];
 				while (j < lines.length && this.size + bytes + sizes[j] <= this.maxBytes) bytes += sizes[j++];
-				await this.fh!.write(lines.slice(i, j).join(''));
-				this.size += bytes;
-				this.s.written += j - i;
-				this.s.queued -= j - i;
-				i = j;
+				const whole = await this.writeChunk(Buffer.from(lines.slice(i, j).join('')), sizes, i, j);
+				this.s.written += whole;
+				this.s.queued -= whole;
+				i += whole;
+				if (i < j) break;
 			}
 		} catch {
 			await this.fh?.close().catch(() => {});
@@ -136,7 +138,40 @@ export class JsonlSink implements Sink {
 		return i;
 	}
 
+	// One chunk of lines i..j: write() may take fewer bytes than asked (a full disk takes what fits, then ENOSPC).
+	// A torn last line is cut off again, so the file only ever holds whole lines; returns the lines whole on disk.
+	private async writeChunk(buf: Buffer, sizes: number[], i: number, j: number): Promise<number> {
+		const fh = this.fh!;
+		if (this.torn !== undefined) {
+			await fh.truncate(this.torn);
+			this.size = this.torn;
+			this.torn = undefined;
+		}
+		let off = 0;
+		try {
+			while (off < buf.length) {
+				const { bytesWritten } = await fh.write(buf, off, buf.length - off);
+				if (bytesWritten <= 0) break;
+				off += bytesWritten;
+			}
+		} catch {
+			/* ENOSPC, EIO…: what landed is measured below */
+		}
+		let whole = 0;
+		let bytes = 0;
+		while (i + whole < j && bytes + sizes[i + whole] <= off) bytes += sizes[i + whole++];
+		if (bytes < off) {
+			// O_APPEND: the file ends at size + off; cut the torn line (retried before the next write if this fails).
+			this.torn = this.size + bytes;
+			await fh.truncate(this.torn).then(() => (this.torn = undefined), () => {});
+		}
+		this.size += bytes;
+		return whole;
+	}
+
 	private async rotate(): Promise<void> {
+		if (this.torn !== undefined) await this.fh!.truncate(this.torn);
+		this.torn = undefined;
 		if (this.fsync) await this.fh!.sync();
 		await this.fh!.close();
 		this.fh = undefined;

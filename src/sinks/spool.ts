@@ -46,6 +46,48 @@ function parseRecords(text: string): { records: string[]; corrupt: number } {
 	return { records, corrupt };
 }
 
+/** An append that did not land whole: the first `appended` records are in the spool, the rest are not. */
+export class SpoolWriteError extends Error {
+	readonly code: string;
+	constructor(
+		dir: string,
+		readonly appended: number,
+		cause?: unknown,
+	) {
+		const code = (cause as { code?: string } | undefined)?.code ?? 'ESHORTWRITE';
+		super(`append to spool ${dir}: ${cause instanceof Error ? cause.message : 'short write'}`, { cause });
+		this.code = code;
+	}
+}
+
+// Writes buf until done or the file refuses more; off is how many bytes landed.
+async function writeAll(fh: FileHandle, buf: Buffer): Promise<{ off: number; error?: unknown }> {
+	let off = 0;
+	try {
+		while (off < buf.length) {
+			const { bytesWritten } = await fh.write(buf, off, buf.length - off);
+			if (bytesWritten <= 0) return { off };
+			off += bytesWritten;
+		}
+	} catch (error) {
+		return { off, error };
+	}
+	return { off };
+}
+
+// How many of records (each followed by a newline) fit whole in the first `off` bytes, and their length.
+function wholeRecords(records: string[], off: number): { n: number; bytes: number } {
+	let n = 0;
+	let bytes = 0;
+	while (n < records.length) {
+		const len = Buffer.byteLength(records[n]) + 1;
+		if (bytes + len > off) break;
+		bytes += len;
+		n++;
+	}
+	return { n, bytes };
+}
+
 /**
  * Records are appended to the newest segment and read from the cursor; ack() moves the cursor and deletes
  * consumed segments. Delivery from it is at least once: a crash may replay records acked in the last cursorDelayMs.
@@ -62,6 +104,8 @@ export class Spool {
 	private fh?: FileHandle;
 	private lock: Promise<unknown> = Promise.resolve();
 	private cursorTimer?: NodeJS.Timeout;
+	// The active segment may end in a torn record: the next append starts a new segment.
+	private torn = false;
 	private readonly segmentBytes: number;
 
 	private constructor(
@@ -138,21 +182,32 @@ export class Spool {
 		return p;
 	}
 
-	/** Appends records (JSON texts without newlines), then enforces the bound by dropping the oldest segments. */
+	/**
+	 * Appends records (JSON texts without newlines), then enforces the bound by dropping the oldest segments.
+	 * A short write (full disk) keeps the records that landed whole, cuts the torn one off and throws a
+	 * SpoolWriteError saying how many were appended; the caller keeps the rest.
+	 */
 	append(records: string[]): Promise<void> {
 		return this.run(async () => {
 			if (records.length === 0) return;
 			let active = this.segs.at(-1)!;
-			if (active.bytes >= this.segmentBytes) {
+			if (active.bytes >= this.segmentBytes || this.torn) {
 				await this.newSegment(active.seq + 1);
 				active = this.segs.at(-1)!;
+				this.torn = false;
 			}
-			const text = `${records.join('\n')}\n`;
-			await this.fh!.write(text);
-			active.bytes += Buffer.byteLength(text);
-			active.records += records.length;
-			if (this.head?.seq === active.seq) this.head.records.push(...records);
+			const buf = Buffer.from(`${records.join('\n')}\n`);
+			const { off, error } = await writeAll(this.fh!, buf);
+			const { n, bytes } = wholeRecords(records, off);
+			if (bytes < off) {
+				// Cut the torn record; if that fails too, seal the segment (a reader drops an unterminated last line).
+				await this.fh!.truncate(active.bytes + bytes).catch(() => (this.torn = true));
+			}
+			active.bytes += bytes;
+			active.records += n;
+			if (this.head?.seq === active.seq) this.head.records.push(...records.slice(0, n));
 			await this.enforceBound();
+			if (n < records.length) throw new SpoolWriteError(this.dir, n, error);
 		});
 	}
 
@@ -169,10 +224,20 @@ export class Spool {
 	peek(max: number): Promise<{ records: string[]; end: Cursor }> {
 		return this.run(async () => {
 			await this.skipConsumed();
-			const seg = this.segs[0];
-			if (this.head?.seq !== seg.seq) {
+			let seg = this.segs[0];
+			while (this.head?.seq !== seg.seq) {
 				const text = await readFile(join(this.dir, segName(seg.seq)), 'utf8');
 				this.head = { seq: seg.seq, records: parseRecords(text).records };
+				// Fewer readable records than appended (the file was cut or corrupted): count them lost and move
+				// on, so a reader never waits for records that are not there.
+				const missing = seg.records - this.head.records.length;
+				if (missing > 0) {
+					this.dropped += missing;
+					seg.records -= missing;
+					this.cursor.line = Math.min(this.cursor.line, seg.records);
+					await this.skipConsumed();
+					seg = this.segs[0];
+				}
 			}
 			const records = this.head.records.slice(this.cursor.line, this.cursor.line + max);
 			return { records, end: { seq: seg.seq, line: this.cursor.line + records.length } };
@@ -201,7 +266,8 @@ export class Spool {
 		this.cursor = c;
 		if (this.head && this.head.seq !== c.seq) this.head = undefined;
 		if (!this.cursorTimer) {
-			this.cursorTimer = setTimeout(() => void this.run(() => this.saveCursor()), this.opts.cursorDelayMs ?? 200);
+			// A failed write (full disk) keeps the older cursor on disk: a restart replays, at least once; the next move retries.
+			this.cursorTimer = setTimeout(() => void this.run(() => this.saveCursor()).catch(() => {}), this.opts.cursorDelayMs ?? 200);
 		}
 	}
 
@@ -221,9 +287,12 @@ export class Spool {
 	/** Writes the cursor and closes the active segment; the spool stays on disk for the next run. */
 	close(): Promise<void> {
 		return this.run(async () => {
-			await this.saveCursor();
-			await this.fh?.close();
-			this.fh = undefined;
+			try {
+				await this.saveCursor();
+			} finally {
+				await this.fh?.close();
+				this.fh = undefined;
+			}
 		});
 	}
 }

@@ -4,12 +4,18 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import { AuditStore } from '../store/store.js';
 import { verifyStore } from '../store/verify.js';
 import { loadKey } from '../store/key.js';
 import { StoreSink } from './store.js';
 import { createSinks } from './registry.js';
 import { sinkSuite, testAlert } from '../../test/helpers/sink-suite.js';
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Alert ids in the store at path, in chain order (a separate read-only connection). */
 function storedIds(path: string): string[] {
@@ -113,6 +119,76 @@ test('a failing store counts the batch as failed and dropped; start fails on a f
 		await sink.flush();
 		assert.deepEqual(sink.stats(), { written: 0, failed: 1, dropped: 2, queued: 0 });
 		await assert.rejects(new StoreSink({ path: t.dir, keyPath: t.keyPath }).start(), { name: 'SinkError', message: /^open audit store .*not a regular file/ });
+	} finally {
+		await sink.close();
+		await t.cleanup();
+	}
+});
+
+// better-sqlite3 as a file URL for the lock holder (run with -e, it resolves nothing itself).
+const SQLITE = pathToFileURL(createRequire(import.meta.url).resolve('better-sqlite3')).href;
+
+// A second process that takes the store's write lock (BEGIN IMMEDIATE), says "locked", holds it for ms, then commits.
+const HOLD_LOCK = `
+const { default: Database } = await import(process.argv[3]);
+const db = new Database(process.argv[1]);
+db.pragma('busy_timeout = 5000');
+db.exec('BEGIN IMMEDIATE');
+process.stdout.write('locked\\n');
+setTimeout(() => { db.exec('COMMIT'); db.close(); }, Number(process.argv[2]));
+`;
+
+test('another process holding the write lock for 10 s during a burst: the event loop stays responsive, alerts wait queued and are all written after', async () => {
+	const t = await tempDir();
+	const sink = new StoreSink({ path: t.path, keyPath: t.keyPath, batch: 100, flushIntervalMs: 50, flushTimeoutMs: 20_000 });
+	try {
+		await sink.start();
+		const holder = spawn(process.execPath, ['--input-type=module', '-e', HOLD_LOCK, t.path, '10000', SQLITE], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] });
+		const exited = new Promise((r) => holder.once('exit', r));
+		await new Promise<void>((resolve, reject) => {
+			holder.stdout.once('data', () => resolve());
+			holder.once('exit', (c) => reject(new Error(`lock holder exited ${c}`)));
+		});
+		const delay = monitorEventLoopDelay({ resolution: 10 });
+		delay.enable();
+		const n = 2000;
+		for (let b = 0; b < n / 100; b++) {
+			for (let i = b * 100; i < (b + 1) * 100; i++) sink.write(testAlert(i));
+			await sleep(100);
+		}
+		const held = sink.stats();
+		assert.deepEqual([held.written, held.dropped, held.queued], [0, 0, n], 'the lock is held: everything waits queued');
+		await exited;
+		delay.disable();
+		// A store on the event thread waits out busy_timeout (5 s) per try; the worker keeps the loop free.
+		assert.ok(delay.max < 1e9, `max event-loop delay ${(delay.max / 1e6).toFixed(0)} ms while the lock was held 10 s`);
+		await sink.flush();
+		const st = sink.stats();
+		assert.deepEqual([st.written, st.dropped, st.queued], [n, 0, 0]);
+		assert.ok(st.failed > 0, 'the busy store was counted as failed attempts');
+		assert.deepEqual(storedIds(t.path), Array.from({ length: n }, (_, i) => testAlert(i).id));
+	} finally {
+		await sink.close();
+		await t.cleanup();
+	}
+});
+
+test('a held write lock with more alerts than maxPending: the excess is dropped and counted, the rest written after', async () => {
+	const t = await tempDir();
+	const sink = new StoreSink({ path: t.path, keyPath: t.keyPath, batch: 10, flushIntervalMs: 20, maxPending: 50 });
+	try {
+		await sink.start();
+		const holder = spawn(process.execPath, ['--input-type=module', '-e', HOLD_LOCK, t.path, '1500', SQLITE], { stdio: ['ignore', 'pipe', 'inherit'] });
+		const exited = new Promise((r) => holder.once('exit', r));
+		await new Promise((r) => holder.stdout.once('data', r));
+		for (let i = 0; i < 80; i++) sink.write(testAlert(i));
+		const held = sink.stats();
+		assert.deepEqual([held.written, held.dropped, held.queued], [0, 30, 50]);
+		await exited;
+		await sink.flush();
+		const st = sink.stats();
+		assert.deepEqual([st.written, st.dropped, st.queued], [50, 30, 0]);
+		assert.deepEqual(storedIds(t.path), Array.from({ length: 50 }, (_, i) => testAlert(i).id));
 	} finally {
 		await sink.close();
 		await t.cleanup();

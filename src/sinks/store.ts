@@ -1,10 +1,13 @@
-/** @module sinks/store: alerts and log matches into the embedded audit store, in batches, one transaction each, off write(); sealed with the store key. */
+/** @module sinks/store: alerts and log matches into the embedded audit store, in batches, one transaction each, in a worker thread that owns the database; sealed with the store key. */
+import { Worker } from 'node:worker_threads';
 import type { Alert } from '../alerts/alert.js';
 import type { Sink, SinkStats } from './sink.js';
-import { AuditStore, DEFAULT_SEAL_EVERY } from '../store/store.js';
-import { DEFAULT_KEY_PATH, loadKey } from '../store/key.js';
-import { pruneStore, type RetentionPolicy } from '../store/retention.js';
-import { SinkError, errorCode } from './errors.js';
+import { DEFAULT_SEAL_EVERY } from '../store/store.js';
+import { DEFAULT_KEY_PATH } from '../store/key.js';
+import type { RetentionPolicy } from '../store/retention.js';
+import { SinkError } from './errors.js';
+import { IdleWaiters } from './idle.js';
+import type { StoreReply, StoreRequest, StoreWorkerData } from './store-worker.js';
 
 /** Where the store sink writes, what it keeps, and how it batches. */
 export interface StoreSinkOptions {
@@ -29,22 +32,29 @@ export interface StoreSinkOptions {
 	batch?: number;
 	/** Records waiting past this (store locked or failing) are dropped and counted. Default 100 000. */
 	maxPending?: number;
+	/** Longest flush() waits for the worker, and close() for its last batch and checkpoint. Default 10000. */
+	flushTimeoutMs?: number;
 }
 
 const DAY_MS = 86_400_000;
 
-/** Buffers alerts; a timer or a full batch appends them to the hash chain in one transaction. */
+/**
+ * Buffers alerts; a timer or a full batch sends them to the worker thread (src/sinks/store-worker.ts), which appends
+ * them to the hash chain in one transaction. One batch is in flight at a time; a busy store (another writer's lock)
+ * keeps it queued for the next try, so a held lock costs queued (past maxPending: dropped, counted) alerts, never the
+ * event thread's time.
+ */
 export class StoreSink implements Sink {
 	readonly name = 'store';
 	readonly acceptsLogs: boolean;
 	private readonly o: Required<Omit<StoreSinkOptions, 'logs'>>;
 	private readonly s: SinkStats = { written: 0, failed: 0, dropped: 0, queued: 0 };
-	private store?: AuditStore;
+	private worker?: Worker;
 	private pending: Alert[] = [];
+	private inflight?: Alert[];
 	private timer?: NodeJS.Timeout;
-	private pruneTimer?: NodeJS.Timeout;
-	private sealTimer?: NodeJS.Timeout;
-	private sealFailuresSeen = 0;
+	private readonly idle = new IdleWaiters();
+	private closing?: Promise<void>;
 	private closed = false;
 
 	constructor(opts: StoreSinkOptions) {
@@ -60,40 +70,42 @@ export class StoreSink implements Sink {
 			flushIntervalMs: opts.flushIntervalMs ?? 200,
 			batch: opts.batch ?? 1000,
 			maxPending: opts.maxPending ?? 100_000,
+			flushTimeoutMs: opts.flushTimeoutMs ?? 10_000,
 		};
 	}
 
-	/** Loads or creates the key, opens or creates the store (0600 file, 0700 directory), seals what a crash left unsealed, and applies retention once. */
+	/** Starts the worker, which loads or creates the key, opens or creates the store (0600 file, 0700 directory), seals what a crash left unsealed, and applies retention once. */
 	async start(): Promise<void> {
-		try {
-			const key = loadKey(this.o.keyPath, { create: true });
-			this.store = AuditStore.open(this.o.path, { create: true, key, sealEvery: this.o.sealEvery });
-			this.prune();
-		} catch (e) {
-			this.store?.close();
-			this.store = undefined;
-			throw new SinkError(`open audit store ${this.o.path}: ${(e as Error).message}`, errorCode(e), this.name);
+		const data: StoreWorkerData = {
+			path: this.o.path,
+			keyPath: this.o.keyPath,
+			sealEvery: this.o.sealEvery,
+			sealIntervalS: this.o.sealIntervalS,
+			pruneIntervalS: this.o.pruneIntervalS,
+			policy: this.policy(),
+		};
+		const w = new Worker(new URL('./store-worker.js', import.meta.url), { workerData: data });
+		let onMessage!: (r: StoreReply) => void;
+		let onError!: (e: Error) => void;
+		const first = await new Promise<StoreReply>((resolve) => {
+			onMessage = resolve;
+			onError = (e) => resolve({ op: 'open-error', message: e.message, code: 'EWORKER' });
+			w.once('message', onMessage);
+			w.once('error', onError);
+		});
+		w.off('message', onMessage);
+		w.off('error', onError);
+		if (first.op !== 'opened') {
+			await w.terminate();
+			const r = first as { message?: string; code?: string };
+			throw new SinkError(`open audit store ${this.o.path}: ${r.message}`, r.code ?? 'EUNKNOWN', this.name);
 		}
-		this.pruneTimer = setInterval(() => this.prune(), this.o.pruneIntervalS * 1000).unref();
-		this.sealTimer = setInterval(() => this.seal(), this.o.sealIntervalS * 1000).unref();
-		this.countSealFailures();
-	}
-
-	// Checkpoints what was appended since the last checkpoint (nothing when nothing was).
-	private seal(): void {
-		try {
-			this.store?.seal();
-		} catch {
-			this.s.failed++; // retried at the next interval
-		}
-		this.countSealFailures();
-	}
-
-	// A seal skipped (the head file no longer matches the database: `store verify` says why) or a head file not written counts as failed.
-	private countSealFailures(): void {
-		const n = this.store?.sealFailures ?? this.sealFailuresSeen;
-		this.s.failed += n - this.sealFailuresSeen;
-		this.sealFailuresSeen = n;
+		this.s.failed += first.failed;
+		w.on('message', (r: StoreReply) => this.onReply(r));
+		w.on('error', () => this.onExit());
+		w.on('exit', () => this.onExit());
+		w.unref(); // held (ref) only while a batch is in flight: an idle sink never keeps the process alive
+		this.worker = w;
 	}
 
 	/** The retention policy from the options (undefined members: no limit). */
@@ -101,19 +113,8 @@ export class StoreSink implements Sink {
 		return { maxAgeMs: this.o.maxAgeDays > 0 ? this.o.maxAgeDays * DAY_MS : undefined, maxRows: this.o.maxRows > 0 ? this.o.maxRows : undefined };
 	}
 
-	private prune(): void {
-		const p = this.policy();
-		if (!this.store || (p.maxAgeMs === undefined && p.maxRows === undefined)) return;
-		try {
-			pruneStore(this.store, p);
-		} catch {
-			this.s.failed++; // retried at the next interval; records are not lost by a failed prune
-		}
-		this.countSealFailures();
-	}
-
 	write(a: Alert): void {
-		if (this.closed || this.pending.length >= this.o.maxPending) {
+		if (this.closed || this.s.queued >= this.o.maxPending) {
 			this.s.dropped++;
 			return;
 		}
@@ -121,50 +122,92 @@ export class StoreSink implements Sink {
 		this.s.queued++;
 		if (this.pending.length >= this.o.batch) {
 			clearTimeout(this.timer);
-			this.timer = setTimeout(() => this.drain(), 0);
-		} else this.timer ??= setTimeout(() => this.drain(), this.o.flushIntervalMs);
+			this.timer = setTimeout(() => this.send(), 0);
+		} else this.timer ??= setTimeout(() => this.send(), this.o.flushIntervalMs);
 	}
 
-	// Appends everything pending, a batch per transaction. A busy store keeps the records for the next try.
-	private drain(): void {
+	// Sends the next batch unless one is in flight (its reply sends the next).
+	private send(): void {
 		clearTimeout(this.timer);
 		this.timer = undefined;
-		while (this.pending.length > 0) {
-			const batch = this.pending.splice(0, this.o.batch);
-			try {
-				if (!this.store) throw new Error('store not open');
-				this.store.appendAlerts(batch);
-				this.s.written += batch.length;
-				this.s.queued -= batch.length;
-			} catch (e) {
-				this.s.failed++;
-				if (errorCode(e) === 'SQLITE_BUSY' && !this.closed) {
-					this.pending.unshift(...batch);
-					this.timer = setTimeout(() => this.drain(), this.o.flushIntervalMs);
-					return;
-				}
-				this.s.dropped += batch.length;
-				this.s.queued -= batch.length;
-			}
-		}
-		this.countSealFailures();
+		if (this.inflight || this.pending.length === 0) return;
+		if (!this.worker) return this.lose(this.pending.splice(0));
+		this.inflight = this.pending.splice(0, this.o.batch);
+		this.worker.ref();
+		this.worker.postMessage({ op: 'append', alerts: this.inflight } satisfies StoreRequest);
 	}
 
-	/** Writes every pending record now. */
+	private onReply(r: StoreReply): void {
+		if (r.op === 'open-error') return;
+		this.s.failed += r.failed;
+		if (r.op !== 'appended' && r.op !== 'append-error') return;
+		const batch = this.inflight ?? [];
+		this.inflight = undefined;
+		this.worker?.unref();
+		if (r.op === 'appended') {
+			this.s.written += batch.length;
+			this.s.queued -= batch.length;
+		} else if (r.busy && !this.closed) {
+			this.pending.unshift(...batch); // another writer holds the lock: the next try is after flushIntervalMs
+			this.timer ??= setTimeout(() => this.send(), this.o.flushIntervalMs);
+			this.idle.notify();
+			return;
+		} else this.lose(batch);
+		this.send();
+		this.idle.notify();
+	}
+
+	// Records the store will not get: counted as dropped.
+	private lose(batch: Alert[]): void {
+		this.s.dropped += batch.length;
+		this.s.queued -= batch.length;
+	}
+
+	// The worker is gone (crashed or terminated): what it had and what waits is lost, counted.
+	private onExit(): void {
+		if (!this.worker) return;
+		this.worker = undefined;
+		this.s.failed++;
+		this.lose(this.inflight ?? []);
+		this.inflight = undefined;
+		this.lose(this.pending.splice(0));
+		this.idle.notify();
+	}
+
+	/** Sends every pending record and waits (at most flushTimeoutMs) until the worker has written them or the store refused them. */
 	async flush(): Promise<void> {
-		this.drain();
+		const deadline = Date.now() + this.o.flushTimeoutMs;
+		this.send();
+		while ((this.inflight || this.pending.length > 0) && this.worker && Date.now() < deadline) {
+			await this.idle.wait(Math.min(1000, deadline - Date.now()));
+			this.send();
+		}
 	}
 
-	/** Writes what is pending and closes the database; idempotent. */
-	async close(): Promise<void> {
-		if (this.closed) return;
-		this.closed = true;
-		clearInterval(this.pruneTimer);
-		clearInterval(this.sealTimer);
-		this.drain();
-		this.store?.close(); // seals what was appended since the last checkpoint
-		this.countSealFailures();
-		this.store = undefined;
+	/** Writes what is pending (bounded wait), checkpoints and closes the database; what could not be written is counted dropped. Idempotent. */
+	close(): Promise<void> {
+		this.closing ??= (async () => {
+			this.closed = true;
+			await this.flush();
+			clearTimeout(this.timer);
+			const w = this.worker;
+			if (!w) return;
+			w.ref();
+			const closed = new Promise<boolean>((resolve) => {
+				const t = setTimeout(() => resolve(false), this.o.flushTimeoutMs);
+				w.on('message', (r: StoreReply) => r.op === 'closed' && (clearTimeout(t), resolve(true)));
+				w.once('exit', () => (clearTimeout(t), resolve(false)));
+			});
+			if (!this.inflight) w.postMessage({ op: 'close' } satisfies StoreRequest);
+			const ok = this.inflight ? false : await closed;
+			this.worker = undefined; // from here the exit is expected, not a failure
+			if (!ok) this.s.failed++;
+			this.lose(this.inflight ?? []);
+			this.inflight = undefined;
+			this.lose(this.pending.splice(0));
+			await w.terminate();
+		})();
+		return this.closing;
 	}
 
 	stats(): SinkStats {

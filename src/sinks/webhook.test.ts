@@ -1,7 +1,7 @@
 /** @module sinks/webhook.test: delivery through an outage and a restart, headers, spool bound, redirects, token sources, and the shared sink suite. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmod, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HttpReceiver } from '../../test/helpers/http-receiver.js';
@@ -227,6 +227,70 @@ test('a token file others can read, or an unset token variable, refuses to start
 		delete process.env.BG_TEST_UNSET_TOKEN;
 		await assert.rejects(make({ tokenEnv: 'BG_TEST_UNSET_TOKEN' }).start(), /BG_TEST_UNSET_TOKEN.*not set/);
 		assert.deepEqual(rx.requests, []);
+	} finally {
+		await cleanup();
+	}
+});
+
+// Spool segment files, oldest first.
+const segments = async (spool: string): Promise<string[]> => (await readdir(spool)).filter((f) => f.endsWith('.seg')).sort();
+
+test('a spool segment cut on disk (fewer records than counted) does not make the delivery loop spin: the lost records are counted, delivery goes on', async () => {
+	const { dir, rx, make, cleanup } = await setup({ spoolMaxBytes: 32 * 1024, flushTimeoutMs: 100 }, false);
+	try {
+		const sink = make();
+		await sink.start();
+		for (let i = 0; i < 15; i++) sink.write(testAlert(i));
+		await sink.flush(); // spooled; the receiver is down
+		for (let i = 15; i < 30; i++) sink.write(testAlert(i));
+		await sink.flush(); // the first segment is past its 4 KiB: these start a second one
+		const spool = join(dir, 'spool');
+		const segs = await segments(spool);
+		assert.equal(segs.length, 2);
+		await writeFile(join(spool, segs[1]), ''); // cut behind the spool's back
+		await rx.up();
+		await waitFor(async () => rx.ids, 15);
+		const before = sink.stats().attempts;
+		await new Promise((r) => setTimeout(r, 500));
+		const st = sink.stats();
+		// A spinning loop turns thousands of times in 500 ms; a waiting one at most a few (wake-ups, one per second idle).
+		assert.ok(st.attempts - before <= 5, `delivery loop turns in 500 ms while idle: ${st.attempts - before}`);
+		assert.deepEqual([st.written, st.dropped, st.queued], [15, 15, 0]);
+		sink.write(testAlert(30));
+		await sink.flush();
+		assert.deepEqual(rx.ids, [...Array.from({ length: 15 }, (_, i) => testAlert(i).id), testAlert(30).id]);
+		await sink.close();
+	} finally {
+		await cleanup();
+	}
+});
+
+test('a spool segment that cannot be read is retried with backoff, not in a hot loop', async () => {
+	const { dir, rx, make, cleanup } = await setup({ spoolMaxBytes: 32 * 1024, backoffMs: 50, maxBackoffMs: 100, flushTimeoutMs: 100 }, false);
+	try {
+		const sink = make();
+		await sink.start();
+		for (let i = 0; i < 15; i++) sink.write(testAlert(i));
+		await sink.flush();
+		for (let i = 15; i < 30; i++) sink.write(testAlert(i));
+		await sink.flush();
+		const spool = join(dir, 'spool');
+		const segs = await segments(spool);
+		assert.equal(segs.length, 2);
+		// A read error even for root: the second segment becomes a directory (EISDIR).
+		await rm(join(spool, segs[1]));
+		await mkdir(join(spool, segs[1]));
+		await rx.up();
+		await waitFor(async () => rx.ids, 15);
+		const before = sink.stats();
+		await new Promise((r) => setTimeout(r, 1000));
+		const st = sink.stats();
+		// Backoff 50-100 ms doubling to a 100 ms cap: at most ~20 turns in a second; a hot loop makes thousands.
+		assert.ok(st.attempts - before.attempts <= 25, `delivery loop turns in 1 s: ${st.attempts - before.attempts}`);
+		assert.ok(st.failed - before.failed >= 3, 'the read error is counted as a failed attempt');
+		assert.deepEqual([st.written, st.queued], [15, 15], 'the unreadable records stay queued');
+		await rm(join(spool, segs[1]), { recursive: true });
+		await sink.close();
 	} finally {
 		await cleanup();
 	}

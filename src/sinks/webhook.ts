@@ -5,7 +5,7 @@ import type { Alert } from '../alerts/alert.js';
 import type { Sink, SinkStats } from './sink.js';
 import { SinkError, errorCode } from './errors.js';
 import { IdleWaiters, sleep } from './idle.js';
-import { Spool } from './spool.js';
+import { Spool, SpoolWriteError } from './spool.js';
 import { cleartextToken } from './config.js';
 import { makeAgent, post } from './http-post.js';
 import { readTls, readToken, type CredentialSources } from './webhook-credentials.js';
@@ -35,6 +35,8 @@ export interface WebhookOptions extends CredentialSources {
 export interface WebhookStats extends SinkStats {
 	recovered: number;
 	rejected: number;
+	/** Turns of the delivery loop that tried to read and post (each failure is followed by a backoff). */
+	attempts: number;
 }
 
 // Statuses that say this payload will never be accepted: drop (counted) instead of blocking the queue.
@@ -61,7 +63,7 @@ export class WebhookSink implements Sink {
 	private readonly url: URL;
 	private token?: string;
 	private agent?: Agent;
-	private readonly s: WebhookStats = { written: 0, failed: 0, dropped: 0, queued: 0, recovered: 0, rejected: 0 };
+	private readonly s: WebhookStats = { written: 0, failed: 0, dropped: 0, queued: 0, recovered: 0, rejected: 0, attempts: 0 };
 	private spool?: Spool;
 	private pending: string[] = [];
 	private pendingBytes = 0;
@@ -142,10 +144,15 @@ export class WebhookSink implements Sink {
 				this.pendingBytes = 0;
 				try {
 					await this.spool!.append(recs);
-				} catch {
+				} catch (e) {
+					// Records that landed whole stay in the spool; the rest wait in memory for the next persist.
 					this.s.failed++;
-					this.pending = recs.concat(this.pending);
+					const appended = e instanceof SpoolWriteError ? e.appended : 0;
+					if (appended > 0) this.wake.notify();
+					this.pending = recs.slice(appended).concat(this.pending);
 					this.pendingBytes = this.pending.reduce((n, r) => n + r.length, 0);
+					// Tried again later even if no alert comes (a disk that fills and frees while all is quiet).
+					if (!this.closing) this.persistTimer ??= setTimeout(() => void this.persist(), Math.max(1000, this.o.persistIntervalMs));
 					break;
 				}
 				this.wake.notify();
@@ -161,7 +168,13 @@ export class WebhookSink implements Sink {
 				await this.wake.wait(1000);
 				continue;
 			}
-			if (await this.deliverOne()) this.failures = 0;
+			this.s.attempts++;
+			const r = await this.deliverOne();
+			if (r === 'idle') {
+				// Counted records the spool cannot produce (they were just found lost): wait like an empty spool.
+				this.progress.notify();
+				await this.wake.wait(1000);
+			} else if (r) this.failures = 0;
 			else if (!this.stop.signal.aborted) {
 				this.s.failed++;
 				this.progress.notify();
@@ -171,11 +184,12 @@ export class WebhookSink implements Sink {
 		}
 	}
 
-	// Posts the next batch from the spool; true when it was accepted (or refused for good) and acked.
-	private async deliverOne(): Promise<boolean> {
+	// Posts the next batch from the spool; true when it was accepted (or refused for good) and acked, 'idle' when
+	// the spool had nothing to read after all.
+	private async deliverOne(): Promise<boolean | 'idle'> {
 		try {
 			const { records, end } = await this.spool!.peek(this.o.batch);
-			if (records.length === 0) return true;
+			if (records.length === 0) return 'idle';
 			const status = await this.post(records);
 			if (status === 'retry') return false;
 			if (status === 'ok') this.s.written += records.length;
@@ -234,6 +248,7 @@ export class WebhookSink implements Sink {
 		this.closing ??= (async () => {
 			if (!this.spool) return;
 			await this.drain(true);
+			clearTimeout(this.persistTimer);
 			this.s.dropped += this.pending.length; // the disk refused them: counted, not silent
 			this.pending = [];
 			this.stop.abort();

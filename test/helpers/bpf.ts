@@ -22,3 +22,11 @@ export function requireBpf(t: TestContext, objects?: string[]): boolean {
 	t.skip(why);
 	return false;
 }
+
+/** Call at the top of a test that needs root (mount, another user's files): skipped locally, a failure under CI=true. */
+export function requireRoot(t: TestContext): boolean {
+	if (process.geteuid?.() === 0) return true;
+	if (process.env.CI === 'true') throw new Error('root required under CI=true');
+	t.skip('not root');
+	return false;
+}
