@@ -1,11 +1,24 @@
 #!/usr/bin/env bash
 # Installs what bpfguard needs on a Debian/Ubuntu host (idempotent), then builds it.
+#   --test   also what the tests need (a real Prometheus server, systemd-analyze, the containers' seccomp profile, openssl)
+#   --bench  also the shared yardstick's reference tools (bench/compare.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# prometheus: test/kernel/metrics.test.ts scrapes the monitor with a real server; systemd: systemd-analyze verify of packaging/bpfguard.service;
-# libseccomp-dev and golang-github-containers-common (/usr/share/containers/seccomp.json): bpfguard sandbox and its tests.
-PKGS=(clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev make g++ pkg-config python3 iproute2 libcap2-bin sudo prometheus systemd libseccomp-dev golang-github-containers-common)
+# Build and run: libseccomp-dev for the sandbox launcher (bpfguard sandbox).
+PKGS=(clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev make g++ pkg-config python3 iproute2 libcap2-bin sudo libseccomp-dev)
+# prometheus: test/kernel/metrics.test.ts scrapes the monitor with a real server; systemd: systemd-analyze verify of
+# packaging/bpfguard.service; golang-github-containers-common: /usr/share/containers/seccomp.json for the sandbox tests;
+# openssl: the webhook TLS tests make their certificates.
+TEST_PKGS=(prometheus systemd golang-github-containers-common openssl)
+BENCH_PKGS=(bpftrace auditd stress-ng liburing-dev)
+for arg in "$@"; do
+	case "$arg" in
+	--test) PKGS+=("${TEST_PKGS[@]}") ;;
+	--bench) PKGS+=("${BENCH_PKGS[@]}") ;;
+	*) echo "setup: unknown option '$arg' (expected --test or --bench)" >&2; exit 2 ;;
+	esac
+done
 missing=()
 for p in "${PKGS[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
