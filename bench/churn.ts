@@ -50,12 +50,17 @@ while (!done) {
 const peakKb = kb(mon.pid!, 'VmHWM');
 mon.kill('SIGINT');
 await new Promise((r) => mon.on('close', r));
-// Flat = after the warm-up, the last third's mean within 10 % of the first third's.
+// Flat = after the warm-up, the last third's floor (lowest sample: RSS right after collections)
+// within 10 % of the first third's. A leak raises the floor; where in the GC sawtooth a third
+// happens to end does not (means moved by ±8 % here with the same code).
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 const judged = rss.slice(Math.round(warmupS));
 const third = Math.max(1, Math.floor(judged.length / 3));
 const early = mean(judged.slice(0, third));
 const late = mean(judged.slice(-third));
+const floor = (xs: number[]) => (xs.length ? Math.min(...xs) : 0);
+const earlyFloor = floor(judged.slice(0, third));
+const lateFloor = floor(judged.slice(-third));
 const growthJudged = judged.length >= MIN_JUDGED;
 const heapJudged = heap.slice(Math.round(warmupS));
 const hThird = Math.max(1, Math.floor(heapJudged.length / 3));
@@ -68,7 +73,9 @@ const result = {
 	rssEarlyMiB: +(early / 1024).toFixed(1),
 	rssLateMiB: +(late / 1024).toFixed(1),
 	warmupS,
-	growthPct: +(((late - early) / Math.max(1, early)) * 100).toFixed(1),
+	rssEarlyFloorMiB: +(earlyFloor / 1024).toFixed(1),
+	rssLateFloorMiB: +(lateFloor / 1024).toFixed(1),
+	growthPct: +(((lateFloor - earlyFloor) / Math.max(1, earlyFloor)) * 100).toFixed(1),
 	growthJudged,
 	heapEarlyMiB: +mean(heapJudged.slice(0, hThird)).toFixed(1),
 	heapLateMiB: +mean(heapJudged.slice(-hThird)).toFixed(1),
