@@ -5,6 +5,7 @@ import { chmodSync, chownSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from './load.js';
+import { requireRoot } from '../../test/helpers/bpf.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bg-cfg-'));
 
@@ -65,7 +66,8 @@ function unsafe(f: string): string {
 	return 'accepted';
 }
 
-test('a config file others can write is refused: one line with the path, what is wrong and the fix', () => {
+test('a config file others can write is refused: one line with the path, what is wrong and the fix', (t) => {
+	if (!requireRoot(t)) return; // chown needs root
 	const f = join(dir, 'perm.yaml');
 	writeFileSync(f, 'throttle_s: 5\n');
 	chmodSync(f, 0o666);

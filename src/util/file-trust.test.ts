@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoPath } from './paths.js';
 import { secretProblem, trustPolicy, trustProblem, type TrustPolicy } from './file-trust.js';
+import { requireRoot } from '../../test/helpers/bpf.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bg-trust-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -23,7 +24,8 @@ test('the default rules of the repository pass (git checks out 0644, or 0664 und
 	assert.equal(trustProblem(repoPath('rules')), undefined);
 });
 
-test('world-writable is refused; group-writable only when the group is root\'s or the owner\'s private group (gid = uid)', () => {
+test('world-writable is refused; group-writable only when the group is root\'s or the owner\'s private group (gid = uid)', (t) => {
+	if (!requireRoot(t)) return; // chown needs root
 	assert.match(trustProblem(made('w', 0o646), AS_ROOT) ?? '', /^writable by others \(mode 0646\); fix: chmod go-w /);
 	assert.equal(trustProblem(made('g0', 0o664, 0, 0), AS_ROOT), undefined);
 	assert.equal(trustProblem(made('upg', 0o664, 1000, 1000), AS_ROOT), undefined, 'umask 002 clone by user 1000 (group 1000)');
@@ -31,7 +33,8 @@ test('world-writable is refused; group-writable only when the group is root\'s o
 	assert.equal(trustProblem(made('ro', 0o444, 1000, 100), AS_ROOT), undefined);
 });
 
-test('as root, the owner must be root or a trusted user (the invoking user, the owner of the install); not checked otherwise', () => {
+test('as root, the owner must be root or a trusted user (the invoking user, the owner of the install); not checked otherwise', (t) => {
+	if (!requireRoot(t)) return; // chown needs root
 	const p = made('other', 0o644, 2000, 2000);
 	assert.match(trustProblem(p, AS_ROOT) ?? '', /^owned by uid 2000, not root or the invoking user; fix: chown root /);
 	assert.equal(trustProblem(p, { checkOwner: false, owners: new Set([0]) }), undefined);
@@ -42,7 +45,8 @@ test('as root, the owner must be root or a trusted user (the invoking user, the 
 	assert.ok(trustPolicy({}).owners.has(statSync(repoPath('package.json')).uid), 'the owner of the install');
 });
 
-test('the directory holding a file: writable by others is refused unless sticky (others cannot replace the file)', () => {
+test('the directory holding a file: writable by others is refused unless sticky (others cannot replace the file)', (t) => {
+	if (!requireRoot(t)) return; // chown needs root
 	const d = join(dir, 'd');
 	mkdirSync(d);
 	const p = join(d, 'f');
@@ -55,7 +59,8 @@ test('the directory holding a file: writable by others is refused unless sticky 
 	assert.equal(trustProblem(join(d, 'missing')), undefined, 'a missing file is left to the reader (ENOENT)');
 });
 
-test('a secret (token file, client key) must not be readable by group or others, and passes the same owner checks', () => {
+test('a secret (token file, client key) must not be readable by group or others, and passes the same owner checks', (t) => {
+	if (!requireRoot(t)) return; // chown needs root
 	assert.match(secretProblem(made('s1', 0o640), AS_ROOT) ?? '', /^readable by group or others \(mode 0640\); fix: chmod 600 /);
 	assert.match(secretProblem(made('s2', 0o604), AS_ROOT) ?? '', /^readable by group or others/);
 	assert.match(secretProblem(made('s3', 0o600, 2000, 0), AS_ROOT) ?? '', /^owned by uid 2000/);
