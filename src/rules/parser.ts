@@ -12,9 +12,9 @@
  *                      | list_op ( "(" [ value { "," value } ] ")" | list_name ) ) ;
  *   field      = word containing "." [ "[" arg "]" ] ;          (proc.name, proc.aname[2])
  *   cmp_op     = "=" | "==" | "!=" | "<" | "<=" | ">" | ">=" | "contains" | "icontains"
- *              | "bcontains" | "startswith" | "endswith" | "glob" | "regex" ;
+ *              | "bcontains" | "startswith" | "bstartswith" | "endswith" | "glob" | "regex" ;
  *   list_op    = "in" | "intersects" | "pmatch" ;
- *   value      = word | quoted_string ;
+ *   value      = word | quoted_string | "<" | ">" ;                (the last two: Falco's evt.dir)
  *   macro_name = word without "." ;
  * Keywords are case-sensitive, as in Falco.
  */
@@ -133,6 +133,8 @@ class Parser {
 		const t = this.next();
 		if (t.type === 'string') return { text: t.text, quoted: true, pos: t.pos };
 		if (t.type === 'word' && !['and', 'or', 'not'].includes(t.text)) return { text: t.text, quoted: false, pos: t.pos };
+		// Falco's evt.dir values: evt.dir = < (exit), evt.dir = > (enter).
+		if (t.type === 'op' && (t.text === '<' || t.text === '>')) return { text: t.text, quoted: false, pos: t.pos };
 		throw new ConditionError(`expected a value, found ${describe(t)}`, t.pos);
 	}
 

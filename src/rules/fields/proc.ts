@@ -60,6 +60,7 @@ function deleted(c: EvalCtx): boolean | undefined {
 defineFields([
 	{ name: 'proc.pid', type: 'number', desc: 'process id', extract: (c) => c.e.pid },
 	{ name: 'proc.tid', type: 'number', desc: 'thread id of the event (the same as evt.tid; after exec, the process id)', extract: (c) => c.e.tid },
+	{ name: 'thread.tid', type: 'number', desc: "thread id of the event (Falco's name for proc.tid)", extract: (c) => c.e.tid },
 	{ name: 'proc.ppid', type: 'number', desc: 'parent process id', extract: (c) => c.proc?.ppid ?? ownPpid(c.e) },
 	{ name: 'proc.name', type: 'string', desc: 'process name (comm, 15 bytes)', extract: comm },
 	{ name: 'proc.exe', type: 'string', desc: 'first argument (argv[0])', extract: (c) => argv(c)?.[0] },
