@@ -267,7 +267,8 @@ function readException(m: YAMLMap, rule: string, lc: LineCounter, file: string, 
 			values.push({ items: tuple.map((x) => (Array.isArray(x) ? x.map(String) : String(x))), pos: nodePos(v, lc, file) });
 		}
 	}
-	if (single && values.length) return { name, fields, comps, values: [{ items: [values.flatMap((v) => v.items).flat() as string[]], pos: values[0].pos }], pos };
+	// One field and a list comparison (in, the default): one list; another comparison: any one value.
+	if (single && values.length && ['in', 'pmatch', 'intersects'].includes(comps[0])) return { name, fields, comps, values: [{ items: [values.flatMap((v) => v.items).flat() as string[]], pos: values[0].pos }], pos };
 	return { name, fields, comps, values, pos };
 }
 
