@@ -81,6 +81,7 @@ test('the output of a Falco rule renders %proc.*, %container.*, %user.* and %evt
 	const r = ruleset.all.find((x) => x.name === 'FC shell spawned')!;
 	assert.equal(r.pred(c), true);
 	const out = r.output.render(c);
+	assert.ok(out.startsWith('FC shell spawned (user=') && !out.includes('\n'), `a folded (>) output is one line, as YAML folds it: ${out}`);
 	for (const want of ['proc=fc-sh', 'exepath=/usr/bin/fc-sh', 'cmdline=fc-sh -c x', 'tid=120', 'sid=120', 'container_id=host', 'container_name=host', 'dir=<NA>', 'res=SUCCESS'])
 		assert.ok(out.includes(want), `${want} in ${out}`);
 });

@@ -1,5 +1,5 @@
 /** @module rules/items: YAML rules files to checked list/macro/rule items (every problem collected with file:line:col). */
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YNode, type YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, Scalar, type Node as YNode, type YAMLMap } from 'yaml';
 import type { Pos, RuleProblem } from './errors.js';
 import { nodePos, placedText } from './yaml-pos.js';
 import { PRIORITIES, type Priority } from '../alerts/alert.js';
@@ -144,6 +144,13 @@ class ItemReader {
 		return placedText(n, this.src, this.lc, this.file);
 	}
 
+	/** An output is text, not a condition: a folded (>) block reads as YAML folds it, one line, as Falco prints it. */
+	private outputPiece(): Piece | undefined {
+		const p = this.piece('output');
+		const n = this.node('output');
+		return p && isScalar(n) && n.type === Scalar.BLOCK_FOLDED ? { text: String(n.value).trimEnd(), pos: p.pos } : p;
+	}
+
 	read(pos: Pos): RawItem | undefined {
 		const keys = this.m.items.map((p) => (isScalar(p.key) ? String(p.key.value) : ''));
 		const kind = ['rule', 'macro', 'list'].find((k) => keys.includes(k));
@@ -193,7 +200,7 @@ class ItemReader {
 			override: this.override(name),
 			desc: this.str('desc'),
 			condition: this.piece('condition'),
-			output: this.piece('output'),
+			output: this.outputPiece(),
 			priority,
 			tags: this.strList('tags'),
 			enabled: this.bool('enabled'),
