@@ -16,18 +16,19 @@
  *   list_op    = "in" | "intersects" | "pmatch" ;
  *   value      = word | quoted_string | "<" | ">" ;                (the last two: Falco's evt.dir)
  *   macro_name = word without "." ;
- * Keywords are case-sensitive, as in Falco.
+ * Keywords are case-sensitive, as in Falco. Falco's evt.dir = < / > become constants (rules/falco).
  */
 import { CMP_OPS, LIST_OPS, type CmpOp, type FieldRef, type ListOp, type Node, type ValueNode } from './ast.js';
 import { ConditionError, type Pos } from './errors.js';
 import { tokenize, type Token } from './lexer.js';
+import { resolveEvtDir } from './falco.js';
 
 const KEYWORDS = new Set(['and', 'or', 'not', 'exists', ...CMP_OPS, ...LIST_OPS]);
 const MAX_DEPTH = 200;
 
 /** Parse a condition; throws ConditionError with the position of the problem. */
 export function parseCondition(src: string, base?: Pos): Node {
-	return new Parser(tokenize(src, base)).parse();
+	return resolveEvtDir(new Parser(tokenize(src, base)).parse());
 }
 
 /** Parse condition pieces (an appended condition spans items and files) as one condition. */
@@ -36,7 +37,7 @@ export function parsePieces(pieces: { text: string; pos: Pos }[]): Node {
 	for (const p of pieces) toks.push(...tokenize(p.text, p.pos).filter((t) => t.type !== 'eof'));
 	const last = pieces[pieces.length - 1];
 	toks.push({ type: 'eof', text: '', pos: last ? tokenize(last.text, last.pos).pop()!.pos : { line: 1, col: 1 } });
-	return new Parser(toks).parse();
+	return resolveEvtDir(new Parser(toks).parse());
 }
 
 class Parser {

@@ -2,7 +2,7 @@
 import { CMP_OPS, LIST_OPS, type Node, type ValueNode } from './ast.js';
 import { compileCondition, type CompileEnv, type Pred } from './compile.js';
 import { ConditionError, UnknownFieldError, type Pos, type RuleProblem } from './errors.js';
-import { resolveEvtDir, SOURCES, type SkippedRule } from './falco.js';
+import { SOURCES, type SkippedRule } from './falco.js';
 import { possibleTypes } from './evttypes.js';
 import type { ExceptionItem, MergedItems, MergedRule } from './items.js';
 import { compileTemplate, type Template } from './output.js';
@@ -100,7 +100,7 @@ export function buildRuleSet(m: MergedItems, problems: RuleProblem[], opts: { mi
 	const env: CompileEnv = { lists: expandLists(m), macros };
 	for (const [name, mac] of m.macros) {
 		try {
-			macros.set(name, resolveEvtDir(parsePieces(mac.condition)));
+			macros.set(name, parsePieces(mac.condition));
 		} catch (e) {
 			if (!(e instanceof ConditionError)) throw e;
 			// In a Falco file the macro is left out: rules that use it are skipped (unknown macro).
@@ -120,7 +120,7 @@ export function buildRuleSet(m: MergedItems, problems: RuleProblem[], opts: { mi
 			continue;
 		}
 		try {
-			const cond = resolveEvtDir(parsePieces(r.condition));
+			const cond = parsePieces(r.condition);
 			const full = withExceptions(cond, r.exceptions);
 			const used = new Set<string>();
 			const pred = compileCondition(full, env, used);
