@@ -77,12 +77,13 @@ test('Falco file with the default rules: its spawned_process replaces bpfguard m
 test('the output of a Falco rule renders %proc.*, %container.*, %user.* and %evt.dir', () => {
 	const { ruleset } = loadRules([FALCO]);
 	const f = fixture();
-	const c = f.apply(execEvent({ pid: 120, args: ['/usr/bin/fc-sh', '-c', 'x'], comm: 'fc-sh', tty: 'pts/3' }));
+	f.apply(execEvent({ pid: 119, args: ['-fc-login', '-l'], comm: 'fc-login', exe: '/usr/bin/fc-login' }));
+	const c = f.apply(execEvent({ pid: 120, ppid: 119, args: ['/usr/bin/fc-sh', '-c', 'x'], comm: 'fc-sh', tty: 'pts/3' }));
 	const r = ruleset.all.find((x) => x.name === 'FC shell spawned')!;
 	assert.equal(r.pred(c), true);
 	const out = r.output.render(c);
 	assert.ok(out.startsWith('FC shell spawned (user=') && !out.includes('\n'), `a folded (>) output is one line, as YAML folds it: ${out}`);
-	for (const want of ['proc=fc-sh', 'exepath=/usr/bin/fc-sh', 'cmdline=fc-sh -c x', 'tid=120', 'sid=120', 'container_id=host', 'container_name=host', 'dir=<NA>', 'res=SUCCESS'])
+	for (const want of ['proc=fc-sh', 'parent=fc-login', 'pexe=-fc-login', 'pexepath=/usr/bin/fc-login', 'exepath=/usr/bin/fc-sh', 'cmdline=fc-sh -c x', 'tid=120', 'sid=120', 'container_id=host', 'container_name=host', 'dir=<NA>', 'res=SUCCESS'])
 		assert.ok(out.includes(want), `${want} in ${out}`);
 });
 

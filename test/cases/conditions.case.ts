@@ -37,6 +37,7 @@ export const CASES: ConditionCase[] = [
 	{ cond: 'proc.name bstartswith ba', expect: true },
 	{ cond: 'proc.name bstartswith sh', expect: false },
 	{ cond: 'thread.tid = 200', expect: true },
+	{ cond: 'proc.pexe = /usr/sbin/sshd', expect: true },
 	{ cond: 'evt.type == execve', expect: true },
 	{ cond: 'evt.type != execve', expect: false },
 	{ cond: 'evt.type in (open, execve)', expect: true },
