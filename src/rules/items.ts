@@ -165,7 +165,7 @@ class ItemReader {
 			return undefined;
 		}
 		// Falco 0.37+: override: {items: append} / {condition: append} is the new spelling of append: true.
-		const ov = kind === 'rule' ? {} : this.override(name);
+		const ov = kind === 'rule' ? {} : this.override(name, kind);
 		const append = (this.bool('append') ?? false) || ov[kind === 'list' ? 'items' : 'condition'] === 'append';
 		if (kind === 'list') return { kind, name, items: this.strList('items') ?? [], append, pos };
 		if (kind === 'macro') {
@@ -211,18 +211,18 @@ class ItemReader {
 		};
 	}
 
-	private override(name: string): Record<string, 'append' | 'replace'> {
+	private override(name: string, kind = 'rule'): Record<string, 'append' | 'replace'> {
 		const n = this.node('override');
 		const out: Record<string, 'append' | 'replace'> = {};
 		if (n === undefined) return out;
 		if (!isMap(n)) {
-			this.err(this.pos(n), `rule ${name}: override must map keys to append or replace`);
+			this.err(this.pos(n), `${kind} ${name}: override must map keys to append or replace`);
 			return out;
 		}
 		for (const p of n.items) {
 			const k = isScalar(p.key) ? String(p.key.value) : '';
 			const v = isScalar(p.value) ? String(p.value.value) : '';
-			if (v !== 'append' && v !== 'replace') this.err(this.pos(p.value as YNode), `rule ${name}: override of ${k} must be append or replace`);
+			if (v !== 'append' && v !== 'replace') this.err(this.pos(p.value as YNode), `${kind} ${name}: override of ${k} must be append or replace`);
 			else out[k] = v;
 		}
 		return out;
