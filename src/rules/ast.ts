@@ -2,7 +2,7 @@
 import type { Pos } from './errors.js';
 
 /** Binary comparison operators. */
-export const CMP_OPS = ['=', '==', '!=', '<', '<=', '>', '>=', 'contains', 'icontains', 'bcontains', 'startswith', 'endswith', 'glob', 'regex'] as const;
+export const CMP_OPS = ['=', '==', '!=', '<', '<=', '>', '>=', 'contains', 'icontains', 'bcontains', 'startswith', 'bstartswith', 'endswith', 'glob', 'regex'] as const;
 /** Operators taking a list. */
 export const LIST_OPS = ['in', 'intersects', 'pmatch'] as const;
 export type CmpOp = (typeof CMP_OPS)[number];

@@ -1,6 +1,6 @@
 /** @module rules/compile: condition AST to a closure (no tree walking per event), with type checks at compile time. */
 import type { CmpOp, FieldRef, ListOp, Node, ValueNode } from './ast.js';
-import { ConditionError } from './errors.js';
+import { ConditionError, UnknownFieldError } from './errors.js';
 import { lookupField, allFields, type FieldDef } from './fields/index.js';
 import type { EvalCtx } from './context.js';
 import type { FieldValue } from '../alerts/alert.js';
@@ -25,7 +25,7 @@ export function compileCondition(node: Node, env: CompileEnv, used: Set<string> 
 /** Resolve a field reference or throw a positioned error (with a suggestion). */
 export function resolveField(f: FieldRef): { def: FieldDef; arg?: string; extract: Extract } {
 	const hit = lookupField(f.name, f.arg);
-	if (!hit) throw new ConditionError(`unknown field '${f.name}'${suggest(f.name)}`, f.pos);
+	if (!hit) throw new UnknownFieldError(f.name, `unknown field '${f.name}'${suggest(f.name)}`, f.pos);
 	const { def, arg } = hit;
 	if (def.arg === 'required' && arg === undefined) throw new ConditionError(`field '${f.name}' needs an argument, e.g. ${f.name}[name]`, f.pos);
 	if (!def.arg && arg !== undefined) throw new ConditionError(`field '${f.name}' takes no [argument]`, f.pos);
@@ -209,6 +209,7 @@ function stringTest(op: CmpOp, s: string, v: ValueNode): (x: string) => boolean 
 			return (x) => x.toLowerCase().includes(l);
 		}
 		case 'startswith':
+		case 'bstartswith':
 			return (x) => x.startsWith(s);
 		case 'endswith':
 			return (x) => x.endsWith(s);

@@ -30,6 +30,18 @@ export class ConditionError extends Error {
 	}
 }
 
+/** A condition or output names a field bpfguard does not have (Falco files skip such rules). */
+export class UnknownFieldError extends ConditionError {
+	constructor(
+		readonly field: string,
+		message: string,
+		pos: Pos,
+	) {
+		super(message, pos);
+		this.name = 'UnknownFieldError';
+	}
+}
+
 /** Thrown when a rules file set has errors: every problem, each with file:line:col. */
 export class RulesError extends Error {
 	readonly code = 'ERULES';

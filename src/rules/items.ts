@@ -1,5 +1,5 @@
 /** @module rules/items: YAML rules files to checked list/macro/rule items (every problem collected with file:line:col). */
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YNode, type YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, Scalar, type Node as YNode, type YAMLMap } from 'yaml';
 import type { Pos, RuleProblem } from './errors.js';
 import { nodePos, placedText } from './yaml-pos.js';
 import { PRIORITIES, type Priority } from '../alerts/alert.js';
@@ -21,7 +21,7 @@ export interface ExceptionItem {
 /** One item as written (before merging appends and overrides). */
 export type RawItem =
 	| { kind: 'list'; name: string; items: string[]; append: boolean; pos: Pos }
-	| { kind: 'macro'; name: string; condition?: Piece; append: boolean; pos: Pos }
+	| { kind: 'macro'; name: string; condition?: Piece; append: boolean; pos: Pos; falco: boolean }
 	| {
 			kind: 'rule';
 			name: string;
@@ -37,10 +37,23 @@ export type RawItem =
 			enabled?: boolean;
 			action?: 'alert' | 'log';
 			exceptions?: ExceptionItem[];
+			/** Falco's event source (syscall when absent). */
+			source?: string;
+			/** Written in a Falco file (see isFalcoFile): a rule with a field bpfguard lacks is skipped, not an error. */
+			falco: boolean;
 	  };
 
-const RULE_KEYS = new Set(['rule', 'desc', 'condition', 'output', 'priority', 'tags', 'enabled', 'exceptions', 'append', 'override', 'action', 'source', 'warn_evttypes', 'skip-if-unknown-filter']);
+const RULE_KEYS = new Set(['rule', 'desc', 'condition', 'output', 'priority', 'tags', 'enabled', 'exceptions', 'append', 'override', 'action', 'source', 'warn_evttypes', 'skip-if-unknown-filter', 'capture', 'capture_duration']);
 const IGNORED_TOP = new Set(['required_engine_version', 'required_plugin_versions']);
+
+/**
+ * A Falco file: it has required_engine_version or required_plugin_versions, or an item says source:.
+ * In such a file a rule using a field bpfguard cannot provide is skipped with a warning; in bpfguard's
+ * own files an unknown field stays an error (it is almost always a typo).
+ */
+export function isFalcoFile(items: readonly unknown[]): boolean {
+	return items.some((it) => isMap(it) && it.items.some((p) => isScalar(p.key) && (IGNORED_TOP.has(String(p.key.value)) || p.key.value === 'source')));
+}
 const ACTIONS = ['alert', 'log'];
 
 /** Parse one file's text into raw items; problems are appended to out. */
@@ -60,13 +73,14 @@ export function parseRulesText(src: string, file: string, problems: RuleProblem[
 		return [];
 	}
 	const out: RawItem[] = [];
+	const falco = isFalcoFile(root.items);
 	for (const it of root.items) {
 		const pos = nodePos(it as YNode, lc, file);
 		if (!isMap(it)) {
 			err(pos, 'each item must be a mapping with rule:, macro: or list:');
 			continue;
 		}
-		const item = new ItemReader(it, src, lc, file, err).read(pos);
+		const item = new ItemReader(it, src, lc, file, err, falco).read(pos);
 		if (item) out.push(item);
 	}
 	return out;
@@ -79,6 +93,7 @@ class ItemReader {
 		private readonly lc: LineCounter,
 		private readonly file: string,
 		private readonly err: (pos: Pos, msg: string) => void,
+		private readonly falco: boolean,
 	) {}
 
 	private node(key: string): YNode | undefined {
@@ -129,6 +144,13 @@ class ItemReader {
 		return placedText(n, this.src, this.lc, this.file);
 	}
 
+	/** An output is text, not a condition: a folded (>) block reads as YAML folds it, one line, as Falco prints it. */
+	private outputPiece(): Piece | undefined {
+		const p = this.piece('output');
+		const n = this.node('output');
+		return p && isScalar(n) && n.type === Scalar.BLOCK_FOLDED ? { text: String(n.value).trimEnd(), pos: p.pos } : p;
+	}
+
 	read(pos: Pos): RawItem | undefined {
 		const keys = this.m.items.map((p) => (isScalar(p.key) ? String(p.key.value) : ''));
 		const kind = ['rule', 'macro', 'list'].find((k) => keys.includes(k));
@@ -142,12 +164,14 @@ class ItemReader {
 			this.err(pos, `${kind} needs a name`);
 			return undefined;
 		}
-		const append = this.bool('append') ?? false;
+		// Falco 0.37+: override: {items: append} / {condition: append} is the new spelling of append: true.
+		const ov = kind === 'rule' ? {} : this.override(name, kind);
+		const append = (this.bool('append') ?? false) || ov[kind === 'list' ? 'items' : 'condition'] === 'append';
 		if (kind === 'list') return { kind, name, items: this.strList('items') ?? [], append, pos };
 		if (kind === 'macro') {
 			const condition = this.piece('condition');
 			if (!condition) this.err(pos, `macro ${name} needs a condition`);
-			return { kind, name, condition, append, pos };
+			return { kind, name, condition, append, pos, falco: this.falco };
 		}
 		return this.rule(name, keys, append, pos);
 	}
@@ -176,27 +200,29 @@ class ItemReader {
 			override: this.override(name),
 			desc: this.str('desc'),
 			condition: this.piece('condition'),
-			output: this.piece('output'),
+			output: this.outputPiece(),
 			priority,
 			tags: this.strList('tags'),
 			enabled: this.bool('enabled'),
 			action: action === 'log' ? 'log' : action === 'alert' ? 'alert' : undefined,
 			exceptions: this.exceptions(name),
+			source: this.str('source'),
+			falco: this.falco,
 		};
 	}
 
-	private override(name: string): Record<string, 'append' | 'replace'> {
+	private override(name: string, kind = 'rule'): Record<string, 'append' | 'replace'> {
 		const n = this.node('override');
 		const out: Record<string, 'append' | 'replace'> = {};
 		if (n === undefined) return out;
 		if (!isMap(n)) {
-			this.err(this.pos(n), `rule ${name}: override must map keys to append or replace`);
+			this.err(this.pos(n), `${kind} ${name}: override must map keys to append or replace`);
 			return out;
 		}
 		for (const p of n.items) {
 			const k = isScalar(p.key) ? String(p.key.value) : '';
 			const v = isScalar(p.value) ? String(p.value.value) : '';
-			if (v !== 'append' && v !== 'replace') this.err(this.pos(p.value as YNode), `rule ${name}: override of ${k} must be append or replace`);
+			if (v !== 'append' && v !== 'replace') this.err(this.pos(p.value as YNode), `${kind} ${name}: override of ${k} must be append or replace`);
 			else out[k] = v;
 		}
 		return out;
@@ -224,10 +250,11 @@ function readException(m: YAMLMap, rule: string, lc: LineCounter, file: string, 
 	const fieldsNode = m.get('fields', true) as YNode | undefined;
 	const single = isScalar(fieldsNode);
 	const fieldNodes = single ? [fieldsNode] : isSeq(fieldsNode) ? (fieldsNode.items as YNode[]) : [];
-	if (!fieldNodes.length) {
-		err(fieldsNode ? nodePos(fieldsNode, lc, file) : pos, `rule ${rule}: exception ${name} needs fields`);
+	if (!fieldNodes.length && fieldsNode !== undefined) {
+		err(nodePos(fieldsNode, lc, file), `rule ${rule}: exception ${name} needs fields`);
 		return undefined;
 	}
+	// No fields: values appended to an exception of the same name (checked when merging).
 	const fields = fieldNodes.map((f) => ({ name: String((f as { value: unknown }).value), pos: nodePos(f, lc, file) }));
 	const compsRaw = m.get('comps') as unknown;
 	const comps = fields.map((_, i) => {
@@ -240,14 +267,15 @@ function readException(m: YAMLMap, rule: string, lc: LineCounter, file: string, 
 		for (const v of valuesNode.items as YNode[]) {
 			const js = (v as { toJSON(): unknown }).toJSON();
 			const tuple = single ? [js] : js;
-			if (!Array.isArray(tuple) || tuple.length !== fields.length) {
+			if (!Array.isArray(tuple) || (fields.length > 0 && tuple.length !== fields.length)) {
 				err(nodePos(v, lc, file), `rule ${rule}: exception ${name}: each value must have ${fields.length} item(s), like fields`);
 				continue;
 			}
 			values.push({ items: tuple.map((x) => (Array.isArray(x) ? x.map(String) : String(x))), pos: nodePos(v, lc, file) });
 		}
 	}
-	if (single && values.length) return { name, fields, comps, values: [{ items: [values.flatMap((v) => v.items).flat() as string[]], pos: values[0].pos }], pos };
+	// One field and a list comparison (in, the default): one list; another comparison: any one value.
+	if (single && values.length && ['in', 'pmatch', 'intersects'].includes(comps[0])) return { name, fields, comps, values: [{ items: [values.flatMap((v) => v.items).flat() as string[]], pos: values[0].pos }], pos };
 	return { name, fields, comps, values, pos };
 }
 
@@ -263,11 +291,15 @@ export interface MergedRule {
 	enabled: boolean;
 	action: 'alert' | 'log';
 	exceptions: ExceptionItem[];
+	/** Falco's event source (syscall when absent). */
+	source?: string;
+	/** Defined or extended in a Falco file. */
+	falco: boolean;
 }
 
 /** Everything the files define, merged in load order. */
 export interface MergedItems {
 	lists: Map<string, { items: string[]; pos: Pos }>;
-	macros: Map<string, { condition: Piece[]; pos: Pos }>;
+	macros: Map<string, { condition: Piece[]; pos: Pos; falco?: boolean }>;
 	rules: Map<string, MergedRule>;
 }

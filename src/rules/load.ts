@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { RulesError, type Pos, type RuleProblem } from './errors.js';
-import { parseRulesText, type MergedItems, type MergedRule, type RawItem } from './items.js';
+import { parseRulesText, type ExceptionItem, type MergedItems, type MergedRule, type RawItem } from './items.js';
 import { buildRuleSet, type RuleSet } from './ruleset.js';
 import { trustPolicy, trustProblem } from '../util/file-trust.js';
 import type { Priority } from '../alerts/alert.js';
@@ -59,7 +59,7 @@ export function mergeItems(raw: RawItem[], problems: RuleProblem[]): MergedItems
 			const old = m.macros.get(it.name);
 			if (it.append && !old) err(it.pos, `macro ${it.name}: append to a macro that is not defined (earlier)`);
 			if (!it.condition) continue;
-			m.macros.set(it.name, { condition: it.append && old ? [...old.condition, it.condition] : [it.condition], pos: old && it.append ? old.pos : it.pos });
+			m.macros.set(it.name, { condition: it.append && old ? [...old.condition, it.condition] : [it.condition], pos: old && it.append ? old.pos : it.pos, falco: it.falco || (it.append && old?.falco) });
 		} else mergeRule(m, it, err);
 	}
 	return m;
@@ -71,6 +71,7 @@ function mergeRule(m: MergedItems, it: Extract<RawItem, { kind: 'rule' }>, err: 
 	const extending = it.append || Object.keys(it.override).length > 0 || onlyEnabled;
 	if (!extending || !old) {
 		if (extending && !old) return err(it.pos, `rule ${it.name}: append/override of a rule that is not defined (earlier)`);
+		for (const ex of it.exceptions ?? []) if (!ex.fields.length) err(ex.pos, `rule ${it.name}: exception ${ex.name} needs fields`);
 		const missing = ['condition', 'output', 'priority'].filter((k) => !it.keys.has(k));
 		if (missing.length) return err(it.pos, `rule ${it.name}: missing ${missing.join(', ')}`);
 		m.rules.set(it.name, {
@@ -84,20 +85,41 @@ function mergeRule(m: MergedItems, it: Extract<RawItem, { kind: 'rule' }>, err: 
 			enabled: it.enabled ?? true,
 			action: it.action ?? 'alert',
 			exceptions: it.exceptions ?? [],
+			source: it.source,
+			falco: it.falco,
 		});
 		return;
 	}
 	const mode = (k: string): 'append' | 'replace' | undefined => (it.override[k] ?? (it.append && it.keys.has(k) ? 'append' : it.keys.has(k) && onlyEnabled ? 'replace' : undefined));
 	const r = { ...old };
 	if (it.condition) r.condition = mode('condition') === 'replace' ? [it.condition] : [...old.condition, it.condition];
-	if (it.exceptions) r.exceptions = mode('exceptions') === 'replace' ? it.exceptions : [...old.exceptions, ...it.exceptions];
+	if (it.exceptions) r.exceptions = mode('exceptions') === 'replace' ? it.exceptions : appendExceptions(old.exceptions, it.exceptions, it.name, err);
 	if (it.tags) r.tags = mode('tags') === 'append' ? [...old.tags, ...it.tags] : it.tags;
 	if (it.output) r.output = it.output;
 	if (it.priority) r.priority = it.priority;
 	if (it.desc !== undefined) r.desc = it.desc;
 	if (it.enabled !== undefined) r.enabled = it.enabled;
 	if (it.action) r.action = it.action;
+	if (it.falco) r.falco = true;
 	m.rules.set(it.name, r);
+}
+
+/** Falco's exception append: a new name adds an exception; a known name without fields adds values to it. */
+function appendExceptions(old: ExceptionItem[], add: ExceptionItem[], rule: string, err: (p: Pos, s: string) => void): ExceptionItem[] {
+	const out = [...old];
+	for (const ex of add) {
+		const i = out.findIndex((o) => o.name === ex.name);
+		if (ex.fields.length && i < 0) out.push(ex);
+		else if (i < 0) err(ex.pos, `rule ${rule}: exception ${ex.name} needs fields (no exception of that name to append to)`);
+		else if (ex.fields.length && ex.fields.map((f) => f.name).join() !== out[i].fields.map((f) => f.name).join()) err(ex.pos, `rule ${rule}: exception ${ex.name} is already defined with other fields`);
+		else {
+			const n = out[i].fields.length;
+			const bad = ex.values.find((v) => v.items.length !== n);
+			if (bad) err(bad.pos, `rule ${rule}: exception ${ex.name}: each value must have ${n} item(s), like fields`);
+			else out[i] = { ...out[i], values: [...out[i].values, ...ex.values] };
+		}
+	}
+	return out;
 }
 
 /** Load, merge and compile rules from files/directories; throws RulesError listing every problem. */

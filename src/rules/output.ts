@@ -1,5 +1,5 @@
 /** @module rules/output: output templates with %field substitution, compiled once. */
-import { ConditionError, type Pos } from './errors.js';
+import { ConditionError, UnknownFieldError, type Pos } from './errors.js';
 import { resolveField } from './compile.js';
 import type { EvalCtx } from './context.js';
 import type { FieldValue } from '../alerts/alert.js';
@@ -47,7 +47,9 @@ export function compileTemplate(tpl: string, pos: Pos = { line: 1, col: 1 }): Te
 		try {
 			r = resolveField({ name: fm[1], arg: fm[2], pos });
 		} catch (e) {
-			throw new ConditionError(`output: ${(e as Error).message}`, { line: pos.line, col: pos.col + at });
+			const at2 = { line: pos.line, col: pos.col + at, file: pos.file };
+			if (e instanceof UnknownFieldError) throw new UnknownFieldError(e.field, `output: ${e.message}`, at2);
+			throw new ConditionError(`output: ${(e as Error).message}`, at2);
 		}
 		const extract = r.extract;
 		parts.push((c) => outputText(extract(c)));

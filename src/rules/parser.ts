@@ -12,22 +12,23 @@
  *                      | list_op ( "(" [ value { "," value } ] ")" | list_name ) ) ;
  *   field      = word containing "." [ "[" arg "]" ] ;          (proc.name, proc.aname[2])
  *   cmp_op     = "=" | "==" | "!=" | "<" | "<=" | ">" | ">=" | "contains" | "icontains"
- *              | "bcontains" | "startswith" | "endswith" | "glob" | "regex" ;
+ *              | "bcontains" | "startswith" | "bstartswith" | "endswith" | "glob" | "regex" ;
  *   list_op    = "in" | "intersects" | "pmatch" ;
- *   value      = word | quoted_string ;
+ *   value      = word | quoted_string | "<" | ">" ;                (the last two: Falco's evt.dir)
  *   macro_name = word without "." ;
- * Keywords are case-sensitive, as in Falco.
+ * Keywords are case-sensitive, as in Falco. Falco's evt.dir = < / > become constants (rules/falco).
  */
 import { CMP_OPS, LIST_OPS, type CmpOp, type FieldRef, type ListOp, type Node, type ValueNode } from './ast.js';
 import { ConditionError, type Pos } from './errors.js';
 import { tokenize, type Token } from './lexer.js';
+import { resolveEvtDir } from './falco.js';
 
 const KEYWORDS = new Set(['and', 'or', 'not', 'exists', ...CMP_OPS, ...LIST_OPS]);
 const MAX_DEPTH = 200;
 
 /** Parse a condition; throws ConditionError with the position of the problem. */
 export function parseCondition(src: string, base?: Pos): Node {
-	return new Parser(tokenize(src, base)).parse();
+	return resolveEvtDir(new Parser(tokenize(src, base)).parse());
 }
 
 /** Parse condition pieces (an appended condition spans items and files) as one condition. */
@@ -36,7 +37,7 @@ export function parsePieces(pieces: { text: string; pos: Pos }[]): Node {
 	for (const p of pieces) toks.push(...tokenize(p.text, p.pos).filter((t) => t.type !== 'eof'));
 	const last = pieces[pieces.length - 1];
 	toks.push({ type: 'eof', text: '', pos: last ? tokenize(last.text, last.pos).pop()!.pos : { line: 1, col: 1 } });
-	return new Parser(toks).parse();
+	return resolveEvtDir(new Parser(toks).parse());
 }
 
 class Parser {
@@ -133,6 +134,8 @@ class Parser {
 		const t = this.next();
 		if (t.type === 'string') return { text: t.text, quoted: true, pos: t.pos };
 		if (t.type === 'word' && !['and', 'or', 'not'].includes(t.text)) return { text: t.text, quoted: false, pos: t.pos };
+		// Falco's evt.dir values: evt.dir = < (exit), evt.dir = > (enter).
+		if (t.type === 'op' && (t.text === '<' || t.text === '>')) return { text: t.text, quoted: false, pos: t.pos };
 		throw new ConditionError(`expected a value, found ${describe(t)}`, t.pos);
 	}
 

@@ -1,9 +1,10 @@
 /** @module rules/ruleset: merged items → compiled rules indexed by evt.type. */
 import { CMP_OPS, LIST_OPS, type Node, type ValueNode } from './ast.js';
 import { compileCondition, type CompileEnv, type Pred } from './compile.js';
-import { ConditionError, type Pos, type RuleProblem } from './errors.js';
+import { ConditionError, UnknownFieldError, type Pos, type RuleProblem } from './errors.js';
+import { SOURCES, type SkippedRule } from './falco.js';
 import { possibleTypes } from './evttypes.js';
-import type { ExceptionItem, MergedItems } from './items.js';
+import type { ExceptionItem, MergedItems, MergedRule } from './items.js';
 import { compileTemplate, type Template } from './output.js';
 import { parsePieces } from './parser.js';
 import type { EvalCtx } from './context.js';
@@ -35,6 +36,8 @@ export class RuleSet {
 	constructor(
 		readonly all: readonly CompiledRule[],
 		readonly env: CompileEnv,
+		/** Rules of Falco files that are not run: another event source, or a field bpfguard lacks. */
+		readonly skipped: readonly SkippedRule[] = [],
 	) {
 		const active = all.filter((r) => r.enabled);
 		this.anyType = active.filter((r) => r.types === 'any');
@@ -100,12 +103,22 @@ export function buildRuleSet(m: MergedItems, problems: RuleProblem[], opts: { mi
 			macros.set(name, parsePieces(mac.condition));
 		} catch (e) {
 			if (!(e instanceof ConditionError)) throw e;
-			problem(problems, e.pos, `macro ${name}: ${e.message}`);
+			// In a Falco file the macro is left out: rules that use it are skipped (unknown macro).
+			problem(problems, e.pos, `macro ${name}: ${e.message}`, mac.falco ? 'warning' : 'error');
 		}
 	}
 	const minRank = PRIORITIES.indexOf(opts.minPriority ?? 'debug');
 	const rules: CompiledRule[] = [];
+	const skipped: SkippedRule[] = [];
+	const skip = (r: MergedRule, reason: string, pos: Pos) => {
+		skipped.push({ name: r.name, reason, pos });
+		problem(problems, pos, `rule ${r.name}: skipped: ${reason}`, 'warning');
+	};
 	for (const r of m.rules.values()) {
+		if (r.source !== undefined && !SOURCES.has(r.source)) {
+			skip(r, `source ${r.source} (bpfguard feeds syscall events only)`, r.pos);
+			continue;
+		}
 		try {
 			const cond = parsePieces(r.condition);
 			const full = withExceptions(cond, r.exceptions);
@@ -118,10 +131,12 @@ export function buildRuleSet(m: MergedItems, problems: RuleProblem[], opts: { mi
 			rules.push({ ...r, pred, output, types, enabled, condition: full, fields: [...new Set([...used, ...output.fields])], pos: r.pos });
 		} catch (e) {
 			if (!(e instanceof ConditionError)) throw e;
-			problem(problems, e.pos.file ? e.pos : { ...e.pos, file: r.pos.file }, `rule ${r.name}: ${e.message}`);
+			const pos = e.pos.file ? e.pos : { ...e.pos, file: r.pos.file };
+			if (r.falco) skip(r, e instanceof UnknownFieldError ? `field ${e.field} is not available in bpfguard` : e.message, pos);
+			else problem(problems, pos, `rule ${r.name}: ${e.message}`);
 		}
 	}
-	return new RuleSet(rules, env);
+	return new RuleSet(rules, env, skipped);
 }
 
 /** condition and not (exception tuple 1 or tuple 2 …), as AST so every implementation shares it. */

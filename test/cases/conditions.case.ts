@@ -27,6 +27,17 @@ export const LISTS = { shells: ['bash', 'sh'], tmp: ['/tmp', '/dev/shm'] };
 
 export const CASES: ConditionCase[] = [
 	{ cond: 'evt.type = execve', expect: true },
+	{ cond: 'evt.dir = <', expect: true },
+	{ cond: 'evt.dir=< and evt.type = execve', expect: true },
+	{ cond: 'evt.dir = >', expect: false },
+	{ cond: 'evt.dir != >', expect: true },
+	{ cond: 'evt.dir != <', expect: false },
+	{ cond: 'not evt.dir = > and not evt.dir = out', expect: true },
+	{ cond: 'evt.dir = in', expect: false },
+	{ cond: 'proc.name bstartswith ba', expect: true },
+	{ cond: 'proc.name bstartswith sh', expect: false },
+	{ cond: 'thread.tid = 200', expect: true },
+	{ cond: 'proc.pexe = /usr/sbin/sshd', expect: true },
 	{ cond: 'evt.type == execve', expect: true },
 	{ cond: 'evt.type != execve', expect: false },
 	{ cond: 'evt.type in (open, execve)', expect: true },

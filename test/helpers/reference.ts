@@ -70,6 +70,7 @@ function cmpOne(type: string, op: string, x: string | number | boolean, s: strin
 		case 'icontains':
 			return t.toLowerCase().indexOf(s.toLowerCase()) >= 0;
 		case 'startswith':
+		case 'bstartswith':
 			return t.slice(0, s.length) === s;
 		case 'endswith':
 			return s.length === 0 || t.slice(-s.length) === s;

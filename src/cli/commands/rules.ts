@@ -6,6 +6,7 @@ import { formatProblem, RulesError } from '../../rules/errors.js';
 import { repoPath } from '../../util/paths.js';
 import { CliError } from '../errors.js';
 import { escapeText } from '../../sinks/escape.js';
+import type { RuleSet } from '../../rules/ruleset.js';
 
 function validate(files: string[], o: { json?: boolean }): void {
 	const problems = validateRules(files);
@@ -16,7 +17,23 @@ function validate(files: string[], o: { json?: boolean }): void {
 	if (!o.json) process.stdout.write(`${files.join(', ')}: ok${problems.length ? ` (${problems.length} warning(s))` : ''}\n`);
 }
 
-function list(o: { rules: string[]; defaultRules: boolean; json?: boolean }): void {
+/** Which rules run and which are skipped, and why (for Falco rule files). */
+function falcoCompat(rs: RuleSet, json: boolean | undefined): void {
+	const rows = [
+		...rs.all.map((r) => ({ rule: r.name, status: r.enabled ? 'run' : 'disabled', reason: r.enabled ? '' : 'enabled: false (or below the minimum priority)', source: `${r.pos.file}:${r.pos.line}` })),
+		...rs.skipped.map((s) => ({ rule: s.name, status: 'skipped', reason: s.reason, source: `${s.pos.file}:${s.pos.line}:${s.pos.col}` })),
+	];
+	if (json) {
+		process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+		return;
+	}
+	process.stdout.write(`${'STATUS'.padEnd(10)}RULE / REASON\n`);
+	for (const r of rows) process.stdout.write(`${r.status.padEnd(10)}${escapeText(r.rule)}${r.reason ? `: ${escapeText(r.reason)} (${escapeText(r.source)})` : ''}\n`);
+	const run = rows.filter((r) => r.status === 'run').length;
+	process.stdout.write(`${run} run, ${rs.skipped.length} skipped, ${rows.length - run - rs.skipped.length} disabled\n`);
+}
+
+function list(o: { rules: string[]; defaultRules: boolean; json?: boolean; falcoCompat?: boolean }): void {
 	const paths = [...(o.defaultRules ? [repoPath('rules')] : []), ...o.rules];
 	let rs;
 	try {
@@ -25,6 +42,7 @@ function list(o: { rules: string[]; defaultRules: boolean; json?: boolean }): vo
 		if (e instanceof RulesError) throw new CliError(`rules list: rules have errors:\n${e.message}`, 'ERULES', 1);
 		throw e;
 	}
+	if (o.falcoCompat) return falcoCompat(rs, o.json);
 	if (o.json) {
 		const out = rs.all.map((r) => ({ rule: r.name, priority: r.priority, enabled: r.enabled, action: r.action, tags: r.tags, desc: r.desc, evt_types: r.types === 'any' ? 'any' : [...r.types], source: `${r.pos.file}:${r.pos.line}` }));
 		process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
@@ -54,6 +72,7 @@ export const rulesCommand: CliCommand = {
 			.option('-r, --rules <FILE|DIR>', 'more rules (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
 			.option('--no-default-rules', 'leave out the default rules')
 			.option('--json', 'JSON output')
+			.option('--falco-compat', 'which rules run, which are skipped (other event source, field bpfguard lacks) and why')
 			.action(list);
 	},
 };

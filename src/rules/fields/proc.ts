@@ -60,6 +60,7 @@ function deleted(c: EvalCtx): boolean | undefined {
 defineFields([
 	{ name: 'proc.pid', type: 'number', desc: 'process id', extract: (c) => c.e.pid },
 	{ name: 'proc.tid', type: 'number', desc: 'thread id of the event (the same as evt.tid; after exec, the process id)', extract: (c) => c.e.tid },
+	{ name: 'thread.tid', type: 'number', desc: "thread id of the event (Falco's name for proc.tid)", extract: (c) => c.e.tid },
 	{ name: 'proc.ppid', type: 'number', desc: 'parent process id', extract: (c) => c.proc?.ppid ?? ownPpid(c.e) },
 	{ name: 'proc.name', type: 'string', desc: 'process name (comm, 15 bytes)', extract: comm },
 	{ name: 'proc.exe', type: 'string', desc: 'first argument (argv[0])', extract: (c) => argv(c)?.[0] },
@@ -75,6 +76,7 @@ defineFields([
 	{ name: 'proc.sid', type: 'number', desc: 'session id', extract: (c) => execFact(c, 'sid') },
 	{ name: 'proc.sname', type: 'string', desc: 'name of the session leader', extract: (c) => sessionLeader(c)?.comm },
 	{ name: 'proc.pname', type: 'string', desc: 'parent process name', extract: (c) => parent(c)?.comm },
+	{ name: 'proc.pexe', type: 'string', desc: "parent's first argument (argv[0])", extract: (c) => parent(c)?.args[0] },
 	{ name: 'proc.pexepath', type: 'string', desc: 'parent executable path', extract: (c) => parent(c)?.exe },
 	{ name: 'proc.pcmdline', type: 'string', desc: 'parent name and arguments', extract: (c) => (parent(c) ? cmdline(parent(c)!) : undefined) },
 	{ name: 'proc.aname', type: 'string', arg: 'optional', desc: 'ancestor name: [1] parent, [2] grandparent …; without index any ancestor', extract: (c, a) => ancestorField(c, a, (p) => p.comm) },
