@@ -63,7 +63,9 @@ function openLearner(): SyscallLearner {
 /** Follows a running process and its descendants until the duration ends, a signal comes or it exits. */
 async function watchPid(l: SyscallLearner, pid: number, seconds: number | undefined): Promise<void> {
 	l.follow(pid);
-	for (const d of descendants(pid)) l.follow(d);
+	const kids = descendants(pid);
+	for (const d of kids) l.follow(d);
+	process.stderr.write(`bpfguard profile: following pid ${pid} and ${kids.length} descendants\n`);
 	await new Promise<void>((resolve) => {
 		const stop = () => {
 			clearInterval(poll);
