@@ -14,12 +14,11 @@ enum bg_learn_limits {
 	BG_LEARN_WORDS = 16,	/* 16 x 64 bits: syscall numbers 0..1023 */
 };
 
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, BG_LEARN_WORDS);
-	__type(key, __u32);	/* syscall number / 64 */
-	__type(value, __u64);	/* bit (number % 64): seen at least once */
-} bg_learn_bits SEC(".maps");
+/*
+ * Bit n % 64 of word n / 64: syscall n seen at least once. A global in its own section (the map
+ * ".data.learn" holds this array alone, at offset 0): no helper call per syscall.
+ */
+__u64 bg_learn_bits[BG_LEARN_WORDS] SEC(".data.learn");
 
 /* [0]: calls not recorded because their number was negative or past the bitmap */
 struct {
@@ -41,7 +40,6 @@ static __always_inline void learn__lost(void)
 SEC("tp_btf/sys_enter")
 int BPF_PROG(bg_learn_enter, struct pt_regs *regs, long id)
 {
-	__u32 word = (__u64)id >> 6;
 	__u64 bit = 1ULL << (id & 63), *w;
 
 	if (!filter__followed(bpf_get_current_pid_tgid() >> 32))
@@ -50,8 +48,8 @@ int BPF_PROG(bg_learn_enter, struct pt_regs *regs, long id)
 		learn__lost();
 		return 0;
 	}
-	w = bpf_map_lookup_elem(&bg_learn_bits, &word);
-	if (w && !(*w & bit))
+	w = &bg_learn_bits[(__u64)id >> 6];
+	if (!(*w & bit))
 		__sync_fetch_and_or(w, bit);
 	return 0;
 }

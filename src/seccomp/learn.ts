@@ -1,4 +1,4 @@
-/** @module seccomp/learn: the syscalls one process tree uses, as a bitmap filled in the kernel (bpf/seccomp/learn.bpf.c). */
+/** @module seccomp/learn: the syscalls one process tree uses, as a bitmap filled in the kernel (bpf/seccomp/learn.bpf.c, section .data.learn). */
 import { readdirSync, readFileSync } from 'node:fs';
 import { addon, type NativeBpfObject } from '../bridge/addon.js';
 import { bpfObjectPath } from '../util/paths.js';
@@ -80,11 +80,10 @@ export class SyscallLearner {
 
 	/** The syscall numbers seen so far. */
 	read(): LearnedSet {
-		const words = this.obj.mapKeys('bg_learn_bits').map((k) => ({ i: k.readUInt32LE(0), v: this.obj.mapLookup('bg_learn_bits', k)?.readBigUInt64LE(0) ?? 0n }));
-		const dense: bigint[] = [];
-		for (const w of words) dense[w.i] = w.v;
+		const data = this.obj.mapLookup('.data.learn', u32(0)) ?? Buffer.alloc(0);
+		const words = Array.from({ length: data.length / 8 }, (_, i) => data.readBigUInt64LE(i * 8));
 		const lost = Number(this.obj.mapLookup('bg_learn_lost', u32(0))?.readBigUInt64LE(0) ?? 0n);
-		return { nrs: bitsToNrs(Array.from(dense, (v) => v ?? 0n)), lost };
+		return { nrs: bitsToNrs(words), lost };
 	}
 
 	close(): void {
