@@ -2,13 +2,17 @@
 /*
  * Syscalls used by one process tree (`bpfguard profile learn`): one bit per syscall number, set in
  * the kernel at sys_enter, never an event per call. The tree is the shared follow set
- * (lib/filter.bpf.h: the root from user space, descendants added at fork, removed at free).
+ * (lib/filter.bpf.h: the root from user space, descendants added at fork, removed at free), or
+ * the processes of one cgroup v2 (cfg_cgroup: its id, the directory's inode; that cgroup itself,
+ * not its child cgroups).
  * A bit already set is only read, so a hot loop of one syscall costs a lookup and a test.
  */
 #include "lib/common.bpf.h"
 #include "lib/filter.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
+
+const volatile __u64 cfg_cgroup = 0;	/* nonzero: learn the processes of this cgroup v2 id instead */
 
 enum bg_learn_limits {
 	BG_LEARN_WORDS = 16,	/* 16 x 64 bits: syscall numbers 0..1023 */
@@ -42,7 +46,8 @@ int BPF_PROG(bg_learn_enter, struct pt_regs *regs, long id)
 {
 	__u64 bit = 1ULL << (id & 63), *w;
 
-	if (!filter__followed(bpf_get_current_pid_tgid() >> 32))
+	if (cfg_cgroup ? bpf_get_current_cgroup_id() != cfg_cgroup :
+			 !filter__followed(bpf_get_current_pid_tgid() >> 32))
 		return 0;
 	if (id < 0 || id >= BG_LEARN_WORDS * 64) {
 		learn__lost();

@@ -59,11 +59,16 @@ export function descendants(pid: number): number[] {
 export class SyscallLearner {
 	private constructor(private readonly obj: NativeBpfObject) {}
 
-	/** Loads and attaches build/bpf/learn.bpf.o (root); throws the loader's error. */
-	static open(): SyscallLearner {
+	/** Loads and attaches build/bpf/learn.bpf.o (root) for a followed tree, or for one cgroup v2 id; throws the loader's error. */
+	static open(cgroupId?: bigint): SyscallLearner {
 		const obj = new (addon().BpfObject)(bpfObjectPath('learn'));
 		try {
-			obj.setRodata('cfg_follow', Buffer.from([1]));
+			if (cgroupId === undefined) obj.setRodata('cfg_follow', Buffer.from([1]));
+			else {
+				const id = Buffer.alloc(8);
+				id.writeBigUInt64LE(cgroupId);
+				obj.setRodata('cfg_cgroup', id);
+			}
 			obj.load();
 			for (const p of PROGS) obj.attach(p);
 		} catch (e) {

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
@@ -120,6 +120,44 @@ test('--pid: a running process and the children it starts later are learned unti
 	assert.equal(statSync(file).mode & 0o777, 0o600);
 });
 
+/** The cgroup v2 mount point (/sys/fs/cgroup, or /sys/fs/cgroup/unified on a hybrid host). */
+function cgroup2Mount(): string {
+	const m = readFileSync('/proc/mounts', 'utf8').split('\n').map((l) => l.split(' ')).find((f) => f[2] === 'cgroup2');
+	assert.ok(m, 'a cgroup v2 mount');
+	return m[1];
+}
+
+test('--cgroup: the processes of one cgroup are learned, others not', async (t) => {
+	if (!ready(t)) return;
+	const dir = tmp();
+	const file = join(dir, 'cg.json');
+	const cg = mkdtempSync(join(cgroup2Mount(), 'bg-learn-'));
+	const sh = spawn('sh', ['-c', 'read x; "$0" keyctl; read y', repoPath('build/progs/trysyscall')], { stdio: ['pipe', 'ignore', 'ignore'] });
+	try {
+		writeFileSync(join(cg, 'cgroup.procs'), String(sh.pid));
+		const learner = spawn(process.execPath, [repoPath('bin/bpfguard'), 'profile', 'learn', '-o', file, '--cgroup', cg, '--duration', '30'], { stdio: ['ignore', 'pipe', 'pipe'] });
+		let err = '';
+		learner.stderr.on('data', (d) => (err += d));
+		for (let i = 0; i < 100 && !err.includes('following cgroup'); i++) await sleep(100);
+		assert.match(err, /^bpfguard profile: following cgroup /m);
+		// outside the cgroup: must not be learned
+		assert.match(runIn(dir, repoPath('build/progs/trysyscall'), ['userfaultfd']).stdout, /^userfaultfd ret=/);
+		sh.stdin.write('go\n');
+		await sleep(500);
+		sh.stdin.end('done\n');
+		await new Promise((r) => sh.on('close', r));
+		learner.kill('SIGINT');
+		const code = await new Promise((r) => learner.on('close', r));
+		assert.equal(code, 0, err);
+		const got = names(file);
+		for (const n of ['keyctl', 'wait4', 'read']) assert.ok(got.includes(n), `${n} in ${got.join(' ')}`);
+		assert.ok(!got.includes('userfaultfd'), got.join(' '));
+	} finally {
+		sh.kill();
+		rmdirSync(cg);
+	}
+});
+
 test('--merge unions allow lists; diff shows what one allows beyond the other (exit 1), nothing for equal ones; systemd lines', (t) => {
 	if (!ready(t)) return;
 	const dir = tmp();
@@ -148,7 +186,9 @@ test('bad input: one error line, exit 2, nothing runs', (t) => {
 	const marker = join(dir, 'ran');
 	const touch = ['--', 'touch', marker];
 	assertOneLineError(bg(dir, ['profile', 'learn', '-o', join(dir, 'no/such/x.json'), ...touch]), 2, /^bpfguard: write profile .*: no such directory /);
-	assertOneLineError(bg(dir, ['profile', 'learn', '-o', join(dir, 'x.json')]), 2, /^bpfguard: learn profile: give either --pid PID or a command$/);
+	assertOneLineError(bg(dir, ['profile', 'learn', '-o', join(dir, 'x.json')]), 2, /^bpfguard: learn profile: give one of --pid PID, --cgroup PATH or a command$/);
+	assertOneLineError(bg(dir, ['profile', 'learn', '-o', join(dir, 'x.json'), '--cgroup', dir]), 2, /^bpfguard: follow --cgroup .*: not a cgroup v2 directory$/);
+	assertOneLineError(bg(dir, ['profile', 'learn', '-o', join(dir, 'x.json'), '--pid', '1', ...touch]), 2, /^bpfguard: learn profile: give one of /);
 	assertOneLineError(bg(dir, ['profile', 'learn', '-o', join(dir, 'x.json'), '--pid', '999999999']), 2, /^bpfguard: follow --pid 999999999: no such process$/);
 	assertOneLineError(bg(dir, ['profile', 'learn', '-o', join(dir, 'x.json'), '--duration', 'soon', ...touch]), 2, /^bpfguard: read --duration: "soon" is not a positive number$/);
 	writeFileSync(join(dir, 'bad.json'), '{"defaultAction": "SCMP_ACT_ERRNO",', { mode: 0o600 });

@@ -1,5 +1,5 @@
 /** @module cli/commands/profile: `bpfguard profile learn|diff|systemd`: seccomp profiles learned by watching a process tree, compared, and turned into systemd lines. */
-import { closeSync, existsSync, fchmodSync, openSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fchmodSync, openSync, statfsSync, statSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import type { CliCommand } from '../command.js';
@@ -15,6 +15,7 @@ import { escapeText } from '../../sinks/escape.js';
 interface LearnOpts {
 	output: string;
 	pid?: string;
+	cgroup?: string;
 	duration?: string;
 	merge?: string;
 }
@@ -39,25 +40,55 @@ function positive(s: string | undefined, what: string): number | undefined {
 }
 
 /** Checks every input before anything runs: output directory, pid, duration, the profile to merge. */
-function checkInputs(argv: string[], o: LearnOpts): { pid?: number; seconds?: number; merge?: Profile } {
+const CGROUP2_SUPER_MAGIC = 0x63677270;
+
+/** The cgroup v2 id (the directory's inode) of a cgroup directory; a one-line error otherwise. */
+function cgroupId(path: string): bigint {
+	try {
+		if (statfsSync(path).type === CGROUP2_SUPER_MAGIC && statSync(path).isDirectory()) return statSync(path, { bigint: true }).ino;
+	} catch {
+		// reported below
+	}
+	throw new CliError(`follow --cgroup ${escapeText(path)}: not a cgroup v2 directory`, 'ENOTCGROUP', 2);
+}
+
+function checkInputs(argv: string[], o: LearnOpts): { pid?: number; cgroup?: bigint; seconds?: number; merge?: Profile } {
 	const dir = dirname(o.output);
 	if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new CliError(`write profile ${escapeText(o.output)}: no such directory ${escapeText(dir)}`, 'ENOENT', 2);
 	const seconds = positive(o.duration, '--duration');
 	const pid = o.pid === undefined ? undefined : positive(o.pid, '--pid');
 	if (pid !== undefined && (!Number.isInteger(pid) || !existsSync(`/proc/${pid}`))) throw new CliError(`follow --pid ${escapeText(String(o.pid))}: no such process`, 'ESRCH', 2);
-	if ((pid === undefined) === (argv.length === 0)) throw new CliError('learn profile: give either --pid PID or a command', 'EUSAGE', 2);
+	const cgroup = o.cgroup === undefined ? undefined : cgroupId(o.cgroup);
+	if ([pid !== undefined, cgroup !== undefined, argv.length > 0].filter(Boolean).length !== 1) throw new CliError('learn profile: give one of --pid PID, --cgroup PATH or a command', 'EUSAGE', 2);
 	const merge = o.merge === undefined ? undefined : load(o.merge);
 	const why = merge && mergeProblem(merge);
 	if (why) throw new CliError(`merge profile ${escapeText(o.merge as string)}: ${why}`, 'EPROFILE', 2);
-	return { pid, seconds, merge };
+	return { pid, cgroup, seconds, merge };
 }
 
-function openLearner(): SyscallLearner {
+function openLearner(cgroup: bigint | undefined): SyscallLearner {
 	try {
-		return SyscallLearner.open();
+		return SyscallLearner.open(cgroup);
 	} catch (e) {
 		throw new CliError(`load syscall learner: ${describeError(e)}`, 'EBPF', 1);
 	}
+}
+
+/** Resolves when the duration ends, SIGINT/SIGTERM arrives or gone() says the watched thing is gone. */
+function until(seconds: number | undefined, gone: () => boolean): Promise<void> {
+	return new Promise<void>((resolve) => {
+		const stop = () => {
+			clearInterval(poll);
+			clearTimeout(timer);
+			process.off('SIGINT', stop);
+			process.off('SIGTERM', stop);
+			resolve();
+		};
+		const poll = setInterval(() => gone() && stop(), 200);
+		const timer = seconds === undefined ? undefined : setTimeout(stop, seconds * 1000);
+		process.on('SIGINT', stop);
+		process.on('SIGTERM', stop);
+	});
 }
 
 /** Follows a running process and its descendants until the duration ends, a signal comes or it exits. */
@@ -66,19 +97,7 @@ async function watchPid(l: SyscallLearner, pid: number, seconds: number | undefi
 	const kids = descendants(pid);
 	for (const d of kids) l.follow(d);
 	process.stderr.write(`bpfguard profile: following pid ${pid} and ${kids.length} descendants\n`);
-	await new Promise<void>((resolve) => {
-		const stop = () => {
-			clearInterval(poll);
-			clearTimeout(timer);
-			process.off('SIGINT', stop);
-			process.off('SIGTERM', stop);
-			resolve();
-		};
-		const poll = setInterval(() => !existsSync(`/proc/${pid}`) && stop(), 200);
-		const timer = seconds === undefined ? undefined : setTimeout(stop, seconds * 1000);
-		process.on('SIGINT', stop);
-		process.on('SIGTERM', stop);
-	});
+	await until(seconds, () => !existsSync(`/proc/${pid}`));
 }
 
 /** Runs the command followed from before its exec; after --duration it gets SIGTERM. Returns its exit status. */
@@ -113,13 +132,16 @@ function writePrivate(file: string, text: string): void {
 }
 
 async function learn(argv: string[], o: LearnOpts): Promise<void> {
-	const { pid, seconds, merge } = checkInputs(argv, o);
-	const l = openLearner();
+	const { pid, cgroup, seconds, merge } = checkInputs(argv, o);
+	const l = openLearner(cgroup);
 	let status = 0;
 	let seen: LearnedSet;
 	try {
 		if (pid !== undefined) await watchPid(l, pid, seconds);
-		else status = await watchCommand(l, argv, seconds);
+		else if (cgroup !== undefined) {
+			process.stderr.write(`bpfguard profile: following cgroup ${escapeText(o.cgroup as string)}\n`);
+			await until(seconds, () => !existsSync(o.cgroup as string));
+		} else status = await watchCommand(l, argv, seconds);
 		seen = l.read();
 	} finally {
 		l.close();
@@ -151,9 +173,10 @@ export const profileCommand: CliCommand = {
 	register(program: Command) {
 		const p = program.command('profile').description('seccomp profiles: learn one by watching a process tree, compare two, print systemd lines');
 		p.command('learn')
-			.description('watch a command (or --pid) and its descendants; write the least-privilege OCI/Docker seccomp profile that lets it run')
+			.description('watch a command (or --pid, --cgroup) and its descendants; write the least-privilege OCI/Docker seccomp profile that lets it run')
 			.requiredOption('-o, --output <file>', 'the profile to write (mode 0600)')
 			.option('--pid <pid>', 'learn from a running process and its descendants instead of a command')
+			.option('--cgroup <path>', 'learn from the processes of a cgroup v2 directory (a service, a container) instead of a command')
 			.option('--duration <seconds>', 'stop after this long (a command gets SIGTERM)')
 			.option('--merge <file>', 'add the allow list of an existing profile (repeated learning runs)')
 			.argument('[cmd...]', 'the command and its arguments (put -- before options of the command)')
