@@ -39,7 +39,6 @@ function positive(s: string | undefined, what: string): number | undefined {
 	return n;
 }
 
-/** Checks every input before anything runs: output directory, pid, duration, the profile to merge. */
 const CGROUP2_SUPER_MAGIC = 0x63677270;
 
 /** The cgroup v2 id (the directory's inode) of a cgroup directory; a one-line error otherwise. */
@@ -52,6 +51,7 @@ function cgroupId(path: string): bigint {
 	throw new CliError(`follow --cgroup ${escapeText(path)}: not a cgroup v2 directory`, 'ENOTCGROUP', 2);
 }
 
+/** Checks every input before anything runs: output directory, pid or cgroup, duration, the profile to merge. */
 function checkInputs(argv: string[], o: LearnOpts): { pid?: number; cgroup?: bigint; seconds?: number; merge?: Profile } {
 	const dir = dirname(o.output);
 	if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new CliError(`write profile ${escapeText(o.output)}: no such directory ${escapeText(dir)}`, 'ENOENT', 2);
