@@ -108,16 +108,48 @@ test('--pid: a running process and the children it starts later are learned unti
 	const learner = spawn(process.execPath, [repoPath('bin/bpfguard'), 'profile', 'learn', '-o', file, '--pid', String(sh.pid), '--duration', '30'], { stdio: ['ignore', 'pipe', 'pipe'] });
 	let err = '';
 	learner.stderr.on('data', (d) => (err += d));
-	for (let i = 0; i < 100 && !err.includes('following pid'); i++) await sleep(100);
-	assert.match(err, new RegExp(`^bpfguard profile: following pid ${sh.pid} and 0 descendants$`, 'm'));
-	sh.stdin.write('go\n');
-	await sleep(500);
-	sh.stdin.end('done\n');
+	try {
+		for (let i = 0; i < 100 && !err.includes('following pid'); i++) await sleep(100);
+		assert.match(err, new RegExp(`^bpfguard profile: following pid ${sh.pid} and 0 descendants$`, 'm'));
+		sh.stdin.write('go\n');
+		await sleep(500);
+	} finally {
+		// a failed assertion must not leave the waiting shell (or the learner) behind
+		sh.stdin.end('done\n');
+	}
 	const code = await new Promise((r) => learner.on('close', r));
 	assert.equal(code, 0, err);
 	const got = names(file);
 	for (const n of ['keyctl', 'wait4', 'read', 'execve']) assert.ok(got.includes(n), `${n} in ${got.join(' ')}`);
 	assert.equal(statSync(file).mode & 0o777, 0o600);
+});
+
+test('--pid: descendants already running when learning starts are followed too (read from /proc)', async (t) => {
+	if (!ready(t)) return;
+	const dir = tmp();
+	const file = join(dir, 'kids.json');
+	const flag = join(dir, 'go');
+	// outer sh starts inner sh, which waits for the flag file and then runs trysyscall keyctl: only inner's tree calls keyctl
+	const inner = 'while [ ! -e "$1" ]; do sleep 0.05; done; "$0" keyctl';
+	const outer = spawn('sh', ['-c', `sh -c '${inner}' "$0" "$1" & wait`, repoPath('build/progs/trysyscall'), flag], { stdio: 'ignore' });
+	let learner: ReturnType<typeof spawn> | undefined;
+	try {
+		await sleep(300);
+		learner = spawn(process.execPath, [repoPath('bin/bpfguard'), 'profile', 'learn', '-o', file, '--pid', String(outer.pid), '--duration', '30'], { stdio: ['ignore', 'pipe', 'pipe'] });
+		let err = '';
+		learner.stderr?.on('data', (d) => (err += d));
+		for (let i = 0; i < 100 && !err.includes('following pid'); i++) await sleep(100);
+		assert.match(err, new RegExp(`^bpfguard profile: following pid ${outer.pid} and [1-9]\\d* descendants$`, 'm'));
+		writeFileSync(flag, '');
+		const l = learner;
+		const code = await new Promise((r) => l.on('close', r));
+		assert.equal(code, 0, err);
+	} finally {
+		// a failed assertion must not leave the waiting shells (or the learner) behind
+		writeFileSync(flag, '');
+		learner?.kill('SIGINT');
+	}
+	assert.ok(names(file).includes('keyctl'), names(file).join(' '));
 });
 
 /** The cgroup v2 mount point (/sys/fs/cgroup, or /sys/fs/cgroup/unified on a hybrid host). */
@@ -133,11 +165,12 @@ test('--cgroup: the processes of one cgroup are learned, others not', async (t) 
 	const file = join(dir, 'cg.json');
 	const cg = mkdtempSync(join(cgroup2Mount(), 'bg-learn-'));
 	const sh = spawn('sh', ['-c', 'read x; "$0" keyctl; read y', repoPath('build/progs/trysyscall')], { stdio: ['pipe', 'ignore', 'ignore'] });
+	let learner: ReturnType<typeof spawn> | undefined;
 	try {
 		writeFileSync(join(cg, 'cgroup.procs'), String(sh.pid));
-		const learner = spawn(process.execPath, [repoPath('bin/bpfguard'), 'profile', 'learn', '-o', file, '--cgroup', cg, '--duration', '30'], { stdio: ['ignore', 'pipe', 'pipe'] });
+		learner = spawn(process.execPath, [repoPath('bin/bpfguard'), 'profile', 'learn', '-o', file, '--cgroup', cg, '--duration', '30'], { stdio: ['ignore', 'pipe', 'pipe'] });
 		let err = '';
-		learner.stderr.on('data', (d) => (err += d));
+		learner.stderr?.on('data', (d) => (err += d));
 		for (let i = 0; i < 100 && !err.includes('following cgroup'); i++) await sleep(100);
 		assert.match(err, /^bpfguard profile: following cgroup /m);
 		// outside the cgroup: must not be learned
@@ -146,14 +179,18 @@ test('--cgroup: the processes of one cgroup are learned, others not', async (t) 
 		await sleep(500);
 		sh.stdin.end('done\n');
 		await new Promise((r) => sh.on('close', r));
-		learner.kill('SIGINT');
-		const code = await new Promise((r) => learner.on('close', r));
+		const l = learner;
+		l.kill('SIGINT');
+		const code = await new Promise((r) => l.on('close', r));
 		assert.equal(code, 0, err);
 		const got = names(file);
 		for (const n of ['keyctl', 'wait4', 'read']) assert.ok(got.includes(n), `${n} in ${got.join(' ')}`);
 		assert.ok(!got.includes('userfaultfd'), got.join(' '));
 	} finally {
+		sh.stdin.destroy();
 		sh.kill();
+		learner?.kill('SIGINT');
+		await new Promise((r) => (sh.exitCode !== null || sh.signalCode !== null ? r(null) : sh.on('close', r)));
 		rmdirSync(cg);
 	}
 });
