@@ -16,6 +16,7 @@ import { storeCommand } from './commands/store.js';
 import { installCommand } from './commands/install.js';
 import { uninstallCommand } from './commands/uninstall.js';
 import { sandboxCommand } from './commands/sandbox.js';
+import { profileCommand } from './commands/profile.js';
 
 /** Commands in the order --help lists them. */
-export const COMMANDS: readonly CliCommand[] = [monitorCommand, traceCommand, rulesCommand, fieldsCommand, execsnoopCommand, opensnoopCommand, privsnoopCommand, connsnoopCommand, searchCommand, reportCommand, storeCommand, sandboxCommand, statusCommand, doctorCommand, installCommand, uninstallCommand];
+export const COMMANDS: readonly CliCommand[] = [monitorCommand, traceCommand, rulesCommand, fieldsCommand, execsnoopCommand, opensnoopCommand, privsnoopCommand, connsnoopCommand, searchCommand, reportCommand, storeCommand, sandboxCommand, profileCommand, statusCommand, doctorCommand, installCommand, uninstallCommand];

@@ -53,7 +53,7 @@ test('not root: one line telling to run as root', (t) => {
 });
 
 test('every command has --help', () => {
-	for (const c of ['monitor', 'trace', 'rules', 'fields', 'execsnoop', 'opensnoop', 'privsnoop', 'connsnoop', 'sandbox', 'status', 'doctor']) {
+	for (const c of ['monitor', 'trace', 'rules', 'fields', 'execsnoop', 'opensnoop', 'privsnoop', 'connsnoop', 'sandbox', 'profile', 'status', 'doctor']) {
 		const r = cli([c, '--help']);
 		assert.equal(r.status, 0, c);
 		assert.match(r.stdout, new RegExp(`Usage: bpfguard ${c}`));
