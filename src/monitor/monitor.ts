@@ -9,7 +9,7 @@ import { SensorRuntime } from '../sensors/runtime.js';
 import { setFileAllSyscalls, setFileWatch } from '../sensors/file.js';
 import { setNetNeeds } from '../sensors/net.js';
 import type { NetNeeds } from '../sensors/options.js';
-import { kernelPlan, mergeWatch, netNeedsFor, privNoopRules, sensorsFor, type FilePushdown } from '../rules/pushdown/index.js';
+import { kernelPlan, mergeWatch, sensorsFor, type FilePushdown, type KernelPlan } from '../rules/pushdown/index.js';
 import type { RuleSet } from '../rules/ruleset.js';
 import { Throttle } from '../alerts/throttle.js';
 import type { Alert, Priority } from '../alerts/alert.js';
@@ -52,9 +52,9 @@ export class Monitor {
 	readonly throttle: Throttle;
 	alertsByRule: Record<string, number> = {};
 	sensors: readonly import('../sensors/sensor.js').Sensor[] = [];
-	/** What the file sensor reports for the running rules. */
-	pushdown?: FilePushdown;
-	/** The priv sensor reports identity syscalls that changed nothing (some rule can match them). */
+	/** The kernel filters in force: the start's plan, its file and net parts replaced at each reload. */
+	private plan?: KernelPlan;
+	/** The priv sensor reports identity syscalls that changed nothing (some rule can match them; set at start only). */
 	private privNoop = false;
 	private health?: Health;
 
@@ -74,7 +74,8 @@ export class Monitor {
 	start(onBatch?: (n: number) => void): SensorRuntime {
 		const plan = kernelPlan(this.engine.ruleset);
 		this.sensors = plan.sensors;
-		this.pushdown = this.warnExpensive(plan.file);
+		this.plan = plan;
+		this.warnExpensive(plan.file);
 		this.privNoop = plan.privNoop.length > 0;
 		this.rt = SensorRuntime.start(
 			plan.sensors,
@@ -102,7 +103,10 @@ export class Monitor {
 		this.tick = setInterval(() => {
 			this.throttle.tick();
 			this.table.sweep();
-			if (this.rt && this.health) this.emitAgent(this.health.tick(this.losses(), this.totals(), this.engine.stats.events));
+			if (this.rt && this.health) {
+				const losses = this.losses();
+				this.emitAgent(this.health.tick(losses, this.totals(losses), this.engine.stats.events));
+			}
 			if (++ticks % 60 !== 0 || !this.rt) return;
 			const compat = this.rt.kernelStats().compat_syscall ?? 0;
 			if (compat > compatSeen) {
@@ -132,16 +136,21 @@ export class Monitor {
 		});
 	}
 
+	/** What the file sensor reports for the running rules. */
+	get pushdown(): FilePushdown | undefined {
+		return this.plan?.file;
+	}
+
 	/** Load the rule files again; on any error keep the running set and report. Returns success. */
 	reload(): boolean {
 		try {
 			const { ruleset, warnings } = loadRules(this.o.rulePaths, { minPriority: this.o.minPriority });
 			for (const w of warnings) this.o.log(formatProblem(w));
-			const missing = sensorsFor(ruleset).filter((s) => !this.rt?.sensors.includes(s));
+			const plan = kernelPlan(ruleset);
+			const missing = plan.sensors.filter((s) => !this.rt?.sensors.includes(s));
 			if (missing.length) this.o.log(`rules reload: sensors ${missing.map((s) => s.name).join(', ')} are not running; restart the monitor for their rules`);
-			const noop = privNoopRules(ruleset);
-			if (noop.length && !this.privNoop) this.o.log(`rules reload: ${noop.join(', ')} can match identity syscalls that change nothing, which this run drops in the kernel; restart the monitor for them`);
-			this.swapRules(ruleset);
+			if (plan.privNoop.length && !this.privNoop) this.o.log(`rules reload: ${plan.privNoop.join(', ')} can match identity syscalls that change nothing, which this run drops in the kernel; restart the monitor for them`);
+			this.swapRules(ruleset, plan);
 			this.o.log(`rules reloaded: ${ruleset.all.filter((r) => r.enabled).length} rules enabled`, 'info');
 			return true;
 		} catch (e) {
@@ -151,23 +160,23 @@ export class Monitor {
 		}
 	}
 
-	/** The file pushdown, with a warning when it costs every file event of a syscall. */
-	private warnExpensive(pd: FilePushdown): FilePushdown {
+	/** Warn when the file pushdown costs every file event of a syscall. */
+	private warnExpensive(pd: FilePushdown): void {
 		if (pd.allFiles) this.o.log(`rules ${pd.unconstrained.join(', ')}: no path constraint on opens: every open is reported (expensive)`);
-		return pd;
 	}
 
 	/**
 	 * Swap the rule set; the file sensor first reports the union of the old and new needs, then
 	 * only the new ones, so no event either set needs is filtered out across the reload.
 	 */
-	private swapRules(rules: RuleSet): void {
-		const next = this.warnExpensive(kernelPlan(rules).file);
-		const prev = this.pushdown;
+	private swapRules(rules: RuleSet, plan: KernelPlan): void {
+		const next = plan.file;
+		this.warnExpensive(next);
+		const prev = this.plan?.file;
 		const file = this.rt?.sensors.some((s) => s.name === 'file');
 		const net = this.rt?.sensors.some((s) => s.name === 'net');
-		const prevNet = netNeedsFor(this.engine.ruleset);
-		const nextNet = netNeedsFor(rules);
+		const prevNet = this.plan?.filter.net?.needs ?? {};
+		const nextNet = plan.filter.net?.needs ?? {};
 		if (this.rt && file && prev) {
 			setFileWatch(this.rt, mergeWatch({ paths: [...prev.watch.paths, ...next.watch.paths], names: [...prev.watch.names, ...next.watch.names] }));
 			setFileAllSyscalls(this.rt, [...new Set([...prev.allSyscalls, ...next.allSyscalls])]);
@@ -179,7 +188,7 @@ export class Monitor {
 			setFileAllSyscalls(this.rt, next.allSyscalls);
 		}
 		if (this.rt && net) setNetNeeds(this.rt, nextNet);
-		this.pushdown = next;
+		if (this.plan) this.plan = { ...this.plan, file: next, filter: { ...this.plan.filter, file: plan.filter.file, net: plan.filter.net } };
 	}
 
 	private watchRules(): void {
@@ -208,8 +217,8 @@ export class Monitor {
 	}
 
 	/** What a heartbeat and the stop record carry: activity and loss totals since start. */
-	private totals(): Record<string, number> {
-		const lost = Object.values(this.losses()).reduce((a, b) => a + b, 0);
+	private totals(losses: Record<string, number>): Record<string, number> {
+		const lost = Object.values(losses).reduce((a, b) => a + b, 0);
 		return { events: this.engine.stats.events, matches: this.engine.stats.matches, alerts: Object.values(this.alertsByRule).reduce((a, b) => a + b, 0), lost };
 	}
 
@@ -220,8 +229,10 @@ export class Monitor {
 		clearTimeout(this.reloadTimer);
 		await this.rt?.stop();
 		if (this.health) {
-			const last = this.health.tick(this.losses(), this.totals(), this.engine.stats.events, true);
-			this.emitAgent([...last, this.health.stop(reason, this.totals(), this.engine.stats.events)]);
+			const losses = this.losses();
+			const totals = this.totals(losses);
+			const last = this.health.tick(losses, totals, this.engine.stats.events, true);
+			this.emitAgent([...last, this.health.stop(reason, totals, this.engine.stats.events)]);
 		}
 		this.throttle.tick(true);
 		await this.o.out.flush();
