@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { requireBpf } from '../helpers/bpf.js';
+import { tcpServer } from '../helpers/tcpserver.js';
 import { collect, run, sleep } from '../helpers/collect.js';
 import { fileSensor } from '../../src/sensors/file.js';
 import { netSensor } from '../../src/sensors/net.js';
@@ -17,24 +18,8 @@ import { BgMapLimit } from '../../src/events/generated/layouts.js';
 import type { BgEvent } from '../../src/events/types.js';
 import { repoPath } from '../../src/util/paths.js';
 
-const SERVER = repoPath('build/progs/tcpserver');
 const CLIENT = repoPath('build/progs/tcpclient');
 const SETIDS = repoPath('build/progs/setids');
-
-/** Start tcpserver on 127.0.0.1 for n connections; resolves with its pid, port, completion and a kill for failures. */
-async function server(n: number): Promise<{ pid: number; port: number; done: Promise<unknown>; kill: () => void }> {
-	const s = spawn(SERVER, ['127.0.0.1', String(n)], { stdio: ['ignore', 'pipe', 'inherit'] });
-	const done = new Promise((r) => s.on('close', r));
-	let out = '';
-	await new Promise<void>((resolve, reject) => {
-		s.stdout.on('data', (d) => {
-			out += d;
-			if (out.includes('\n')) resolve();
-		});
-		s.on('close', () => reject(new Error(`tcpserver exited: ${out}`)));
-	});
-	return { pid: s.pid!, port: Number(/port=(\d+)/.exec(out)![1]), done, kill: () => s.kill('SIGKILL') };
-}
 
 /**
  * A shell that waits for a line on stdin, then runs script; it prints NAME=PID for the
@@ -69,7 +54,7 @@ const of = (evs: BgEvent[], kind: BgEvent['kind'], pid: number) => evs.filter((e
 
 test('file and net sensors, -p a shell: its child’s open and its grandchild’s connect are reported, the same from an unrelated process are not', async (t) => {
 	if (!requireBpf(t, ['dispatch', 'file', 'net'])) return;
-	const srv = await server(2);
+	const srv = await tcpServer('127.0.0.1', 2);
 	// child: cat (open of a watched file); grandchild: tcpclient started by a second shell
 	const sh = followedShell(
 		'/bin/cat /etc/passwd >/dev/null & echo "cat=$!"; wait; ' +

@@ -1,33 +1,17 @@
 /** @module test/kernel/net.test: the network sensor on the real kernel, loopback only (attribution, outcomes, close, UDP/DNS, listen). */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { requireBpf } from '../helpers/bpf.js';
+import { tcpServer } from '../helpers/tcpserver.js';
 import { collect, run } from '../helpers/collect.js';
 import { netSensor } from '../../src/sensors/net.js';
 import { BgNetFlag } from '../../src/events/generated/layouts.js';
 import type { BgEvent, NetEvent, NetKind } from '../../src/events/types.js';
 import { repoPath } from '../../src/util/paths.js';
 
-const SERVER = repoPath('build/progs/tcpserver');
 const CLIENT = repoPath('build/progs/tcpclient');
 const OBJS = ['dispatch', 'net'];
 const net = (evs: BgEvent[], kind: NetKind, pid: number) => evs.filter((e): e is NetEvent => e.kind === kind && e.pid === pid);
-
-/** Start tcpserver on addr for n connections; resolves with its pid, port and completion. */
-async function server(addr: string, n: number): Promise<{ pid: number; port: number; done: Promise<unknown> }> {
-	const s = spawn(SERVER, [addr, String(n)], { stdio: ['ignore', 'pipe', 'inherit'] });
-	const done = new Promise((r) => s.on('close', r));
-	let out = '';
-	await new Promise<void>((resolve, reject) => {
-		s.stdout.on('data', (d) => {
-			out += d;
-			if (out.includes('\n')) resolve();
-		});
-		s.on('close', () => reject(new Error(`tcpserver exited: ${out}`)));
-	});
-	return { pid: s.pid!, port: Number(/port=(\d+)/.exec(out)![1]), done };
-}
 
 /** A closed port: bind one, close it. */
 async function closedPort(): Promise<number> {
@@ -41,7 +25,7 @@ async function attribution(t: import('node:test').TestContext, addr: string, fam
 	let srv = { pid: 0, port: 0 };
 	let cli = 0;
 	const { events, kernel } = await collect([netSensor], {}, async () => {
-		const s = await server(addr, N);
+		const s = await tcpServer(addr, N);
 		srv = s;
 		const c = await run(CLIENT, [addr, String(s.port), String(N)]);
 		assert.equal(c.stdout.trim(), `ok=${N}`);
@@ -179,7 +163,7 @@ test('--port is decided in the kernel: other ports are filtered and counted', as
 	if (!requireBpf(t, OBJS)) return;
 	let cli = 0;
 	const { events, kernel } = await collect([netSensor], { net: { ports: [1] } }, async () => {
-		const s = await server('127.0.0.1', 1);
+		const s = await tcpServer('127.0.0.1', 1);
 		cli = (await run(CLIENT, ['127.0.0.1', String(s.port), '1'])).pid;
 		await s.done;
 	});
@@ -192,7 +176,7 @@ test('record kinds the rules do not need die in the kernel: only connects when o
 	let cli = 0;
 	let srv = 0;
 	const { events, kernel } = await collect([netSensor], { net: { needs: { kinds: ['net_connect'] } } }, async () => {
-		const s = await server('127.0.0.1', 3);
+		const s = await tcpServer('127.0.0.1', 3);
 		srv = s.pid;
 		cli = (await run(CLIENT, ['127.0.0.1', String(s.port), '3'])).pid;
 		await s.done;
@@ -208,7 +192,7 @@ test('process names the rules cannot match die in the kernel; the name is the on
 	const py = (rename: string, port: number) =>
 		run('python3', ['-c', `import ctypes,socket\nif "${rename}": ctypes.CDLL(None).prctl(15, b"${rename}", 0, 0, 0)\ntry: socket.create_connection(("127.0.0.1", ${port}), timeout=2).close()\nexcept OSError: pass`]);
 	const { events, kernel } = await collect([netSensor], { net: { needs: { kinds: ['net_connect'], comms: ['tcpclient', 'python3'] } } }, async () => {
-		const s = await server('127.0.0.1', 3);
+		const s = await tcpServer('127.0.0.1', 3);
 		pids.client = (await run(CLIENT, ['127.0.0.1', String(s.port), '1'])).pid;
 		pids.renamed = (await py('innocent', s.port)).pid;
 		pids.plain = (await py('', s.port)).pid;
@@ -229,7 +213,7 @@ test('a socket fd passed with garbage in the upper half of the register (the ker
 	let pid = 0;
 	let port = 0;
 	const { events } = await collect([netSensor], {}, async () => {
-		const s = await server('127.0.0.1', 1);
+		const s = await tcpServer('127.0.0.1', 1);
 		port = s.port;
 		const py = [
 			'import ctypes, os, socket, struct',
