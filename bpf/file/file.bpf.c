@@ -11,6 +11,7 @@
 #include "lib/compat.bpf.h"
 #include "lib/filter.bpf.h"
 #include "file/watch.bpf.h"
+#include "lib/enforce.bpf.h"
 #include "file/normpath.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
@@ -265,6 +266,8 @@ static __always_inline void file__fill(struct bg_file *e, struct task_struct *t,
 	e->group = a->group;
 	e->dirfd = a->dfd;
 	e->watch = watch;
+	e->enforce = 0;
+	e->_pad0 = 0;
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 }
 
@@ -299,7 +302,7 @@ int BPF_PROG(bg_file_open, struct pt_regs *regs, long ret)
 	enum watch_dir dir = WATCH_DIR_NONE;
 	int busy = 1, mode = -1;	/* mode: the cached verdict (watch mode bits), -1 none */
 	__u16 ff = 0;
-	__u32 nr, watch = 0, access, all;
+	__u32 nr, watch = 0, access, all, enf;
 	__u64 gen = 0;
 
 	if (!file__wanted(t, ret) || !(sp = file__spec(regs, &nr)))
@@ -350,7 +353,7 @@ int BPF_PROG(bg_file_open, struct pt_regs *regs, long ret)
 					watch__vc_put(&k, watch, gen);
 				watch__l0_put(&k, gen, watch);
 			}
-			watch &= access;
+			watch = (watch & access) ? watch & (access | BG_WATCH_KILLS) : 0;
 		} else {
 			watch = watch__match(o.p, o.len, access, o.d);
 		}
@@ -360,6 +363,8 @@ int BPF_PROG(bg_file_open, struct pt_regs *regs, long ret)
 			return 0;
 		}
 	}
+	/* kill here, whether or not the record can be sent: the process has not read a byte */
+	enf = (watch & BG_WATCH_KILLS) ? enforce__decide(watch >> 8, access) : 0;
 	e = emit__begin(BG_EV_OPEN, sizeof(*e));
 	if (!e)
 		return 0;
@@ -369,7 +374,8 @@ int BPF_PROG(bg_file_open, struct pt_regs *regs, long ret)
 		file__put_user(e, &e->raw, a.path);
 	e->name2 = (struct bg_blob){};
 	e->raw2 = (struct bg_blob){};
-	file__fill(e, t, nr, ret, &a, watch);
+	file__fill(e, t, nr, ret, &a, watch & (BG_WATCH_READ | BG_WATCH_WRITE));
+	e->enforce = enf;
 	emit__submit(e);
 	return 0;
 }
@@ -432,7 +438,7 @@ int BPF_PROG(bg_file_chg, struct pt_regs *regs, long ret)
 		return 0;
 	}
 	e->hdr.flags |= ff | (__u16)(norm__deep() & (BG_FF_NAME_DEEP | BG_FF_NAME2_DEEP));
-	file__fill(e, t, nr, ret, &a, watch);
+	file__fill(e, t, nr, ret, &a, watch & (BG_WATCH_READ | BG_WATCH_WRITE));
 	emit__submit(e);
 	return 0;
 }

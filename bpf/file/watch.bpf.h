@@ -333,12 +333,13 @@ static __always_inline __u32 watch__match_any(const char *p, __u32 len, __u32 ac
 	if (v)
 		m = v->mode;
 	if ((m & access) && !all)
-		return m & access;
+		return m & (access | BG_WATCH_KILLS);
 	if (d)
 		m |= watch__dname(tmp, BG_WATCH_BASE, d) | watch__dname(tmp, BG_WATCH_DIR, d->d_parent);
 	else
 		m |= watch__names(tmp, p, len);
-	return m & access;
+	/* kill slots only with a matching access: the slot then checks its own */
+	return (m & access) ? m & (access | BG_WATCH_KILLS) : 0;
 }
 
 static __always_inline __u32 watch__match(const char *p, __u32 len, __u32 access, struct dentry *d)

@@ -98,7 +98,7 @@ struct bg_exec {
 	__s32 ret;		/* 0, or -errno for a failed exec */
 	__u32 argc;		/* argument count the kernel saw (bprm->argc), before truncation */
 	__u32 stdio_sock;	/* bit i set: fd i (0 stdin, 1 stdout, 2 stderr) is an inet socket */
-	__u32 _pad0;
+	__u32 enforce;		/* kill in the kernel: slot + 1 | enum bg_enf_verdict (maps_abi.h); 0 none */
 	__u64 start_ns;		/* ns, task->start_boottime */
 	char comm[16];		/* task->comm after exec */
 	struct bg_blob exe;	/* path: from bprm->file (success), the filename argument (failure) */
@@ -218,13 +218,15 @@ struct bg_file {
 	__u32 group;		/* chown gid argument; 0xffffffff unchanged or none */
 	__s32 dirfd;		/* dirfd (or fd) argument; -100 (AT_FDCWD) when none */
 	__u32 watch;		/* enum bg_watch_mode bits of the watch entry that matched; 0 in all mode */
+	__u32 enforce;		/* kill in the kernel (opens): slot + 1 | enum bg_enf_verdict (maps_abi.h); 0 none */
+	__u32 _pad0;
 	char comm[16];		/* task->comm */
 	struct bg_blob name;	/* absolute path (see above) */
 	struct bg_blob raw;	/* path argument as passed: user memory at exit */
 	struct bg_blob name2;	/* second path built like name: rename/link new name */
 	struct bg_blob raw2;	/* second argument as passed: new name, or the symlink target */
 };
-_Static_assert(sizeof(struct bg_file) == 104, "bg_file size");
+_Static_assert(sizeof(struct bg_file) == 112, "bg_file size");
 /* hdr.flags of BG_EV_NET_CONNECT … BG_EV_NET_SEND records (bits 8-11; no other enum's bits). */
 enum bg_net_flag {
 	BG_F_NET_PAYLOAD_TRUNC = 1 << 8,	/* SEND: datagram over BG_NET_PAYLOAD_MAX bytes */

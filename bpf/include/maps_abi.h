@@ -26,7 +26,9 @@ enum bg_priv_sys {
 enum bg_watch_mode {
 	BG_WATCH_READ = 1,	/* opens for reading */
 	BG_WATCH_WRITE = 2,	/* opens for writing, creating or truncating; every change */
+	BG_WATCH_KILL_SHIFT = 8,	/* bit 8 + n of a mode: enforcement slot n (bg_enf_slots) kills such an open */
 };
+#define BG_WATCH_KILLS (~0U << BG_WATCH_KILL_SHIFT)
 
 enum bg_watch_limit {
 	BG_WATCH_KEY = 256,	/* bytes of path in an LPM key (longer prefixes cannot be watched) */
@@ -147,5 +149,66 @@ enum bg_sc_limit {
 };
 
 _Static_assert(sizeof(struct bg_sc_key) == 8, "bg_sc_key size");
+
+/*
+ * Enforcement (bpf/lib/enforce.bpf.h): a kill/deny rule the kernel can decide holds a slot.
+ * Exec kills: bg_enf_exe (exe path prefix or exact, like bg_watch_pfx keys) gives slot bits;
+ * open kills: the slot bits sit in a watch entry's mode (BG_WATCH_KILLS); connect denies:
+ * bpf/enforce/deny.bpf.c. A slot's remaining conditions are checked at the hook.
+ */
+enum bg_enf_limit {
+	BG_ENF_SLOTS = 24,	/* kill rules decided in the kernel */
+	BG_ENF_COMMS = 4,	/* process names a slot spares (or only targets) */
+	BG_ENF_PIDS = 256,	/* protected processes (bpfguard, its parent chain) */
+	BG_ENF_EXES = 256,	/* protected executables, by inode */
+	BG_ENF_DENY = 1024,	/* connect deny entries */
+};
+
+enum bg_enf_mode {
+	BG_ENF_OFF = 0,		/* slot unused */
+	BG_ENF_AUDIT = 1,	/* decide and report, never act ("would have blocked") */
+	BG_ENF_ENFORCE = 2,	/* act */
+};
+
+/* bg_exec.enforce, bg_file.enforce: slot + 1 in bits 0-7 (0: no slot matched), verdict in bits 8-15. */
+enum bg_enf_verdict {
+	BG_ENF_V_ACTED = 1 << 8,	/* SIGKILL sent (deny: the call refused) */
+	BG_ENF_V_AUDIT = 1 << 9,	/* audit mode: would have acted */
+	BG_ENF_V_PROTECTED = 1 << 10,	/* target protected (pid 1, kernel thread, bpfguard and its parents, protected exe) */
+	BG_ENF_V_BUDGET = 1 << 11,	/* the slot's kill budget is spent: not acted */
+	BG_ENF_V_FAILED = 1 << 12,	/* bpf_send_signal failed */
+};
+
+enum bg_enf_comm_how {
+	BG_ENF_COMM_ANY = 0,	/* names unused */
+	BG_ENF_COMM_SPARE = 1,	/* processes with one of the names are spared */
+	BG_ENF_COMM_ONLY = 2,	/* only processes with one of the names are targets */
+};
+
+struct bg_enf_slot {
+	__u8 mode;		/* enum bg_enf_mode */
+	__u8 access;		/* open kills: enum bg_watch_mode bits the slot acts on */
+	__u8 comm_how;		/* enum bg_enf_comm_how */
+	__u8 ncomm;		/* names used in comm[] */
+	__u32 uid;		/* only this uid (cred->uid), 0xffffffff any */
+	__u32 not_uid;		/* spare this uid, 0xffffffff none */
+	__u32 budget;		/* kills per budget window (60 s); 0 unlimited */
+	char comm[4][16];	/* BG_ENF_COMMS process names */
+};
+
+/* bg_enf_budget: kills in the current window of a slot (races between CPUs are benign). */
+struct bg_enf_budget {
+	__u64 window_ns;	/* boot-time start of the window */
+	__u64 count;		/* kills in it */
+};
+
+/* Protected executable: its inode. */
+struct bg_enf_exe_key {
+	__u64 ino;
+	__u32 dev;		/* super_block s_dev */
+	__u32 _pad;
+};
+
+_Static_assert(sizeof(struct bg_enf_slot) == 80, "bg_enf_slot size");
 
 #endif /* BG_MAPS_ABI_H */

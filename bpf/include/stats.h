@@ -23,6 +23,9 @@ enum bg_stat {
 	BG_STAT_NET_UNTRACKED = 21,	/* TCP socket reached CLOSE with no owner (older than the run, or filtered) */
 	BG_STAT_NET_NO_DST = 22,	/* UDP send whose destination was not seen leaving: no record */
 	BG_STAT_NET_PAYLOAD_TRUNC = 23,	/* DNS payload cut (record still sent, flagged) */
+	BG_STAT_ENF_ACTED = 28,	/* enforcement: kills sent, connects refused */
+	BG_STAT_ENF_AUDIT = 29,	/* enforcement: would have acted (audit mode) */
+	BG_STAT_ENF_SPARED = 30,	/* enforcement: not acted: protected target or budget spent */
 	/* Slots by domain: common 0-7, file 8-13, priv 14-19, net 20-27, enforcement 28-31. */
 	BG_STAT__MAX = 32,
 };

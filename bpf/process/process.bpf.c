@@ -7,6 +7,7 @@
 #include "lib/compat.bpf.h"
 #include "lib/filter.bpf.h"
 #include "process/argv.bpf.h"
+#include "lib/enforce.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -52,12 +53,48 @@ static __always_inline void proc__fill_common(struct bg_exec *e, struct task_str
 	e->sid = task__sid(t);
 	e->start_ns = BPF_CORE_READ(t, start_boottime);
 	e->stdio_sock = task__stdio_sockets(t);
-	e->_pad0 = 0;
+	e->enforce = 0;
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 	proc__tail_path(e, &e->cwd, BPF_CORE_READ(t, fs, pwd.mnt), BPF_CORE_READ(t, fs, pwd.dentry),
 			BG_F_CWD_TRUNC);
 	if (tty)
 		emit__tail_str(e, &e->tty, BPF_CORE_READ(tty, name), BG_TTY_MAX, 0);
+}
+
+/* Exec kills (bg_enf_exe): exe path prefixes ("/tmp/") and exact paths (with the NUL) -> slot bits. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, BG_WATCH_MAX);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct bg_watch_key);
+	__type(value, __u32);
+} bg_enf_exe SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct bg_watch_key);
+} bg_enf_key SEC(".maps");
+
+/* The kill slots whose exe entries cover the exe path at rec + blob (in the per-CPU scratch). */
+static __always_inline __u32 proc__kill_slots(void *rec, struct bg_blob *blob)
+{
+	__u32 zero = 0, n = blob->len, *slots;
+	struct bg_watch_key *k = bpf_map_lookup_elem(&bg_enf_key, &zero);
+
+	if (!k || !n)
+		return 0;
+	if (n > BG_WATCH_KEY - 1)
+		n = BG_WATCH_KEY - 1;	/* a longer path matches prefixes only */
+	barrier_var(n);
+	n &= BG_WATCH_KEY - 1;
+	if (bpf_probe_read_kernel(k->data, n, (char *)rec + (blob->off & (BG_REC_MAX - 1))))
+		return 0;
+	k->data[n & (BG_WATCH_KEY - 1)] = 0;
+	k->prefixlen = (n + (blob->len < BG_WATCH_KEY ? 1 : 0)) * 8;
+	slots = bpf_map_lookup_elem(&bg_enf_exe, k);
+	return slots ? *slots : 0;
 }
 
 /*
@@ -108,6 +145,8 @@ int BPF_PROG(bg_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 		e->hdr.size = pos + alen;
 	}
 	proc__fill_common(e, p);
+	/* kill here: the new image has not run an instruction; the record says so even if lost */
+	e->enforce = enforce__decide(proc__kill_slots(e, &e->exe), 0);
 	emit__submit(e);
 	return 0;
 }

@@ -24,6 +24,34 @@ export const BG_CREDS = {
 	ngroups: 52, // u32, 4 bytes
 } as const;
 
+/** struct bg_enf_budget: byte offsets of its members. */
+export const BG_ENF_BUDGET = {
+	SIZE: 16,
+	window_ns: 0, // u64, 8 bytes
+	count: 8, // u64, 8 bytes
+} as const;
+
+/** struct bg_enf_exe_key: byte offsets of its members. */
+export const BG_ENF_EXE_KEY = {
+	SIZE: 16,
+	ino: 0, // u64, 8 bytes
+	dev: 8, // u32, 4 bytes
+	_pad: 12, // u32, 4 bytes
+} as const;
+
+/** struct bg_enf_slot: byte offsets of its members. */
+export const BG_ENF_SLOT = {
+	SIZE: 80,
+	mode: 0, // u8, 1 bytes
+	access: 1, // u8, 1 bytes
+	comm_how: 2, // u8, 1 bytes
+	ncomm: 3, // u8, 1 bytes
+	uid: 4, // u32, 4 bytes
+	not_uid: 8, // u32, 4 bytes
+	budget: 12, // u32, 4 bytes
+	comm: 16, // s8[16][4], 64 bytes
+} as const;
+
 /** struct bg_exec: byte offsets of its members. */
 export const BG_EXEC = {
 	SIZE: 120,
@@ -39,7 +67,7 @@ export const BG_EXEC = {
 	ret: 64, // s32, 4 bytes
 	argc: 68, // u32, 4 bytes
 	stdio_sock: 72, // u32, 4 bytes
-	_pad0: 76, // u32, 4 bytes
+	enforce: 76, // u32, 4 bytes
 	start_ns: 80, // u64, 8 bytes
 	comm: 88, // s8[16], 16 bytes
 	exe: 104, // struct bg_blob, 4 bytes
@@ -60,7 +88,7 @@ export const BG_EXIT = {
 
 /** struct bg_file: byte offsets of its members. */
 export const BG_FILE = {
-	SIZE: 104,
+	SIZE: 112,
 	hdr: 0, // struct bg_hdr, 32 bytes
 	sysnr: 32, // u32, 4 bytes
 	ret: 36, // s32, 4 bytes
@@ -72,11 +100,13 @@ export const BG_FILE = {
 	group: 60, // u32, 4 bytes
 	dirfd: 64, // s32, 4 bytes
 	watch: 68, // u32, 4 bytes
-	comm: 72, // s8[16], 16 bytes
-	name: 88, // struct bg_blob, 4 bytes
-	raw: 92, // struct bg_blob, 4 bytes
-	name2: 96, // struct bg_blob, 4 bytes
-	raw2: 100, // struct bg_blob, 4 bytes
+	enforce: 72, // u32, 4 bytes
+	_pad0: 76, // u32, 4 bytes
+	comm: 80, // s8[16], 16 bytes
+	name: 96, // struct bg_blob, 4 bytes
+	raw: 100, // struct bg_blob, 4 bytes
+	name2: 104, // struct bg_blob, 4 bytes
+	raw2: 108, // struct bg_blob, 4 bytes
 } as const;
 
 /** struct bg_fork: byte offsets of its members. */
@@ -235,6 +265,38 @@ export const BG_WATCH_VAL = {
 	mode: 0, // u32, 4 bytes
 } as const;
 
+/** enum bg_enf_comm_how. */
+export const BgEnfCommHow = {
+	BG_ENF_COMM_ANY: 0,
+	BG_ENF_COMM_SPARE: 1,
+	BG_ENF_COMM_ONLY: 2,
+} as const;
+
+/** enum bg_enf_limit. */
+export const BgEnfLimit = {
+	BG_ENF_SLOTS: 24,
+	BG_ENF_COMMS: 4,
+	BG_ENF_PIDS: 256,
+	BG_ENF_EXES: 256,
+	BG_ENF_DENY: 1024,
+} as const;
+
+/** enum bg_enf_mode. */
+export const BgEnfMode = {
+	BG_ENF_OFF: 0,
+	BG_ENF_AUDIT: 1,
+	BG_ENF_ENFORCE: 2,
+} as const;
+
+/** enum bg_enf_verdict. */
+export const BgEnfVerdict = {
+	BG_ENF_V_ACTED: 256,
+	BG_ENF_V_AUDIT: 512,
+	BG_ENF_V_PROTECTED: 1024,
+	BG_ENF_V_BUDGET: 2048,
+	BG_ENF_V_FAILED: 4096,
+} as const;
+
 /** enum bg_file_flag. */
 export const BgFileFlag = {
 	BG_FF_NAME_FILE: 1,
@@ -387,6 +449,9 @@ export const BgStat = {
 	BG_STAT_NET_UNTRACKED: 21,
 	BG_STAT_NET_NO_DST: 22,
 	BG_STAT_NET_PAYLOAD_TRUNC: 23,
+	BG_STAT_ENF_ACTED: 28,
+	BG_STAT_ENF_AUDIT: 29,
+	BG_STAT_ENF_SPARED: 30,
 	BG_STAT__MAX: 32,
 } as const;
 
@@ -402,6 +467,7 @@ export const BgWatchLimit = {
 export const BgWatchMode = {
 	BG_WATCH_READ: 1,
 	BG_WATCH_WRITE: 2,
+	BG_WATCH_KILL_SHIFT: 8,
 } as const;
 
 /** enum bg_watch_where. */
