@@ -6,6 +6,7 @@
 #include "errors.h"
 #include "object.h"
 #include "ringbuf.h"
+#include "signal.h"
 #include "syslog.h"
 
 namespace bg {
@@ -30,6 +31,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   BpfObject::Init(env, exports);
   RingReader::Init(env, exports);
   InitSyslog(env, exports);
+  InitSignal(env, exports);
   exports.Set("bootTimeNs", Napi::Function::New(env, BootTimeNs));
   exports.Set("possibleCpus", Napi::Function::New(env, PossibleCpus));
   exports.Set("libbpfVersion", Napi::Function::New(env, LibbpfVersion));

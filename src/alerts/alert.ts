@@ -4,6 +4,28 @@
 export const PRIORITIES = ['emergency', 'alert', 'critical', 'error', 'warning', 'notice', 'informational', 'debug'] as const;
 export type Priority = (typeof PRIORITIES)[number];
 
+/** What a rule does on a match: alert everyone, log to the audit sinks, or block (kill the process, deny the call). */
+export const RULE_ACTIONS = ['alert', 'log', 'kill', 'deny'] as const;
+export type RuleAction = (typeof RULE_ACTIONS)[number];
+
+/** What a block (or would-block) record says. */
+export interface Block {
+	action: 'kill' | 'deny';
+	mode: 'audit' | 'enforce';
+	/** kernel: at the hook, by the BPF program; reactive: from user space, after the act. */
+	how: 'kernel' | 'reactive';
+	/**
+	 * killed / denied: it took effect; would-block: audit mode; protected: the target is never hit;
+	 * budget: the rule's kill budget is spent (audit until the minute is over); gone: the process had
+	 * exited; reused: its pid belongs to another process now (not signalled); failed: the signal failed.
+	 */
+	outcome: 'killed' | 'denied' | 'would-block' | 'protected' | 'budget' | 'gone' | 'reused' | 'failed';
+	effective: boolean;
+	pid: number;
+	/** Reactive: ms from the event to the signal. */
+	delayMs?: number;
+}
+
 /** A field value carried by an alert. */
 export type FieldValue = string | number | boolean | null | string[];
 
@@ -24,6 +46,8 @@ export interface Alert {
 	fields: Record<string, FieldValue>;
 	/** alert: to everyone; log: to the audit log sinks only. */
 	action: 'alert' | 'log';
+	/** Set when the rule blocks (kill, deny): what was done, or would have been (audit). */
+	block?: Block;
 	/** Occurrences this alert stands for (throttling); 1 for a single match. */
 	count: number;
 	source: string;

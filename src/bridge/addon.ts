@@ -64,6 +64,11 @@ interface Addon {
 	libbpfVersion(): string;
 	/** Send one datagram to a unix datagram socket without blocking; throws {code, errno, op}. */
 	sendUnixDgram(path: string, data: Buffer): void;
+	/**
+	 * SIGKILL (or signal) one process through a pidfd; startNs (its start_boottime) guards against a
+	 * reused pid. 'gone': it had exited; 'reused': another process holds the pid (not signalled).
+	 */
+	pidfdKill(pid: number, startNs?: bigint, signal?: number): 'signalled' | 'gone' | 'reused';
 }
 
 let cached: Addon | undefined;

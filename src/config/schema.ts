@@ -25,6 +25,16 @@ export const Config = z
 			})
 			.strict()
 			.default({}),
+		/** Blocking rules (action kill, deny) act only when true (`monitor --enforce`); otherwise they report what they would have blocked. */
+		enforce: z.boolean().default(false),
+		/** Safety of blocking: executables never killed (added to the init system, sshd and the package managers), and kills per rule per minute before it falls back to audit (0: no limit). */
+		enforcement: z
+			.object({
+				protect: z.array(z.string().startsWith('/')).default([]),
+				kill_budget: z.number().int().min(0).max(100000).default(10),
+			})
+			.strict()
+			.default({}),
 		/** Prometheus metrics on /metrics (off unless listen is set); loopback only unless allow_remote, which needs a bearer token. */
 		metrics: z
 			.object({

@@ -31,6 +31,8 @@ export interface ExecEvent extends EventBase {
 	argc: number;
 	/** Bit i set when fd i (0 stdin, 1 stdout, 2 stderr) was a socket at exec. */
 	stdioSock: number;
+	/** Kill in the kernel at this exec: slot + 1 | enum bg_enf_verdict bits (enforce/verdict.ts); 0 none. */
+	enforce: number;
 	startNs: bigint;
 	comm: string;
 	/** Executed file: the kernel's path of the opened binary on success, the argument on failure. */
@@ -131,6 +133,8 @@ export interface FileEventBase extends EventBase {
 	dirfd: number;
 	/** enum bg_watch_mode bits of the watch entry that matched; 0 in all mode. */
 	watch: number;
+	/** Kill in the kernel at this open: slot + 1 | enum bg_enf_verdict bits (enforce/verdict.ts); 0 none. */
+	enforce: number;
 	comm: string;
 	/** Absolute path: the opened file's kernel path, or the argument joined to the dirfd or cwd. */
 	name: string;

@@ -16,6 +16,8 @@ import type { Alert, Priority } from '../alerts/alert.js';
 import type { SinkStats } from '../sinks/sink.js';
 import type { AgentEvent } from '../events/types.js';
 import { Health, lossCounters, type HealthOptions } from './health.js';
+import { enforcePlan, type EnforcePlan } from '../enforce/plan.js';
+import { Enforcer } from '../enforce/enforcer.js';
 import type { MonitorMetrics } from './metrics.js';
 
 /** Where alerts go (the sink set). */
@@ -39,6 +41,10 @@ export interface MonitorOptions {
 	health?: HealthOptions;
 	/** Prometheus metrics to keep (one histogram sample per batch; totals read at scrape time). */
 	metrics?: MonitorMetrics;
+	/** Blocking rules act (--enforce); otherwise they report what they would have blocked. */
+	enforce?: boolean;
+	/** Protected executables and the kill budget (config `enforcement`). */
+	enforcement?: { protect?: readonly string[]; budget?: number };
 }
 
 /** A running monitor. */
@@ -57,6 +63,8 @@ export class Monitor {
 	/** The priv sensor reports identity syscalls that changed nothing (some rule can match them; set at start only). */
 	private privNoop = false;
 	private health?: Health;
+	/** The blocking side (kill/deny rules), when some rule blocks. */
+	enforcer?: Enforcer;
 
 	constructor(private readonly o: MonitorOptions) {
 		const { ruleset, warnings } = loadRules(o.rulePaths, { minPriority: o.minPriority });
@@ -72,7 +80,7 @@ export class Monitor {
 
 	/** Load and attach the sensors the rules need, then start evaluating. */
 	start(onBatch?: (n: number) => void): SensorRuntime {
-		const plan = kernelPlan(this.engine.ruleset);
+		const plan = this.withKills(kernelPlan(this.engine.ruleset), this.blockPlan(this.engine.ruleset));
 		this.sensors = plan.sensors;
 		this.plan = plan;
 		this.warnExpensive(plan.file);
@@ -90,10 +98,12 @@ export class Monitor {
 			{ tolerate: true, accept: this.engine.accepts },
 		);
 		this.sensors = this.rt.sensors;
+		if (this.enforcer && this.rt.sensors.some((s) => s.name === 'process')) this.enforcer.apply(this.rt.object('process'));
 		this.bindMetrics(this.rt);
 		this.health = new Health(this.o.health ?? { lossIntervalS: 10, heartbeatS: 60 });
 		const rules = this.engine.ruleset.all.filter((r) => r.enabled).length;
-		this.emitAgent([this.health.start(`sensors ${this.sensors.map((s) => s.name).join(',')}; ${rules} rules`, { sensors: this.sensors.length, rules })]);
+		const blocking = this.enforcer ? `; blocking rules ${this.o.enforce ? 'enforced' : 'in audit mode'}` : '';
+		this.emitAgent([this.health.start(`sensors ${this.sensors.map((s) => s.name).join(',')}; ${rules} rules${blocking}`, { sensors: this.sensors.length, rules })]);
 		for (const d of this.rt.degraded) {
 			const rules = this.engine.ruleset.all.filter((r) => r.enabled && sensorsFor(new Set(r.types === 'any' ? [] : r.types), r.fields).some((x) => x.name === d.sensor));
 			this.o.log(`sensor ${d.sensor} not available on this host (${d.error}); still running: ${this.rt.sensors.map((x) => x.name).join(', ')}; inactive rules: ${rules.map((r) => r.name).join('; ') || 'none'}`);
@@ -117,6 +127,29 @@ export class Monitor {
 		this.tick.unref();
 		if (this.o.watchFiles) this.watchRules();
 		return this.rt;
+	}
+
+	/** The blocking rules' plan; makes (or updates) the enforcer and says which rules are reactive. */
+	private blockPlan(rules: RuleSet): EnforcePlan {
+		const p = enforcePlan(rules.all, rules.env, this.o.enforce ?? false);
+		for (const w of p.warnings) this.o.log(w);
+		for (const [rule, why] of p.reactive) this.o.log(`rule ${rule}: kill decided in user space, reactively (after the act): ${why}`, 'notice');
+		if (!p.modes.size) return p;
+		if (this.enforcer) this.enforcer.swap(p);
+		else {
+			this.enforcer = new Enforcer(p, this.table, { protect: this.o.enforcement?.protect, budget: this.o.enforcement?.budget, log: (m) => this.o.log(m) });
+			this.engine.blocker = (r, e, a) => this.enforcer!.decorate(r, e, a);
+		}
+		return p;
+	}
+
+	/** The kernel plan with the open kills' watch entries (their kill bits) merged in. */
+	private withKills(plan: KernelPlan, p: EnforcePlan): KernelPlan {
+		if (!this.enforcer || !p.kill.some((s) => s.on === 'open')) return plan;
+		const extra = this.enforcer.watchEntries();
+		const watch = mergeWatch({ paths: [...plan.file.watch.paths, ...extra.paths], names: [...plan.file.watch.names, ...extra.names] });
+		const file = { ...plan.file, watch };
+		return { ...plan, file, filter: { ...plan.filter, file: { ...plan.filter.file, watch } } };
 	}
 
 	/** A rule match: its latency is observed, then it goes through the throttle. */
@@ -146,11 +179,12 @@ export class Monitor {
 		try {
 			const { ruleset, warnings } = loadRules(this.o.rulePaths, { minPriority: this.o.minPriority });
 			for (const w of warnings) this.o.log(formatProblem(w));
-			const plan = kernelPlan(ruleset);
+			const plan = this.withKills(kernelPlan(ruleset), this.blockPlan(ruleset));
 			const missing = plan.sensors.filter((s) => !this.rt?.sensors.includes(s));
 			if (missing.length) this.o.log(`rules reload: sensors ${missing.map((s) => s.name).join(', ')} are not running; restart the monitor for their rules`);
 			if (plan.privNoop.length && !this.privNoop) this.o.log(`rules reload: ${plan.privNoop.join(', ')} can match identity syscalls that change nothing, which this run drops in the kernel; restart the monitor for them`);
 			this.swapRules(ruleset, plan);
+			if (this.enforcer && this.rt?.sensors.some((s) => s.name === 'process')) this.enforcer.apply(this.rt.object('process'));
 			this.o.log(`rules reloaded: ${ruleset.all.filter((r) => r.enabled).length} rules enabled`, 'info');
 			return true;
 		} catch (e) {

@@ -30,6 +30,8 @@ export class RuleEngine {
 	private readonly ctx: EvalCtx;
 	private readonly host = hostname();
 	readonly stats: EngineStats = { events: 0, matches: 0, evaluations: 0, reloads: 0 };
+	/** Decides the block of a kill/deny rule's match (the monitor's enforcer), before the alert leaves. */
+	blocker?: (r: CompiledRule, e: BgEvent, a: Alert) => void;
 
 	constructor(
 		rules: RuleSet,
@@ -73,7 +75,7 @@ export class RuleEngine {
 	private alert(r: CompiledRule): Alert {
 		const c = this.ctx;
 		const fields = fieldValues(r.fields, c, fieldValues(CONTEXT_FIELDS, c));
-		return {
+		const a: Alert = {
 			id: randomUUID(),
 			time: new Date(c.e.timeMs).toISOString(),
 			timeMs: c.e.timeMs,
@@ -82,10 +84,12 @@ export class RuleEngine {
 			tags: r.tags,
 			output: r.output.render(c),
 			fields,
-			action: r.action,
+			action: r.action === 'log' ? 'log' : 'alert',
 			count: 1,
 			source: KIND_ROWS[c.e.kind].source,
 			hostname: this.host,
 		};
+		if (this.blocker && (r.action === 'kill' || r.action === 'deny')) this.blocker(r, c.e, a);
+		return a;
 	}
 }

@@ -2,7 +2,7 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, Scalar, type Node as YNode, type YAMLMap } from 'yaml';
 import type { Pos, RuleProblem } from './errors.js';
 import { nodePos, placedText } from './yaml-pos.js';
-import { PRIORITIES, type Priority } from '../alerts/alert.js';
+import { PRIORITIES, RULE_ACTIONS, type Priority, type RuleAction } from '../alerts/alert.js';
 
 /** A piece of condition text and where it starts. */
 export interface Piece {
@@ -35,7 +35,8 @@ export type RawItem =
 			priority?: Priority;
 			tags?: string[];
 			enabled?: boolean;
-			action?: 'alert' | 'log';
+			action?: RuleAction;
+			mode?: 'audit' | 'enforce';
 			exceptions?: ExceptionItem[];
 			/** Falco's event source (syscall when absent). */
 			source?: string;
@@ -43,7 +44,7 @@ export type RawItem =
 			falco: boolean;
 	  };
 
-const RULE_KEYS = new Set(['rule', 'desc', 'condition', 'output', 'priority', 'tags', 'enabled', 'exceptions', 'append', 'override', 'action', 'source', 'warn_evttypes', 'skip-if-unknown-filter', 'capture', 'capture_duration']);
+const RULE_KEYS = new Set(['rule', 'desc', 'condition', 'output', 'priority', 'tags', 'enabled', 'exceptions', 'append', 'override', 'action', 'source', 'warn_evttypes', 'skip-if-unknown-filter', 'capture', 'capture_duration', 'mode']);
 const IGNORED_TOP = new Set(['required_engine_version', 'required_plugin_versions']);
 
 /**
@@ -54,7 +55,7 @@ const IGNORED_TOP = new Set(['required_engine_version', 'required_plugin_version
 export function isFalcoFile(items: readonly unknown[]): boolean {
 	return items.some((it) => isMap(it) && it.items.some((p) => isScalar(p.key) && (IGNORED_TOP.has(String(p.key.value)) || p.key.value === 'source')));
 }
-const ACTIONS = ['alert', 'log'];
+const ACTIONS: readonly RuleAction[] = RULE_ACTIONS;
 
 /** Parse one file's text into raw items; problems are appended to out. */
 export function parseRulesText(src: string, file: string, problems: RuleProblem[]): RawItem[] {
@@ -190,7 +191,10 @@ class ItemReader {
 			else this.err(this.pos(this.node('priority')), `rule ${name}: unknown priority '${pri}' (one of ${PRIORITIES.join(', ')})`);
 		}
 		const action = this.str('action');
-		if (action !== undefined && !ACTIONS.includes(action)) this.err(this.pos(this.node('action')), `rule ${name}: unknown action '${action}' (alert or log)`);
+		if (action !== undefined && !(ACTIONS as readonly string[]).includes(action)) this.err(this.pos(this.node('action')), `rule ${name}: unknown action '${action}' (${ACTIONS.join(', ')})`);
+		const mode = this.str('mode');
+		if (mode !== undefined && mode !== 'audit' && mode !== 'enforce') this.err(this.pos(this.node('mode')), `rule ${name}: unknown mode '${mode}' (audit or enforce)`);
+		if (mode !== undefined && (action === undefined || action === 'alert' || action === 'log')) this.err(this.pos(this.node('mode')), `rule ${name}: mode applies to the blocking actions (kill, deny) only`);
 		return {
 			kind: 'rule',
 			name,
@@ -204,7 +208,8 @@ class ItemReader {
 			priority,
 			tags: this.strList('tags'),
 			enabled: this.bool('enabled'),
-			action: action === 'log' ? 'log' : action === 'alert' ? 'alert' : undefined,
+			action: (ACTIONS as readonly string[]).includes(action ?? '') ? (action as RuleAction) : undefined,
+			mode: mode === 'audit' || mode === 'enforce' ? mode : undefined,
 			exceptions: this.exceptions(name),
 			source: this.str('source'),
 			falco: this.falco,
@@ -289,7 +294,9 @@ export interface MergedRule {
 	priority: Priority;
 	tags: string[];
 	enabled: boolean;
-	action: 'alert' | 'log';
+	action: RuleAction;
+	/** Blocking actions: pinned to audit (never act) or enforce (act when the monitor enforces); default: the monitor's switch. */
+	mode?: 'audit' | 'enforce';
 	exceptions: ExceptionItem[];
 	/** Falco's event source (syscall when absent). */
 	source?: string;

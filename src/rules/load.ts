@@ -84,6 +84,7 @@ function mergeRule(m: MergedItems, it: Extract<RawItem, { kind: 'rule' }>, err: 
 			tags: it.tags ?? [],
 			enabled: it.enabled ?? true,
 			action: it.action ?? 'alert',
+			mode: it.mode,
 			exceptions: it.exceptions ?? [],
 			source: it.source,
 			falco: it.falco,
@@ -100,6 +101,7 @@ function mergeRule(m: MergedItems, it: Extract<RawItem, { kind: 'rule' }>, err: 
 	if (it.desc !== undefined) r.desc = it.desc;
 	if (it.enabled !== undefined) r.enabled = it.enabled;
 	if (it.action) r.action = it.action;
+	if (it.mode) r.mode = it.mode;
 	if (it.falco) r.falco = true;
 	m.rules.set(it.name, r);
 }

@@ -8,7 +8,7 @@ import type { ExceptionItem, MergedItems, MergedRule } from './items.js';
 import { compileTemplate, type Template } from './output.js';
 import { parsePieces } from './parser.js';
 import type { EvalCtx } from './context.js';
-import { PRIORITIES, type Priority } from '../alerts/alert.js';
+import { PRIORITIES, type Priority, type RuleAction } from '../alerts/alert.js';
 
 /** A rule ready to evaluate. */
 export interface CompiledRule {
@@ -16,7 +16,9 @@ export interface CompiledRule {
 	desc: string;
 	priority: Priority;
 	tags: string[];
-	action: 'alert' | 'log';
+	action: RuleAction;
+	/** Blocking actions only: pinned mode (default: the monitor's --enforce switch). */
+	mode?: 'audit' | 'enforce';
 	enabled: boolean;
 	pred: Pred;
 	output: Template;

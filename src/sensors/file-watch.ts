@@ -62,9 +62,10 @@ export function nameKey(w: WatchName): Buffer {
 	return k;
 }
 
-function val(m: WatchMode | undefined): Buffer {
+/** A watch entry's value: its access bits and its kill slots (bits 8 and up). */
+function val(m: WatchMode | undefined, kill = 0): Buffer {
 	const v = Buffer.alloc(BG_WATCH_VAL.SIZE);
-	v.writeUInt32LE(modeBits(m), BG_WATCH_VAL.mode);
+	v.writeUInt32LE((modeBits(m) | (kill << BgWatchMode.BG_WATCH_KILL_SHIFT)) >>> 0, BG_WATCH_VAL.mode);
 	return v;
 }
 
@@ -82,9 +83,14 @@ export function inheritModes(paths: readonly WatchPath[]): WatchPath[] {
 	const prefixes = paths.filter((p) => !p.exact);
 	return paths.map((p) => {
 		let bits = modeBits(p.mode);
-		for (const q of prefixes) if (q !== p && p.path.startsWith(q.path)) bits |= modeBits(q.mode);
+		let kill = p.kill ?? 0;
+		for (const q of prefixes) {
+			if (q === p || !p.path.startsWith(q.path)) continue;
+			bits |= modeBits(q.mode);
+			kill |= q.kill ?? 0;
+		}
 		const mode: WatchMode = bits === modeBits('rw') ? 'rw' : bits === modeBits('w') ? 'w' : 'r';
-		return { ...p, mode };
+		return kill ? { ...p, mode, kill } : { ...p, mode };
 	});
 }
 
@@ -94,10 +100,18 @@ export function applyWatch(obj: NativeBpfObject, ws: WatchSet): void {
 	for (const p of inheritModes(ws.paths)) {
 		const hex = watchKey(p).toString('hex');
 		const old = paths.get(hex)?.readUInt32LE(0) ?? 0;
-		paths.set(hex, val(p.mode));
-		if (old) paths.get(hex)!.writeUInt32LE(old | modeBits(p.mode));
+		const v = val(p.mode, p.kill);
+		paths.set(hex, v);
+		if (old) v.writeUInt32LE((old | v.readUInt32LE(0)) >>> 0);
 	}
-	const names = new Map<string, Buffer>(ws.names.map((n) => [nameKey(n).toString('hex'), val(n.mode)]));
+	const names = new Map<string, Buffer>();
+	for (const n of ws.names) {
+		const hex = nameKey(n).toString('hex');
+		const v = val(n.mode, n.kill);
+		const old = names.get(hex)?.readUInt32LE(0) ?? 0;
+		if (old) v.writeUInt32LE((old | v.readUInt32LE(0)) >>> 0);
+		names.set(hex, v);
+	}
 	const dirs = new Map<string, Buffer>(watchDirs(ws.paths).map((d) => [watchKey({ path: d, exact: true }).toString('hex'), val('rw')]));
 	if (paths.size > BgWatchLimit.BG_WATCH_MAX || names.size > BgWatchLimit.BG_WATCH_MAX) {
 		throw new Error(`watch set: at most ${BgWatchLimit.BG_WATCH_MAX} paths and names`);

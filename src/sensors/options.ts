@@ -32,6 +32,8 @@ export interface WatchPath {
 	path: string;
 	exact?: boolean;
 	mode?: WatchMode;
+	/** Enforcement slots (bit n: slot n) that kill an open of such a path in the kernel. */
+	kill?: number;
 }
 
 /** A name watched in every directory: a base name (".bashrc") or a directory name (".ssh"). */
@@ -39,6 +41,8 @@ export interface WatchName {
 	name: string;
 	where: 'base' | 'dir';
 	mode?: WatchMode;
+	/** Enforcement slots (bit n: slot n) that kill an open of such a file in the kernel. */
+	kill?: number;
 }
 
 /** The whole watch set; replacing it changes the kernel maps without reloading programs. */

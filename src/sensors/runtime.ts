@@ -17,9 +17,18 @@ for (const [k, v] of Object.entries(BgStat)) if (k !== 'BG_STAT__MAX') KERNEL_ST
  * Maps several objects declare and share (their definitions identical): the first object loaded
  * with one makes it, later ones reuse it, and switch off the rodata named here, if any (their
  * duty of keeping it). bg_watch_gen: the verdict generation of the dispatcher and the file
- * sensor; bg_follow: the -p set of every sensor, kept (children added at fork) by one object only.
+ * sensor; bg_follow: the -p set of every sensor, kept (children added at fork) by one object only;
+ * bg_enf_*: the kill slots of the process and file sensors.
  */
-const SHARED_MAPS: Readonly<Record<string, string | undefined>> = { bg_watch_gen: undefined, bg_follow: 'cfg_follow_own' };
+const SHARED_MAPS: Readonly<Record<string, string | undefined>> = {
+	bg_watch_gen: undefined,
+	bg_follow: 'cfg_follow_own',
+	// enforcement (bpf/lib/enforce.bpf.h): one slot table, budget and protected set for the exec and open kills
+	bg_enf_slots: undefined,
+	bg_enf_budget: undefined,
+	bg_enf_pids: undefined,
+	bg_enf_exes: undefined,
+};
 
 /** The handlers of a sensor this filter turns on (opt-in ones only when asked for). */
 function wanted(s: Sensor, f: SensorFilter): readonly SyscallHandler[] {

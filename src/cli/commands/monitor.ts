@@ -28,6 +28,7 @@ interface Opts {
 	duration?: number;
 	stats?: boolean;
 	metrics?: string;
+	enforce?: boolean;
 }
 
 /** The sink set plus, with --json, JSON lines on stdout. */
@@ -67,6 +68,7 @@ function settings(o: Opts): Config {
 	cfg.rules = [...cfg.rules, ...o.rules];
 	if (o.json && cfg.sinks.terminal) cfg.sinks.terminal.enabled = false;
 	if (o.metrics !== undefined) cfg.metrics.listen = o.metrics;
+	if (o.enforce) cfg.enforce = true;
 	return cfg;
 }
 
@@ -88,7 +90,7 @@ async function start(cfg: Config, json: boolean, metrics?: MonitorMetrics): Prom
 	const sinks = createSinks(cfg.sinks);
 	try {
 		const health = { lossIntervalS: cfg.health.loss_interval_s, heartbeatS: cfg.health.heartbeat_s };
-		const mon = new Monitor({ rulePaths: paths, minPriority: cfg.priority, throttleWindowMs: cfg.throttle_s * 1000, out: outputs(sinks, json), log: (m, level) => say(level ?? 'warning', m), watchFiles: true, health, metrics });
+		const mon = new Monitor({ rulePaths: paths, minPriority: cfg.priority, throttleWindowMs: cfg.throttle_s * 1000, out: outputs(sinks, json), log: (m, level) => say(level ?? 'warning', m), watchFiles: true, health, metrics, enforce: cfg.enforce, enforcement: { protect: cfg.enforcement.protect, budget: cfg.enforcement.kill_budget } });
 		await sinks.start();
 		for (const w of sinks.warnings) process.stderr.write(`monitor: warning: ${w}\n`);
 		return { mon, sinks };
@@ -171,6 +173,7 @@ export const monitorCommand: CliCommand = {
 			.option('--no-default-rules', 'do not load the default rules')
 			.option('--priority <PRIORITY>', `lowest priority to alert on (${PRIORITIES.join(', ')})`)
 			.option('--json', 'alerts as JSON lines on stdout (instead of the terminal sink)')
+			.option('--enforce', 'blocking rules (action kill, deny) act; without it they report what they would have blocked (audit)')
 			.option('--throttle <SECONDS>', 'fold repeats of the same alert within this window into one with a count (0: off)', intFlag('throttle', 86400))
 			.option('--duration <SECONDS>', 'stop after this many seconds', intFlag('duration', 86400 * 365))
 			.option('--stats', 'print all counters at exit')

@@ -55,6 +55,7 @@ function fields<K extends 'open' | 'file_change'>(kind: K, buf: Buffer, off: num
 		group: buf.readInt32LE(off + BG_FILE.group),
 		dirfd: buf.readInt32LE(off + BG_FILE.dirfd),
 		watch: buf.readUInt32LE(off + BG_FILE.watch),
+		enforce: buf.readUInt32LE(off + BG_FILE.enforce),
 		comm: decodeCString(buf, off + BG_FILE.comm, 16),
 		name,
 		nameB64,

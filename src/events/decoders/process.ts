@@ -30,6 +30,7 @@ export function decodeExec(buf: Buffer, off: number, size: number): ExecEvent {
 		ret: buf.readInt32LE(off + BG_EXEC.ret),
 		argc,
 		stdioSock: buf.readUInt32LE(off + BG_EXEC.stdio_sock),
+		enforce: buf.readUInt32LE(off + BG_EXEC.enforce),
 		startNs: buf.readBigUInt64LE(off + BG_EXEC.start_ns),
 		comm: decodeCString(buf, off + BG_EXEC.comm, 16),
 		exe: blobString(buf, off, size, BG_EXEC.exe),

@@ -265,6 +265,11 @@ export const BG_WATCH_VAL = {
 	mode: 0, // u32, 4 bytes
 } as const;
 
+/** enum bg_enf_access. */
+export const BgEnfAccess = {
+	BG_ENF_OK_ONLY: 128,
+} as const;
+
 /** enum bg_enf_comm_how. */
 export const BgEnfCommHow = {
 	BG_ENF_COMM_ANY: 0,

@@ -64,15 +64,21 @@ export function mergeWatch(ws: WatchSet): WatchSet {
 	for (const p of ws.paths) {
 		const k = `${p.exact ? 'e' : 'p'}${p.path}`;
 		const old = paths.get(k);
-		paths.set(k, { ...p, mode: toMode(fromMode(p.mode) | (old ? fromMode(old.mode) : 0)) });
+		paths.set(k, { ...p, mode: toMode(fromMode(p.mode) | (old ? fromMode(old.mode) : 0)), ...kills(p, old) });
 	}
 	const names = new Map<string, WatchName>();
 	for (const n of ws.names) {
 		const k = `${n.where}${n.name}`;
 		const old = names.get(k);
-		names.set(k, { ...n, mode: toMode(fromMode(n.mode) | (old ? fromMode(old.mode) : 0)) });
+		names.set(k, { ...n, mode: toMode(fromMode(n.mode) | (old ? fromMode(old.mode) : 0)), ...kills(n, old) });
 	}
 	return { paths: [...paths.values()], names: [...names.values()] };
+}
+
+/** The kill slots of two merged entries, when either has some. */
+function kills(a: { kill?: number }, b: { kill?: number } | undefined): { kill?: number } {
+	const k = (a.kill ?? 0) | (b?.kill ?? 0);
+	return k ? { kill: k >>> 0 } : {};
 }
 
 class Analysis {
