@@ -43,6 +43,7 @@ enum bg_enf_limit bg_anchor_enf_limit;
 enum bg_enf_mode bg_anchor_enf_mode;
 enum bg_enf_verdict bg_anchor_enf_verdict;
 enum bg_enf_comm_how bg_anchor_enf_comm_how;
+enum bg_enf_access bg_anchor_enf_access;
 struct bg_enf_slot bg_anchor_enf_slot;
 struct bg_enf_budget bg_anchor_enf_budget;
 struct bg_enf_exe_key bg_anchor_enf_exe_key;

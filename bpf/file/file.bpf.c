@@ -364,7 +364,7 @@ int BPF_PROG(bg_file_open, struct pt_regs *regs, long ret)
 		}
 	}
 	/* kill here, whether or not the record can be sent: the process has not read a byte */
-	enf = (watch & BG_WATCH_KILLS) ? enforce__decide(watch >> 8, access) : 0;
+	enf = (watch & BG_WATCH_KILLS) ? enforce__decide(watch >> 8, access, ret < 0) : 0;
 	e = emit__begin(BG_EV_OPEN, sizeof(*e));
 	if (!e)
 		return 0;

@@ -179,6 +179,11 @@ enum bg_enf_verdict {
 	BG_ENF_V_FAILED = 1 << 12,	/* bpf_send_signal failed */
 };
 
+/* bg_enf_slot.access: bg_watch_mode bits, and this. */
+enum bg_enf_access {
+	BG_ENF_OK_ONLY = 0x80,	/* only a call that succeeded (the rule requires evt.res = SUCCESS) */
+};
+
 enum bg_enf_comm_how {
 	BG_ENF_COMM_ANY = 0,	/* names unused */
 	BG_ENF_COMM_SPARE = 1,	/* processes with one of the names are spared */
@@ -187,7 +192,7 @@ enum bg_enf_comm_how {
 
 struct bg_enf_slot {
 	__u8 mode;		/* enum bg_enf_mode */
-	__u8 access;		/* open kills: enum bg_watch_mode bits the slot acts on */
+	__u8 access;		/* open kills: enum bg_watch_mode bits the slot acts on; BG_ENF_OK_ONLY */
 	__u8 comm_how;		/* enum bg_enf_comm_how */
 	__u8 ncomm;		/* names used in comm[] */
 	__u32 uid;		/* only this uid (cred->uid), 0xffffffff any */

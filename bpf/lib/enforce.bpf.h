@@ -93,11 +93,12 @@ static __always_inline int enf__budget(__u32 i, const struct bg_enf_slot *s)
 }
 
 struct enf__find {
+	char comm[16];		/* in (first: read as two u64) */
 	__u32 slots;		/* in: slot bits */
 	__u32 access;		/* in: enum bg_watch_mode bits, 0 none */
 	__u32 uid;		/* in: cred->uid */
+	__u32 failed;		/* in: the call failed */
 	__s32 slot;		/* out: the first slot whose conditions hold, -1 none */
-	char comm[16];		/* in */
 };
 
 static long enf__step(__u32 i, void *data)
@@ -110,7 +111,8 @@ static long enf__step(__u32 i, void *data)
 	if (!(f->slots & (1U << i)))
 		return 0;
 	s = bpf_map_lookup_elem(&bg_enf_slots, &i);
-	if (!s || s->mode == BG_ENF_OFF || (f->access && !(s->access & f->access)))
+	if (!s || s->mode == BG_ENF_OFF || (f->access && !(s->access & f->access)) ||
+	    (f->failed && (s->access & BG_ENF_OK_ONLY)))
 		return 0;
 	if ((s->uid != (__u32)-1 && f->uid != s->uid) || (s->not_uid != (__u32)-1 && f->uid == s->not_uid))
 		return 0;
@@ -124,12 +126,13 @@ static long enf__step(__u32 i, void *data)
 /*
  * The first slot in slots (bit n: slot n) whose conditions hold for the current task, acted on:
  * slot + 1 | enum bg_enf_verdict bits, or 0 when none holds. access: the open's enum
- * bg_watch_mode bits (0: no access check, an exec). A global function: verified on its own.
+ * bg_watch_mode bits (0: no access check, an exec); failed: the call failed (slots with
+ * BG_ENF_OK_ONLY pass). A global function: verified on its own.
  */
-__noinline int enforce__decide(__u32 slots, __u32 access)
+__noinline int enforce__decide(__u32 slots, __u32 access, __u32 failed)
 {
 	struct task_struct *t = bpf_get_current_task_btf();
-	struct enf__find f = { .slots = slots, .access = access, .slot = -1 };
+	struct enf__find f = { .slots = slots, .access = access, .failed = failed, .slot = -1 };
 	struct bg_enf_slot *s;
 	__u32 i;
 	int v;

@@ -146,7 +146,7 @@ int BPF_PROG(bg_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 	}
 	proc__fill_common(e, p);
 	/* kill here: the new image has not run an instruction; the record says so even if lost */
-	e->enforce = enforce__decide(proc__kill_slots(e, &e->exe), 0);
+	e->enforce = enforce__decide(proc__kill_slots(e, &e->exe), 0, 0);
 	emit__submit(e);
 	return 0;
 }

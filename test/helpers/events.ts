@@ -46,6 +46,7 @@ function file(kind: 'open' | 'file_change', i: number, p: Partial<FileEventBase>
 		group: -1,
 		dirfd: -100,
 		watch: BgWatchMode.BG_WATCH_READ,
+		enforce: 0,
 		comm: 'cat',
 		name: '/etc/passwd',
 		nameB64: undefined,

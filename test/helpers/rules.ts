@@ -30,6 +30,7 @@ export function execEvent(p: Partial<ExecEvent> & { pid: number }): ExecEvent {
 		ret: 0,
 		argc: args.length,
 		stdioSock: 0,
+		enforce: 0,
 		startNs: BigInt(n) * 1000n,
 		comm: (args[0].split('/').pop() ?? '').slice(0, 15),
 		exe: args[0],
