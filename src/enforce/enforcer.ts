@@ -199,7 +199,7 @@ export class Enforcer {
 		} catch {
 			res = 'failed';
 		}
-		const delayMs = Math.max(0, Date.now() - e.timeMs);
+		const delayMs = Math.max(0, Math.round(Date.now() - e.timeMs));
 		const outcome = res === 'signalled' ? 'killed' : (res as Block['outcome']);
 		return { ...b, outcome, effective: outcome === 'killed', delayMs };
 	}

@@ -1,0 +1,245 @@
+/**
+ * @module test/kernel/enforce.test: blocking on the real kernel. Kill rules the kernel decides
+ * (exec of a forbidden binary, open of a forbidden file) kill at the hook, before the process runs
+ * another instruction; the rest are killed reactively through a pidfd; audit mode only reports;
+ * protected processes and the kill budget hold; nothing stays attached after the monitor stops.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { requireBpf } from '../helpers/bpf.js';
+import { sleep } from '../helpers/collect.js';
+import { Monitor } from '../../src/monitor/monitor.js';
+import type { Alert } from '../../src/alerts/alert.js';
+import { addon } from '../../src/bridge/addon.js';
+import { repoPath } from '../../src/util/paths.js';
+
+const BIN = repoPath('bin/bpfguard');
+
+function rulesFile(dir: string, yaml: string): string {
+	const f = join(dir, 'rules.yaml');
+	writeFileSync(f, yaml);
+	return f;
+}
+
+/** Run a command to its end: exit code, signal, output. */
+function runCmd(cmd: string, args: string[], opts: { uid?: number } = {}): Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string; pid: number }> {
+	return new Promise((resolve, reject) => {
+		const c = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], uid: opts.uid });
+		let out = '';
+		c.stdout.on('data', (d) => (out += d));
+		c.on('error', reject);
+		c.on('close', (code, signal) => resolve({ code, signal, out, pid: c.pid! }));
+	});
+}
+
+/** The real monitor (no default rules) with these rules, enforcing unless told, around an action. */
+async function monitored(rules: string, action: () => Promise<void>, o: { enforce?: boolean; budget?: number } = {}): Promise<{ alerts: Alert[]; logs: string[] }> {
+	const alerts: Alert[] = [];
+	const logs: string[] = [];
+	const mon = new Monitor({
+		rulePaths: [rules],
+		throttleWindowMs: 0,
+		log: (m) => logs.push(m),
+		enforce: o.enforce ?? true,
+		enforcement: { budget: o.budget },
+		out: { write: (a) => alerts.push(a), flush: async () => {}, close: async () => {}, stats: () => ({ written: alerts.length, failed: 0, dropped: 0, queued: 0 }) },
+	});
+	mon.start();
+	try {
+		await action();
+		await sleep(300);
+	} finally {
+		await mon.stop();
+	}
+	return { alerts, logs };
+}
+
+test('kill on exec from a directory: the copy dies by SIGKILL before its first act (no marker); the same program elsewhere runs', async (t) => {
+	if (!requireBpf(t, ['dispatch', 'process'])) return;
+	const dir = mkdtempSync(join(tmpdir(), 'bg-enf-'));
+	const elsewhere = '/usr/local/bin/bg-enf-touch';
+	try {
+		const prog = join(dir, 'mytouch');
+		copyFileSync('/usr/bin/touch', prog);
+		copyFileSync('/usr/bin/touch', elsewhere);
+		chmodSync(elsewhere, 0o755);
+		const rules = rulesFile(dir, `- rule: exec from tmp\n  desc: t\n  condition: evt.type in (execve, execveat) and evt.res = SUCCESS and proc.exepath startswith ${dir}/\n  output: "ran %proc.exepath"\n  priority: critical\n  action: kill\n`);
+		const marker = join(dir, 'marker');
+		const marker2 = join(dir, 'marker2');
+		let killed: Awaited<ReturnType<typeof runCmd>> | undefined;
+		let ran: Awaited<ReturnType<typeof runCmd>> | undefined;
+		const { alerts } = await monitored(rules, async () => {
+			killed = await runCmd(prog, [marker]);
+			ran = await runCmd(elsewhere, [marker2]);
+		});
+		assert.equal(killed!.signal, 'SIGKILL');
+		assert.equal(existsSync(marker), false, 'the killed program never ran its first act');
+		assert.equal(ran!.code, 0);
+		assert.equal(existsSync(marker2), true);
+		const a = alerts.filter((x) => x.rule === 'exec from tmp');
+		assert.equal(a.length, 1, JSON.stringify(alerts));
+		assert.equal(a[0].fields['proc.pid'], killed!.pid);
+		assert.deepEqual(a[0].block, { action: 'kill', mode: 'enforce', how: 'kernel', outcome: 'killed', effective: true, pid: killed!.pid });
+		assert.equal(a[0].fields['block.outcome'], 'killed');
+		assert.match(a[0].output, /\[blocked: killed in the kernel\]$/);
+	} finally {
+		rmSync(dir, { recursive: true, force: true });
+		rmSync(elsewhere, { force: true });
+	}
+});
+
+test('kill on opening /etc/shadow by a non-allowed program: cat prints nothing and dies; the allowed program reads it', async (t) => {
+	if (!requireBpf(t, ['dispatch', 'process', 'file'])) return;
+	const dir = mkdtempSync(join(tmpdir(), 'bg-enf-'));
+	try {
+		const rules = rulesFile(dir, '- rule: shadow read\n  desc: t\n  condition: evt.type in (open, openat, openat2) and evt.is_open_read = true and fd.name = /etc/shadow and not proc.name in (python3)\n  output: "%proc.name read %fd.name"\n  priority: critical\n  action: kill\n');
+		let cat: Awaited<ReturnType<typeof runCmd>> | undefined;
+		let py: Awaited<ReturnType<typeof runCmd>> | undefined;
+		const { alerts } = await monitored(rules, async () => {
+			cat = await runCmd('/bin/cat', ['/etc/shadow']);
+			py = await runCmd('/usr/bin/python3', ['-c', 'print(len(open("/etc/shadow").read()) > 0)']);
+		});
+		assert.equal(cat!.signal, 'SIGKILL');
+		assert.equal(cat!.out, '', 'not a byte read');
+		assert.equal(py!.code, 0);
+		assert.equal(py!.out.trim(), 'True');
+		const a = alerts.filter((x) => x.rule === 'shadow read');
+		assert.equal(a.length, 1, JSON.stringify(alerts.map((x) => x.output)));
+		assert.equal(a[0].fields['proc.name'], 'cat');
+		assert.equal(a[0].block?.how, 'kernel');
+		assert.equal(a[0].block?.outcome, 'killed');
+	} finally {
+		rmSync(dir, { recursive: true, force: true });
+	}
+});
+
+test('audit mode (no --enforce, or mode: audit) kills nothing and records "would have blocked"', async (t) => {
+	if (!requireBpf(t, ['dispatch', 'process'])) return;
+	const dir = mkdtempSync(join(tmpdir(), 'bg-enf-'));
+	try {
+		const prog = join(dir, 'mytouch');
+		copyFileSync('/usr/bin/touch', prog);
+		const rules = rulesFile(dir, `- rule: exec from tmp\n  desc: t\n  condition: evt.type = execve and proc.exepath startswith ${dir}/\n  output: "ran %proc.exepath"\n  priority: critical\n  action: kill\n`);
+		const marker = join(dir, 'marker');
+		let r: Awaited<ReturnType<typeof runCmd>> | undefined;
+		const { alerts } = await monitored(rules, async () => void (r = await runCmd(prog, [marker])), { enforce: false });
+		assert.equal(r!.code, 0);
+		assert.equal(existsSync(marker), true);
+		const a = alerts.filter((x) => x.rule === 'exec from tmp');
+		assert.equal(a.length, 1);
+		assert.deepEqual(a[0].block, { action: 'kill', mode: 'audit', how: 'kernel', outcome: 'would-block', effective: false, pid: r!.pid });
+		assert.match(a[0].output, /\[audit: would have blocked \(kill, kernel\)\]$/);
+		// a rule pinned to audit stays in audit under --enforce
+		writeFileSync(rules, readFileSync(rules, 'utf8') + '  mode: audit\n');
+		rmSync(marker);
+		const pinned = await monitored(rules, async () => void (r = await runCmd(prog, [marker])), { enforce: true });
+		assert.equal(r!.code, 0);
+		assert.equal(pinned.alerts.find((x) => x.rule === 'exec from tmp')?.block?.outcome, 'would-block');
+	} finally {
+		rmSync(dir, { recursive: true, force: true });
+	}
+});
+
+test('a kill rule that needs user space (the parent) kills reactively through a pidfd, and says so with the delay', async (t) => {
+	if (!requireBpf(t, ['dispatch', 'process'])) return;
+	const dir = mkdtempSync(join(tmpdir(), 'bg-enf-'));
+	try {
+		const parent = join(dir, 'websrv');
+		copyFileSync('/bin/sh', parent);
+		const rules = rulesFile(dir, '- rule: shell from web server\n  desc: t\n  condition: evt.type = execve and proc.name = sleep and proc.pname = websrv\n  output: "%proc.name under %proc.pname"\n  priority: critical\n  action: kill\n');
+		let r: Awaited<ReturnType<typeof runCmd>> | undefined;
+		const { alerts, logs } = await monitored(rules, async () => void (r = await runCmd(parent, ['-c', 'sleep 30 && echo survived'])));
+		assert.ok(logs.some((l) => /rule shell from web server: kill decided in user space, reactively/.test(l)), logs.join('\n'));
+		assert.equal(r!.out, '', 'sleep was killed (else it prints survived after 30 s)');
+		const a = alerts.filter((x) => x.rule === 'shell from web server');
+		assert.equal(a.length, 1);
+		assert.equal(a[0].block?.how, 'reactive');
+		assert.equal(a[0].block?.outcome, 'killed');
+		assert.equal(typeof a[0].block?.delayMs, 'number');
+		assert.match(a[0].output, /\[blocked: killed reactively after \d+ ms\]$/);
+	} finally {
+		rmSync(dir, { recursive: true, force: true });
+	}
+});
+
+test('a reactive kill never hits a reused pid: the pidfd check compares the start time', async (t) => {
+	if (!requireBpf(t, ['dispatch', 'process'])) return;
+	const c = spawn('/bin/sleep', ['30']);
+	try {
+		await sleep(100);
+		const stat = readFileSync(`/proc/${c.pid}/stat`, 'utf8');
+		const ticks = BigInt(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+		const hz = BigInt(Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()));
+		const startNs = ticks * (1_000_000_000n / hz);
+		// another start time at the same pid: another process (a reuse); not signalled
+		assert.equal(addon().pidfdKill(c.pid!, startNs + 5_000_000_000n), 'reused');
+		assert.equal(c.exitCode, null);
+		await sleep(50);
+		assert.equal(c.signalCode, null);
+		assert.equal(addon().pidfdKill(c.pid!, startNs), 'signalled');
+		const sig = await new Promise((r) => c.on('exit', (_code, s) => r(s)));
+		assert.equal(sig, 'SIGKILL');
+		assert.equal(addon().pidfdKill(c.pid!, startNs), 'gone');
+	} finally {
+		c.kill('SIGKILL');
+	}
+});
+
+test('safety: a kill rule on every exec spares bpfguard and its parents, and its budget trips and says so', async (t) => {
+	if (!requireBpf(t, ['dispatch', 'process'])) return;
+	const dir = mkdtempSync(join(tmpdir(), 'bg-enf-'));
+	try {
+		const rules = rulesFile(dir, '- rule: every exec\n  desc: t\n  condition: evt.type = execve\n  output: "exec %proc.exepath"\n  priority: critical\n  action: kill\n');
+		const runs: Awaited<ReturnType<typeof runCmd>>[] = [];
+		const { alerts, logs } = await monitored(
+			rules,
+			async () => {
+				for (let i = 0; i < 4; i++) runs.push(await runCmd('/bin/true', []));
+			},
+			{ budget: 2 },
+		);
+		// the test process (bpfguard's own process here) is alive: we are running
+		const mine = alerts.filter((a) => a.rule === 'every exec' && runs.some((r) => r.pid === a.fields['proc.pid']));
+		const killed = mine.filter((a) => a.block?.outcome === 'killed');
+		const spared = mine.filter((a) => a.block?.outcome === 'budget');
+		assert.ok(killed.length <= 2, `at most the budget: ${mine.map((a) => a.block?.outcome)}`);
+		assert.ok(spared.length >= 2, `the rest spared by the budget: ${mine.map((a) => a.block?.outcome)}`);
+		assert.equal(runs[3].code, 0, 'the last exec ran: the budget was spent');
+		assert.ok(logs.some((l) => /kill budget spent/.test(l)), logs.join('\n'));
+		assert.ok(!alerts.some((a) => a.fields['proc.pid'] === process.pid && a.block?.effective), 'bpfguard itself never killed');
+	} finally {
+		rmSync(dir, { recursive: true, force: true });
+	}
+});
+
+test('stopping the monitor leaves no bpfguard program attached', async (t) => {
+	if (!requireBpf(t, ['dispatch', 'process'])) return;
+	const dir = mkdtempSync(join(tmpdir(), 'bg-enf-'));
+	try {
+		const rules = rulesFile(dir, `- rule: exec from tmp\n  desc: t\n  condition: evt.type = execve and proc.exepath startswith ${dir}/\n  output: "ran %proc.exepath"\n  priority: critical\n  action: kill\n`);
+		const progs = () => JSON.parse(spawnSync('bpftool', ['-j', 'prog', 'list'], { encoding: 'utf8' }).stdout) as { id: number; name?: string }[];
+		const before = new Set(progs().map((p) => p.id));
+		const mon = spawn(process.execPath, [BIN, 'monitor', '--no-default-rules', '-r', rules, '--enforce', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+		let err = '';
+		mon.stderr.on('data', (d) => (err += d));
+		for (let i = 0; i < 100 && !err.includes('sensors attached'); i++) await sleep(100);
+		const ours = progs().filter((p) => !before.has(p.id) && /^bg_/.test(p.name ?? ''));
+		assert.ok(ours.some((p) => p.name === 'bg_exec'), `attached while running: ${ours.map((p) => p.name)}`);
+		mon.kill('SIGTERM');
+		assert.equal(await new Promise((r) => mon.on('close', r)), 0);
+		const ids = new Set(ours.map((p) => p.id));
+		// the kernel frees a detached program after an RCU grace period: wait for it (up to 10 s)
+		let left = progs().filter((p) => ids.has(p.id));
+		for (let i = 0; i < 100 && left.length; i++) {
+			await sleep(100);
+			left = progs().filter((p) => ids.has(p.id));
+		}
+		assert.deepEqual(left.map((p) => p.name), [], 'none of its programs is left in the kernel');
+	} finally {
+		rmSync(dir, { recursive: true, force: true });
+	}
+});
