@@ -47,3 +47,7 @@ enum bg_enf_access bg_anchor_enf_access;
 struct bg_enf_slot bg_anchor_enf_slot;
 struct bg_enf_budget bg_anchor_enf_budget;
 struct bg_enf_exe_key bg_anchor_enf_exe_key;
+struct bg_deny_key4 bg_anchor_deny_key4;
+struct bg_deny_key6 bg_anchor_deny_key6;
+struct bg_deny_slot bg_anchor_deny_slot;
+enum bg_deny_limit bg_anchor_deny_limit;

@@ -24,7 +24,7 @@
  *   BG_EV_FORK, BG_EV_EXIT               none      - (always 0)
  *   BG_EV_PRIV_CALL, _EXEC, _DRIFT       1, 8-11   bg_priv_flag, and BG_F_EXE_TRUNC of bg_flag
  *   BG_EV_OPEN, BG_EV_FCHANGE            0-7       bg_file_flag
- *   BG_EV_NET_CONNECT … BG_EV_NET_SEND   8-11      bg_net_flag
+ *   BG_EV_NET_CONNECT … BG_EV_NET_SEND   8-12      bg_net_flag
  *
  * Within a family a bit means the same on every kind; each flag's comment names the kinds
  * that can carry it.
@@ -227,12 +227,13 @@ struct bg_file {
 	struct bg_blob raw2;	/* second argument as passed: new name, or the symlink target */
 };
 _Static_assert(sizeof(struct bg_file) == 112, "bg_file size");
-/* hdr.flags of BG_EV_NET_CONNECT … BG_EV_NET_SEND records (bits 8-11; no other enum's bits). */
+/* hdr.flags of BG_EV_NET_CONNECT … BG_EV_NET_SEND records (bits 8-12; no other enum's bits). */
 enum bg_net_flag {
 	BG_F_NET_PAYLOAD_TRUNC = 1 << 8,	/* SEND: datagram over BG_NET_PAYLOAD_MAX bytes */
 	BG_F_NET_PAYLOAD_FAULT = 1 << 9,	/* SEND: the user buffer could not be read */
 	BG_F_NET_DST_FROM_SKB = 1 << 10,	/* SEND: destination from the datagram's IP header */
 	BG_F_NET_INBOUND = 1 << 11,	/* ACCEPT, CLOSE: an accepted connection (accept, its close) */
+	BG_F_NET_DENY = 1 << 12,	/* CONNECT, SEND: from the deny hook (cgroup connect/sendmsg), enforce says what it did */
 };
 
 /* Where a connection stands (bg_net.state). */
@@ -274,7 +275,7 @@ struct bg_net {
 	__u8 proto;		/* IPPROTO_TCP (6) or IPPROTO_UDP (17): sk_protocol */
 	__u8 state;		/* enum bg_net_state */
 	__s32 fd;		/* the syscall's fd (accept: the new fd); -1 for outcome/close */
-	__u32 _pad;
+	__u32 enforce;		/* BG_F_NET_DENY records: slot + 1 | enum bg_enf_verdict; else 0 */
 	char comm[16];		/* owner task->comm */
 	struct bg_blob payload;	/* UDP to port 53: first bytes of the datagram (user buffer, display only) */
 	__u32 _pad2;

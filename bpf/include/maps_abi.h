@@ -214,6 +214,34 @@ struct bg_enf_exe_key {
 	__u32 _pad;
 };
 
+/* Connect deny (bpf/enforce/deny.bpf.c): destinations by address (LPM) -> slot bits; a slot adds port, protocol, names. */
+struct bg_deny_key4 {
+	__u32 prefixlen;	/* bits of addr */
+	__u8 addr[4];		/* network order */
+};
+
+struct bg_deny_key6 {
+	__u32 prefixlen;
+	__u8 addr[16];
+};
+
+struct bg_deny_slot {
+	__u8 mode;		/* enum bg_enf_mode */
+	__u8 proto;		/* IPPROTO_TCP, IPPROTO_UDP, 0 any */
+	__u8 nports;		/* ports used, 0 any port */
+	__u8 comm_how;		/* enum bg_enf_comm_how */
+	__u8 ncomm;
+	__u8 _pad[3];
+	__u16 ports[8];		/* destination ports, host order */
+	char comm[4][16];
+};
+
+enum bg_deny_limit {
+	BG_DENY_SLOTS = 24,	/* deny rules */
+	BG_DENY_PORTS = 8,	/* ports per rule */
+};
+
 _Static_assert(sizeof(struct bg_enf_slot) == 80, "bg_enf_slot size");
+_Static_assert(sizeof(struct bg_deny_slot) == 88, "bg_deny_slot size");
 
 #endif /* BG_MAPS_ABI_H */

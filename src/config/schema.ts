@@ -32,6 +32,8 @@ export const Config = z
 			.object({
 				protect: z.array(z.string().startsWith('/')).default([]),
 				kill_budget: z.number().int().min(0).max(100000).default(10),
+				/** The cgroup v2 directory the deny rules fence (default: the root, every process). */
+				cgroup: z.string().startsWith('/sys/fs/cgroup').optional(),
 			})
 			.strict()
 			.default({}),

@@ -12,7 +12,7 @@ import type { Alert, Block } from '../alerts/alert.js';
 import type { BgEvent } from '../events/types.js';
 import type { CompiledRule } from '../rules/ruleset.js';
 import type { ProcessTable } from '../process/table.js';
-import { BG_ENF_EXE_KEY, BG_ENF_SLOT, BgEnfAccess, BgEnfCommHow, BgEnfMode, BgEnfVerdict } from '../events/generated/layouts.js';
+import { BG_ENF_EXE_KEY, BG_ENF_SLOT, BgEnfAccess, BgEnfCommHow, BgEnfMode, BgEnfVerdict, BgNetFlag } from '../events/generated/layouts.js';
 import { watchKey } from '../sensors/file-watch.js';
 import type { WatchSet } from '../sensors/options.js';
 import type { BlockMode, EnforcePlan, KillSlot } from './plan.js';
@@ -155,15 +155,23 @@ export class Enforcer {
 	}
 
 	/** Decide and record the block of a kill/deny rule's match; writes block.* into the alert. */
-	decorate(r: CompiledRule, e: BgEvent, a: Alert): Block | undefined {
-		if (r.action !== 'kill' && r.action !== 'deny') return undefined;
+	decorate(r: CompiledRule, e: BgEvent, a: Alert): boolean {
+		if (r.action !== 'kill' && r.action !== 'deny') return true;
 		const mode = this.plan.modes.get(r.name) ?? 'audit';
-		const slot = this.plan.kill.find((s) => s.rule === r.name);
-		const verdict = e.kind === 'exec' || e.kind === 'open' ? e.enforce : 0;
+		const verdict = e.kind === 'exec' || e.kind === 'open' || e.kind.startsWith('net_') ? (e as { enforce: number }).enforce : 0;
 		let b: Block;
-		if (slot && verdict && (verdict & 0xff) === slot.slot + 1) b = this.fromKernel(r.action, mode, e.pid, verdict);
-		else if (r.action === 'deny') b = { action: 'deny', mode, how: 'kernel', outcome: 'failed', effective: false, pid: e.pid };
-		else b = this.reactive(r.name, mode, e);
+		if (r.action === 'deny') {
+			const slot = this.plan.deny.find((s) => s.rule === r.name);
+			const hook = e.kind.startsWith('net_') && (e.flags & BgNetFlag.BG_F_NET_DENY) !== 0;
+			// an enforced deny rule speaks through its hook's record; the sensor's record of the same call is not a second block
+			if (slot && !hook) return false;
+			if (slot && (verdict & 0xff) !== slot.slot + 1) return false;
+			b = slot ? this.fromKernel('deny', mode, e.pid, verdict) : { action: 'deny', mode, how: 'kernel', outcome: 'failed', effective: false, pid: e.pid };
+		} else {
+			const slot = this.plan.kill.find((s) => s.rule === r.name);
+			if (slot && verdict && (verdict & 0xff) === slot.slot + 1) b = this.fromKernel('kill', mode, e.pid, verdict);
+			else b = this.reactive(r.name, mode, e);
+		}
 		this.count(b);
 		a.block = b;
 		a.action = 'alert';
@@ -174,7 +182,7 @@ export class Enforcer {
 		a.fields['block.effective'] = b.effective;
 		if (b.delayMs !== undefined) a.fields['block.delay_ms'] = b.delayMs;
 		a.output = `${a.output} [${describe(b)}]`;
-		return b;
+		return true;
 	}
 
 	private fromKernel(action: 'kill' | 'deny', mode: BlockMode, pid: number, v: number): Block {

@@ -8,8 +8,9 @@
 import type { Node, ValueNode } from '../rules/ast.js';
 import type { CompileEnv } from '../rules/compile.js';
 import type { CompiledRule } from '../rules/ruleset.js';
-import { BgEnfLimit, BgWatchLimit } from '../events/generated/layouts.js';
+import { BgDenyLimit, BgEnfLimit, BgWatchLimit } from '../events/generated/layouts.js';
 import type { WatchMode, WatchName, WatchPath } from '../sensors/options.js';
+import { isIP } from 'node:net';
 
 export type BlockMode = 'audit' | 'enforce';
 
@@ -39,9 +40,23 @@ export interface KillSlot {
 	comm?: CommTest;
 }
 
+/** A deny rule: connects (and unconnected UDP sends) to these destinations fail with EPERM. */
+export interface DenySlot {
+	slot: number;
+	rule: string;
+	mode: BlockMode;
+	/** Destination addresses (exact; none: every address). */
+	addrs: string[];
+	/** Destination ports (none: every port). */
+	ports: number[];
+	proto?: 'tcp' | 'udp';
+	comm?: CommTest;
+}
+
 /** Everything about the monitor's blocking rules. */
 export interface EnforcePlan {
 	kill: KillSlot[];
+	deny: DenySlot[];
 	/** Kill rules decided in user space (reactive pidfd kill), with why not in the kernel. */
 	reactive: Map<string, string>;
 	/** Rule names by their mode in force. */
@@ -62,12 +77,18 @@ export function modeOf(r: Pick<CompiledRule, 'mode'>, enforce: boolean): BlockMo
 
 /** Plan the blocking rules of a rule set. enforce: the monitor's --enforce switch. */
 export function enforcePlan(rules: readonly CompiledRule[], env: CompileEnv, enforce: boolean): EnforcePlan {
-	const plan: EnforcePlan = { kill: [], reactive: new Map(), modes: new Map(), warnings: [] };
+	const plan: EnforcePlan = { kill: [], deny: [], reactive: new Map(), modes: new Map(), warnings: [] };
 	for (const r of rules) {
 		if (!r.enabled || (r.action !== 'kill' && r.action !== 'deny')) continue;
 		const mode = modeOf(r, enforce);
 		plan.modes.set(r.name, mode);
-		if (r.action !== 'kill') continue;
+		if (r.action === 'deny') {
+			const d = translateDeny(r, env);
+			if (typeof d === 'string') plan.warnings.push(`rule ${r.name}: deny is not enforced: ${d} (a deny must be decided in the kernel: connect/sendto with fd.dip, fd.dport, fd.l4proto and proc.name tests)`);
+			else if (plan.deny.length >= BgDenyLimit.BG_DENY_SLOTS) plan.warnings.push(`rule ${r.name}: deny is not enforced: more than ${BgDenyLimit.BG_DENY_SLOTS} deny rules`);
+			else plan.deny.push({ ...d, slot: plan.deny.length, rule: r.name, mode });
+			continue;
+		}
 		const t = translate(r, env);
 		if (typeof t === 'string') {
 			plan.reactive.set(r.name, t);
@@ -154,6 +175,52 @@ function translate(r: CompiledRule, env: CompileEnv): Translation | string {
 	}
 	if (!acc) return 'it asks for reads and writes at once';
 	out.access = acc === 1 ? 'r' : acc === 2 ? 'w' : 'rw';
+	return out;
+}
+
+const NET_TYPES = new Set(['connect', 'sendto']);
+
+/** A deny rule as a deny slot, or why it cannot be one. */
+function translateDeny(r: CompiledRule, env: CompileEnv): Omit<DenySlot, 'slot' | 'rule' | 'mode'> | string {
+	if (r.types === 'any' || ![...r.types].every((t) => NET_TYPES.has(t))) return 'its event types are not connect or sendto';
+	const terms: { t: Term; neg: boolean }[] = [];
+	const bad = flatten(r.condition, env, false, terms, []);
+	if (bad) return bad;
+	const out: Omit<DenySlot, 'slot' | 'rule' | 'mode'> = { addrs: [], ports: [] };
+	let addrTerms = 0;
+	let portTerms = 0;
+	for (const { t, neg } of terms) {
+		const f = t.field.name;
+		const values = t.type === 'cmp' ? [t.value.text] : expand(t.values, env);
+		const op = t.op;
+		const eq = !neg && (op === '=' || op === 'in');
+		if (f === 'evt.type' && eq) continue;
+		if (f === 'fd.dip' && eq) {
+			if (++addrTerms > 1) return 'more than one fd.dip test';
+			for (const v of values) if (!isIP(v)) return `'${v}' is not an IP address`;
+			out.addrs.push(...values);
+			continue;
+		}
+		if (f === 'fd.dport' && eq) {
+			if (++portTerms > 1) return 'more than one fd.dport test';
+			if (values.length > BgDenyLimit.BG_DENY_PORTS) return `more than ${BgDenyLimit.BG_DENY_PORTS} ports`;
+			for (const v of values) if (!/^\d+$/.test(v) || Number(v) > 65535) return `'${v}' is not a port`;
+			out.ports.push(...values.map(Number));
+			continue;
+		}
+		if (f === 'fd.l4proto' && !neg && op === '=' && (values[0] === 'tcp' || values[0] === 'udp')) {
+			if (out.proto) return 'more than one fd.l4proto test';
+			out.proto = values[0];
+			continue;
+		}
+		if (f === 'proc.name' && (op === '=' || op === '!=' || op === 'in')) {
+			if (out.comm) return 'more than one proc.name test';
+			if (values.length > BgEnfLimit.BG_ENF_COMMS) return `proc.name test of more than ${BgEnfLimit.BG_ENF_COMMS} names`;
+			out.comm = { how: neg !== (op === '!=') ? 'spare' : 'only', names: values };
+			continue;
+		}
+		return `the kernel cannot test '${neg ? 'not ' : ''}${f} ${op}'`;
+	}
 	return out;
 }
 

@@ -198,6 +198,8 @@ export interface NetEvent extends EventBase {
 	dir: 'in' | 'out';
 	/** The syscall's fd (accept: the new fd), -1 for outcome/close. */
 	fd: number;
+	/** Records of the deny hook (flag BG_F_NET_DENY): slot + 1 | enum bg_enf_verdict bits; else 0. */
+	enforce: number;
 	comm: string;
 	/** Port 53 datagrams: the query name parsed from the payload (display only), else null. */
 	dnsQuery: string | null;

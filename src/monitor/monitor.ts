@@ -18,6 +18,7 @@ import type { AgentEvent } from '../events/types.js';
 import { Health, lossCounters, type HealthOptions } from './health.js';
 import { enforcePlan, type EnforcePlan } from '../enforce/plan.js';
 import { Enforcer } from '../enforce/enforcer.js';
+import { DenyHook } from '../enforce/deny.js';
 import type { MonitorMetrics } from './metrics.js';
 
 /** Where alerts go (the sink set). */
@@ -44,7 +45,7 @@ export interface MonitorOptions {
 	/** Blocking rules act (--enforce); otherwise they report what they would have blocked. */
 	enforce?: boolean;
 	/** Protected executables and the kill budget (config `enforcement`). */
-	enforcement?: { protect?: readonly string[]; budget?: number };
+	enforcement?: { protect?: readonly string[]; budget?: number; cgroup?: string };
 }
 
 /** A running monitor. */
@@ -65,6 +66,9 @@ export class Monitor {
 	private health?: Health;
 	/** The blocking side (kill/deny rules), when some rule blocks. */
 	enforcer?: Enforcer;
+	/** The cgroup connect/sendmsg programs of the deny rules. */
+	private deny?: DenyHook;
+	private blocking?: EnforcePlan;
 
 	constructor(private readonly o: MonitorOptions) {
 		const { ruleset, warnings } = loadRules(o.rulePaths, { minPriority: o.minPriority });
@@ -98,7 +102,7 @@ export class Monitor {
 			{ tolerate: true, accept: this.engine.accepts },
 		);
 		this.sensors = this.rt.sensors;
-		if (this.enforcer && this.rt.sensors.some((s) => s.name === 'process')) this.enforcer.apply(this.rt.object('process'));
+		this.applyBlocking();
 		this.bindMetrics(this.rt);
 		this.health = new Health(this.o.health ?? { lossIntervalS: 10, heartbeatS: 60 });
 		const rules = this.engine.ruleset.all.filter((r) => r.enabled).length;
@@ -129,9 +133,26 @@ export class Monitor {
 		return this.rt;
 	}
 
+	/** Put the blocking plan in force: kill slots and protected sets, the deny hook's destinations. */
+	private applyBlocking(): void {
+		const p = this.blocking;
+		if (!this.rt || !p || !this.enforcer || !this.rt.sensors.some((s) => s.name === 'process')) return;
+		const proc = this.rt.object('process');
+		this.enforcer.apply(proc);
+		if (this.deny) this.deny.fill(p.deny);
+		else if (p.deny.length) {
+			try {
+				this.deny = DenyHook.start(p.deny, { events: proc.mapFd('bg_events'), stats: proc.mapFd('bg_stats') }, this.o.enforcement?.cgroup);
+			} catch (e) {
+				this.o.log(`deny rules not enforced: ${(e as Error).message}; kill rules and alerts still work`);
+			}
+		}
+	}
+
 	/** The blocking rules' plan; makes (or updates) the enforcer and says which rules are reactive. */
 	private blockPlan(rules: RuleSet): EnforcePlan {
 		const p = enforcePlan(rules.all, rules.env, this.o.enforce ?? false);
+		this.blocking = p;
 		for (const w of p.warnings) this.o.log(w);
 		for (const [rule, why] of p.reactive) this.o.log(`rule ${rule}: kill decided in user space, reactively (after the act): ${why}`, 'notice');
 		if (!p.modes.size) return p;
@@ -184,7 +205,7 @@ export class Monitor {
 			if (missing.length) this.o.log(`rules reload: sensors ${missing.map((s) => s.name).join(', ')} are not running; restart the monitor for their rules`);
 			if (plan.privNoop.length && !this.privNoop) this.o.log(`rules reload: ${plan.privNoop.join(', ')} can match identity syscalls that change nothing, which this run drops in the kernel; restart the monitor for them`);
 			this.swapRules(ruleset, plan);
-			if (this.enforcer && this.rt?.sensors.some((s) => s.name === 'process')) this.enforcer.apply(this.rt.object('process'));
+			this.applyBlocking();
 			this.o.log(`rules reloaded: ${ruleset.all.filter((r) => r.enabled).length} rules enabled`, 'info');
 			return true;
 		} catch (e) {
@@ -261,6 +282,8 @@ export class Monitor {
 		for (const w of this.watchers) w.close();
 		clearInterval(this.tick);
 		clearTimeout(this.reloadTimer);
+		this.deny?.stop();
+		this.deny = undefined;
 		await this.rt?.stop();
 		if (this.health) {
 			const losses = this.losses();

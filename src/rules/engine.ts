@@ -11,6 +11,7 @@ import { KIND_ROWS } from '../events/table.js';
 import { fieldValues } from './fields/index.js';
 import type { CompiledRule, RuleSet } from './ruleset.js';
 import { RecordGate } from './gate.js';
+import { BgNetFlag } from '../events/generated/layouts.js';
 
 /** Fields every alert carries besides those its rule uses (search and reports rely on them). */
 export const CONTEXT_FIELDS = ['evt.type', 'proc.pid', 'proc.ppid', 'proc.name', 'proc.exepath', 'proc.cmdline', 'proc.pname', 'user.uid', 'user.name', 'container.id'] as const;
@@ -30,8 +31,11 @@ export class RuleEngine {
 	private readonly ctx: EvalCtx;
 	private readonly host = hostname();
 	readonly stats: EngineStats = { events: 0, matches: 0, evaluations: 0, reloads: 0 };
-	/** Decides the block of a kill/deny rule's match (the monitor's enforcer), before the alert leaves. */
-	blocker?: (r: CompiledRule, e: BgEvent, a: Alert) => void;
+	/**
+	 * Decides the block of a kill/deny rule's match (the monitor's enforcer) before the alert leaves;
+	 * false drops the match (a deny rule's alert comes from the deny hook's record, not the sensor's).
+	 */
+	blocker?: (r: CompiledRule, e: BgEvent, a: Alert) => boolean;
 
 	constructor(
 		rules: RuleSet,
@@ -68,11 +72,17 @@ export class RuleEngine {
 			const type = evtType(e);
 			this.stats.events++;
 			this.stats.evaluations += rules.forType(type).length;
-			this.stats.matches += rules.match(c, type, (r) => emit(this.alert(r)));
+			// a deny hook's record is evaluated by the deny rules only: the sensors report the call itself
+			const denyHook = e.kind.startsWith('net_') && (e.flags & BgNetFlag.BG_F_NET_DENY) !== 0;
+			this.stats.matches += rules.match(c, type, (r) => {
+				if (denyHook && r.action !== 'deny') return;
+				const a = this.alert(r);
+				if (a) emit(a);
+			});
 		}
 	}
 
-	private alert(r: CompiledRule): Alert {
+	private alert(r: CompiledRule): Alert | undefined {
 		const c = this.ctx;
 		const fields = fieldValues(r.fields, c, fieldValues(CONTEXT_FIELDS, c));
 		const a: Alert = {
@@ -89,7 +99,7 @@ export class RuleEngine {
 			source: KIND_ROWS[c.e.kind].source,
 			hostname: this.host,
 		};
-		if (this.blocker && (r.action === 'kill' || r.action === 'deny')) this.blocker(r, c.e, a);
+		if (this.blocker && (r.action === 'kill' || r.action === 'deny') && !this.blocker(r, c.e, a)) return undefined;
 		return a;
 	}
 }

@@ -85,6 +85,7 @@ function net(kind: NetKind, i: number, p: Partial<NetEvent> = {}): NetEvent {
 		fd: 5,
 		comm: 'curl',
 		dnsQuery: null,
+		enforce: 0,
 		...p,
 	};
 }

@@ -64,6 +64,7 @@ export function netDecoder(kind: NetKind): Decoder {
 			state: STATES[buf[off + BG_NET.state]] ?? 'error',
 			dir: inbound || flags & BgNetFlag.BG_F_NET_INBOUND ? 'in' : 'out',
 			fd: buf.readInt32LE(off + BG_NET.fd),
+			enforce: buf.readUInt32LE(off + BG_NET.enforce),
 			comm: decodeCString(buf, off + BG_NET.comm, 16),
 			dnsQuery: dport === 53 ? dnsQuery(buf, off, size) : null,
 		};

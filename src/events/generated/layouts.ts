@@ -24,6 +24,33 @@ export const BG_CREDS = {
 	ngroups: 52, // u32, 4 bytes
 } as const;
 
+/** struct bg_deny_key4: byte offsets of its members. */
+export const BG_DENY_KEY4 = {
+	SIZE: 8,
+	prefixlen: 0, // u32, 4 bytes
+	addr: 4, // u8[4], 4 bytes
+} as const;
+
+/** struct bg_deny_key6: byte offsets of its members. */
+export const BG_DENY_KEY6 = {
+	SIZE: 20,
+	prefixlen: 0, // u32, 4 bytes
+	addr: 4, // u8[16], 16 bytes
+} as const;
+
+/** struct bg_deny_slot: byte offsets of its members. */
+export const BG_DENY_SLOT = {
+	SIZE: 88,
+	mode: 0, // u8, 1 bytes
+	proto: 1, // u8, 1 bytes
+	nports: 2, // u8, 1 bytes
+	comm_how: 3, // u8, 1 bytes
+	ncomm: 4, // u8, 1 bytes
+	_pad: 5, // u8[3], 3 bytes
+	ports: 8, // u16[8], 16 bytes
+	comm: 24, // s8[16][4], 64 bytes
+} as const;
+
 /** struct bg_enf_budget: byte offsets of its members. */
 export const BG_ENF_BUDGET = {
 	SIZE: 16,
@@ -174,7 +201,7 @@ export const BG_NET = {
 	proto: 118, // u8, 1 bytes
 	state: 119, // u8, 1 bytes
 	fd: 120, // s32, 4 bytes
-	_pad: 124, // u32, 4 bytes
+	enforce: 124, // u32, 4 bytes
 	comm: 128, // s8[16], 16 bytes
 	payload: 144, // struct bg_blob, 4 bytes
 	_pad2: 148, // u32, 4 bytes
@@ -263,6 +290,12 @@ export const BG_WATCH_LENS = {
 export const BG_WATCH_VAL = {
 	SIZE: 4,
 	mode: 0, // u32, 4 bytes
+} as const;
+
+/** enum bg_deny_limit. */
+export const BgDenyLimit = {
+	BG_DENY_SLOTS: 24,
+	BG_DENY_PORTS: 8,
 } as const;
 
 /** enum bg_enf_access. */
@@ -380,6 +413,7 @@ export const BgNetFlag = {
 	BG_F_NET_PAYLOAD_FAULT: 512,
 	BG_F_NET_DST_FROM_SKB: 1024,
 	BG_F_NET_INBOUND: 2048,
+	BG_F_NET_DENY: 4096,
 } as const;
 
 /** enum bg_net_limit. */
