@@ -243,3 +243,52 @@ test('stopping the monitor leaves no bpfguard program attached', async (t) => {
 		rmSync(dir, { recursive: true, force: true });
 	}
 });
+
+/** connect() (TCP) or sendto() (UDP) from a real process: 'ok' or the errno name. */
+async function tryNet(how: 'tcp' | 'udp', host: string, port: number): Promise<string> {
+	const py = `import socket,errno\nfam = socket.AF_INET6 if ':' in ${JSON.stringify(host)} else socket.AF_INET\ns = socket.socket(fam, socket.SOCK_STREAM if ${JSON.stringify(how)} == 'tcp' else socket.SOCK_DGRAM)\ntry:\n  s.connect((${JSON.stringify(host)}, ${port})) if ${JSON.stringify(how)} == 'tcp' else s.sendto(b'x', (${JSON.stringify(host)}, ${port}))\n  print('ok')\nexcept OSError as e:\n  print(errno.errorcode[e.errno])\n`;
+	const r = await runCmd('/usr/bin/python3', ['-c', py]);
+	return r.out.trim();
+}
+
+test('deny: connect to 127.0.0.1:9 and [::1]:9 and a UDP send to 127.0.0.1:9 fail with EPERM; other ports work; the blocks are recorded', async (t) => {
+	if (!requireBpf(t, ['dispatch', 'process', 'net'])) return;
+	const dir = mkdtempSync(join(tmpdir(), 'bg-enf-'));
+	try {
+		const rules = rulesFile(dir, '- rule: discard port\n  desc: t\n  condition: evt.type in (connect, sendto) and fd.dip in (127.0.0.1, "::1") and fd.dport = 9\n  output: "%proc.name to %fd.dip:%fd.dport"\n  priority: critical\n  action: deny\n');
+		const got: Record<string, string> = {};
+		const { alerts } = await monitored(rules, async () => {
+			got.v4 = await tryNet('tcp', '127.0.0.1', 9);
+			got.v6 = await tryNet('tcp', '::1', 9);
+			got.udp = await tryNet('udp', '127.0.0.1', 9);
+			got.other = await tryNet('tcp', '127.0.0.1', 10);
+			got.otherUdp = await tryNet('udp', '127.0.0.1', 10);
+		});
+		assert.deepEqual(got, { v4: 'EPERM', v6: 'EPERM', udp: 'EPERM', other: 'ECONNREFUSED', otherUdp: 'ok' });
+		const a = alerts.filter((x) => x.rule === 'discard port');
+		assert.deepEqual(a.map((x) => [x.fields['evt.type'], x.fields['fd.dip'], x.fields['fd.dport'], x.block?.outcome, x.block?.how]), [
+			['connect', '127.0.0.1', 9, 'denied', 'kernel'],
+			['connect', '::1', 9, 'denied', 'kernel'],
+			['sendto', '127.0.0.1', 9, 'denied', 'kernel'],
+		]);
+		assert.ok(a.every((x) => x.fields['proc.name'] === 'python3'));
+	} finally {
+		rmSync(dir, { recursive: true, force: true });
+	}
+});
+
+test('deny in audit mode: the connect goes through and "would have blocked" is recorded', async (t) => {
+	if (!requireBpf(t, ['dispatch', 'process', 'net'])) return;
+	const dir = mkdtempSync(join(tmpdir(), 'bg-enf-'));
+	try {
+		const rules = rulesFile(dir, '- rule: discard port\n  desc: t\n  condition: evt.type = connect and fd.dip = 127.0.0.1 and fd.dport = 9 and fd.l4proto = tcp\n  output: "%proc.name to %fd.dip:%fd.dport"\n  priority: critical\n  action: deny\n');
+		let res = '';
+		const { alerts } = await monitored(rules, async () => void (res = await tryNet('tcp', '127.0.0.1', 9)), { enforce: false });
+		assert.equal(res, 'ECONNREFUSED', 'not denied: nothing listens on port 9');
+		const a = alerts.filter((x) => x.rule === 'discard port');
+		assert.equal(a.length, 1, 'one block record: the sensor\'s own connect record is not a second one');
+		assert.deepEqual([a[0].block?.mode, a[0].block?.outcome, a[0].block?.effective], ['audit', 'would-block', false]);
+	} finally {
+		rmSync(dir, { recursive: true, force: true });
+	}
+});
