@@ -267,7 +267,6 @@ static __always_inline void file__fill(struct bg_file *e, struct task_struct *t,
 	e->dirfd = a->dfd;
 	e->watch = watch;
 	e->enforce = 0;
-	e->_pad0 = 0;
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 }
 

@@ -217,16 +217,15 @@ struct bg_file {
 	__u32 owner;		/* chown uid argument; 0xffffffff unchanged or none */
 	__u32 group;		/* chown gid argument; 0xffffffff unchanged or none */
 	__s32 dirfd;		/* dirfd (or fd) argument; -100 (AT_FDCWD) when none */
-	__u32 watch;		/* enum bg_watch_mode bits of the watch entry that matched; 0 in all mode */
-	__u32 enforce;		/* kill in the kernel (opens): slot + 1 | enum bg_enf_verdict (maps_abi.h); 0 none */
-	__u32 _pad0;
+	__u16 watch;		/* enum bg_watch_mode bits (READ, WRITE) of the watch entry that matched; 0 in all mode */
+	__u16 enforce;		/* kill in the kernel (opens): slot + 1 | enum bg_enf_verdict (maps_abi.h); 0 none */
 	char comm[16];		/* task->comm */
 	struct bg_blob name;	/* absolute path (see above) */
 	struct bg_blob raw;	/* path argument as passed: user memory at exit */
 	struct bg_blob name2;	/* second path built like name: rename/link new name */
 	struct bg_blob raw2;	/* second argument as passed: new name, or the symlink target */
 };
-_Static_assert(sizeof(struct bg_file) == 112, "bg_file size");
+_Static_assert(sizeof(struct bg_file) == 104, "bg_file size");
 /* hdr.flags of BG_EV_NET_CONNECT … BG_EV_NET_SEND records (bits 8-12; no other enum's bits). */
 enum bg_net_flag {
 	BG_F_NET_PAYLOAD_TRUNC = 1 << 8,	/* SEND: datagram over BG_NET_PAYLOAD_MAX bytes */

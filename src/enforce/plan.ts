@@ -70,9 +70,9 @@ const OPEN_TYPES = new Set(['open', 'openat', 'openat2', 'creat']);
 const KEY_MAX = BgWatchLimit.BG_WATCH_KEY - 1;
 const COMM_MAX = 15;
 
-/** The mode a blocking rule runs in: its own pin, else the monitor's switch. */
+/** The mode a blocking rule runs in: audit unless the monitor enforces and the rule is not pinned to audit. */
 export function modeOf(r: Pick<CompiledRule, 'mode'>, enforce: boolean): BlockMode {
-	return r.mode ?? (enforce ? 'enforce' : 'audit');
+	return enforce ? (r.mode ?? 'enforce') : 'audit';
 }
 
 /** Plan the blocking rules of a rule set. enforce: the monitor's --enforce switch. */

@@ -7,10 +7,20 @@ import { repoPath } from '../../util/paths.js';
 import { CliError } from '../errors.js';
 import { escapeText } from '../../sinks/escape.js';
 import type { RuleSet } from '../../rules/ruleset.js';
+import { broadBlockWarnings } from '../../enforce/safety.js';
 
 function validate(files: string[], o: { json?: boolean }): void {
 	const problems = validateRules(files);
 	const errors = problems.filter((p) => p.severity === 'error');
+	if (!errors.length) {
+		// blocking rules that are broad: over the files with the default macros and lists they may use
+		try {
+			const mine = loadRules(files).ruleset;
+			problems.push(...broadBlockWarnings(mine));
+		} catch {
+			// a file that needs the default rules' macros is checked alone above; no blocking check then
+		}
+	}
 	if (o.json) process.stdout.write(`${JSON.stringify(problems)}\n`);
 	else for (const p of problems) process.stderr.write(`${formatProblem(p)}\n`);
 	if (errors.length) throw new CliError(`rules validate: ${errors.length} error(s)`, 'ERULES', 1);

@@ -115,7 +115,7 @@ export const BG_EXIT = {
 
 /** struct bg_file: byte offsets of its members. */
 export const BG_FILE = {
-	SIZE: 112,
+	SIZE: 104,
 	hdr: 0, // struct bg_hdr, 32 bytes
 	sysnr: 32, // u32, 4 bytes
 	ret: 36, // s32, 4 bytes
@@ -126,14 +126,13 @@ export const BG_FILE = {
 	owner: 56, // u32, 4 bytes
 	group: 60, // u32, 4 bytes
 	dirfd: 64, // s32, 4 bytes
-	watch: 68, // u32, 4 bytes
-	enforce: 72, // u32, 4 bytes
-	_pad0: 76, // u32, 4 bytes
-	comm: 80, // s8[16], 16 bytes
-	name: 96, // struct bg_blob, 4 bytes
-	raw: 100, // struct bg_blob, 4 bytes
-	name2: 104, // struct bg_blob, 4 bytes
-	raw2: 108, // struct bg_blob, 4 bytes
+	watch: 68, // u16, 2 bytes
+	enforce: 70, // u16, 2 bytes
+	comm: 72, // s8[16], 16 bytes
+	name: 88, // struct bg_blob, 4 bytes
+	raw: 92, // struct bg_blob, 4 bytes
+	name2: 96, // struct bg_blob, 4 bytes
+	raw2: 100, // struct bg_blob, 4 bytes
 } as const;
 
 /** struct bg_fork: byte offsets of its members. */
