@@ -29,13 +29,13 @@ const MEANING = new Map<string, RegExp>([
 	['tp_btf', /every sensor attaches tp_btf|no sensor can attach/],
 	['kprobe', /not use(d by bpfguard| kprobes)/],
 	['fentry', /not use(d by bpfguard| fentry)/],
-	['lsm', /\(for planned enforcement/],
+	['lsm', /not used yet|nothing lost today/],
 	['uprobe', /not use(d by bpfguard| uprobes)/],
-	['cgroup sock_addr', /\(for planned enforcement\)/],
-	['bpf_send_signal', /\(for planned enforcement\)/],
+	['cgroup sock_addr', /deny rules/],
+	['bpf_send_signal', /kill at the hook|kill rules/],
 	['ring buffer (process sensor)', /process sensor/],
 ]);
-const PROMISE = /falls back|deny connections|kill action|cannot be denied|kill happens/;
+const PROMISE = /falls back|cannot be denied|kill happens/;
 
 function cli(args: string[], env: NodeJS.ProcessEnv = {}, prefix: string[] = []) {
 	const cmd = prefix.length ? prefix[0] : process.execPath;
