@@ -39,6 +39,14 @@ struct {
 	__type(value, struct bg_deny_slot);
 } bg_deny_slots SEC(".maps");
 
+/* Quarantined cgroups (cgroup v2 id -> quarantine number): every connect and send of theirs fails. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, BG_ENF_PIDS);
+	__type(key, __u64);
+	__type(value, __u32);
+} bg_quarantine SEC(".maps");
+
 struct deny__find {
 	char comm[16];		/* first: read as two u64 */
 	__u32 slots;
@@ -99,9 +107,14 @@ static __always_inline int deny__check(struct bpf_sock_addr *ctx, __u16 kind, co
 	struct bg_deny_key6 k6 = {};
 	__u32 family = v6 ? BG_AF_INET6 : BG_AF_INET, *slots = NULL;
 	__u8 daddr[16] = {};
+	__u64 cg = bpf_get_current_cgroup_id();
 	struct bg_net *n;
 	int v;
 
+	if (bpf_map_lookup_elem(&bg_quarantine, &cg)) {
+		stats__inc(BG_STAT_ENF_ACTED);
+		return 0;
+	}
 	if (!v6) {
 		__u32 ip = ctx->user_ip4;
 
@@ -180,4 +193,43 @@ SEC("cgroup/sendmsg6")
 int bg_deny_sendmsg6(struct bpf_sock_addr *ctx)
 {
 	return deny__check(ctx, BG_EV_NET_SEND, 1);
+}
+
+/* Sockets that sent from a quarantined process: the quarantined cgroup's id (retransmits too). */
+struct {
+	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, __u64);
+} bg_quarantine_socks SEC(".maps");
+
+/*
+ * Attached to the same cgroup as the connect hooks once something is quarantined: a socket a
+ * quarantined process sends on (one it had before) is marked, and its packets are dropped while
+ * that quarantine lasts, retransmits included. Until a socket is marked, a packet the kernel sends
+ * on its own (softirq) is not tied to the process.
+ */
+SEC("cgroup_skb/egress")
+int bg_quarantine_egress(struct __sk_buff *skb)
+{
+	__u64 cg = bpf_get_current_cgroup_id(), *mark;
+	struct bpf_sock *sk = skb->sk;
+
+	if (!sk)
+		return 1;
+	sk = bpf_sk_fullsock(sk);
+	if (!sk)
+		return 1;
+	mark = bpf_sk_storage_get(&bg_quarantine_socks, sk, 0, 0);
+	if (mark && bpf_map_lookup_elem(&bg_quarantine, mark)) {
+		stats__inc(BG_STAT_ENF_ACTED);
+		return 0;
+	}
+	if (!bpf_map_lookup_elem(&bg_quarantine, &cg))
+		return 1;
+	mark = bpf_sk_storage_get(&bg_quarantine_socks, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
+	if (mark)
+		*mark = cg;
+	stats__inc(BG_STAT_ENF_ACTED);
+	return 0;
 }

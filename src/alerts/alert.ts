@@ -4,22 +4,24 @@
 export const PRIORITIES = ['emergency', 'alert', 'critical', 'error', 'warning', 'notice', 'informational', 'debug'] as const;
 export type Priority = (typeof PRIORITIES)[number];
 
-/** What a rule does on a match: alert everyone, log to the audit sinks, or block (kill the process, deny the call). */
-export const RULE_ACTIONS = ['alert', 'log', 'kill', 'deny'] as const;
+/** What a rule does on a match: alert everyone, log to the audit sinks, or block (kill the process, deny the call, cut the process tree off the network). */
+export const RULE_ACTIONS = ['alert', 'log', 'kill', 'deny', 'quarantine'] as const;
 export type RuleAction = (typeof RULE_ACTIONS)[number];
 
 /** What a block (or would-block) record says. */
 export interface Block {
-	action: 'kill' | 'deny';
+	action: 'kill' | 'deny' | 'quarantine';
 	mode: 'audit' | 'enforce';
 	/** kernel: at the hook, by the BPF program; reactive: from user space, after the act. */
 	how: 'kernel' | 'reactive';
 	/**
-	 * killed / denied: it took effect; would-block: audit mode; protected: the target is never hit;
+	 * killed / denied / quarantined: it took effect; would-block: audit mode; protected: the target is never hit;
 	 * budget: the rule's kill budget is spent (audit until the minute is over); gone: the process had
 	 * exited; reused: its pid belongs to another process now (not signalled); failed: the signal failed.
 	 */
-	outcome: 'killed' | 'denied' | 'would-block' | 'protected' | 'budget' | 'gone' | 'reused' | 'failed';
+	outcome: 'killed' | 'denied' | 'quarantined' | 'would-block' | 'protected' | 'budget' | 'gone' | 'reused' | 'failed';
+	/** quarantine: its id (`bpfguard release ID`). */
+	quarantine?: string;
 	effective: boolean;
 	pid: number;
 	/** Reactive: ms from the event to the signal. */

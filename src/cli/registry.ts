@@ -17,6 +17,7 @@ import { installCommand } from './commands/install.js';
 import { uninstallCommand } from './commands/uninstall.js';
 import { sandboxCommand } from './commands/sandbox.js';
 import { profileCommand } from './commands/profile.js';
+import { releaseCommand } from './commands/release.js';
 
 /** Commands in the order --help lists them. */
-export const COMMANDS: readonly CliCommand[] = [monitorCommand, traceCommand, rulesCommand, fieldsCommand, execsnoopCommand, opensnoopCommand, privsnoopCommand, connsnoopCommand, searchCommand, reportCommand, storeCommand, sandboxCommand, profileCommand, statusCommand, doctorCommand, installCommand, uninstallCommand];
+export const COMMANDS: readonly CliCommand[] = [monitorCommand, traceCommand, rulesCommand, fieldsCommand, execsnoopCommand, opensnoopCommand, privsnoopCommand, connsnoopCommand, searchCommand, reportCommand, storeCommand, sandboxCommand, profileCommand, releaseCommand, statusCommand, doctorCommand, installCommand, uninstallCommand];

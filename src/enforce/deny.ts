@@ -1,7 +1,8 @@
 /**
  * @module enforce/deny: the deny hook (bpf/enforce/deny.bpf.c): cgroup v2 connect4/6 and sendmsg4/6
  * programs attached to one cgroup (default: the cgroup v2 root, i.e. every process), filled with the deny
- * rules' destinations. Its records share the sensors' ring buffer. Detached when the monitor stops.
+ * rules' destinations, and the quarantined cgroups. Its records share the sensors' ring buffer.
+ * Detached when the monitor stops.
  */
 import { isIPv4 } from 'node:net';
 import { existsSync } from 'node:fs';
@@ -91,7 +92,14 @@ export function denyEntries(slots: readonly DenySlot[]): { v4: Map<string, numbe
 
 /** The loaded and attached deny hook. */
 export class DenyHook {
-	private constructor(private readonly obj: NativeBpfObject) {}
+	private egress = false;
+	/** Quarantined cgroups in bg_quarantine: id → directory. */
+	private readonly held = new Map<bigint, string>();
+
+	private constructor(
+		private readonly obj: NativeBpfObject,
+		readonly cgroup: string,
+	) {}
 
 	/** Load, fill and attach to cgroup; events/stats: the sensors' shared ring buffer and counters. */
 	static start(slots: readonly DenySlot[], shared: { events: number; stats: number }, cgroup = findCgroup2()): DenyHook {
@@ -103,7 +111,7 @@ export class DenyHook {
 			obj.reuseMap('bg_events', shared.events);
 			obj.reuseMap('bg_stats', shared.stats);
 			obj.load();
-			const hook = new DenyHook(obj);
+			const hook = new DenyHook(obj, cgroup);
 			hook.fill(slots);
 			for (const p of PROGS) obj.attachCgroup(p, cgroup);
 			return hook;
@@ -122,6 +130,37 @@ export class DenyHook {
 			for (const k of this.obj.mapKeys(map)) if (!want.has(k.toString('hex'))) this.obj.mapDelete(map, k);
 		}
 		for (const s of slots) this.obj.mapUpdate('bg_deny_slots', u32(s.slot), denySlotValue(s));
+	}
+
+	/**
+	 * Cut a quarantined cgroup off the network: new connects and sends fail, and (the egress program,
+	 * attached at the first quarantine: no cost before) packets its processes send on older sockets
+	 * are dropped. Returns a problem with the egress part, if any.
+	 */
+	quarantine(cgroupId: bigint, n: number, dir: string): string | undefined {
+		const k = Buffer.alloc(8);
+		k.writeBigUInt64LE(cgroupId);
+		this.obj.mapUpdate('bg_quarantine', k, u32(n));
+		this.held.set(cgroupId, dir);
+		if (this.egress) return undefined;
+		try {
+			this.obj.attachCgroup('bg_quarantine_egress', this.cgroup);
+			this.egress = true;
+			return undefined;
+		} catch (e) {
+			return (e as Error).message;
+		}
+	}
+
+	/** Forget the quarantines released meanwhile (`bpfguard release` removed their cgroup): their sockets send again. */
+	sweep(): void {
+		for (const [id, dir] of this.held) {
+			if (existsSync(dir)) continue;
+			const k = Buffer.alloc(8);
+			k.writeBigUInt64LE(id);
+			this.obj.mapDelete('bg_quarantine', k);
+			this.held.delete(id);
+		}
 	}
 
 	stop(): void {

@@ -32,6 +32,8 @@ export interface EnforcerOptions {
 	budget?: number;
 	/** Notices for the user (a budget spent, a protected target). */
 	log?(msg: string): void;
+	/** Quarantine pid's process tree (the monitor's deny hook); returns the quarantine's id. */
+	quarantine?(pid: number, rule: string): string;
 }
 
 const COMM_HOW = { only: BgEnfCommHow.BG_ENF_COMM_ONLY, spare: BgEnfCommHow.BG_ENF_COMM_SPARE } as const;
@@ -156,11 +158,13 @@ export class Enforcer {
 
 	/** Decide and record the block of a kill/deny rule's match; writes block.* into the alert. */
 	decorate(r: CompiledRule, e: BgEvent, a: Alert): boolean {
-		if (r.action !== 'kill' && r.action !== 'deny') return true;
+		if (r.action === 'alert' || r.action === 'log') return true;
 		const mode = this.plan.modes.get(r.name) ?? 'audit';
 		const verdict = e.kind === 'exec' || e.kind === 'open' || e.kind.startsWith('net_') ? (e as { enforce: number }).enforce : 0;
 		let b: Block;
-		if (r.action === 'deny') {
+		if (r.action === 'quarantine') {
+			b = this.isolate(r.name, mode, e.pid);
+		} else if (r.action === 'deny') {
 			const slot = this.plan.deny.find((s) => s.rule === r.name);
 			const hook = e.kind.startsWith('net_') && (e.flags & BgNetFlag.BG_F_NET_DENY) !== 0;
 			// an enforced deny rule speaks through its hook's record; the sensor's record of the same call is not a second block
@@ -181,6 +185,7 @@ export class Enforcer {
 		a.fields['block.outcome'] = b.outcome;
 		a.fields['block.effective'] = b.effective;
 		if (b.delayMs !== undefined) a.fields['block.delay_ms'] = b.delayMs;
+		if (b.quarantine !== undefined) a.fields['block.quarantine'] = b.quarantine;
 		a.output = `${a.output} [${describe(b)}]`;
 		return true;
 	}
@@ -212,6 +217,20 @@ export class Enforcer {
 		return { ...b, outcome, effective: outcome === 'killed', delayMs };
 	}
 
+	/** Quarantine the tree of pid (user space decides; the deny hook enforces). */
+	private isolate(rule: string, mode: BlockMode, pid: number): Block {
+		const b: Block = { action: 'quarantine', mode, how: 'reactive', outcome: 'would-block', effective: false, pid };
+		if (mode === 'audit') return b;
+		if (this.isProtected(pid)) return { ...b, outcome: 'protected' };
+		if (!this.o.quarantine) return { ...b, outcome: 'failed' };
+		try {
+			return { ...b, outcome: 'quarantined', effective: true, quarantine: this.o.quarantine(pid, rule) };
+		} catch (e) {
+			this.o.log?.(`rule ${rule}: quarantine of pid ${pid} failed: ${(e as Error).message}`);
+			return { ...b, outcome: 'failed' };
+		}
+	}
+
 	/** pid 1, bpfguard and its parents, and processes running a protected executable. */
 	private isProtected(pid: number): boolean {
 		if (pid <= 1 || this.protectedPids.has(pid)) return true;
@@ -236,8 +255,10 @@ export class Enforcer {
 
 /** The block in words, for the alert's output. */
 export function describe(b: Block): string {
-	const what = b.action === 'kill' ? 'kill' : 'deny';
+	const what = b.action;
 	switch (b.outcome) {
+		case 'quarantined':
+			return `blocked: quarantined (no network until bpfguard release ${b.quarantine})`;
 		case 'killed':
 			return b.how === 'kernel' ? 'blocked: killed in the kernel' : `blocked: killed reactively after ${b.delayMs ?? 0} ms`;
 		case 'denied':

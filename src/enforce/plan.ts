@@ -57,6 +57,8 @@ export interface DenySlot {
 export interface EnforcePlan {
 	kill: KillSlot[];
 	deny: DenySlot[];
+	/** Quarantine rules (decided in user space; the deny hook cuts the quarantined cgroups off). */
+	quarantine: string[];
 	/** Kill rules decided in user space (reactive pidfd kill), with why not in the kernel. */
 	reactive: Map<string, string>;
 	/** Rule names by their mode in force. */
@@ -77,11 +79,15 @@ export function modeOf(r: Pick<CompiledRule, 'mode'>, enforce: boolean): BlockMo
 
 /** Plan the blocking rules of a rule set. enforce: the monitor's --enforce switch. */
 export function enforcePlan(rules: readonly CompiledRule[], env: CompileEnv, enforce: boolean): EnforcePlan {
-	const plan: EnforcePlan = { kill: [], deny: [], reactive: new Map(), modes: new Map(), warnings: [] };
+	const plan: EnforcePlan = { kill: [], deny: [], quarantine: [], reactive: new Map(), modes: new Map(), warnings: [] };
 	for (const r of rules) {
-		if (!r.enabled || (r.action !== 'kill' && r.action !== 'deny')) continue;
+		if (!r.enabled || r.action === 'alert' || r.action === 'log') continue;
 		const mode = modeOf(r, enforce);
 		plan.modes.set(r.name, mode);
+		if (r.action === 'quarantine') {
+			plan.quarantine.push(r.name);
+			continue;
+		}
 		if (r.action === 'deny') {
 			const d = translateDeny(r, env);
 			if (typeof d === 'string') plan.warnings.push(`rule ${r.name}: deny is not enforced: ${d} (a deny must be decided in the kernel: connect/sendto with fd.dip, fd.dport, fd.l4proto and proc.name tests)`);

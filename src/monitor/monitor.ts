@@ -19,6 +19,7 @@ import { Health, lossCounters, type HealthOptions } from './health.js';
 import { enforcePlan, type EnforcePlan } from '../enforce/plan.js';
 import { Enforcer } from '../enforce/enforcer.js';
 import { DenyHook } from '../enforce/deny.js';
+import { quarantine } from '../enforce/quarantine.js';
 import type { MonitorMetrics } from './metrics.js';
 
 /** Where alerts go (the sink set). */
@@ -45,7 +46,7 @@ export interface MonitorOptions {
 	/** Blocking rules act (--enforce); otherwise they report what they would have blocked. */
 	enforce?: boolean;
 	/** Protected executables and the kill budget (config `enforcement`). */
-	enforcement?: { protect?: readonly string[]; budget?: number; cgroup?: string };
+	enforcement?: { protect?: readonly string[]; budget?: number; cgroup?: string; quarantineDir?: string };
 }
 
 /** A running monitor. */
@@ -68,6 +69,7 @@ export class Monitor {
 	enforcer?: Enforcer;
 	/** The cgroup connect/sendmsg programs of the deny rules. */
 	private deny?: DenyHook;
+	private quarantines = 0;
 	private blocking?: EnforcePlan;
 
 	constructor(private readonly o: MonitorOptions) {
@@ -117,6 +119,7 @@ export class Monitor {
 		this.tick = setInterval(() => {
 			this.throttle.tick();
 			this.table.sweep();
+			this.deny?.sweep();
 			if (this.rt && this.health) {
 				const losses = this.losses();
 				this.emitAgent(this.health.tick(losses, this.totals(losses), this.engine.stats.events));
@@ -140,13 +143,14 @@ export class Monitor {
 		const proc = this.rt.object('process');
 		this.enforcer.apply(proc);
 		if (this.deny) this.deny.fill(p.deny);
-		else if (p.deny.length) {
+		else if (p.deny.length || p.quarantine.length) {
 			try {
 				this.deny = DenyHook.start(p.deny, { events: proc.mapFd('bg_events'), stats: proc.mapFd('bg_stats') }, this.o.enforcement?.cgroup);
 			} catch (e) {
-				this.o.log(`deny rules not enforced: ${(e as Error).message}; kill rules and alerts still work`);
+				this.o.log(`deny and quarantine rules not enforced: ${(e as Error).message}; kill rules and alerts still work`);
 			}
 		}
+
 	}
 
 	/** The blocking rules' plan; makes (or updates) the enforcer and says which rules are reactive. */
@@ -158,7 +162,20 @@ export class Monitor {
 		if (!p.modes.size) return p;
 		if (this.enforcer) this.enforcer.swap(p);
 		else {
-			this.enforcer = new Enforcer(p, this.table, { protect: this.o.enforcement?.protect, budget: this.o.enforcement?.budget, log: (m) => this.o.log(m) });
+			this.enforcer = new Enforcer(p, this.table, {
+				protect: this.o.enforcement?.protect,
+				budget: this.o.enforcement?.budget,
+				log: (m) => this.o.log(m),
+				quarantine: (pid, rule) => {
+					if (!this.deny) throw new Error('the deny hook is not running');
+					const deny = this.deny;
+					const cut = (cg: bigint, dir: string) => {
+						const problem = deny.quarantine(cg, ++this.quarantines, dir);
+						if (problem) this.o.log(`quarantine cannot drop what older sockets send: ${problem}; new connects and sends still fail`);
+					};
+					return quarantine(pid, rule, this.o.enforcement?.quarantineDir, cut).state.id;
+				},
+			});
 			this.engine.blocker = (r, e, a) => this.enforcer!.decorate(r, e, a);
 		}
 		return p;

@@ -99,7 +99,7 @@ export class RuleEngine {
 			source: KIND_ROWS[c.e.kind].source,
 			hostname: this.host,
 		};
-		if (this.blocker && (r.action === 'kill' || r.action === 'deny') && !this.blocker(r, c.e, a)) return undefined;
+		if (this.blocker && r.action !== 'alert' && r.action !== 'log' && !this.blocker(r, c.e, a)) return undefined;
 		return a;
 	}
 }

@@ -194,7 +194,7 @@ class ItemReader {
 		if (action !== undefined && !(ACTIONS as readonly string[]).includes(action)) this.err(this.pos(this.node('action')), `rule ${name}: unknown action '${action}' (${ACTIONS.join(', ')})`);
 		const mode = this.str('mode');
 		if (mode !== undefined && mode !== 'audit' && mode !== 'enforce') this.err(this.pos(this.node('mode')), `rule ${name}: unknown mode '${mode}' (audit or enforce)`);
-		if (mode !== undefined && (action === undefined || action === 'alert' || action === 'log')) this.err(this.pos(this.node('mode')), `rule ${name}: mode applies to the blocking actions (kill, deny) only`);
+		if (mode !== undefined && (action === undefined || action === 'alert' || action === 'log')) this.err(this.pos(this.node('mode')), `rule ${name}: mode applies to the blocking actions (kill, deny, quarantine) only`);
 		return {
 			kind: 'rule',
 			name,

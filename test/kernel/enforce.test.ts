@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { requireBpf } from '../helpers/bpf.js';
@@ -289,6 +289,82 @@ test('deny in audit mode: the connect goes through and "would have blocked" is r
 		assert.equal(a.length, 1, 'one block record: the sensor\'s own connect record is not a second one');
 		assert.deepEqual([a[0].block?.mode, a[0].block?.outcome, a[0].block?.effective], ['audit', 'would-block', false]);
 	} finally {
+		rmSync(dir, { recursive: true, force: true });
+	}
+});
+
+test('quarantine: the process tree loses the network (new connects fail, an open socket sends nothing) until bpfguard release ID', async (t) => {
+	if (!requireBpf(t, ['dispatch', 'process', 'net'])) return;
+	const dir = mkdtempSync(join(tmpdir(), 'bg-enf-'));
+	const { createServer } = await import('node:net');
+	const got: string[] = [];
+	const server = createServer((s) => s.on('data', (d) => got.push(String(d))));
+	await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+	const port = (server.address() as { port: number }).port;
+	try {
+		const prog = join(dir, 'qpy');
+		copyFileSync('/usr/bin/python3', prog);
+		chmodSync(prog, 0o755);
+		const flag = join(dir, 'released');
+		// stage 1 (python3) opens a connection before the rule fires, then becomes qpy (same pid, the socket kept)
+		const stage2 = [
+			'import socket, time, os, errno, sys',
+			'old = socket.socket(fileno=int(sys.argv[1]))',
+			'time.sleep(1.5)',
+			'old.send(b"before-release")',
+			'def try_new():',
+			'  try:',
+			`    s = socket.create_connection(("127.0.0.1", ${port}), timeout=2); s.send(b"new"); s.close(); return "ok"`,
+			'  except OSError as e:',
+			'    return errno.errorcode.get(e.errno, str(e))',
+			'print(try_new(), flush=True)',
+			`while not os.path.exists(${JSON.stringify(flag)}): time.sleep(0.05)`,
+			'print(try_new(), flush=True)',
+		].join('\n');
+		const stage1 = [
+			'import socket, os, sys',
+			`old = socket.create_connection(("127.0.0.1", ${port}))`,
+			'old.set_inheritable(True)',
+			`os.execv(${JSON.stringify(prog)}, ["qpy", "-c", sys.argv[1], str(old.fileno())])`,
+		].join('\n');
+		const rules = rulesFile(dir, '- rule: quarantine qpy\n  desc: t\n  condition: evt.type = execve and proc.name = qpy\n  output: "%proc.name quarantined"\n  priority: critical\n  action: quarantine\n');
+		const state = join(dir, 'state');
+		const alerts: Alert[] = [];
+		const mon = new Monitor({
+			rulePaths: [rules],
+			throttleWindowMs: 0,
+			log: () => {},
+			enforce: true,
+			enforcement: { quarantineDir: state },
+			out: { write: (a) => alerts.push(a), flush: async () => {}, close: async () => {}, stats: () => ({ written: alerts.length, failed: 0, dropped: 0, queued: 0 }) },
+		});
+		mon.start();
+		try {
+			const child = spawn('/usr/bin/python3', ['-c', stage1, stage2], { stdio: ['ignore', 'pipe', 'inherit'] });
+			let out = '';
+			child.stdout.on('data', (d) => (out += d));
+			for (let i = 0; i < 100 && !out.includes('\n'); i++) await sleep(100);
+			assert.equal(out.trim(), 'EPERM', 'a new connect from the quarantined process fails');
+			await sleep(300);
+			assert.ok(!got.includes('before-release'), `what an open socket sends is dropped: ${got}`);
+			const a = alerts.find((x) => x.rule === 'quarantine qpy');
+			assert.equal(a?.block?.outcome, 'quarantined');
+			const id = a!.block!.quarantine!;
+			assert.match(id, /^q[0-9a-z]+-\d+$/);
+			assert.equal(statSync(join(state, `${id}.json`)).mode & 0o777, 0o600);
+			const rel = spawnSync(process.execPath, [BIN, 'release', id, '--state-dir', state], { encoding: 'utf8' });
+			assert.equal(rel.status, 0, rel.stderr);
+			assert.match(rel.stdout, new RegExp(`release: ${id}: pids ${child.pid}`));
+			writeFileSync(flag, '');
+			const code = await new Promise((r) => child.on('close', r));
+			assert.equal(code, 0);
+			assert.deepEqual(out.trim().split('\n'), ['EPERM', 'ok'], 'after release it connects again');
+			assert.equal(existsSync(join(state, `${id}.json`)), false);
+		} finally {
+			await mon.stop();
+		}
+	} finally {
+		server.close();
 		rmSync(dir, { recursive: true, force: true });
 	}
 });

@@ -1,0 +1,126 @@
+/**
+ * @module enforce/quarantine: `action: quarantine`. The offending process and its descendants move
+ * into a cgroup of their own under <cgroup v2 root>/bpfguard-quarantine; the deny hook fails every
+ * connect and send from it, and drops what its existing sockets send (cgroup_skb egress), while the
+ * monitor runs. A state file (0600) per quarantine lets `bpfguard release ID` move the processes
+ * back to the cgroups they came from, with or without a running monitor.
+ */
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { findCgroup2 } from '../process/procfs.js';
+
+export const QUARANTINE_CGROUP = 'bpfguard-quarantine';
+export const DEFAULT_QUARANTINE_STATE = '/var/lib/bpfguard/quarantine';
+
+/** What a quarantine holds (its state file). */
+export interface QuarantineState {
+	id: string;
+	rule: string;
+	time: string;
+	cgroup: string;
+	/** pid → the cgroup v2 path it came from ("/system.slice/x.service"). */
+	from: Record<string, string>;
+}
+
+/** The quarantine cgroups' parent, made when missing; undefined without cgroup v2. */
+export function quarantineParent(): string | undefined {
+	const root = findCgroup2();
+	if (!root) return undefined;
+	const dir = join(root, QUARANTINE_CGROUP);
+	if (!existsSync(dir)) mkdirSync(dir);
+	return dir;
+}
+
+/** The cgroup v2 path of a process ("/" for the root), or undefined when it is gone. */
+function cgroupOf(pid: number): string | undefined {
+	try {
+		const line = readFileSync(`/proc/${pid}/cgroup`, 'utf8').split('\n').find((l) => l.startsWith('0::'));
+		return line ? line.slice(3) : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+/** pid and every live descendant (from /proc, parents first). */
+export function processTree(pid: number): number[] {
+	const children = new Map<number, number[]>();
+	for (const d of readdirSync('/proc')) {
+		if (!/^\d+$/.test(d)) continue;
+		try {
+			const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+			const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+			children.set(ppid, [...(children.get(ppid) ?? []), Number(d)]);
+		} catch {
+			// gone
+		}
+	}
+	const out = [pid];
+	for (let i = 0; i < out.length; i++) out.push(...(children.get(out[i]) ?? []));
+	return out;
+}
+
+/**
+ * Move pid's tree into a new quarantine cgroup; returns its state and cgroup id. cut(cgroupId) runs
+ * before any process moves in (the deny hook's map), so none has a moment of network in there.
+ */
+export function quarantine(pid: number, rule: string, stateDir = DEFAULT_QUARANTINE_STATE, cut?: (cgroupId: bigint, dir: string) => void): { state: QuarantineState; cgroupId: bigint } {
+	const parent = quarantineParent();
+	if (!parent) throw new Error('no cgroup v2 hierarchy is mounted');
+	const id = `q${Date.now().toString(36)}-${pid}`;
+	const dir = join(parent, id);
+	mkdirSync(dir);
+	const cgroupId = BigInt(statSync(dir).ino);
+	cut?.(cgroupId, dir);
+	const from: Record<string, string> = {};
+	for (const p of processTree(pid)) {
+		const cg = cgroupOf(p);
+		if (cg === undefined) continue;
+		try {
+			writeFileSync(join(dir, 'cgroup.procs'), `${p}\n`);
+			from[p] = cg;
+		} catch {
+			// exited meanwhile, or a kernel thread
+		}
+	}
+	const state: QuarantineState = { id, rule, time: new Date().toISOString(), cgroup: dir, from };
+	mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+	chmodSync(stateDir, 0o700);
+	writeFileSync(join(stateDir, `${id}.json`), `${JSON.stringify(state)}\n`, { mode: 0o600 });
+	return { state, cgroupId };
+}
+
+/** The quarantines in force (their state files). */
+export function listQuarantines(stateDir = DEFAULT_QUARANTINE_STATE): QuarantineState[] {
+	if (!existsSync(stateDir)) return [];
+	return readdirSync(stateDir)
+		.filter((f) => /^q[0-9a-z]+-\d+\.json$/.test(f))
+		.map((f) => JSON.parse(readFileSync(join(stateDir, f), 'utf8')) as QuarantineState);
+}
+
+/** Move a quarantine's processes back where they came from and remove it; returns the pids moved. */
+export function release(id: string, stateDir = DEFAULT_QUARANTINE_STATE): number[] {
+	if (!/^q[0-9a-z]+-\d+$/.test(id)) throw new Error(`'${id}' is not a quarantine id (bpfguard release --list shows them)`);
+	const file = join(stateDir, `${id}.json`);
+	if (!existsSync(file)) throw new Error(`no quarantine ${id} (bpfguard release --list shows them)`);
+	const st = JSON.parse(readFileSync(file, 'utf8')) as QuarantineState;
+	const root = findCgroup2();
+	const moved: number[] = [];
+	const inside = existsSync(join(st.cgroup, 'cgroup.procs')) ? readFileSync(join(st.cgroup, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean).map(Number) : [];
+	for (const p of inside) {
+		const back = root && st.from[p] !== undefined && existsSync(join(root, st.from[p], 'cgroup.procs')) ? join(root, st.from[p]) : root;
+		if (!back) continue;
+		try {
+			writeFileSync(join(back, 'cgroup.procs'), `${p}\n`);
+			moved.push(p);
+		} catch {
+			// exited meanwhile
+		}
+	}
+	try {
+		rmdirSync(st.cgroup);
+	} catch {
+		// still holds a process that could not move: left for the next release
+	}
+	if (!existsSync(st.cgroup)) unlinkSync(file);
+	return moved;
+}
