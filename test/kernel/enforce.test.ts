@@ -216,21 +216,38 @@ test('safety: a kill rule on every exec spares bpfguard and its parents, and its
 	}
 });
 
-test('stopping the monitor leaves no bpfguard program attached', async (t) => {
+test('monitor --enforce (the CLI): the block is on the JSON output and in the audit store; stopping leaves no bpfguard program attached', async (t) => {
 	if (!requireBpf(t, ['dispatch', 'process'])) return;
 	const dir = mkdtempSync(join(tmpdir(), 'bg-enf-'));
 	try {
 		const rules = rulesFile(dir, `- rule: exec from tmp\n  desc: t\n  condition: evt.type = execve and proc.exepath startswith ${dir}/\n  output: "ran %proc.exepath"\n  priority: critical\n  action: kill\n`);
+		const db = join(dir, 'store', 'audit.db');
+		const cfg = join(dir, 'c.yaml');
+		writeFileSync(cfg, `default_rules: false\nthrottle_s: 0\nsinks:\n  store: {path: ${db}, keyPath: ${join(dir, 'store', 'key')}}\n`, { mode: 0o600 });
+		const prog = join(dir, 'mytouch');
+		copyFileSync('/usr/bin/touch', prog);
 		const progs = () => JSON.parse(spawnSync('bpftool', ['-j', 'prog', 'list'], { encoding: 'utf8' }).stdout) as { id: number; name?: string }[];
 		const before = new Set(progs().map((p) => p.id));
-		const mon = spawn(process.execPath, [BIN, 'monitor', '--no-default-rules', '-r', rules, '--enforce', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+		const mon = spawn(process.execPath, [BIN, 'monitor', '-c', cfg, '-r', rules, '--enforce', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
 		let err = '';
+		let out = '';
 		mon.stderr.on('data', (d) => (err += d));
+		mon.stdout.on('data', (d) => (out += d));
 		for (let i = 0; i < 100 && !err.includes('sensors attached'); i++) await sleep(100);
 		const ours = progs().filter((p) => !before.has(p.id) && /^bg_/.test(p.name ?? ''));
 		assert.ok(ours.some((p) => p.name === 'bg_exec'), `attached while running: ${ours.map((p) => p.name)}`);
+		const killed = await runCmd(prog, [join(dir, 'marker')]);
+		assert.equal(killed.signal, 'SIGKILL');
+		await sleep(300);
 		mon.kill('SIGTERM');
-		assert.equal(await new Promise((r) => mon.on('close', r)), 0);
+		assert.equal(await new Promise((r) => mon.on('close', r)), 0, err);
+		const json = out.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Alert);
+		const a = json.find((x) => x.rule === 'exec from tmp' && x.fields['proc.pid'] === killed.pid);
+		assert.deepEqual(a?.block && [a.block.action, a.block.how, a.block.outcome, a.block.effective], ['kill', 'kernel', 'killed', true], out);
+		const s = spawnSync(process.execPath, [BIN, 'search', '--db', db, '--rule', 'exec from tmp', '--json'], { encoding: 'utf8' });
+		assert.equal(s.status, 0, s.stderr);
+		const stored = s.stdout.trim().split('\n').map((l) => JSON.parse(l) as Alert & { kind: string });
+		assert.deepEqual(stored.map((r) => [r.kind, r.id, r.block?.outcome, r.fields['block.outcome'], r.fields['block.how']]), [['alert', a!.id, 'killed', 'killed', 'kernel']]);
 		const ids = new Set(ours.map((p) => p.id));
 		// the kernel frees a detached program after an RCU grace period: wait for it (up to 10 s)
 		let left = progs().filter((p) => ids.has(p.id));
