@@ -22,6 +22,7 @@ Napi::Object BpfObject::Init(Napi::Env env, Napi::Object exports) {
     InstanceMethod("attach", &BpfObject::Attach),
     InstanceMethod("attachCgroup", &BpfObject::AttachCgroup),
     InstanceMethod("detachAll", &BpfObject::DetachAll),
+    InstanceMethod("pinLink", &BpfObject::PinLink),
     InstanceMethod("close", &BpfObject::Close),
     InstanceMethod("programs", &BpfObject::Programs),
     InstanceMethod("maps", &BpfObject::Maps),
@@ -208,6 +209,21 @@ Napi::Value BpfObject::AttachCgroup(const Napi::CallbackInfo &info) {
   }
   links_.push_back(l);
   return Napi::Number::New(env, links_.size());
+}
+
+// pinLink(n, path): pin link n (the count attach/attachCgroup returned) in the BPF filesystem, so
+// it stays attached after this object closes; removing the file detaches it.
+Napi::Value BpfObject::PinLink(const Napi::CallbackInfo &info) {
+  Napi::Env env = info.Env();
+  uint32_t n = info[0].As<Napi::Number>().Uint32Value();
+  std::string path = info[1].As<Napi::String>().Utf8Value();
+  if (n < 1 || n > links_.size()) {
+    make_error(env, "pin link: no link " + std::to_string(n), EINVAL).ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  int err = bpf_link__pin(links_[n - 1], path.c_str());
+  if (err) make_error(env, "pin link " + path, -err).ThrowAsJavaScriptException();
+  return env.Undefined();
 }
 
 Napi::Value BpfObject::DetachAll(const Napi::CallbackInfo &info) {

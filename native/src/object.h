@@ -21,6 +21,7 @@ class BpfObject : public Napi::ObjectWrap<BpfObject> {
   Napi::Value Attach(const Napi::CallbackInfo &info);
   Napi::Value AttachCgroup(const Napi::CallbackInfo &info);
   Napi::Value DetachAll(const Napi::CallbackInfo &info);
+  Napi::Value PinLink(const Napi::CallbackInfo &info);
   Napi::Value Close(const Napi::CallbackInfo &info);
   Napi::Value Programs(const Napi::CallbackInfo &info);
   Napi::Value Maps(const Napi::CallbackInfo &info);

@@ -22,6 +22,8 @@ export interface NativeBpfObject {
 	attach(prog: string, uprobe?: { binary: string; func: string }): number;
 	attachCgroup(prog: string, cgroupPath: string): number;
 	detachAll(): void;
+	/** Pin link n (attach's count) at path in the BPF filesystem: it outlives the object until the file is removed. */
+	pinLink(n: number, path: string): void;
 	close(): void;
 	programs(): { name: string; section: string; autoload: boolean }[];
 	maps(): MapInfo[];

@@ -18,6 +18,7 @@ import { uninstallCommand } from './commands/uninstall.js';
 import { sandboxCommand } from './commands/sandbox.js';
 import { profileCommand } from './commands/profile.js';
 import { releaseCommand } from './commands/release.js';
+import { enforceCommand } from './commands/enforce.js';
 
 /** Commands in the order --help lists them. */
-export const COMMANDS: readonly CliCommand[] = [monitorCommand, traceCommand, rulesCommand, fieldsCommand, execsnoopCommand, opensnoopCommand, privsnoopCommand, connsnoopCommand, searchCommand, reportCommand, storeCommand, sandboxCommand, profileCommand, releaseCommand, statusCommand, doctorCommand, installCommand, uninstallCommand];
+export const COMMANDS: readonly CliCommand[] = [monitorCommand, traceCommand, rulesCommand, fieldsCommand, execsnoopCommand, opensnoopCommand, privsnoopCommand, connsnoopCommand, searchCommand, reportCommand, storeCommand, sandboxCommand, profileCommand, releaseCommand, enforceCommand, statusCommand, doctorCommand, installCommand, uninstallCommand];

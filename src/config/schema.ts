@@ -34,6 +34,8 @@ export const Config = z
 				kill_budget: z.number().int().min(0).max(100000).default(10),
 				/** The cgroup v2 directory the deny rules fence (default: the root, every process). */
 				cgroup: z.string().startsWith('/sys/fs/cgroup').optional(),
+				/** Deny rules and quarantines stay in force after the monitor stops (`monitor --pin`; `bpfguard enforce list|remove`). */
+				pin: z.boolean().default(false),
 			})
 			.strict()
 			.default({}),

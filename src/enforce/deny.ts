@@ -6,6 +6,7 @@
  */
 import { isIPv4 } from 'node:net';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { addon, type NativeBpfObject } from '../bridge/addon.js';
 import { BG_DENY_KEY4, BG_DENY_KEY6, BG_DENY_SLOT, BgDenyLimit, BgEnfCommHow, BgEnfMode } from '../events/generated/layouts.js';
 import { bpfObjectPath } from '../util/paths.js';
@@ -95,6 +96,10 @@ export class DenyHook {
 	private egress = false;
 	/** Quarantined cgroups in bg_quarantine: id → directory. */
 	private readonly held = new Map<bigint, string>();
+	/** Attached programs → their link number (for pinning). */
+	private readonly links = new Map<string, number>();
+	/** Where the links are pinned (monitor --pin), if they are. */
+	private pinDir?: string;
 
 	private constructor(
 		private readonly obj: NativeBpfObject,
@@ -113,7 +118,7 @@ export class DenyHook {
 			obj.load();
 			const hook = new DenyHook(obj, cgroup);
 			hook.fill(slots);
-			for (const p of PROGS) obj.attachCgroup(p, cgroup);
+			for (const p of PROGS) hook.links.set(p, obj.attachCgroup(p, cgroup));
 			return hook;
 		} catch (e) {
 			obj.close();
@@ -144,12 +149,29 @@ export class DenyHook {
 		this.held.set(cgroupId, dir);
 		if (this.egress) return undefined;
 		try {
-			this.obj.attachCgroup('bg_quarantine_egress', this.cgroup);
+			this.links.set('bg_quarantine_egress', this.obj.attachCgroup('bg_quarantine_egress', this.cgroup));
 			this.egress = true;
+			if (this.pinDir) this.obj.pinLink(this.links.get('bg_quarantine_egress')!, join(this.pinDir, 'bg_quarantine_egress'));
 			return undefined;
 		} catch (e) {
 			return (e as Error).message;
 		}
+	}
+
+	/**
+	 * Pin the links in dir (a BPF filesystem directory): they stay attached after the monitor stops,
+	 * until the files are removed (bpfguard enforce remove). Returns the files.
+	 */
+	pin(dir: string): string[] {
+		this.pinDir = dir;
+		const files: string[] = [];
+		for (const [prog, n] of this.links) {
+			this.obj.pinLink(n, join(dir, prog));
+			files.push(join(dir, prog));
+		}
+		// the egress program may come later (the first quarantine): its file is known now
+		if (!this.links.has('bg_quarantine_egress')) files.push(join(dir, 'bg_quarantine_egress'));
+		return files;
 	}
 
 	/** Forget the quarantines released meanwhile (`bpfguard release` removed their cgroup): their sockets send again. */

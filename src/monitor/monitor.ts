@@ -20,6 +20,7 @@ import { enforcePlan, type EnforcePlan } from '../enforce/plan.js';
 import { Enforcer } from '../enforce/enforcer.js';
 import { DenyHook } from '../enforce/deny.js';
 import { quarantine } from '../enforce/quarantine.js';
+import { listPins, newPinDir, removePin, writePinState } from '../enforce/pin.js';
 import type { MonitorMetrics } from './metrics.js';
 
 /** Where alerts go (the sink set). */
@@ -46,7 +47,7 @@ export interface MonitorOptions {
 	/** Blocking rules act (--enforce); otherwise they report what they would have blocked. */
 	enforce?: boolean;
 	/** Protected executables and the kill budget (config `enforcement`). */
-	enforcement?: { protect?: readonly string[]; budget?: number; cgroup?: string; quarantineDir?: string };
+	enforcement?: { protect?: readonly string[]; budget?: number; cgroup?: string; quarantineDir?: string; pin?: boolean; pinStateDir?: string };
 }
 
 /** A running monitor. */
@@ -149,8 +150,35 @@ export class Monitor {
 			} catch (e) {
 				this.o.log(`deny and quarantine rules not enforced: ${(e as Error).message}; kill rules and alerts still work`);
 			}
+			if (this.deny && this.o.enforcement?.pin) this.pinDeny(p);
+		}
+		if (this.o.enforcement?.pin && !this.deny) this.o.log('--pin: no deny or quarantine rule is in force, nothing pinned (kill rules need the running monitor)', 'notice');
+		else if (!this.o.enforcement?.pin) {
+			const pins = listPins(this.o.enforcement?.pinStateDir).filter((x) => x.present);
+			if (pins.length) this.o.log(`pinned enforcement from an earlier monitor is in force: ${pins.map((x) => x.id).join(', ')} (bpfguard enforce list|remove)`, 'notice');
 		}
 
+	}
+
+	/** monitor --pin: the deny hook stays attached after the monitor stops; earlier pins are replaced. */
+	private pinDeny(p: EnforcePlan): void {
+		if (!this.o.enforce) {
+			this.o.log('--pin needs --enforce (audit-mode rules block nothing): nothing pinned', 'notice');
+			return;
+		}
+		const stateDir = this.o.enforcement?.pinStateDir;
+		try {
+			const { id, dir } = newPinDir();
+			const links = this.deny!.pin(dir);
+			const rules: Record<string, string> = {};
+			for (const s of p.deny) rules[s.rule] = s.mode;
+			for (const r of p.quarantine) rules[r] = `quarantine (${p.modes.get(r) ?? 'audit'})`;
+			writePinState({ id, time: new Date().toISOString(), pid: process.pid, cgroup: this.deny!.cgroup, rules, links }, stateDir);
+			for (const old of listPins(stateDir)) if (old.id !== id) removePin(old.id, stateDir);
+			this.o.log(`deny rules pinned as ${id}: they stay in force after the monitor stops (bpfguard enforce list|remove); kill rules stop with the monitor`, 'notice');
+		} catch (e) {
+			this.o.log(`--pin: ${(e as Error).message}; deny rules are in force while the monitor runs`);
+		}
 	}
 
 	/** The blocking rules' plan; makes (or updates) the enforcer and says which rules are reactive. */

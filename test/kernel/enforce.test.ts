@@ -385,3 +385,50 @@ test('quarantine: the process tree loses the network (new connects fail, an open
 		rmSync(dir, { recursive: true, force: true });
 	}
 });
+
+test('--pin: deny rules stay in force after the monitor stops; bpfguard enforce list shows the pin, enforce remove detaches it', async (t) => {
+	if (!requireBpf(t, ['dispatch', 'process', 'net'])) return;
+	const dir = mkdtempSync(join(tmpdir(), 'bg-enf-'));
+	const state = join(dir, 'pins');
+	const progs = () => JSON.parse(spawnSync('bpftool', ['-j', 'prog', 'list'], { encoding: 'utf8' }).stdout) as { id: number; name?: string }[];
+	try {
+		const rules = rulesFile(dir, '- rule: discard port\n  desc: t\n  condition: evt.type = connect and fd.dport = 9\n  output: "%proc.name to %fd.dip:%fd.dport"\n  priority: critical\n  action: deny\n');
+		const before = new Set(progs().map((p) => p.id));
+		const logs: string[] = [];
+		const mon = new Monitor({
+			rulePaths: [rules],
+			throttleWindowMs: 0,
+			log: (m) => logs.push(m),
+			enforce: true,
+			enforcement: { pin: true, pinStateDir: state },
+			out: { write: () => {}, flush: async () => {}, close: async () => {}, stats: () => ({ written: 0, failed: 0, dropped: 0, queued: 0 }) },
+		});
+		mon.start();
+		await mon.stop();
+		assert.ok(logs.some((l) => /deny rules pinned as p[0-9a-z]+/.test(l)), logs.join('\n'));
+		assert.equal(await tryNet('tcp', '127.0.0.1', 9), 'EPERM', 'denied with no monitor running');
+		const l = spawnSync(process.execPath, [BIN, 'enforce', 'list', '--json', '--state-dir', state], { encoding: 'utf8' });
+		assert.equal(l.status, 0, l.stderr);
+		const pins = l.stdout.trim().split('\n').map((x) => JSON.parse(x) as { id: string; present: boolean; rules: Record<string, string>; links: string[] });
+		assert.equal(pins.length, 1, l.stdout);
+		assert.deepEqual([pins[0].present, pins[0].rules], [true, { 'discard port': 'enforce' }]);
+		assert.equal(statSync(join(state, `${pins[0].id}.json`)).mode & 0o777, 0o600);
+		const pinned = progs().filter((p) => !before.has(p.id) && /^bg_deny_/.test(p.name ?? ''));
+		assert.deepEqual(pinned.map((p) => p.name).sort(), ['bg_deny_connect4', 'bg_deny_connect6', 'bg_deny_sendmsg4', 'bg_deny_sendmsg6']);
+		const r = spawnSync(process.execPath, [BIN, 'enforce', 'remove', pins[0].id, '--state-dir', state], { encoding: 'utf8' });
+		assert.equal(r.status, 0, r.stderr);
+		assert.match(r.stdout, new RegExp(`enforce: ${pins[0].id}: 4 programs detached`));
+		assert.equal(await tryNet('tcp', '127.0.0.1', 9), 'ECONNREFUSED', 'the connect goes through again');
+		const ids = new Set(pinned.map((p) => p.id));
+		let left = progs().filter((p) => ids.has(p.id));
+		for (let i = 0; i < 100 && left.length; i++) {
+			await sleep(100);
+			left = progs().filter((p) => ids.has(p.id));
+		}
+		assert.deepEqual(left.map((p) => p.name), [], 'the pinned programs left the kernel');
+		assert.equal(spawnSync(process.execPath, [BIN, 'enforce', 'list', '--state-dir', state], { encoding: 'utf8' }).stdout, 'no pinned enforcement\n');
+	} finally {
+		spawnSync(process.execPath, [BIN, 'enforce', 'remove', '--all', '--state-dir', state]);
+		rmSync(dir, { recursive: true, force: true });
+	}
+});

@@ -30,6 +30,7 @@ interface Opts {
 	metrics?: string;
 	enforce?: boolean;
 	cgroup?: string;
+	pin?: boolean;
 }
 
 /** The sink set plus, with --json, JSON lines on stdout. */
@@ -71,6 +72,7 @@ function settings(o: Opts): Config {
 	if (o.metrics !== undefined) cfg.metrics.listen = o.metrics;
 	if (o.enforce) cfg.enforce = true;
 	if (o.cgroup !== undefined) cfg.enforcement.cgroup = o.cgroup;
+	if (o.pin) cfg.enforcement.pin = true;
 	return cfg;
 }
 
@@ -92,7 +94,7 @@ async function start(cfg: Config, json: boolean, metrics?: MonitorMetrics): Prom
 	const sinks = createSinks(cfg.sinks);
 	try {
 		const health = { lossIntervalS: cfg.health.loss_interval_s, heartbeatS: cfg.health.heartbeat_s };
-		const mon = new Monitor({ rulePaths: paths, minPriority: cfg.priority, throttleWindowMs: cfg.throttle_s * 1000, out: outputs(sinks, json), log: (m, level) => say(level ?? 'warning', m), watchFiles: true, health, metrics, enforce: cfg.enforce, enforcement: { protect: cfg.enforcement.protect, budget: cfg.enforcement.kill_budget, cgroup: cfg.enforcement.cgroup } });
+		const mon = new Monitor({ rulePaths: paths, minPriority: cfg.priority, throttleWindowMs: cfg.throttle_s * 1000, out: outputs(sinks, json), log: (m, level) => say(level ?? 'warning', m), watchFiles: true, health, metrics, enforce: cfg.enforce, enforcement: { protect: cfg.enforcement.protect, budget: cfg.enforcement.kill_budget, cgroup: cfg.enforcement.cgroup, pin: cfg.enforcement.pin } });
 		await sinks.start();
 		for (const w of sinks.warnings) process.stderr.write(`monitor: warning: ${w}\n`);
 		return { mon, sinks };
@@ -177,6 +179,7 @@ export const monitorCommand: CliCommand = {
 			.option('--json', 'alerts as JSON lines on stdout (instead of the terminal sink)')
 			.option('--enforce', 'blocking rules (action kill, deny) act; without it they report what they would have blocked (audit)')
 			.option('--cgroup <PATH>', 'deny rules fence only this cgroup v2 directory (default: the cgroup v2 root, every process)')
+			.option('--pin', 'with --enforce: deny rules and quarantines stay in force after the monitor stops (bpfguard enforce list|remove)')
 			.option('--throttle <SECONDS>', 'fold repeats of the same alert within this window into one with a count (0: off)', intFlag('throttle', 86400))
 			.option('--duration <SECONDS>', 'stop after this many seconds', intFlag('duration', 86400 * 365))
 			.option('--stats', 'print all counters at exit')
