@@ -321,15 +321,9 @@ int BPF_PROG(bg_net_conn_in, struct pt_regs *regs, long id)
 	return 0;
 }
 
-/*
- * Parameters (connect exit): ret, state, conn_id, saddr, daddr, sport, dport, family, proto,
- * fd, uid, start_ns, comm.
- */
-SEC("tp_btf/sys_exit")
-int BPF_PROG(bg_net_connect, struct pt_regs *regs, long ret)
+/* A connect's exit record (connect(), or a send with MSG_FASTOPEN: ret 0 when it sent bytes). */
+static __always_inline int net__connected(int fd, struct sock *sk, long ret)
 {
-	int fd = (int)PT_REGS_PARM1_SYSCALL(regs);
-	struct sock *sk = sock__from_fd(fd);
 	struct bg_sock_tuple tp;
 	struct bg_net *n;
 
@@ -347,7 +341,7 @@ int BPF_PROG(bg_net_connect, struct pt_regs *regs, long ret)
 	n->ret = ret;
 	n->fd = fd;
 	net__self(n);
-	net__connect_outcome(n, sk, ret, &tp);
+	net__connect_outcome(n, sk, ret > 0 ? 0 : ret, &tp);
 	tp.sport = n->sport;
 	tp.dport = n->dport;
 	if (!net__port_ok(&tp)) {
@@ -356,6 +350,52 @@ int BPF_PROG(bg_net_connect, struct pt_regs *regs, long ret)
 	}
 	emit__submit(n);
 	return 0;
+}
+
+/*
+ * Parameters (connect exit): ret, state, conn_id, saddr, daddr, sport, dport, family, proto,
+ * fd, uid, start_ns, comm.
+ */
+SEC("tp_btf/sys_exit")
+int BPF_PROG(bg_net_connect, struct pt_regs *regs, long ret)
+{
+	int fd = (int)PT_REGS_PARM1_SYSCALL(regs);
+
+	return net__connected(fd, sock__from_fd(fd), ret);
+}
+
+/*
+ * TCP Fast Open: sendto()/sendmsg() with MSG_FASTOPEN on a TCP socket connects it (the SYN
+ * carries the data). Entry: the owner, as connect()'s entry; exit: a connect record (ret: the
+ * bytes sent, or the error), so every connect rule sees it.
+ */
+static __always_inline int net__tfo_in(struct pt_regs *regs, __u64 flags)
+{
+	struct sock *sk;
+
+	if (!(flags & BG_MSG_FASTOPEN))
+		return 0;
+	sk = sock__from_fd((int)PT_REGS_PARM1_SYSCALL(regs));
+	if (!sk || BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP)
+		return 0;
+	if (!net__wanted_self() || !net__track_connect())
+		return 0;
+	net__own(sk, 0, BPF_CORE_READ(sk, __sk_common.skc_state) == TCP_CLOSE ? BPF_ANY : BPF_NOEXIST);
+	return 0;
+}
+
+/* Parameters (sendto entry, MSG_FASTOPEN): none emitted; records the owner of the TCP socket. */
+SEC("tp_btf/sys_enter")
+int BPF_PROG(bg_net_tfo_sendto_in, struct pt_regs *regs, long id)
+{
+	return net__tfo_in(regs, PT_REGS_PARM4_SYSCALL(regs));
+}
+
+/* Parameters (sendmsg entry, MSG_FASTOPEN): as sendto's. */
+SEC("tp_btf/sys_enter")
+int BPF_PROG(bg_net_tfo_sendmsg_in, struct pt_regs *regs, long id)
+{
+	return net__tfo_in(regs, PT_REGS_PARM3_SYSCALL(regs));
 }
 
 /*
@@ -616,13 +656,19 @@ static __always_inline int net__udp_dst(struct sock *sk, struct bg_sock_tuple *t
 }
 
 /* sendto()/sendmsg() exit on UDP: one record per (socket, destination). */
-static __always_inline int net__send(struct pt_regs *regs, long ret, const void *buf, __u64 blen)
+static __always_inline int net__send(struct pt_regs *regs, long ret, const void *buf, __u64 blen, __u64 mflags)
 {
 	int fd = (int)PT_REGS_PARM1_SYSCALL(regs);
 	struct sock *sk;
 	struct bg_sock_tuple tp;
 	struct bg_net *n;
 	__u16 flags = 0;
+
+	if (mflags & BG_MSG_FASTOPEN) {
+		sk = sock__from_fd(fd);
+		if (sk && BPF_CORE_READ(sk, sk_protocol) == IPPROTO_TCP)
+			return net__connected(fd, sk, ret);
+	}
 
 	/* no rule takes sends: not even a socket lookup (most sends are TCP and never records) */
 	if (net__skipped(BG_EV_NET_SEND))
@@ -657,7 +703,7 @@ int BPF_PROG(bg_net_sendto, struct pt_regs *regs, long ret)
 {
 	const void *buf = (const void *)PT_REGS_PARM2_SYSCALL(regs);
 
-	return net__send(regs, ret, buf, PT_REGS_PARM3_SYSCALL(regs));
+	return net__send(regs, ret, buf, PT_REGS_PARM3_SYSCALL(regs), PT_REGS_PARM4_SYSCALL(regs));
 }
 
 /* Parameters (sendmsg exit): as sendto; the payload from the first iovec. */
@@ -669,7 +715,7 @@ int BPF_PROG(bg_net_sendmsg, struct pt_regs *regs, long ret)
 
 	if (ret >= 0 && !bpf_probe_read_user(&iov, sizeof(iov), &msg->msg_iov) && iov)
 		bpf_probe_read_user(&v, sizeof(v), iov);
-	return net__send(regs, ret, v.iov_base, v.iov_len);
+	return net__send(regs, ret, v.iov_base, v.iov_len, PT_REGS_PARM3_SYSCALL(regs));
 }
 
 /*

@@ -14,6 +14,7 @@ enum {
 	BG_ECONNREFUSED = 111,
 	BG_EALREADY = 114,
 	BG_EINPROGRESS = 115,
+	BG_MSG_FASTOPEN = 0x20000000,	/* send flag: connect with TCP Fast Open */
 	BG_EISCONN = 106,
 };
 

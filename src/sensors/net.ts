@@ -67,10 +67,12 @@ export const netSensor: Sensor<'net'> = {
 		{ hook: 'exit', syscalls: ['accept', 'accept4'], prog: 'bg_net_accept' },
 		{ hook: 'exit', syscalls: ['listen'], prog: 'bg_net_listen' },
 		{ hook: 'exit', syscalls: ['bind'], prog: 'bg_net_bind' },
+		{ hook: 'enter', syscalls: ['sendto'], prog: 'bg_net_tfo_sendto_in' },
+		{ hook: 'enter', syscalls: ['sendmsg'], prog: 'bg_net_tfo_sendmsg_in' },
 		{ hook: 'exit', syscalls: ['sendto'], prog: 'bg_net_sendto' },
 		{ hook: 'exit', syscalls: ['sendmsg'], prog: 'bg_net_sendmsg' },
 	],
-	description: 'network: TCP connects with outcome, accepts, closes with bytes and duration, UDP destinations and DNS names, listen, bind',
+	description: 'network: TCP connects (also by TCP Fast Open sends) with outcome, accepts, closes with bytes and duration, UDP destinations and DNS names, listen, bind',
 	configure(obj, f, o) {
 		if (f.uid !== undefined) obj.setRodata('cfg_uid', u32(f.uid));
 		if (o.pid !== undefined) obj.setRodata('cfg_pid', u32(o.pid));

@@ -233,3 +233,32 @@ test('a socket fd passed with garbage in the upper half of the register (the ker
 	assert.ok(c, 'connect event');
 	assert.deepEqual([c.dip, c.dport, c.state], ['127.0.0.1', port, 'established']);
 });
+
+test('TCP Fast Open: sendto(MSG_FASTOPEN) and sendmsg(MSG_FASTOPEN) open connections that are reported as connects, with their outcome and close', async (t) => {
+	if (!requireBpf(t, OBJS)) return;
+	const py = `
+import socket
+l = socket.socket(); l.bind(('127.0.0.1', 0)); l.listen(8); p = l.getsockname()[1]
+a = socket.socket(); a.sendto(b'hello', socket.MSG_FASTOPEN, ('127.0.0.1', p))
+b = socket.socket(); b.sendmsg([b'hi'], [], socket.MSG_FASTOPEN, ('127.0.0.1', p))
+x, _ = l.accept(); y, _ = l.accept()
+print(p, a.getsockname()[1], b.getsockname()[1], a.fileno(), b.fileno(), x.recv(10), y.recv(10), flush=True)
+a.close(); b.close(); x.close(); y.close()
+`;
+	let r = { pid: 0, stdout: '' };
+	const { events } = await collect([netSensor], {}, async () => {
+		r = await run('python3', ['-c', py]);
+	});
+	const [port, sa, sb, fa, fb] = r.stdout.trim().split(' ').map(Number);
+	assert.ok(port > 0 && sa > 0 && sb > 0, r.stdout);
+	const conns = net(events, 'net_connect', r.pid);
+	assert.deepEqual(
+		conns.map((c) => [c.dip, c.dport, c.sport, c.fd, c.ret, c.state, c.proto, c.comm]),
+		[
+			['127.0.0.1', port, sa, fa, 5, 'established', 'tcp', 'python3'],
+			['127.0.0.1', port, sb, fb, 2, 'established', 'tcp', 'python3'],
+		],
+	);
+	const closes = net(events, 'net_close', r.pid).filter((c) => c.dir === 'out');
+	assert.deepEqual(closes.map((c) => [c.sport, c.connId]).sort(), conns.map((c) => [c.sport, c.connId]).sort(), 'the connections are tracked to their close');
+});
