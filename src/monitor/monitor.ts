@@ -13,7 +13,9 @@ import { kernelPlan, mergeWatch, sensorsFor, type FilePushdown, type KernelPlan 
 import type { RuleSet } from '../rules/ruleset.js';
 import { Throttle } from '../alerts/throttle.js';
 import type { Alert, Priority } from '../alerts/alert.js';
-import type { SinkStats } from '../sinks/sink.js';
+import type { EventBatch, EventTrailStats, SinkStats } from '../sinks/sink.js';
+import { EventEncoder } from '../store/event-record.js';
+import type { EvalCtx } from '../rules/context.js';
 import type { AgentEvent } from '../events/types.js';
 import { Health, lossCounters, type HealthOptions } from './health.js';
 import type { MonitorMetrics } from './metrics.js';
@@ -24,6 +26,9 @@ export interface AlertOut {
 	flush(): Promise<void>;
 	close(): Promise<void>;
 	stats(): SinkStats;
+	/** The audit trail: every event, in batches (present when a sink keeps events). */
+	writeEvents?(b: EventBatch): void;
+	eventStats?(): EventTrailStats;
 }
 
 export interface MonitorOptions {
@@ -39,6 +44,8 @@ export interface MonitorOptions {
 	health?: HealthOptions;
 	/** Prometheus metrics to keep (one histogram sample per batch; totals read at scrape time). */
 	metrics?: MonitorMetrics;
+	/** The audit trail: every event that passes the kernel filter is decoded and handed to out.writeEvents (not only those a rule evaluates). */
+	audit?: boolean;
 }
 
 /** A running monitor. */
@@ -77,17 +84,19 @@ export class Monitor {
 		this.plan = plan;
 		this.warnExpensive(plan.file);
 		this.privNoop = plan.privNoop.length > 0;
+		const trail = this.auditTrail();
 		this.rt = SensorRuntime.start(
 			plan.sensors,
 			plan.filter,
 			(evs) => {
 				const m = this.o.metrics;
 				const t0 = m ? performance.now() : 0;
-				this.engine.process(evs, this.onMatch);
+				this.engine.process(evs, this.onMatch, trail?.observe);
 				if (m) m.evaluated((performance.now() - t0) / 1000);
+				trail?.flush();
 				onBatch?.(evs.length);
 			},
-			{ tolerate: true, accept: this.engine.accepts },
+			{ tolerate: true, accept: trail ? undefined : this.engine.accepts },
 		);
 		this.sensors = this.rt.sensors;
 		this.bindMetrics(this.rt);
@@ -117,6 +126,20 @@ export class Monitor {
 		this.tick.unref();
 		if (this.o.watchFiles) this.watchRules();
 		return this.rt;
+	}
+
+	/** With audit and a sink that keeps events: encode each event as the rules saw it, hand the batch over after it. */
+	private auditTrail(): { observe: (c: EvalCtx) => void; flush: () => void } | undefined {
+		const write = this.o.out.writeEvents?.bind(this.o.out);
+		if (!this.o.audit || !write) return undefined;
+		const enc = new EventEncoder();
+		return {
+			observe: (c) => enc.add(c),
+			flush: () => {
+				const b = enc.take();
+				if (b) write(b);
+			},
+		};
 	}
 
 	/** A rule match: its latency is observed, then it goes through the throttle. */
@@ -213,7 +236,8 @@ export class Monitor {
 
 	/** Every loss total so far, by cause. */
 	private losses(): Record<string, number> {
-		return this.rt ? lossCounters(this.rt.kernelStats(), this.rt.user, this.o.out.stats().dropped) : {};
+		const audit = this.o.audit ? this.o.out.eventStats?.().dropped : undefined;
+		return this.rt ? lossCounters(this.rt.kernelStats(), this.rt.user, this.o.out.stats().dropped, audit) : {};
 	}
 
 	/** What a heartbeat and the stop record carry: activity and loss totals since start. */

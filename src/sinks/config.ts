@@ -112,6 +112,12 @@ export const StoreConfig = z
 		/** ... or this many seconds after a record was written, and at close. */
 		sealIntervalS: z.number().int().min(1).max(3600).default(10),
 		logs: z.boolean().default(true),
+		/** The audit trail: keep every event the monitor receives (after the kernel filter), not only rule matches (`monitor --audit`). */
+		events: z.boolean().default(false),
+		/** Events waiting for the database past this are dropped and counted (audit_dropped in loss records). */
+		maxPendingEvents: z.number().int().min(1).max(10_000_000).default(100_000),
+		/** Events per transaction at most. */
+		eventBatch: z.number().int().min(1).max(1_000_000).default(20_000),
 		/** Records older than this are removed (0: no age limit). */
 		maxAgeDays: z.number().int().min(0).max(36_500).default(90),
 		/** At most this many records (0: no limit). */
