@@ -1,7 +1,7 @@
 /** @module store/event-record: events as audit-trail records: their --json fields (rules/fields/json) encoded on the event thread in batches, decoded to records in the store's worker. */
 import { hostname } from 'node:os';
 import { KIND_ROWS } from '../events/table.js';
-import { eventJson } from '../rules/fields/json.js';
+import { eventJsonText } from '../rules/fields/json.js';
 import type { EvalCtx } from '../rules/context.js';
 import type { EventBatch } from '../sinks/sink.js';
 import { EVENT_KIND } from './schema.js';
@@ -20,7 +20,7 @@ export interface StoredEvent {
  */
 export class EventEncoder {
 	private times: number[] = [];
-	private parts: string[] = [];
+	private data = '';
 	private readonly host: string;
 
 	constructor(host = hostname()) {
@@ -29,17 +29,17 @@ export class EventEncoder {
 
 	/** Encodes the context's event (after the process table applied it, as the rules saw it). */
 	add(c: EvalCtx): void {
+		this.data += `${this.times.length ? '\n' : ''}{"fields":${eventJsonText(c)}${this.host}"${KIND_ROWS[c.e.kind].source}"}`;
 		this.times.push(c.e.timeMs);
-		this.parts.push(`{"fields":${JSON.stringify(eventJson(c))}${this.host}"${KIND_ROWS[c.e.kind].source}"}`);
 	}
 
 	/** The batch so far (undefined when empty). */
 	take(): EventBatch | undefined {
-		const n = this.parts.length;
+		const n = this.times.length;
 		if (n === 0) return undefined;
-		const b = { n, times: Float64Array.from(this.times), data: this.parts.join('\n') };
+		const b = { n, times: Float64Array.from(this.times), data: this.data };
 		this.times = [];
-		this.parts = [];
+		this.data = '';
 		return b;
 	}
 }
