@@ -92,25 +92,33 @@ interface Row {
 }
 
 /**
- * Matching records in id order, page by page (keyset: never an OFFSET, never the whole result in memory): the filters and
- * the SQL part of --where narrow the rows in SQLite, the whole condition is tested on each decoded row.
+ * Matching records page by page (keyset: never an OFFSET, never the whole result in memory): the filters and the SQL
+ * part of --where narrow the rows in SQLite, the whole condition is tested on each decoded row. In id order; with
+ * --since or --until in time order (then id), read through the time index, so a time range reads only its records.
  */
 export function* scanStore(store: AuditStore, q: SearchQuery, o: ScanOptions = {}): Generator<StoredRecord> {
 	const w = whereClause(q);
-	const conds = [w.sql, ...(o.where?.sql ? [o.where.sql] : [])];
+	const timed = q.sinceMs !== undefined || q.untilMs !== undefined;
+	const dir = o.desc ? 'DESC' : 'ASC';
+	const after = o.desc ? '<' : '>';
+	const key = timed ? `(time_ms, id) ${after} (?, ?)` : `id ${after} ?`;
+	const conds = [w.sql, ...(o.where?.sql ? [o.where.sql] : []), key];
 	const params = [...w.params, ...(o.where?.params ?? [])];
-	const stmt = store.db.prepare(`SELECT id, kind, time_ms, hash, data FROM records WHERE ${conds.join(' AND ')} AND id ${o.desc ? '<' : '>'} ? ORDER BY id ${o.desc ? 'DESC' : 'ASC'} LIMIT ?`);
+	const from = `records${timed ? ' INDEXED BY records_time' : ''}`;
+	const stmt = store.db.prepare(`SELECT id, kind, time_ms, hash, data FROM ${from} WHERE ${conds.join(' AND ')} ORDER BY ${timed ? `time_ms ${dir}, ` : ''}id ${dir} LIMIT ?`);
 	const page = o.page ?? 4096;
-	let at = o.desc ? (o.beforeId ?? Number.MAX_SAFE_INTEGER) : (o.afterId ?? 0);
+	const MAX = Number.MAX_SAFE_INTEGER;
+	let at: number[] = o.desc ? [MAX, o.beforeId ?? MAX] : [-MAX, o.afterId ?? 0];
 	for (;;) {
-		const rows = stmt.all(...params, at, page) as Row[];
+		const rows = stmt.all(...params, ...(timed ? at : [at[1]]), page) as Row[];
 		for (const r of rows) {
 			const data = JSON.parse(r.data) as Record<string, unknown>;
 			if (o.where && !o.where.test(data, r.time_ms)) continue;
 			yield { id: r.id, kind: r.kind, timeMs: r.time_ms, hash: r.hash, data };
 		}
 		if (rows.length < page) return;
-		at = rows[rows.length - 1].id;
+		const last = rows[rows.length - 1];
+		at = [last.time_ms, last.id];
 	}
 }
 

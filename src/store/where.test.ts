@@ -15,17 +15,18 @@ const sql = (cond: string) => toSql(parseCondition(cond));
 test('pushdown: search columns and JSON members become SQL; not, icontains, glob, regex and list fields stay on the decoded row', () => {
 	assert.deepEqual(sql('proc.name = "cat" and fd.name startswith "/tmp/a"'), {
 		sql: '((instr(data, ?) > 0 AND comm = ?) AND instr(data, ?) > 0)',
-		params: ['cat', 'cat', '/tmp/a'],
+		params: ['"proc.name":"cat"', 'cat', '"fd.name":"/tmp/a'],
 	});
-	assert.deepEqual(sql('proc.pid = 5 or user.uid = 0'), { sql: '(pid = ? OR uid = ?)', params: [5, 0] });
+	assert.deepEqual(sql('proc.pid = 5 or user.uid = 0'), { sql: '((instr(data, ?) > 0 AND pid = ?) OR (instr(data, ?) > 0 AND uid = ?))', params: ['"proc.pid":5', 5, '"user.uid":0', 0] });
+	assert.deepEqual(sql('proc.pid != 5 and proc.pid > 2'), { sql: '(pid != ? AND pid > ?)', params: [5, 2] });
 	assert.deepEqual(sql('proc.pid in (1, 2) and evt.time >= 1700000000000'), { sql: '(pid IN (?,?) AND time_ms >= ?)', params: [1, 2, 1700000000000] });
 	assert.deepEqual(sql('evt.type in (openat, execve)'), { sql: 'etype IN (?,?)', params: ['openat', 'execve'] });
 	assert.deepEqual(sql('evt.rawres < 0'), { sql: 'json_extract(data, ?) < ?', params: ['$.fields."evt.rawres"', 0] });
-	assert.deepEqual(sql('evt.failed = true'), { sql: 'json_extract(data, ?) = ?', params: ['$.fields."evt.failed"', 1] });
+	assert.deepEqual(sql('evt.failed = true'), { sql: '(instr(data, ?) > 0 AND json_extract(data, ?) = ?)', params: ['"evt.failed":true', '$.fields."evt.failed"', 1] });
 	assert.deepEqual(sql('proc.name endswith "sh"'), { sql: '(instr(data, ?) > 0 AND substr(comm, -length(?)) = ?)', params: ['sh', 'sh', 'sh'] });
 	assert.deepEqual(sql('fd.name contains "a\\"b"'), { sql: 'instr(data, ?) > 0', params: ['a\\"b'] }, 'as JSON writes the quote');
 	assert.deepEqual(sql('proc.name exists'), { sql: 'comm IS NOT NULL', params: [] });
-	assert.deepEqual(sql('proc.pid = 5 and not proc.name = "x"'), { sql: 'pid = ?', params: [5] });
+	assert.deepEqual(sql('proc.pid = 5 and not proc.name = "x"'), { sql: '(instr(data, ?) > 0 AND pid = ?)', params: ['"proc.pid":5', 5] });
 	for (const c of ['not proc.pid = 5', 'fd.name icontains "x"', 'fd.name glob "/tmp/*"', 'fd.name regex "^/t"', 'proc.argv contains x', 'proc.pid = 1 or fd.name icontains y', 'proc.name != x', 'fd.name in (a, b)', 'fd.name = ""']) {
 		assert.equal(sql(c), undefined, c);
 	}
@@ -72,6 +73,11 @@ test('equivalence: with its SQL, a condition finds exactly the records the whole
 			'fd.sport = 0 or fd.dport = 53',
 			'evt.type = execve and proc.argv contains "json marker"',
 			'fd.name icontains "/ETC/"',
+			'evt.failed = false and fd.name = "/etc/passwd"',
+			'proc.exepath startswith "/tmp/" or proc.exepath = "/bin/echo"',
+			'fd.num = 3 and evt.rawres >= 3',
+			'fd.dport = 53 and fd.l4proto = udp',
+			'evt.res = SUCCESS and evt.type = execve',
 		];
 		let found = 0;
 		for (const cond of conds) {

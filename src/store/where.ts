@@ -124,9 +124,23 @@ function literal(def: FieldDef, v: ValueNode): unknown {
 const NUM_OPS: ReadonlySet<CmpOp> = new Set(['<', '<=', '>', '>=']);
 const TEXT_OPS: ReadonlySet<CmpOp> = new Set(['=', '==', 'startswith', 'bstartswith', 'endswith', 'contains', 'bcontains']);
 
-// A string the record's data must contain, as JSON writes it: a scan of the text, before any JSON is read. A string field
-// may hold a number or a bool (rules compare its text), whose JSON is its text too.
-const textIn = (s: string): Sql => ({ sql: 'instr(data, ?) > 0', params: [JSON.stringify(s).slice(1, -1)] });
+/** Text fields whose stored value is always a JSON string (or null): a test on them can look for `"key":"value` in the record's text. */
+const STRING_VALUED: ReadonlySet<string> = new Set(['evt.type', 'proc.name', 'user.name', 'fd.name', 'fd.directory', 'fd.filename', 'proc.exepath', 'proc.cwd', 'proc.cmdline', 'proc.pname']);
+
+// Text the record's data must contain, as JSON writes it: a substring scan (memmem), before any JSON is read. The stored
+// text writes a member as "key":value with no space, for events (eventJsonText) and alerts (canonical JSON) alike.
+const textIn = (s: string): Sql => ({ sql: 'instr(data, ?) > 0', params: [s] });
+const jsonText = (s: string): string => JSON.stringify(s).slice(1, -1);
+
+// The most selective text a match must contain: "key":"value" (=), "key":"prefix (startswith), or the value's text
+// (a field that may hold a number or a bool: rules compare its text, and its JSON is that text too).
+function textFor(key: string, op: CmpOp, x: string): Sql {
+	if (!STRING_VALUED.has(key)) return textIn(jsonText(x));
+	const member = `${JSON.stringify(key)}:"${jsonText(x)}`;
+	if (op === '=' || op === '==') return textIn(`${member}"`);
+	if (op === 'startswith' || op === 'bstartswith') return textIn(member);
+	return textIn(jsonText(x));
+}
 
 function cmpSql(f: FieldRef, op: CmpOp, v: ValueNode): Sql | undefined {
 	const col = column(f);
@@ -136,14 +150,20 @@ function cmpSql(f: FieldRef, op: CmpOp, v: ValueNode): Sql | undefined {
 	const c = col.sql;
 	const p = (...more: unknown[]): unknown[] => [...col.params, ...more];
 	if (typeof x !== 'string') {
-		if (op === '=' || op === '==' || op === '!=' || NUM_OPS.has(op)) return { sql: `${c} ${op === '==' ? '=' : op} ?`, params: p(x) };
+		if (op === '=' || op === '==' || op === '!=' || NUM_OPS.has(op)) {
+			const test = { sql: `${c} ${op === '==' ? '=' : op} ?`, params: p(x) };
+			// A number equal to x is written "key":x (a bool as true/false), with the value's own text.
+			const shown = col.def.type === 'bool' ? (x ? 'true' : 'false') : Object.is(x, -0) ? undefined : String(x);
+			return (op === '=' || op === '==') && shown !== undefined && col.key !== 'evt.time' ? join([textIn(`${JSON.stringify(col.key)}:${shown}`), test], ' AND ') : test;
+		}
 		return undefined;
 	}
 	if (x === '' || !TEXT_OPS.has(op)) return undefined; // icontains, glob, regex, !=: on the decoded row only
-	if (!(col.key in COLUMNS)) return textIn(x);
+	const pre = textFor(col.key, op, x);
+	if (!(col.key in COLUMNS)) return pre;
 	const exact = op === '=' || op === '==' ? { sql: `${c} = ?`, params: p(x) }
 		: op === 'startswith' || op === 'bstartswith' ? { sql: `substr(${c}, 1, length(?)) = ?`, params: p(x, x) }
 		: op === 'endswith' ? { sql: `substr(${c}, -length(?)) = ?`, params: p(x, x) }
 		: { sql: `instr(${c}, ?) > 0`, params: p(x) };
-	return join([textIn(x), exact], ' AND ');
+	return join([pre, exact], ' AND ');
 }

@@ -66,10 +66,11 @@ function queryFor(o: SearchFlags): SearchQuery {
 async function follow(store: AuditStore, q: SearchQuery, o: SearchFlags, afterId: number): Promise<void> {
 	let last = afterId;
 	let stop = false;
+	const fresh: SearchQuery = { ...q, sinceMs: undefined, untilMs: undefined }; // new records: by id, whatever their time
 	const stopped = untilStopped({ durationS: o.duration, stdoutClosed: true }).then(() => (stop = true));
 	while (!stop) {
 		let out = '';
-		for (const r of scanStore(store, q, { where: o.where, afterId: last })) {
+		for (const r of scanStore(store, fresh, { where: o.where, afterId: last })) {
 			last = r.id;
 			out += o.json ? jsonLine(r) : searchTable([r]).split('\n')[1] + '\n';
 		}
