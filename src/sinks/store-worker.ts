@@ -97,7 +97,7 @@ port.on('message', (m: StoreRequest) => {
 		try {
 			const recs: NewRecord[] = m.alerts.map(alertRecord);
 			for (const b of m.events ?? []) eventRecords(b, recs);
-			store!.append(recs);
+			store!.append(recs, m.alerts.length); // events alone wait for the seal timer (sealIntervalS)
 			send({ op: 'appended', n: recs.length, failed: takeFailed() });
 		} catch (e) {
 			failed++;
