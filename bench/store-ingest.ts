@@ -43,6 +43,9 @@ function sinkAt(dir: string, db: string): StoreSink {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** The producer waits while this many events are queued: about one transaction's worth, as a monitor that keeps up has. */
+const HOLD_AT = Number(process.env.BENCH_HOLD_AT ?? 20_000);
+
 /** CPU seconds so far of the main thread (this one) and of the whole process (the store's worker, GC and libuv threads too), from /proc. */
 function cpu(): { main: number; all: number } {
 	const ticks = (path: string): number => {
@@ -54,7 +57,7 @@ function cpu(): { main: number; all: number } {
 
 /**
  * Writes events as fast as the sink takes them: batches of 1024 encoded on this thread (as the monitor does after
- * its rules), held back while 100 000 wait, so the figure is what the store keeps up with, with nothing dropped.
+ * its rules), held back while HOLD_AT (20 000) wait, so the figure is what the store keeps up with, with nothing dropped.
  */
 async function pump(sink: StoreSink, total: number, timeAt: (i: number) => number, seconds?: number): Promise<{ encodeNsPerEvent: number; produced: number }> {
 	const tpl = templates();
@@ -65,7 +68,7 @@ async function pump(sink: StoreSink, total: number, timeAt: (i: number) => numbe
 	let encodeNs = 0n;
 	let i = 0;
 	while (i < total && Date.now() < stopAt) {
-		while (sink.eventStats().queued >= 100_000) await sleep(2);
+		while (sink.eventStats().queued >= HOLD_AT) await sleep(1);
 		const t0 = process.hrtime.bigint();
 		for (let k = 0; k < 1024 && i < total; k++, i++) {
 			const e = eventAt(tpl, i, timeAt(i));
