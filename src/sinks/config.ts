@@ -107,7 +107,7 @@ export const StoreConfig = z
 		path: z.string().min(1),
 		/** The store key, outside the database (created 0600 in a 0700 directory if missing); it MACs checkpoints and retention anchors. */
 		keyPath: z.string().min(1).default('/etc/bpfguard/store.key'),
-		/** A checkpoint (keyed) after this many records ... */
+		/** A checkpoint (keyed) after this many records (a batch of audit-trail events alone waits for sealIntervalS) ... */
 		sealEvery: z.number().int().min(1).max(1_000_000).default(1000),
 		/** ... or this many seconds after a record was written, and at close. */
 		sealIntervalS: z.number().int().min(1).max(3600).default(10),
