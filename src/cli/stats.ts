@@ -144,12 +144,13 @@ export function dropsByCause(kernel: Record<string, number>, user: Record<string
 		oversize: user.oversize ?? 0,
 		unknown_kind: user.unknownKind ?? 0,
 		sink_dropped: user.sinkDropped ?? 0,
+		...(user.auditDropped !== undefined ? { audit_dropped: user.auditDropped } : {}),
 	};
 }
 
 /** Every counted loss: kernel ring buffer/scratch failures and user-space drops. */
 export function lostCount(kernel: Record<string, number>, user: Record<string, number>): number {
-	return (kernel.rb_full ?? 0) + (kernel.no_scratch ?? 0) + (user.oversize ?? 0) + (user.unknownKind ?? 0) + (user.sinkDropped ?? 0);
+	return (kernel.rb_full ?? 0) + (kernel.no_scratch ?? 0) + (user.oversize ?? 0) + (user.unknownKind ?? 0) + (user.sinkDropped ?? 0) + (user.auditDropped ?? 0);
 }
 
 /** The one-line summary printed at exit of every command. */

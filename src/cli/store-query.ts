@@ -6,6 +6,8 @@ import { StoreError } from '../store/errors.js';
 import { parseDuration, parseWhen } from '../store/when.js';
 import type { SearchQuery } from '../store/search.js';
 import { CliError } from './errors.js';
+import { compileWhere, type WhereFilter } from '../store/where.js';
+import { ConditionError } from '../rules/errors.js';
 
 /** Filter flags as commander hands them over: SearchQuery's filters under their flag names. */
 export interface FilterFlags extends Pick<SearchQuery, 'rule' | 'pid' | 'uid' | 'user' | 'exe' | 'comm' | 'tag' | 'text'> {
@@ -87,6 +89,16 @@ export function openForCli(path: string, opts: OpenOptions = { readonly: true })
 		return AuditStore.open(path, opts);
 	} catch (e) {
 		if (e instanceof StoreError) throw new CliError(e.message, e.code, 1);
+		throw e;
+	}
+}
+
+/** Parses --where: a rule condition, or one line with the column and what is wrong (exit 2). */
+export function whereArg(v: string): WhereFilter {
+	try {
+		return compileWhere(v);
+	} catch (e) {
+		if (e instanceof ConditionError) throw new CliError(`--where: ${e.pos.line > 1 ? `line ${e.pos.line} ` : ""}column ${e.pos.col}: ${e.message}`, e.code, 2);
 		throw e;
 	}
 }

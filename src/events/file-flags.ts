@@ -64,8 +64,21 @@ function join(v: number, names: Names, out: string[]): string {
 	return out.join('|');
 }
 
+// Open flags take few distinct values; their names are computed once each (the audit trail names every open's flags).
+const OPEN_NAMES = new Map<number, string>();
+const OPEN_NAMES_MAX = 4096;
+
 /** Open flags: the access mode first, then the other bits in kernel order ("O_RDWR|O_CREAT"). */
 export function openFlagNames(flags: number): string {
+	let s = OPEN_NAMES.get(flags);
+	if (s === undefined) {
+		s = openFlagText(flags);
+		if (OPEN_NAMES.size < OPEN_NAMES_MAX) OPEN_NAMES.set(flags, s);
+	}
+	return s;
+}
+
+function openFlagText(flags: number): string {
 	const names = join(flags & ~O_ACCMODE, OPEN_FLAGS, []).split('|').filter(Boolean);
 	const byBit = (n: string) => OPEN_FLAGS.find(([, x]) => x === n)?.[0] ?? Infinity;
 	names.sort((a, b) => byBit(a) - byBit(b));

@@ -118,13 +118,14 @@ const KERNEL_LOSS: Readonly<Record<string, string>> = {
 	net_track_fail: 'net_track_fail',
 };
 
-/** Every loss total the monitor can see: kernel drops, user-space decode failures, 32-bit calls not decoded, sink drops. */
-export function lossCounters(kernel: Record<string, number>, user: { unknownKind: number; oversize: number; handlerErrors: number }, sinkDropped: number): LossCounters {
+/** Every loss total the monitor can see: kernel drops, user-space decode failures, 32-bit calls not decoded, sink drops, and (audit trail on) events the store could not keep. */
+export function lossCounters(kernel: Record<string, number>, user: { unknownKind: number; oversize: number; handlerErrors: number }, sinkDropped: number, auditDropped?: number): LossCounters {
 	const out: LossCounters = {};
 	for (const [k, name] of Object.entries(KERNEL_LOSS)) out[name] = kernel[k] ?? 0;
 	out.decode_unknown_kind = user.unknownKind;
 	out.decode_oversize = user.oversize;
 	out.handler_error = user.handlerErrors;
 	out.sink_dropped = sinkDropped;
+	if (auditDropped !== undefined) out.audit_dropped = auditDropped;
 	return out;
 }

@@ -13,7 +13,9 @@ import { kernelPlan, mergeWatch, sensorsFor, type FilePushdown, type KernelPlan 
 import type { RuleSet } from '../rules/ruleset.js';
 import { Throttle } from '../alerts/throttle.js';
 import type { Alert, Priority } from '../alerts/alert.js';
-import type { SinkStats } from '../sinks/sink.js';
+import type { EventBatch, EventTrailStats, SinkStats } from '../sinks/sink.js';
+import { EventEncoder } from '../store/event-record.js';
+import type { EvalCtx } from '../rules/context.js';
 import type { AgentEvent } from '../events/types.js';
 import { Health, lossCounters, type HealthOptions } from './health.js';
 import { enforcePlan, type EnforcePlan } from '../enforce/plan.js';
@@ -29,6 +31,9 @@ export interface AlertOut {
 	flush(): Promise<void>;
 	close(): Promise<void>;
 	stats(): SinkStats;
+	/** The audit trail: every event, in batches (present when a sink keeps events). */
+	writeEvents?(b: EventBatch): void;
+	eventStats?(): EventTrailStats;
 }
 
 export interface MonitorOptions {
@@ -48,6 +53,8 @@ export interface MonitorOptions {
 	enforce?: boolean;
 	/** Protected executables and the kill budget (config `enforcement`). */
 	enforcement?: { protect?: readonly string[]; budget?: number; cgroup?: string; quarantineDir?: string; pin?: boolean; pinStateDir?: string };
+	/** The audit trail: every event that passes the kernel filter is decoded and handed to out.writeEvents (not only those a rule evaluates). */
+	audit?: boolean;
 }
 
 /** A running monitor. */
@@ -92,17 +99,19 @@ export class Monitor {
 		this.plan = plan;
 		this.warnExpensive(plan.file);
 		this.privNoop = plan.privNoop.length > 0;
+		const trail = this.auditTrail();
 		this.rt = SensorRuntime.start(
 			plan.sensors,
 			plan.filter,
 			(evs) => {
 				const m = this.o.metrics;
 				const t0 = m ? performance.now() : 0;
-				this.engine.process(evs, this.onMatch);
+				this.engine.process(evs, this.onMatch, trail?.observe);
 				if (m) m.evaluated((performance.now() - t0) / 1000);
+				trail?.flush();
 				onBatch?.(evs.length);
 			},
-			{ tolerate: true, accept: this.engine.accepts },
+			{ tolerate: true, accept: trail ? undefined : this.engine.accepts },
 		);
 		this.sensors = this.rt.sensors;
 		this.applyBlocking();
@@ -218,6 +227,20 @@ export class Monitor {
 		return { ...plan, file, filter: { ...plan.filter, file: { ...plan.filter.file, watch } } };
 	}
 
+	/** With audit and a sink that keeps events: encode each event as the rules saw it, hand the batch over after it. */
+	private auditTrail(): { observe: (c: EvalCtx) => void; flush: () => void } | undefined {
+		const write = this.o.out.writeEvents?.bind(this.o.out);
+		if (!this.o.audit || !write) return undefined;
+		const enc = new EventEncoder();
+		return {
+			observe: (c) => enc.add(c),
+			flush: () => {
+				const b = enc.take();
+				if (b) write(b);
+			},
+		};
+	}
+
 	/** A rule match: its latency is observed, then it goes through the throttle. */
 	private readonly onMatch = (a: Alert): void => {
 		this.o.metrics?.matched(a.timeMs);
@@ -313,7 +336,8 @@ export class Monitor {
 
 	/** Every loss total so far, by cause. */
 	private losses(): Record<string, number> {
-		return this.rt ? lossCounters(this.rt.kernelStats(), this.rt.user, this.o.out.stats().dropped) : {};
+		const audit = this.o.audit ? this.o.out.eventStats?.().dropped : undefined;
+		return this.rt ? lossCounters(this.rt.kernelStats(), this.rt.user, this.o.out.stats().dropped, audit) : {};
 	}
 
 	/** What a heartbeat and the stop record carry: activity and loss totals since start. */

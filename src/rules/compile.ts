@@ -10,11 +10,15 @@ import { compileRegex, RegexError } from './regex.js';
 /** A compiled condition. */
 export type Pred = (c: EvalCtx) => boolean;
 type Extract = (c: EvalCtx) => FieldValue | undefined;
+/** Reads one field's value for a condition. */
+export type FieldExtract = Extract;
 
 /** Named lists and macros a condition may use. */
 export interface CompileEnv {
 	lists: ReadonlyMap<string, readonly string[]>;
 	macros: ReadonlyMap<string, Node>;
+	/** Where field values come from instead of each field's extractor (search reads stored records this way); the field is still resolved and type-checked. */
+	source?: (def: FieldDef, arg: string | undefined) => FieldExtract;
 }
 
 /** Compile a condition; fields it reads are added to used (for alert output). */
@@ -112,7 +116,7 @@ class Compiler {
 	private field(f: FieldRef) {
 		const r = resolveField(f);
 		this.used.add(f.arg !== undefined && !r.def.name.endsWith('.') ? `${f.name}[${f.arg}]` : f.name);
-		return r;
+		return this.env.source ? { ...r, extract: this.env.source(r.def, r.arg) } : r;
 	}
 
 	private cmp(f: FieldRef, op: CmpOp, v: ValueNode): Pred {

@@ -61,8 +61,8 @@ export class RuleEngine {
 		return this.rules;
 	}
 
-	/** Apply each event to the process table, then evaluate it; emit() gets each match. */
-	process(events: readonly BgEvent[], emit: (a: Alert) => void): void {
+	/** Apply each event to the process table, then evaluate it; emit() gets each match, and observe() (the audit trail) each event in the context the rules saw. */
+	process(events: readonly BgEvent[], emit: (a: Alert) => void, observe?: (c: EvalCtx) => void): void {
 		const rules = this.rules; // one set per batch: a swap takes effect between batches
 		const c = this.ctx;
 		for (let i = 0; i < events.length; i++) {
@@ -79,6 +79,7 @@ export class RuleEngine {
 				const a = this.alert(r);
 				if (a) emit(a);
 			});
+			if (observe) observe(c);
 		}
 	}
 

@@ -107,11 +107,17 @@ export const StoreConfig = z
 		path: z.string().min(1),
 		/** The store key, outside the database (created 0600 in a 0700 directory if missing); it MACs checkpoints and retention anchors. */
 		keyPath: z.string().min(1).default('/etc/bpfguard/store.key'),
-		/** A checkpoint (keyed) after this many records ... */
+		/** A checkpoint (keyed) after this many records (a batch of audit-trail events alone waits for sealIntervalS) ... */
 		sealEvery: z.number().int().min(1).max(1_000_000).default(1000),
 		/** ... or this many seconds after a record was written, and at close. */
 		sealIntervalS: z.number().int().min(1).max(3600).default(10),
 		logs: z.boolean().default(true),
+		/** The audit trail: keep every event the monitor receives (after the kernel filter), not only rule matches (`monitor --audit`). */
+		events: z.boolean().default(false),
+		/** Events waiting for the database past this are dropped and counted (audit_dropped in loss records). */
+		maxPendingEvents: z.number().int().min(1).max(10_000_000).default(100_000),
+		/** Events per transaction at most. */
+		eventBatch: z.number().int().min(1).max(1_000_000).default(20_000),
 		/** Records older than this are removed (0: no age limit). */
 		maxAgeDays: z.number().int().min(0).max(36_500).default(90),
 		/** At most this many records (0: no limit). */

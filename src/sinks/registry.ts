@@ -1,6 +1,6 @@
 /** @module sinks/registry: sink kinds by config key, createSinks() and the SinkSet that fans alerts out. */
 import type { Alert } from '../alerts/alert.js';
-import type { Sink, SinkStats } from './sink.js';
+import type { EventBatch, EventSink, EventTrailStats, Sink, SinkStats } from './sink.js';
 import { SinksConfig, type SinksConfigInput } from './config.js';
 import { SinkError, errorCode } from './errors.js';
 import { JsonlSink } from './jsonl.js';
@@ -44,8 +44,34 @@ export class SinkSet implements Sink {
 	readonly acceptsLogs: boolean;
 	private writeErrors = 0;
 
+	/** Sinks that keep every event (the audit trail); empty when none does. */
+	readonly eventSinks: readonly EventSink[];
+
 	constructor(readonly sinks: readonly Sink[]) {
 		this.acceptsLogs = sinks.some((s) => s.acceptsLogs);
+		this.eventSinks = sinks.filter((s): s is EventSink => (s as Partial<EventSink>).keepsEvents === true);
+	}
+
+	/** True when some sink keeps every event. */
+	get keepsEvents(): boolean {
+		return this.eventSinks.length > 0;
+	}
+
+	/** Hands a batch of events to every sink that keeps events. */
+	writeEvents(b: EventBatch): void {
+		for (const s of this.eventSinks) s.writeEvents(b);
+	}
+
+	/** The audit trail's counters, summed over the sinks that keep events. */
+	eventStats(): EventTrailStats {
+		const t: EventTrailStats = { written: 0, dropped: 0, queued: 0 };
+		for (const s of this.eventSinks) {
+			const x = s.eventStats();
+			t.written += x.written;
+			t.dropped += x.dropped;
+			t.queued += x.queued;
+		}
+		return t;
 	}
 
 	/** Starts every sink; if any fails, the started ones are closed and one SinkError names all failures. */

@@ -23,3 +23,25 @@ export interface Sink {
 	close(): Promise<void>;
 	stats(): SinkStats;
 }
+
+/** Events for the audit trail, encoded on the event thread: n records, each one's time (ms) and its JSON data, joined by newlines (one string crosses to the store's worker, not n objects). */
+export interface EventBatch {
+	n: number;
+	times: Float64Array;
+	data: string;
+}
+
+/** Counters of the audit trail's events: stored, dropped (queue full, store refused, closing) and waiting. */
+export interface EventTrailStats {
+	written: number;
+	dropped: number;
+	queued: number;
+}
+
+/** A sink that also keeps every event (the audit store with `events: true`). */
+export interface EventSink extends Sink {
+	readonly keepsEvents: boolean;
+	/** Never blocks: past its queue limit a batch is dropped and counted. */
+	writeEvents(b: EventBatch): void;
+	eventStats(): EventTrailStats;
+}

@@ -1,7 +1,9 @@
 /** @module sinks/store-worker: the worker thread that owns the store sink's database: batches, checkpoints, retention and busy waits happen here, never on the event thread. */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Alert } from '../alerts/alert.js';
-import { AuditStore } from '../store/store.js';
+import { AuditStore, alertRecord, type NewRecord } from '../store/store.js';
+import { eventRecords } from '../store/event-record.js';
+import type { EventBatch } from './sink.js';
 import { loadKey } from '../store/key.js';
 import { pruneStore, type RetentionPolicy } from '../store/retention.js';
 import { errorCode } from './errors.js';
@@ -17,7 +19,7 @@ export interface StoreWorkerData {
 }
 
 /** Requests, answered in order: one reply per request. */
-export type StoreRequest = { op: 'append'; alerts: Alert[] } | { op: 'close' };
+export type StoreRequest = { op: 'append'; alerts: Alert[]; events?: EventBatch[] } | { op: 'close' };
 
 /** Replies; `failed` is what the worker counted since its last message (seals skipped, prunes failed). */
 export type StoreReply =
@@ -93,8 +95,10 @@ else {
 port.on('message', (m: StoreRequest) => {
 	if (m.op === 'append') {
 		try {
-			store!.appendAlerts(m.alerts);
-			send({ op: 'appended', n: m.alerts.length, failed: takeFailed() });
+			const recs: NewRecord[] = m.alerts.map(alertRecord);
+			for (const b of m.events ?? []) eventRecords(b, recs);
+			store!.append(recs, m.alerts.length); // events alone wait for the seal timer (sealIntervalS)
+			send({ op: 'appended', n: recs.length, failed: takeFailed() });
 		} catch (e) {
 			failed++;
 			send({ op: 'append-error', busy: errorCode(e) === 'SQLITE_BUSY', failed: takeFailed() });

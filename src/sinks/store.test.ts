@@ -14,6 +14,11 @@ import { loadKey } from '../store/key.js';
 import { StoreSink } from './store.js';
 import { createSinks } from './registry.js';
 import { sinkSuite, testAlert } from '../../test/helpers/sink-suite.js';
+import { sampleEvents } from '../../test/helpers/events.js';
+import { EventEncoder } from '../store/event-record.js';
+import { EvalCtx } from '../rules/context.js';
+import { eventJson } from '../rules/fields/json.js';
+import type { EventBatch } from './sink.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -76,7 +81,8 @@ test('write() only buffers; a full batch is written on a later tick, in one chai
 		await sink.start();
 		for (let i = 0; i < 120; i++) sink.write(testAlert(i));
 		assert.equal(storedIds(t.path).length, 0);
-		await new Promise((r) => setTimeout(r, 20));
+		// Written on later ticks, three batches one after another (flushIntervalMs is a minute): wait for them, not for a fixed time (a loaded machine is slow).
+		for (let i = 0; i < 500 && storedIds(t.path).length < 120; i++) await new Promise((r) => setTimeout(r, 10));
 		assert.equal(storedIds(t.path).length, 120);
 		assert.deepEqual(sink.stats(), { written: 120, failed: 0, dropped: 0, queued: 0 });
 		const v = verifyWithKey(t.path, t.keyPath);
@@ -191,6 +197,68 @@ test('a held write lock with more alerts than maxPending: the excess is dropped 
 		assert.deepEqual(storedIds(t.path), Array.from({ length: 50 }, (_, i) => testAlert(i).id));
 	} finally {
 		await sink.close();
+		await t.cleanup();
+	}
+});
+
+/** n events of the sample set (cycled), encoded as the monitor encodes them. */
+function eventBatch(n: number, from = 0): EventBatch {
+	const enc = new EventEncoder('test-host');
+	const ctx = new EvalCtx();
+	const evs = sampleEvents();
+	for (let i = 0; i < n; i++) enc.add(ctx.set({ ...evs[(from + i) % evs.length], pid: 70_000 + from + i }));
+	return enc.take()!;
+}
+
+test('events (events: true): batches go in the chain with the alerts; past maxPendingEvents while the lock is held a batch is dropped and counted; the chain verifies', async () => {
+	const t = await tempDir();
+	const sink = new StoreSink({ path: t.path, keyPath: t.keyPath, events: true, flushIntervalMs: 20, maxPendingEvents: 250 });
+	try {
+		await sink.start();
+		assert.ok(sink.keepsEvents);
+		sink.writeEvents(eventBatch(100));
+		sink.write(testAlert(1));
+		await sink.flush();
+		assert.deepEqual(sink.eventStats(), { written: 100, dropped: 0, queued: 0 });
+		const holder = spawn(process.execPath, ['--input-type=module', '-e', HOLD_LOCK, t.path, '1500', SQLITE], { stdio: ['ignore', 'pipe', 'inherit'] });
+		const exited = new Promise((r) => holder.once('exit', r));
+		await new Promise((r) => holder.stdout.once('data', r));
+		for (let i = 0; i < 4; i++) sink.writeEvents(eventBatch(100, 100 * (i + 1)));
+		assert.deepEqual(sink.eventStats(), { written: 100, dropped: 200, queued: 200 }, 'the third and fourth batch do not fit: dropped whole, counted');
+		await exited;
+		await sink.flush();
+		assert.deepEqual(sink.eventStats(), { written: 300, dropped: 200, queued: 0 });
+		await sink.close();
+		const s = AuditStore.open(t.path, { readonly: true });
+		try {
+			const pids = s.db.prepare(`SELECT pid FROM records WHERE kind = 'event' ORDER BY id`).pluck().all() as number[];
+			assert.deepEqual(pids, Array.from({ length: 300 }, (_, i) => 70_000 + i), 'in order, nothing lost but what was counted');
+			const one = JSON.parse(s.db.prepare(`SELECT data FROM records WHERE kind = 'event' AND pid = 70012`).pluck().get() as string) as { fields: unknown; hostname: string };
+			assert.deepEqual(one.fields, eventJson(new EvalCtx().set({ ...sampleEvents()[12], pid: 70_012 })));
+			assert.equal(one.hostname, 'test-host');
+		} finally {
+			s.close();
+		}
+		assert.equal(verifyWithKey(t.path, t.keyPath).ok, true);
+	} finally {
+		await sink.close();
+		await t.cleanup();
+	}
+});
+
+test('events: a sink without events: true keeps none; a closed one counts what it is handed as dropped', async () => {
+	const t = await tempDir();
+	const plain = new StoreSink({ path: t.path, keyPath: t.keyPath });
+	assert.equal(plain.keepsEvents, false);
+	const sink = new StoreSink({ path: t.path, keyPath: t.keyPath, events: true });
+	try {
+		await sink.start();
+		await sink.close();
+		sink.writeEvents(eventBatch(7));
+		assert.deepEqual(sink.eventStats(), { written: 0, dropped: 7, queued: 0 });
+		assert.deepEqual(createSinks({ store: { path: t.path, events: true } }).eventSinks.map((s) => s.name), ['store']);
+		assert.deepEqual(createSinks({ store: { path: t.path } }).eventSinks, []);
+	} finally {
 		await t.cleanup();
 	}
 });

@@ -1,7 +1,7 @@
-/** @module sinks/store: alerts and log matches into the embedded audit store, in batches, one transaction each, in a worker thread that owns the database; sealed with the store key. */
+/** @module sinks/store: alerts, log matches and (events: true) every event into the embedded audit store, in batches, one transaction each, in a worker thread that owns the database; sealed with the store key. */
 import { Worker } from 'node:worker_threads';
 import type { Alert } from '../alerts/alert.js';
-import type { Sink, SinkStats } from './sink.js';
+import type { EventBatch, EventSink, EventTrailStats, SinkStats } from './sink.js';
 import { DEFAULT_SEAL_EVERY } from '../store/store.js';
 import { DEFAULT_KEY_PATH } from '../store/key.js';
 import type { RetentionPolicy } from '../store/retention.js';
@@ -20,6 +20,10 @@ export interface StoreSinkOptions {
 	sealIntervalS?: number;
 	/** Also record log-action matches (default true: this is the audit log). */
 	logs?: boolean;
+	/** Keep every event the monitor receives (after the kernel filter), not only rule matches: the audit trail (default false). */
+	events?: boolean;
+	/** Events waiting for the database past this are dropped and counted (default 100 000). */
+	maxPendingEvents?: number;
 	/** Retention: records older than this many days are removed (0: no age limit). Default 90. */
 	maxAgeDays?: number;
 	/** Retention: at most this many records (0: no limit). Default 0. */
@@ -30,6 +34,8 @@ export interface StoreSinkOptions {
 	flushIntervalMs?: number;
 	/** Records per transaction when the queue fills (default 1000). */
 	batch?: number;
+	/** Events per transaction at most (default 20 000): what queued while the last one was written goes in the next. */
+	eventBatch?: number;
 	/** Records waiting past this (store locked or failing) are dropped and counted. Default 100 000. */
 	maxPending?: number;
 	/** Longest flush() waits for the worker, and close() for its last batch and checkpoint. Default 10000. */
@@ -44,14 +50,18 @@ const DAY_MS = 86_400_000;
  * keeps it queued for the next try, so a held lock costs queued (past maxPending: dropped, counted) alerts, never the
  * event thread's time.
  */
-export class StoreSink implements Sink {
+export class StoreSink implements EventSink {
 	readonly name = 'store';
 	readonly acceptsLogs: boolean;
-	private readonly o: Required<Omit<StoreSinkOptions, 'logs'>>;
+	readonly keepsEvents: boolean;
+	private readonly o: Required<Omit<StoreSinkOptions, 'logs' | 'events'>>;
 	private readonly s: SinkStats = { written: 0, failed: 0, dropped: 0, queued: 0 };
+	private readonly ev: EventTrailStats = { written: 0, dropped: 0, queued: 0 };
 	private worker?: Worker;
 	private pending: Alert[] = [];
 	private inflight?: Alert[];
+	private pendingEvents: EventBatch[] = [];
+	private inflightEvents?: EventBatch[];
 	private timer?: NodeJS.Timeout;
 	private readonly idle = new IdleWaiters();
 	private closing?: Promise<void>;
@@ -59,6 +69,7 @@ export class StoreSink implements Sink {
 
 	constructor(opts: StoreSinkOptions) {
 		this.acceptsLogs = opts.logs ?? true;
+		this.keepsEvents = opts.events ?? false;
 		this.o = {
 			path: opts.path,
 			keyPath: opts.keyPath ?? DEFAULT_KEY_PATH,
@@ -69,7 +80,9 @@ export class StoreSink implements Sink {
 			pruneIntervalS: opts.pruneIntervalS ?? 3600,
 			flushIntervalMs: opts.flushIntervalMs ?? 200,
 			batch: opts.batch ?? 1000,
+			eventBatch: opts.eventBatch ?? 20_000,
 			maxPending: opts.maxPending ?? 100_000,
+			maxPendingEvents: opts.maxPendingEvents ?? 100_000,
 			flushTimeoutMs: opts.flushTimeoutMs ?? 10_000,
 		};
 	}
@@ -126,15 +139,43 @@ export class StoreSink implements Sink {
 		} else this.timer ??= setTimeout(() => this.send(), this.o.flushIntervalMs);
 	}
 
-	// Sends the next batch unless one is in flight (its reply sends the next).
+	/** Queues a batch of events (only with events: true); past maxPendingEvents, or closed, the whole batch is dropped and counted. */
+	writeEvents(b: EventBatch): void {
+		if (!this.keepsEvents) return;
+		if (this.closed || this.ev.queued + b.n > this.o.maxPendingEvents) {
+			this.ev.dropped += b.n;
+			return;
+		}
+		this.pendingEvents.push(b);
+		this.ev.queued += b.n;
+		if (this.inflight) return; // the reply sends what queued meanwhile
+		if (this.ev.queued >= this.o.batch) {
+			clearTimeout(this.timer);
+			this.timer = setTimeout(() => this.send(), 0);
+		} else this.timer ??= setTimeout(() => this.send(), this.o.flushIntervalMs);
+	}
+
+	/** The audit trail's event counters. */
+	eventStats(): EventTrailStats {
+		return { ...this.ev };
+	}
+
+	// Sends the next batch unless one is in flight (its reply sends the next): alerts and queued events, in one transaction.
 	private send(): void {
 		clearTimeout(this.timer);
 		this.timer = undefined;
-		if (this.inflight || this.pending.length === 0) return;
-		if (!this.worker) return this.lose(this.pending.splice(0));
+		if (this.inflight || (this.pending.length === 0 && this.pendingEvents.length === 0)) return;
+		if (!this.worker) {
+			this.loseEvents(this.pendingEvents.splice(0));
+			return this.lose(this.pending.splice(0));
+		}
 		this.inflight = this.pending.splice(0, this.o.batch);
+		let n = 0;
+		let k = 0;
+		while (k < this.pendingEvents.length && (k === 0 || n + this.pendingEvents[k].n <= this.o.eventBatch)) n += this.pendingEvents[k++].n;
+		this.inflightEvents = this.pendingEvents.splice(0, k);
 		this.worker.ref();
-		this.worker.postMessage({ op: 'append', alerts: this.inflight } satisfies StoreRequest);
+		this.worker.postMessage({ op: 'append', alerts: this.inflight, events: this.inflightEvents } satisfies StoreRequest);
 	}
 
 	private onReply(r: StoreReply): void {
@@ -142,17 +183,26 @@ export class StoreSink implements Sink {
 		this.s.failed += r.failed;
 		if (r.op !== 'appended' && r.op !== 'append-error') return;
 		const batch = this.inflight ?? [];
+		const events = this.inflightEvents ?? [];
 		this.inflight = undefined;
+		this.inflightEvents = undefined;
 		this.worker?.unref();
 		if (r.op === 'appended') {
 			this.s.written += batch.length;
 			this.s.queued -= batch.length;
+			const n = events.reduce((a, b) => a + b.n, 0);
+			this.ev.written += n;
+			this.ev.queued -= n;
 		} else if (r.busy && !this.closed) {
 			this.pending.unshift(...batch); // another writer holds the lock: the next try is after flushIntervalMs
+			this.pendingEvents.unshift(...events);
 			this.timer ??= setTimeout(() => this.send(), this.o.flushIntervalMs);
 			this.idle.notify();
 			return;
-		} else this.lose(batch);
+		} else {
+			this.lose(batch);
+			this.loseEvents(events);
+		}
 		this.send();
 		this.idle.notify();
 	}
@@ -163,14 +213,29 @@ export class StoreSink implements Sink {
 		this.s.queued -= batch.length;
 	}
 
+	// Events the store will not get: counted as dropped.
+	private loseEvents(batches: EventBatch[]): void {
+		const n = batches.reduce((a, b) => a + b.n, 0);
+		this.ev.dropped += n;
+		this.ev.queued -= n;
+	}
+
+	// What is in flight and what waits: lost, counted (the worker is gone, or the sink closed without writing it).
+	private loseAll(): void {
+		this.lose(this.inflight ?? []);
+		this.loseEvents(this.inflightEvents ?? []);
+		this.inflight = undefined;
+		this.inflightEvents = undefined;
+		this.lose(this.pending.splice(0));
+		this.loseEvents(this.pendingEvents.splice(0));
+	}
+
 	// The worker is gone (crashed or terminated): what it had and what waits is lost, counted.
 	private onExit(): void {
 		if (!this.worker) return;
 		this.worker = undefined;
 		this.s.failed++;
-		this.lose(this.inflight ?? []);
-		this.inflight = undefined;
-		this.lose(this.pending.splice(0));
+		this.loseAll();
 		this.idle.notify();
 	}
 
@@ -178,7 +243,7 @@ export class StoreSink implements Sink {
 	async flush(): Promise<void> {
 		const deadline = Date.now() + this.o.flushTimeoutMs;
 		this.send();
-		while ((this.inflight || this.pending.length > 0) && this.worker && Date.now() < deadline) {
+		while ((this.inflight || this.pending.length > 0 || this.pendingEvents.length > 0) && this.worker && Date.now() < deadline) {
 			await this.idle.wait(Math.min(1000, deadline - Date.now()));
 			this.send();
 		}
@@ -202,9 +267,7 @@ export class StoreSink implements Sink {
 			const ok = this.inflight ? false : await closed;
 			this.worker = undefined; // from here the exit is expected, not a failure
 			if (!ok) this.s.failed++;
-			this.lose(this.inflight ?? []);
-			this.inflight = undefined;
-			this.lose(this.pending.splice(0));
+			this.loseAll();
 			await w.terminate();
 		})();
 		return this.closing;

@@ -5,7 +5,7 @@ import { PRIORITIES } from '../alerts/alert.js';
 import { StoreError } from './errors.js';
 
 /** Bumped on any change to the tables below; a store with a newer version is refused, an older one is migrated when opened for writing. */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /** Marks a database as a bpfguard audit store (meta.app). */
 export const APP_ID = 'bpfguard-audit';
@@ -31,17 +31,33 @@ export const SEARCH_COLUMNS: Readonly<Record<string, string>> = {
 	user: field('user.name'),
 	exe: `coalesce(${field('proc.exepath')}, ${field('proc.exe')})`,
 	comm: field('proc.name'),
+	etype: field('evt.type'),
 };
 
 // Each index re-reads the JSON on insert (measured: five indexes halve the batched insert rate); time and rule narrow most searches.
-const INDEXED = ['rule'];
+// The rule index leaves out the audit trail's event records (they have no rule), so events are stored without parsing their JSON;
+// a query uses it only when it says `kind <> 'event'` too (RULE_INDEXED).
+const INDEXED: Readonly<Record<string, string>> = { rule: `WHERE kind <> 'event'` };
+
+/** The term a query on the rule column adds so that SQLite can use the (partial) rule index. */
+export const RULE_INDEXED = `kind <> 'event'`;
+
+/** Record kind of an event kept by the audit trail (sinks.store.events, monitor --audit). */
+export const EVENT_KIND = 'event';
 
 // Version 2: the keyed columns of an anchor (the prune record it was made with, and its MAC; null in an unkeyed store).
 const ANCHOR_KEYED = ['prune_id INTEGER', 'prune_hash TEXT', 'mac TEXT'];
 
+const indexSql = (): string => Object.entries(INDEXED).map(([c, where]) => `CREATE INDEX records_${c} ON records(${c}) ${where};`).join('\n');
+
 /** DDL that brings a store of version `from` to SCHEMA_VERSION (run in one transaction, with meta.schema_version updated by the caller). */
-export function migrationSql(from: number): string {
-	return from < 2 ? ANCHOR_KEYED.map((c) => `ALTER TABLE anchors ADD COLUMN ${c};`).join('\n') : '';
+export function migrationSql(from: number, recordColumns: ReadonlySet<string> = new Set()): string {
+	const out: string[] = [];
+	if (from < 2) out.push(...ANCHOR_KEYED.map((c) => `ALTER TABLE anchors ADD COLUMN ${c};`));
+	// Version 3: the evt.type search column, and the rule index without event records.
+	if (from < 3 && !recordColumns.has('etype')) out.push(`ALTER TABLE records ADD COLUMN etype ANY GENERATED ALWAYS AS (${SEARCH_COLUMNS.etype}) VIRTUAL;`);
+	if (from < 3) out.push('DROP INDEX IF EXISTS records_rule;', indexSql());
+	return out.join('\n');
 }
 
 /** DDL of a new store (one transaction). STRICT tables; triggers keep records append-only outside retention. */
@@ -59,7 +75,7 @@ CREATE TABLE records (
 ${gen.join(',\n')}
 ) STRICT;
 CREATE INDEX records_time ON records(time_ms);
-${INDEXED.map((c) => `CREATE INDEX records_${c} ON records(${c});`).join('\n')}
+${indexSql()}
 CREATE TABLE anchors (
 	id INTEGER PRIMARY KEY AUTOINCREMENT,
 	at_ms INTEGER NOT NULL,
@@ -107,7 +123,8 @@ export function checkSchema(db: Database.Database, path: string, opts: { readonl
 		db.transaction(() => {
 			const now = Number(db.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).pluck().get());
 			if (now >= SCHEMA_VERSION) return; // another writer migrated it first
-			db.exec(migrationSql(now));
+			const cols = new Set((db.prepare('SELECT name FROM pragma_table_xinfo(?)').pluck().all('records') as string[]));
+			db.exec(migrationSql(now, cols));
 			db.prepare(`UPDATE meta SET value = ? WHERE key = 'schema_version'`).run(String(SCHEMA_VERSION));
 		}).immediate();
 	}

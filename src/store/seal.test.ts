@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import { AuditStore } from './store.js';
+import { AuditStore, alertRecord } from './store.js';
 import { verifyStore } from './verify.js';
 import { pruneStore } from './retention.js';
 import { CHECKPOINT_KIND } from './seal.js';
@@ -28,6 +28,26 @@ test('a batch that makes sealEvery unsealed records ends with one checkpoint, in
 		const v = verifyStore(r, { key: t.key });
 		r.close();
 		assert.deepEqual([v.ok, v.keyed.checkpoints, v.keyed.sealedId, v.keyed.unsealed, v.keyed.headId], [true, 3, 23, 0, 23]);
+	} finally {
+		t.cleanup();
+	}
+});
+
+test('a batch of events alone never checkpoints (they wait for the writer\'s interval); the next batch with an alert in it does, and seal() covers them', () => {
+	const t = tempStore(0, { keyed: true });
+	try {
+		t.store.close();
+		const s = AuditStore.open(t.path, { key: t.key, sealEvery: 10 });
+		const events = (n: number) => Array.from({ length: n }, (_, i) => ({ kind: 'event', timeMs: 1_700_000_000_000 + i, data: `{"fields":{"proc.pid":${i}}}` }));
+		s.append(events(25), 0); // 25 unsealed, no checkpoint
+		assert.deepEqual(s.db.prepare('SELECT id FROM records WHERE kind = ? ORDER BY id').pluck().all(CHECKPOINT_KIND), [1]);
+		s.append([...alerts(0, 1).map(alertRecord), ...events(2)], 1); // 28 unsealed with an alert: sealed
+		assert.deepEqual(s.db.prepare('SELECT id FROM records WHERE kind = ? ORDER BY id').pluck().all(CHECKPOINT_KIND), [1, 30]);
+		s.append(events(3), 0);
+		assert.equal(s.seal(), true);
+		assert.deepEqual(s.db.prepare('SELECT id FROM records WHERE kind = ? ORDER BY id').pluck().all(CHECKPOINT_KIND), [1, 30, 34]);
+		assert.deepEqual([verifyStore(s, { key: t.key }).ok, verifyStore(s, { key: t.key }).keyed.unsealed], [true, 0]);
+		s.close();
 	} finally {
 		t.cleanup();
 	}
@@ -111,7 +131,7 @@ test('a version 1 store (unkeyed, anchors without MACs) is migrated and keyed on
 			const s = AuditStore.open(t.path, { key: keyed.key });
 			const v = verifyStore(s, { key: keyed.key });
 			assert.deepEqual([v.ok, v.anchors, v.keyed.checkpoints, v.keyed.unsealed], [true, 1, 1, 0], JSON.stringify(v.broken));
-			assert.equal(s.db.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).pluck().get(), '2');
+			assert.equal(s.db.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).pluck().get(), '3');
 			pruneStore(s, { maxRows: 10 });
 			assert.equal(verifyStore(s, { key: keyed.key }).ok, true);
 			s.close();

@@ -1,6 +1,8 @@
 /** @module store/search: ausearch-like filters over the audit store, as one SQL WHERE clause. */
 import { PRIORITIES, type Priority } from '../alerts/alert.js';
 import type { AuditStore } from './store.js';
+import { EVENT_KIND, RULE_INDEXED } from './schema.js';
+import type { WhereFilter } from './where.js';
 
 /** Filters; each one set narrows the result (AND). Times in ms since the epoch. */
 export interface SearchQuery {
@@ -35,6 +37,9 @@ export interface StoredRecord {
 /** Default kinds searched and reported: rule matches, not the store's own prune and checkpoint records. */
 export const MATCH_KINDS = ['alert', 'log'];
 
+/** Default kinds of `--where` and `store export`: rule matches and the audit trail's events. */
+export const RECORD_KINDS = [...MATCH_KINDS, EVENT_KIND];
+
 /** The WHERE clause (without the keyword) and its parameters for a query. */
 export function whereClause(q: SearchQuery): { sql: string; params: unknown[] } {
 	const c: string[] = [];
@@ -47,7 +52,7 @@ export function whereClause(q: SearchQuery): { sql: string; params: unknown[] } 
 	add(`kind IN (${kinds.map(() => '?').join(',')})`, ...kinds);
 	if (q.sinceMs !== undefined) add('time_ms >= ?', q.sinceMs);
 	if (q.untilMs !== undefined) add('time_ms < ?', q.untilMs);
-	if (q.rule !== undefined) add(/[*?[]/.test(q.rule) ? 'rule GLOB ?' : 'rule = ?', q.rule);
+	if (q.rule !== undefined) add(`${RULE_INDEXED} AND ${/[*?[]/.test(q.rule) ? 'rule GLOB ?' : 'rule = ?'}`, q.rule);
 	if (q.minPriority !== undefined) add('prio <= ?', PRIORITIES.indexOf(q.minPriority));
 	if (q.pid !== undefined) add('pid = ?', q.pid);
 	if (q.uid !== undefined) add('uid = ?', q.uid);
@@ -66,4 +71,61 @@ export function searchStore(store: AuditStore, q: SearchQuery, limit = 1000): St
 		.prepare(`SELECT id, kind, time_ms, hash, data FROM records WHERE ${w.sql} ORDER BY id DESC LIMIT ?`)
 		.all(...w.params, limit) as { id: number; kind: string; time_ms: number; hash: string; data: string }[];
 	return rows.reverse().map((r) => ({ id: r.id, kind: r.kind, timeMs: r.time_ms, hash: r.hash, data: JSON.parse(r.data) as Record<string, unknown> }));
+}
+
+/** How scanStore walks: a --where condition, ids after (ascending) or before (descending) a point, and rows per page. */
+export interface ScanOptions {
+	where?: WhereFilter;
+	afterId?: number;
+	beforeId?: number;
+	desc?: boolean;
+	/** Rows read per query (default 4096); each page is decoded and tested as one batch. */
+	page?: number;
+}
+
+interface Row {
+	id: number;
+	kind: string;
+	time_ms: number;
+	hash: string;
+	data: string;
+}
+
+/**
+ * Matching records page by page (keyset: never an OFFSET, never the whole result in memory): the filters and the SQL
+ * part of --where narrow the rows in SQLite, the whole condition is tested on each decoded row. In id order; with
+ * --since or --until in time order (then id), read through the time index, so a time range reads only its records.
+ */
+export function* scanStore(store: AuditStore, q: SearchQuery, o: ScanOptions = {}): Generator<StoredRecord> {
+	const w = whereClause(q);
+	const timed = q.sinceMs !== undefined || q.untilMs !== undefined;
+	const dir = o.desc ? 'DESC' : 'ASC';
+	const after = o.desc ? '<' : '>';
+	const key = timed ? `(time_ms, id) ${after} (?, ?)` : `id ${after} ?`;
+	const conds = [w.sql, ...(o.where?.sql ? [o.where.sql] : []), key];
+	const params = [...w.params, ...(o.where?.params ?? [])];
+	const from = `records${timed ? ' INDEXED BY records_time' : ''}`;
+	const stmt = store.db.prepare(`SELECT id, kind, time_ms, hash, data FROM ${from} WHERE ${conds.join(' AND ')} ORDER BY ${timed ? `time_ms ${dir}, ` : ''}id ${dir} LIMIT ?`);
+	const page = o.page ?? 4096;
+	const MAX = Number.MAX_SAFE_INTEGER;
+	let at: number[] = o.desc ? [MAX, o.beforeId ?? MAX] : [-MAX, o.afterId ?? 0];
+	for (;;) {
+		const rows = stmt.all(...params, ...(timed ? at : [at[1]]), page) as Row[];
+		for (const r of rows) {
+			const data = JSON.parse(r.data) as Record<string, unknown>;
+			if (o.where && !o.where.test(data, r.time_ms)) continue;
+			yield { id: r.id, kind: r.kind, timeMs: r.time_ms, hash: r.hash, data };
+		}
+		if (rows.length < page) return;
+		const last = rows[rows.length - 1];
+		at = [last.time_ms, last.id];
+	}
+}
+
+/** The newest `limit` records that match the filters and the --where condition, oldest first. */
+export function searchWhere(store: AuditStore, q: SearchQuery, where: WhereFilter, limit = 1000): StoredRecord[] {
+	const out: StoredRecord[] = [];
+	if (limit <= 0) return out;
+	for (const r of scanStore(store, q, { where, desc: true })) if (out.push(r) >= limit) break;
+	return out.reverse();
 }

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { AuditStore } from './store.js';
 import { GENESIS, canonicalJson } from './chain.js';
+import { verifyStore } from './verify.js';
 import { sampleAlert, tempStore } from '../../test/helpers/store-fixtures.js';
 
 const mode = (p: string): number => statSync(p).mode & 0o777;
@@ -94,6 +95,32 @@ test('a store is readable read-only while another connection appends', () => {
 		assert.equal(ro.db.prepare('SELECT count(*) FROM records').pluck().get(), 6);
 		assert.throws(() => ro.appendAlerts([sampleAlert(6)]), /readonly/);
 		ro.close();
+	} finally {
+		t.cleanup();
+	}
+});
+
+test('a version 2 store (no evt.type column, the rule index over every record) is migrated to 3 when opened for writing, and verifies', () => {
+	const t = tempStore(6);
+	try {
+		t.store.close();
+		const db = new Database(t.path);
+		db.exec(`DROP INDEX records_rule; ALTER TABLE records DROP COLUMN etype; CREATE INDEX records_rule ON records(rule); UPDATE meta SET value = '2' WHERE key = 'schema_version'`);
+		db.close();
+		const ro = AuditStore.open(t.path, { readonly: true });
+		assert.equal(ro.db.prepare(`SELECT count(*) FROM pragma_table_xinfo('records') WHERE name = 'etype'`).pluck().get(), 0, 'read-only: left as it is');
+		ro.close();
+		const s = AuditStore.open(t.path);
+		try {
+			assert.equal(s.db.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).pluck().get(), '3');
+			assert.match(s.db.prepare(`SELECT sql FROM sqlite_master WHERE name = 'records_rule'`).pluck().get() as string, /WHERE kind <> 'event'/);
+			assert.deepEqual(s.db.prepare(`SELECT DISTINCT etype FROM records`).pluck().all(), [sampleAlert(0).fields['evt.type'] ?? null]);
+			const plan = s.db.prepare(`EXPLAIN QUERY PLAN SELECT id FROM records WHERE kind <> 'event' AND rule = ?`).all('x') as { detail: string }[];
+			assert.match(plan.map((p) => p.detail).join(';'), /USING INDEX records_rule/, 'search by rule uses the partial index');
+			assert.equal(verifyStore(s).ok, true);
+		} finally {
+			s.close();
+		}
 	} finally {
 		t.cleanup();
 	}

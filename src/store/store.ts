@@ -136,10 +136,13 @@ export class AuditStore {
 		return this.sealing?.blocked;
 	}
 
-	/** Appends records in one transaction, each linked to the one before; a batch that makes sealEvery unsealed records ends with a checkpoint. Returns the new tail. */
-	append(records: readonly NewRecord[]): ChainTail {
+	/**
+	 * Appends records in one transaction, each linked to the one before; a batch that makes sealEvery unsealed records ends with a checkpoint
+	 * (counting only the first `sealing` records: the audit trail's events are sealed by the writer's interval, not one synced commit per batch). Returns the new tail.
+	 */
+	append(records: readonly NewRecord[], sealing = records.length): ChainTail {
 		const s = this.sealing;
-		const due = s !== undefined && !s.blocked && s.unsealed + records.length >= this.sealEvery;
+		const due = s !== undefined && !s.blocked && sealing > 0 && s.unsealed + records.length >= this.sealEvery;
 		return this.transact(() => this.appendInTransaction(records), due);
 	}
 

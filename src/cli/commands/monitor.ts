@@ -9,7 +9,7 @@ import { intFlag, untilStopped } from '../run.js';
 import { RulesError } from '../../rules/errors.js';
 import { CliError } from '../errors.js';
 import { PRIORITIES, type Alert, type Priority } from '../../alerts/alert.js';
-import { type SinkStats } from '../../sinks/sink.js';
+import type { EventBatch, SinkStats } from '../../sinks/sink.js';
 import { ConfigError, loadConfig } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
 import { createSinks, type SinkSet } from '../../sinks/registry.js';
@@ -31,6 +31,7 @@ interface Opts {
 	enforce?: boolean;
 	cgroup?: string;
 	pin?: boolean;
+	audit?: boolean;
 }
 
 /** The sink set plus, with --json, JSON lines on stdout. */
@@ -50,6 +51,7 @@ function outputs(sinks: SinkSet, json: boolean): AlertOut {
 			const s = sinks.stats();
 			return { ...s, written: s.written + written };
 		},
+		...(sinks.keepsEvents ? { writeEvents: (b: EventBatch) => sinks.writeEvents(b), eventStats: () => sinks.eventStats() } : {}),
 	};
 }
 
@@ -73,6 +75,10 @@ function settings(o: Opts): Config {
 	if (o.enforce) cfg.enforce = true;
 	if (o.cgroup !== undefined) cfg.enforcement.cgroup = o.cgroup;
 	if (o.pin) cfg.enforcement.pin = true;
+	if (o.audit) {
+		if (!cfg.sinks.store) throw new CliError('monitor: --audit keeps events in the audit store, but the config has no sinks.store', 'ENOSTORE', 2);
+		cfg.sinks.store.events = true;
+	}
 	return cfg;
 }
 
@@ -94,7 +100,8 @@ async function start(cfg: Config, json: boolean, metrics?: MonitorMetrics): Prom
 	const sinks = createSinks(cfg.sinks);
 	try {
 		const health = { lossIntervalS: cfg.health.loss_interval_s, heartbeatS: cfg.health.heartbeat_s };
-		const mon = new Monitor({ rulePaths: paths, minPriority: cfg.priority, throttleWindowMs: cfg.throttle_s * 1000, out: outputs(sinks, json), log: (m, level) => say(level ?? 'warning', m), watchFiles: true, health, metrics, enforce: cfg.enforce, enforcement: { protect: cfg.enforcement.protect, budget: cfg.enforcement.kill_budget, cgroup: cfg.enforcement.cgroup, pin: cfg.enforcement.pin } });
+		const audit = sinks.keepsEvents;
+		const mon = new Monitor({ rulePaths: paths, minPriority: cfg.priority, throttleWindowMs: cfg.throttle_s * 1000, out: outputs(sinks, json), log: (m, level) => say(level ?? 'warning', m), watchFiles: true, health, metrics, audit, enforce: cfg.enforce, enforcement: { protect: cfg.enforcement.protect, budget: cfg.enforcement.kill_budget, cgroup: cfg.enforcement.cgroup, pin: cfg.enforcement.pin } });
 		await sinks.start();
 		for (const w of sinks.warnings) process.stderr.write(`monitor: warning: ${w}\n`);
 		return { mon, sinks };
@@ -129,13 +136,17 @@ async function run(o: Opts): Promise<void> {
 	const server = metrics && listen ? await listenMetrics(mon, metrics, listen) : undefined;
 	const refresh = () => {
 		stats.extra = { matches: mon.engine.stats.matches, throttled: mon.throttle.stats.suppressed, sinkDropped: sinks.stats().dropped, sinkQueued: sinks.stats().queued };
+		if (sinks.keepsEvents) {
+			const ev = sinks.eventStats();
+			Object.assign(stats.extra, { auditWritten: ev.written, auditDropped: ev.dropped, auditQueued: ev.queued });
+		}
 	};
 	const timer = setInterval(refresh, 1000);
 	timer.unref();
 	stats.publish();
 	const enabled = mon.engine.ruleset.all.filter((r) => r.enabled).length;
 	const attached = `sensors attached (${mon.sensors.map((s) => s.name).join(', ')}); ${enabled} rules enabled`;
-	say('info', `${attached}; sinks: ${sinks.sinks.map((s) => s.name).join(', ') || 'none'}; Ctrl-C to stop`);
+	say('info', `${attached}; sinks: ${sinks.sinks.map((s) => s.name).join(', ') || 'none'}${sinks.keepsEvents ? '; audit trail: every event to the store' : ''}; Ctrl-C to stop`);
 	const sd = new SdNotifier();
 	sd.notify({ READY: 1, STATUS: attached });
 	if (sd.error) say('warning', sd.error);
@@ -148,7 +159,7 @@ async function run(o: Opts): Promise<void> {
 	refresh();
 	const snap = stats.snapshot();
 	stats.close();
-	process.stderr.write(`${o.stats ? statsBlock(snap) : summaryLine(snap)}\nmonitor: ${mon.engine.stats.matches} rule matches; alerts by rule: ${JSON.stringify(mon.alertsByRule)}; sinks: ${JSON.stringify(sinks.stats())}\n`);
+	process.stderr.write(`${o.stats ? statsBlock(snap) : summaryLine(snap)}\nmonitor: ${mon.engine.stats.matches} rule matches; alerts by rule: ${JSON.stringify(mon.alertsByRule)}; sinks: ${JSON.stringify(sinks.stats())}${sinks.keepsEvents ? `; audit trail: ${JSON.stringify(sinks.eventStats())}` : ''}\n`);
 }
 
 /** Serve /metrics; a failure to listen stops the monitor with one line. */
@@ -184,6 +195,7 @@ export const monitorCommand: CliCommand = {
 			.option('--duration <SECONDS>', 'stop after this many seconds', intFlag('duration', 86400 * 365))
 			.option('--stats', 'print all counters at exit')
 			.option('--metrics <HOST:PORT>', 'serve Prometheus metrics on http://HOST:PORT/metrics (loopback unless the config allows remote)')
+			.option('--audit', 'audit trail: keep every event that passes the kernel filter in the audit store, not only rule matches (sinks.store.events: true)')
 			.action(run);
 	},
 };

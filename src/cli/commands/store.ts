@@ -1,5 +1,8 @@
-/** @module cli/commands/store: `bpfguard store verify | stats | prune | seal`: check the chain with the key, show what is stored, apply retention now, accept the store as it is. */
-import type { Command } from 'commander';
+/** @module cli/commands/store: `bpfguard store verify | stats | prune | seal | export`: check the chain with the key, show what is stored, apply retention now, accept the store as it is, stream records to other tools. */
+import { constants, createWriteStream, fchmodSync, openSync } from 'node:fs';
+import { finished } from 'node:stream/promises';
+import type { Writable } from 'node:stream';
+import { Option, type Command } from 'commander';
 import type { CliCommand } from '../command.js';
 import { CliError } from '../errors.js';
 import { verifyStore, type VerifyResult } from '../../store/verify.js';
@@ -9,7 +12,10 @@ import { StoreError } from '../../store/errors.js';
 import { DEFAULT_KEY_PATH, loadKey, type StoreKey } from '../../store/key.js';
 import { CHECKPOINT_KIND, headPathFor, readHead } from '../../store/seal.js';
 import type { AuditStore } from '../../store/store.js';
-import { addDbOption, durationArg, intArg, openForCli } from '../store-query.js';
+import { addDbOption, addFilterOptions, durationArg, intArg, openForCli, queryOf, whereArg, type FilterFlags } from '../store-query.js';
+import { EXPORT_FORMATS, exportRecords, type ExportFormat } from '../../store/export.js';
+import { RECORD_KINDS, scanStore } from '../../store/search.js';
+import type { WhereFilter } from '../../store/where.js';
 
 /** Exit code of `store verify` when something was edited, removed, re-chained or forged (1 stays for errors such as a missing file). */
 export const EXIT_BROKEN = 3;
@@ -140,6 +146,42 @@ function seal(o: KeyFlags): void {
 	}
 }
 
+interface ExportFlags extends FilterFlags {
+	format: ExportFormat;
+	where?: WhereFilter;
+	output?: string;
+}
+
+// The output file: created 0600 (an existing one is truncated and tightened), never through a symlink.
+function outputFile(path: string): Writable {
+	try {
+		const fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW, 0o600);
+		fchmodSync(fd, 0o600);
+		return createWriteStream('', { fd });
+	} catch (e) {
+		const code = (e as NodeJS.ErrnoException).code ?? 'EIO';
+		throw new CliError(`store export: open ${path}: ${code === 'ELOOP' ? 'is a symlink' : ((e as Error).message ?? code)}`, code, 1);
+	}
+}
+
+async function exportCmd(o: ExportFlags): Promise<void> {
+	if (o.since === undefined) throw new CliError('store export: --since is required (e.g. --since 1d, --since 2025-01-02T00:00:00Z)', 'EUSAGE', 2);
+	const store = openForCli(o.db);
+	const out = o.output ? outputFile(o.output) : process.stdout;
+	try {
+		const q = queryOf(o).q;
+		const recs = scanStore(store, o.kind ? q : { ...q, kinds: RECORD_KINDS }, { where: o.where });
+		const n = await exportRecords(recs, o.format, out);
+		if (o.output) {
+			out.end();
+			await finished(out);
+			process.stderr.write(`exported ${n} records to ${o.output}\n`);
+		}
+	} finally {
+		store.close();
+	}
+}
+
 function addKeyOptions(c: Command): Command {
 	return addDbOption(c)
 		.option('--key <PATH>', 'store key (32 bytes, 0600)', DEFAULT_KEY_PATH)
@@ -168,6 +210,11 @@ export const storeCommand: CliCommand = {
 			.option('--max-age <DURATION>', 'remove records older than this (30d, 12h)', durationArg('max-age'))
 			.option('--max-rows <N>', 'keep at most N records', intArg('max-rows'))
 			.action(prune);
+		addFilterOptions(store.command('export').description('stream records (alerts, log matches and audit-trail events) for other tools: JSON lines or CSV (RFC 4180, a header row)'))
+			.option('--where <COND>', 'a rule condition over the records (as search --where)', whereArg)
+			.addOption(new Option('--format <FORMAT>', 'jsonl: events as their --json object, alerts as monitor --json; csv: one row per record').choices(EXPORT_FORMATS).default('jsonl'))
+			.option('-o, --output <FILE>', 'write to FILE (created 0600) instead of stdout')
+			.action(exportCmd);
 		addKeyOptions(store.command('seal').description('checkpoint the head now and rewrite the head file, even one that no longer matches (accept the store as it is, after verify)')).action(seal);
 	},
 };

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { eventJson } from './json.js';
+import { eventJson, eventJsonText } from './json.js';
 import { fieldValues, lookupFieldRef } from './index.js';
 import { EvalCtx } from '../context.js';
 import { UserDb } from '../../process/users.js';
@@ -42,4 +42,11 @@ test('JSON lines of the sample events match test/cases/event-json.jsonl (regener
 	const lines = sampleEvents().map((e) => `${JSON.stringify(eventJson(c.set(e)))}\n`).join('');
 	if (process.env.BPFGUARD_UPDATE_GOLDEN === '1') writeFileSync(GOLDEN, lines);
 	assert.equal(lines, readFileSync(GOLDEN, 'utf8'));
+});
+
+test('eventJsonText writes exactly JSON.stringify(eventJson) for every kind (the audit trail stores it)', () => {
+	const c = ctx();
+	for (const e of sampleEvents()) assert.equal(eventJsonText(c.set(e)), JSON.stringify(eventJson(c.set(e))), e.kind);
+	const odd = { ...sampleEvents().find((e) => e.kind === 'open')!, name: 'q"\\\n\u0001\u2028é', comm: '' } as never;
+	assert.equal(eventJsonText(c.set(odd)), JSON.stringify(eventJson(c.set(odd))));
 });
