@@ -6,6 +6,7 @@ import { renderText } from './text.js';
 import { renderMarkdown } from './markdown.js';
 import { renderHtml } from './html.js';
 import { T0, sampleAlert, tempStore } from '../../test/helpers/store-fixtures.js';
+import type { AuditStore } from '../store/store.js';
 
 const EVIL = '<script>alert(1)</script>|x\n\u001b[2Jforged';
 
@@ -99,7 +100,81 @@ test('html: self-contained (no script, no external URL), counts present, event d
 		assert.match(h, /<b id="matches">45<\/b>/);
 		assert.match(h, /<td>Read sensitive file<\/td><td class="n">10<\/td><td class="n">10<\/td>/);
 		assert.match(h, /<td>&#60;script&#62;alert\(1\)&#60;\/script&#62;\|x\\n\\e\[2Jforged<\/td><td class="n">5<\/td>/);
-		assert.equal((h.match(/<svg /g) ?? []).length, 6);
-		assert.equal((h.match(/<rect class="bar"/g) ?? []).length, 41 + 5 + 4 + 3 + 4 + 2);
+		assert.doesNotMatch(h, /<script>alert|\u001b/);
+		// a time chart, a bar chart per breakdown, and per host a priority bar and a sparkline
+		assert.equal((h.match(/<svg /g) ?? []).length, 1 + 5 + 2 * 2);
+		// one time segment per minute (one record each), one bar per breakdown row, one sparkline bar per minute a host had a match
+		assert.equal((h.match(/<rect class="seg p-\w+" data-priority="\w+" x="[\d.]+%" y="[\d.]+" width="[\d.]+%" height="[\d.]+"><title>2025/g) ?? []).length, 41);
+		assert.equal((h.match(/<rect class="bar[ "]/g) ?? []).length, 5 + 4 + 3 + 4 + 2 + (21 + 20));
 	});
+});
+
+test('over time by priority: each bucket splits its matches by priority', () => {
+	withReport((r) => {
+		const b = r.overTime.buckets;
+		assert.deepEqual([b[0].byPriority, b[1].byPriority, b[2].byPriority, b[3].byPriority, b[40].byPriority], [{ warning: 1 }, { critical: 1 }, { error: 1 }, { notice: 1 }, { warning: 5 }]);
+		for (const x of b) assert.equal(Object.values(x.byPriority).reduce((a, v) => a + v, 0), x.matches);
+	});
+});
+
+test('per host: counts, matches by priority, top rules and matches per bucket for each host', () => {
+	withReport((r) => {
+		assert.deepEqual(
+			r.hosts.map((h) => [h.host, h.records, h.matches, h.byPriority, h.rules.map((g) => [g.key, g.matches])]),
+			[
+				['web-1', 21, 25, { critical: 10, warning: 15 }, [['Read sensitive file', 10], ['Shell spawned by web server', 10], [EVIL, 5]]],
+				['db-1', 20, 20, { error: 10, notice: 10 }, [['Outbound connection', 10], ['Privilege escalation', 10]]],
+			],
+		);
+		assert.deepEqual(r.hosts[0].buckets.slice(0, 5), [1, 1, 0, 0, 1]);
+		assert.equal(r.hosts[0].buckets[40], 5);
+		assert.deepEqual(r.hosts[1].buckets.slice(0, 5), [0, 0, 1, 1, 0]);
+	});
+});
+
+test('buckets: a record counts in the bucket its time falls in, not only at the bucket start', () => {
+	const t = tempStore(0);
+	try {
+		t.store.appendAlerts([0, 1, 2].map((i) => sampleAlert(0, { id: `x${i}`, timeMs: T0 + 30_000 + i * 60_000 })));
+		const r = buildReport(t.store, {}, { bucketMs: 60_000 });
+		assert.deepEqual(r.overTime.buckets.map((b) => [b.startMs - T0, b.matches]), [[0, 1], [60_000, 1], [120_000, 1]]);
+	} finally {
+		t.cleanup();
+	}
+});
+
+// Every statement buildReport prepares, with its plan as SQLite would run it with the parameters it was given.
+function plans(store: AuditStore, run: () => void): string[] {
+	const seen: { sql: string; args: unknown[] }[] = [];
+	const prepare = store.db.prepare.bind(store.db);
+	const spy = (sql: string) => {
+		const st = prepare(sql);
+		const keep = (f: (...a: unknown[]) => unknown) => (...args: unknown[]) => (seen.push({ sql, args }), f(...args));
+		return Object.assign(Object.create(st) as object, { get: keep(st.get.bind(st)), all: keep(st.all.bind(st)), raw: () => ({ all: keep(st.raw().all.bind(st)) }) });
+	};
+	(store.db as unknown as { prepare: unknown }).prepare = spy;
+	try {
+		run();
+	} finally {
+		(store.db as unknown as { prepare: unknown }).prepare = prepare;
+	}
+	return seen.map(({ sql, args }) => (prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as { detail: string }[]).map((p) => p.detail).join(' | '));
+}
+
+test('every query reads the report indexes: whole ones covering or in group order, a rule filter searched', () => {
+	const t = tempStore(40);
+	try {
+		// covering (every value from the index), or grouped in the index's own order (the grouped expression is its key)
+		const fromIndex = /COVERING INDEX records_rep_|^(SCAN|SEARCH) records USING INDEX records_rep_(rule|prio|user|exe|host)(?!.*TEMP B-TREE FOR GROUP BY)/;
+		for (const q of [{}, { sinceMs: T0 + 600_000, minPriority: 'error' as const }]) {
+			const ps = plans(t.store, () => buildReport(t.store, q));
+			assert.equal(ps.length, 8, JSON.stringify(q));
+			for (const p of ps) assert.match(p, fromIndex, `${JSON.stringify(q)}: ${p}`);
+		}
+		for (const q of [{ rule: 'Read sensitive file' }, { rule: 'Read *' }]) {
+			for (const p of plans(t.store, () => buildReport(t.store, q))) assert.match(p, /SEARCH records USING (COVERING )?INDEX records_rep_(rule|host) \(<expr>/, `${JSON.stringify(q)}: ${p}`);
+		}
+	} finally {
+		t.cleanup();
+	}
 });
