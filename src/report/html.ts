@@ -36,23 +36,28 @@ svg.chart{display:block;overflow:hidden;margin:.4em 0}svg text{font:12px system-
 .legend i{display:inline-block;width:.9em;height:.9em;margin-right:.3em;vertical-align:-.1em;border-radius:2px}
 table{border-collapse:collapse;margin:.5em 0;width:100%;table-layout:fixed}
 td,th{border:1px solid #d0d5dc;padding:3px 8px;text-align:left;vertical-align:top}th{background:#f3f5f8}
-td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;width:6.5em}
+td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;width:6.5em}th{overflow-wrap:normal}
 .hosts{display:grid;grid-template-columns:repeat(auto-fill,minmax(17em,1fr));gap:.8em}
 .host{border:1px solid #d0d5dc;border-radius:6px;padding:.6em .8em;min-width:0}.host ol{margin:.3em 0 0;padding-left:1.3em;font-size:.9em}
 .muted{color:#666}code{font-size:.9em}
-@media (max-width:30em){body{padding:.6em;font-size:14px}td.n,th.n{width:4.8em}}
+@media (max-width:30em){body{padding:.6em;font-size:14px}td.n,th.n{width:5.6em;padding:3px 4px}th{font-size:.85em}}
 ${PRIORITIES.map((p) => `.p-${p}{fill:${PRIORITY_COLOURS[p]};background:${PRIORITY_COLOURS[p]}}`).join('')}`;
 
 const legend = (ps: string[]): string => `<ul class="legend">${ps.map((p) => `<li><i class="p-${p}"></i>${p}</li>`).join('')}</ul>`;
 
+/** Characters of a key shown in a table cell; a longer one ends in … and shows whole as the cell's tooltip. */
+const CELL_MAX = 200;
+
+const cell = (k: string): string => (k.length > CELL_MAX ? `<td title="${htmlEscape(k)}">${htmlEscape(`${k.slice(0, CELL_MAX - 1)}…`)}</td>` : `<td>${htmlEscape(k)}</td>`);
+
 function table(b: Breakdown): string {
-	const rows = b.rows.map((g) => `<tr><td>${htmlEscape(g.key)}</td><td class="n">${g.matches}</td><td class="n">${g.records}</td></tr>`);
+	const rows = b.rows.map((g) => `<tr>${cell(g.key)}<td class="n">${g.matches}</td><td class="n">${g.records}</td></tr>`);
 	if (b.other.records) rows.push(`<tr><td class="muted">(others)</td><td class="n">${b.other.matches}</td><td class="n">${b.other.records}</td></tr>`);
 	return `<table><tr><th>${htmlEscape(b.name)}</th><th class="n">matches</th><th class="n">records</th></tr>${rows.join('')}</table>`;
 }
 
 function hostCard(h: HostView, r: Report): string {
-	const rules = h.rules.map((g) => `<li>${htmlEscape(g.key)} <span class="muted">(${g.matches})</span></li>`);
+	const rules = h.rules.map((g) => `<li>${htmlEscape(g.key.length > CELL_MAX ? `${g.key.slice(0, CELL_MAX - 1)}…` : g.key)} <span class="muted">(${g.matches})</span></li>`);
 	return `<article class="host"><h3>${htmlEscape(h.host)}</h3><div class="muted">${h.matches} matches, ${h.records} records</div>${priorityBar(h.byPriority)}${sparkline(h.buckets, r.overTime.buckets)}<ol>${rules.join('')}</ol></article>`;
 }
 

@@ -109,6 +109,19 @@ test('html: self-contained (no script, no external URL), counts present, event d
 	});
 });
 
+test('html: a key longer than 200 characters is cut in its table cell and whole (escaped) in the tooltip', () => {
+	const t = tempStore(0);
+	try {
+		const long = `/tmp/"<x>/${'A'.repeat(300)}`;
+		t.store.appendAlerts([sampleAlert(0, { fields: { 'proc.exepath': long, 'user.uid': 1 } })]);
+		const h = renderHtml(buildReport(t.store, {}));
+		const esc = (s: string) => s.replace(/"/g, '&#34;').replace(/</g, '&#60;').replace(/>/g, '&#62;');
+		assert.ok(h.includes(`<td title="${esc(long)}">${esc(long.slice(0, 199))}…</td>`));
+	} finally {
+		t.cleanup();
+	}
+});
+
 test('over time by priority: each bucket splits its matches by priority', () => {
 	withReport((r) => {
 		const b = r.overTime.buckets;
