@@ -12,6 +12,8 @@ import { pathToFileURL } from 'node:url';
 import { PRIORITIES, type Alert } from '../src/alerts/alert.js';
 import { AuditStore } from '../src/store/store.js';
 import { REPORT_INDEXES } from '../src/store/report-index.js';
+import { buildReport } from '../src/report/report.js';
+import { renderHtml } from '../src/report/html.js';
 import { repoPath } from '../src/util/paths.js';
 
 const RECORDS = Number(process.argv[2] ?? 1_000_000);
@@ -98,6 +100,20 @@ function generate(bin: string, db: string, html: string): number {
 	return performance.now() - t;
 }
 
+// In this process: buildReport + renderHtml, wall and CPU ms (CPU time is stretched less by other load than wall time).
+function inProcess(db: string): { wallMs: number; cpuMs: number; bytes: number } {
+	const store = AuditStore.open(db, { readonly: true });
+	try {
+		const c = process.cpuUsage();
+		const t = performance.now();
+		const bytes = renderHtml(buildReport(store, {})).length;
+		const u = process.cpuUsage(c);
+		return { wallMs: Math.round(performance.now() - t), cpuMs: Math.round((u.user + u.system) / 1000), bytes };
+	} finally {
+		store.close();
+	}
+}
+
 async function browse(html: string): Promise<Record<string, number>[]> {
 	const { chromium } = await import('playwright-core');
 	const b = await chromium.launch({ executablePath: CHROMIUM });
@@ -136,6 +152,8 @@ async function main(): Promise<void> {
 		const bins: [string, string][] = [['this', repoPath('bin/bpfguard')], ...(BASELINE ? [['baseline', BASELINE] as [string, string]] : [])];
 		const ms: Record<string, number[]> = Object.fromEntries(bins.map(([n]) => [n, []]));
 		for (let i = 0; i < ROUNDS; i++) for (const [n, bin] of bins) ms[n].push(generate(bin, db, html));
+		const ip = Array.from({ length: ROUNDS }, () => inProcess(db));
+		out({ phase: 'generate-in-process', medianWallMs: median(ip.map((r) => r.wallMs)), medianCpuMs: median(ip.map((r) => r.cpuMs)), rounds: ip, load: load() });
 		for (const [n] of bins) out({ phase: 'generate', bin: n, medianMs: Math.round(median(ms[n])), roundsMs: ms[n].map(Math.round), load: load() });
 		generate(repoPath('bin/bpfguard'), db, html);
 		out({ phase: 'page', bytes: statSync(html).size });
