@@ -43,10 +43,15 @@ const INDEXES: Readonly<Record<string, string>> = {
 /** Names of the report's indexes. */
 export const REPORT_INDEXES: readonly string[] = Object.keys(INDEXES);
 
+/** The report's indexes the store does not have (yet). */
+export function missingReportIndexes(db: Database.Database): string[] {
+	const have = new Set(db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'records'`).pluck().all() as string[]);
+	return REPORT_INDEXES.filter((n) => !have.has(n));
+}
+
 /** Creates the report's indexes that are missing (a writer does this at open; once, on a store made before them). */
 export function ensureReportIndexes(db: Database.Database): void {
-	const have = new Set(db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'records'`).pluck().all() as string[]);
-	const missing = REPORT_INDEXES.filter((n) => !have.has(n));
+	const missing = missingReportIndexes(db);
 	if (!missing.length) return;
 	db.transaction(() => {
 		for (const n of missing) db.exec(`CREATE INDEX IF NOT EXISTS ${n} ON records(${INDEXES[n]}) WHERE ${REPORT_SCOPE}`);
