@@ -5,7 +5,7 @@
 import { PRIORITIES } from '../alerts/alert.js';
 import { escapeText } from '../sinks/escape.js';
 import type { Breakdown, HostView, Report } from './report.js';
-import { barChart, prioritiesIn, priorityBar, shortTime, sparkline, timeChart } from './svg.js';
+import { barChart, num, prioritiesIn, priorityBar, shortTime, sparkline, timeChart } from './svg.js';
 
 /** Text for HTML content or attributes: control characters escaped, then & < > " ' as entities. */
 export function htmlEscape(s: string): string {
@@ -51,14 +51,14 @@ const CELL_MAX = 200;
 const cell = (k: string): string => (k.length > CELL_MAX ? `<td title="${htmlEscape(k)}">${htmlEscape(`${k.slice(0, CELL_MAX - 1)}…`)}</td>` : `<td>${htmlEscape(k)}</td>`);
 
 function table(b: Breakdown): string {
-	const rows = b.rows.map((g) => `<tr>${cell(g.key)}<td class="n">${g.matches}</td><td class="n">${g.records}</td></tr>`);
-	if (b.other.records) rows.push(`<tr><td class="muted">(others)</td><td class="n">${b.other.matches}</td><td class="n">${b.other.records}</td></tr>`);
+	const rows = b.rows.map((g) => `<tr>${cell(g.key)}<td class="n">${num(g.matches)}</td><td class="n">${num(g.records)}</td></tr>`);
+	if (b.other.records) rows.push(`<tr><td class="muted">(others)</td><td class="n">${num(b.other.matches)}</td><td class="n">${num(b.other.records)}</td></tr>`);
 	return `<table><tr><th>${htmlEscape(b.name)}</th><th class="n">matches</th><th class="n">records</th></tr>${rows.join('')}</table>`;
 }
 
 function hostCard(h: HostView, r: Report): string {
-	const rules = h.rules.map((g) => `<li>${htmlEscape(g.key.length > CELL_MAX ? `${g.key.slice(0, CELL_MAX - 1)}…` : g.key)} <span class="muted">(${g.matches})</span></li>`);
-	return `<article class="host"><h3>${htmlEscape(h.host)}</h3><div class="muted">${h.matches} matches, ${h.records} records</div>${priorityBar(h.byPriority)}${sparkline(h.buckets, r.overTime.buckets)}<ol>${rules.join('')}</ol></article>`;
+	const rules = h.rules.map((g) => `<li>${htmlEscape(g.key.length > CELL_MAX ? `${g.key.slice(0, CELL_MAX - 1)}…` : g.key)} <span class="muted">(${num(g.matches)})</span></li>`);
+	return `<article class="host"><h3>${htmlEscape(h.host)}</h3><div class="muted">${num(h.matches)} matches, ${num(h.records)} records</div>${priorityBar(h.byPriority)}${sparkline(h.buckets, r.overTime.buckets)}<ol>${rules.join('')}</ol></article>`;
 }
 
 function hostsSection(r: Report): string {
@@ -72,17 +72,20 @@ function header(r: Report): string {
 	const filter = Object.entries(r.filter).map(([k, v]) => `<li>filter ${htmlEscape(k)}: ${htmlEscape(String(v))}</li>`);
 	const t = r.totals;
 	return `<h1>bpfguard audit report</h1>
-<ul class="summary"><li>records<b id="records">${t.records}</b></li><li>matches<b id="matches">${t.matches}</b></li><li>alerts<b id="alerts">${t.alerts}</b></li><li>log matches<b id="logs">${t.logs}</b></li></ul>
+<ul class="summary"><li>records<b id="records">${num(t.records)}</b></li><li>matches<b id="matches">${num(t.matches)}</b></li><li>alerts<b id="alerts">${num(t.alerts)}</b></li><li>log matches<b id="logs">${num(t.logs)}</b></li></ul>
 <ul class="meta"><li>store: <code>${htmlEscape(r.db)}</code></li><li>generated: ${r.generatedAt}</li>${filter.join('')}
 <li>range: ${r.range ? `${r.range.from} .. ${r.range.to}` : 'no records'}</li></ul>`;
 }
+
+// A bucket size in the largest whole unit: 7 d, 6 h, 15 min.
+const bucketSize = (ms: number): string => (ms % 86_400_000 === 0 ? `${ms / 86_400_000} d` : ms % 3_600_000 === 0 ? `${ms / 3_600_000} h` : `${Number((ms / 60_000).toFixed(2))} min`);
 
 /** A complete HTML document; every piece of event data escaped; nothing loaded from elsewhere. */
 export function renderHtml(r: Report): string {
 	const bs = r.overTime.buckets;
 	const time = bs.length ? `${legend(prioritiesIn(bs.map((b) => b.byPriority)))}${timeChart(bs, htmlEscape)}` : '<p class="muted">no records</p>';
 	const sections = r.breakdowns.map((b) => `<h2>${htmlEscape(b.title)}</h2>${b.rows.length ? barChart(b, htmlEscape) + table(b) : '<p class="muted">no records</p>'}`);
-	const span = bs.length ? `${shortTime(bs[0].startMs)} to ${shortTime(bs[bs.length - 1].startMs)} UTC, buckets of ${r.overTime.bucketMs / 60_000} min` : '';
+	const span = bs.length ? `${shortTime(bs[0].startMs)} to ${shortTime(bs[bs.length - 1].startMs)} UTC, buckets of ${bucketSize(r.overTime.bucketMs)}` : '';
 	return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">

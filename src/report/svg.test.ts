@@ -28,6 +28,7 @@ test('bar chart: one bar per row, the longest at 78 % of the width, the others i
 	const svg = barChart({ name: 'rule', title: 'By rule', rows: [{ key: 'a<b>', records: 4, matches: 4 }, { key: 'c', records: 1, matches: 1 }], other: { records: 0, matches: 0 } }, htmlEscape);
 	assert.deepEqual(rects(svg).map((x) => x.width), ['78%', '19.5%']);
 	assert.match(svg, /<text x="0" y="12">a&#60;b&#62;<\/text>/);
+	assert.match(barChart({ name: 'host', title: 'By host', rows: [{ key: 'h', records: 1, matches: 1234567 }], other: { records: 0, matches: 0 } }, htmlEscape), /<text class="n" x="79%" y="28">1,234,567<\/text>/);
 });
 
 test('priority bar: segments most severe first, widths summing to 100 %', () => {

@@ -8,6 +8,9 @@ import type { Breakdown, Bucket } from './report.js';
 /** Text for HTML content or attributes: control characters escaped, then & < > " ' as entities. */
 export type Escape = (s: string) => string;
 
+/** A count with thousands separators (1,234,567). */
+export const num = (n: number): string => n.toLocaleString('en-US');
+
 const pct = (v: number): string => `${Number(v.toFixed(3))}%`;
 const clip = (s: string, n: number): string => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
@@ -38,11 +41,11 @@ export function timeChart(bs: Bucket[], esc: Escape): string {
 			if (!v) continue;
 			const h = (v / max) * (TIME_H - 16);
 			y -= h;
-			segs.push(`<rect class="seg p-${p}" data-priority="${p}" x="${pct(i * step)}" y="${y.toFixed(2)}" width="${width}" height="${Math.max(h, 0.5).toFixed(2)}"><title>${esc(shortTime(b.startMs))} ${p}: ${v}</title></rect>`);
+			segs.push(`<rect class="seg p-${p}" data-priority="${p}" x="${pct(i * step)}" y="${y.toFixed(2)}" width="${width}" height="${Math.max(h, 0.5).toFixed(2)}"><title>${esc(shortTime(b.startMs))} ${p}: ${num(v)}</title></rect>`);
 		}
 	});
 	const last = bs[bs.length - 1];
-	const axis = `<line class="axis" x1="0" x2="100%" y1="${TIME_H + 0.5}" y2="${TIME_H + 0.5}"/><text x="0" y="${TIME_H + AXIS_H - 6}">${shortTime(bs[0].startMs)}</text><text x="100%" y="${TIME_H + AXIS_H - 6}" text-anchor="end">${shortTime(last.startMs)}</text><text x="100%" y="11" text-anchor="end">max ${max}</text>`;
+	const axis = `<line class="axis" x1="0" x2="100%" y1="${TIME_H + 0.5}" y2="${TIME_H + 0.5}"/><text x="0" y="${TIME_H + AXIS_H - 6}">${shortTime(bs[0].startMs)}</text><text x="100%" y="${TIME_H + AXIS_H - 6}" text-anchor="end">${shortTime(last.startMs)}</text><text x="100%" y="11" text-anchor="end">max ${num(max)}</text>`;
 	return `<svg class="chart" data-chart="time" role="img" aria-label="matches over time by priority" width="100%" height="${TIME_H + AXIS_H}">${segs.join('')}${axis}</svg>`;
 }
 
@@ -55,7 +58,7 @@ export function barChart(b: Breakdown, esc: Escape): string {
 		const y = i * ROW_H;
 		const w = Math.max((g.matches / max) * 78, 0.3);
 		const cls = b.name === 'priority' ? ` p-${esc(g.key)}` : '';
-		return `<text x="0" y="${y + 12}">${esc(clip(g.key, 80))}</text><rect class="bar${cls}" x="0" y="${y + 17}" width="${pct(w)}" height="12"><title>${esc(g.key)}: ${g.matches}</title></rect><text class="n" x="${pct(w + 1)}" y="${y + 28}">${g.matches}</text>`;
+		return `<text x="0" y="${y + 12}">${esc(clip(g.key, 80))}</text><rect class="bar${cls}" x="0" y="${y + 17}" width="${pct(w)}" height="12"><title>${esc(g.key)}: ${num(g.matches)}</title></rect><text class="n" x="${pct(w + 1)}" y="${y + 28}">${num(g.matches)}</text>`;
 	});
 	return `<svg class="chart" data-chart="${esc(b.name)}" role="img" aria-label="${esc(b.title)}" width="100%" height="${b.rows.length * ROW_H}">${rows.join('')}</svg>`;
 }
@@ -66,7 +69,7 @@ export function priorityBar(byPriority: Record<string, number>): string {
 	let x = 0;
 	const segs = PRIORITIES.filter((p) => byPriority[p]).map((p) => {
 		const w = (byPriority[p] / total) * 100;
-		const r = `<rect class="seg p-${p}" data-priority="${p}" x="${pct(x)}" y="0" width="${pct(w)}" height="10"><title>${p}: ${byPriority[p]}</title></rect>`;
+		const r = `<rect class="seg p-${p}" data-priority="${p}" x="${pct(x)}" y="0" width="${pct(w)}" height="10"><title>${p}: ${num(byPriority[p])}</title></rect>`;
 		x += w;
 		return r;
 	});
@@ -77,6 +80,6 @@ export function priorityBar(byPriority: Record<string, number>): string {
 export function sparkline(values: number[], bs: Bucket[]): string {
 	const max = Math.max(1, ...values);
 	const step = 100 / Math.max(1, values.length);
-	const bars = values.map((v, i) => (v ? `<rect class="bar" x="${pct(i * step)}" y="${(40 - (v / max) * 40).toFixed(2)}" width="${pct(Math.max(step * 0.8, 0.05))}" height="${Math.max((v / max) * 40, 0.5).toFixed(2)}"><title>${shortTime(bs[i].startMs)}: ${v}</title></rect>` : ''));
-	return `<svg class="chart" data-chart="host-time" role="img" aria-label="matches over time" width="100%" height="40">${bars.join('')}</svg>`;
+	const bars = values.map((v, i) => (v ? `<rect class="bar" x="${pct(i * step)}" y="${(40 - (v / max) * 40).toFixed(2)}" width="${pct(Math.max(step * 0.8, 0.05))}" height="${Math.max((v / max) * 40, 0.5).toFixed(2)}"><title>${shortTime(bs[i].startMs)}: ${num(v)}</title></rect>` : ''));
+	return `<svg class="chart" data-chart="host-time" role="img" aria-label="matches over time" width="100%" height="41">${bars.join('')}<line class="axis" x1="0" x2="100%" y1="40.5" y2="40.5"/></svg>`;
 }
