@@ -3,7 +3,7 @@ import { PRIORITIES } from '../alerts/alert.js';
 import type { AuditStore } from '../store/store.js';
 import type { SearchQuery } from '../store/search.js';
 import { REPORT_EXPR } from '../store/report-index.js';
-import { reportWhere } from './where.js';
+import { reportWhere, type ReportWhere } from './where.js';
 
 /** One row of a breakdown: records stored and matches they stand for (throttled groups count each match). */
 export interface Group {
@@ -90,15 +90,17 @@ export function buildReport(store: AuditStore, q: SearchQuery, opts: { top?: num
 	const { lo, hi } = db.prepare(`SELECT ${first('ASC')} AS lo, ${first('DESC')} AS hi`).get(...w.params, ...w.params) as { lo: number | null; hi: number | null };
 	const raw: Record<string, Row[]> = {};
 	for (const d of DIMENSIONS) {
-		const order = d.name === 'priority' ? 'k' : 'matches DESC, k';
-		raw[d.name] = lo === null ? [] : (db.prepare(`SELECT ${d.expr} AS k, count(*) AS records, sum(${X.count}) AS matches FROM records WHERE ${w.sql} GROUP BY k ORDER BY ${order} LIMIT ?`).all(...w.params, top) as Row[]);
+		// every priority present (at most 9 rows) is counted over time; the breakdown shows the top ones
+		const [order, limit] = d.name === 'priority' ? ['k', PRIORITIES.length + 1] : ['matches DESC, k', top];
+		raw[d.name] = lo === null ? [] : (db.prepare(`SELECT ${d.expr} AS k, count(*) AS records, sum(${X.count}) AS matches FROM records WHERE ${w.sql} GROUP BY k ORDER BY ${order} LIMIT ?`).all(...w.params, limit) as Row[]);
 	}
 	const bucketMs = Math.max(opts.bucketMs ?? autoBucket((hi ?? 0) - (lo ?? 0)), Math.ceil(((hi ?? 0) - (lo ?? 0) + 1) / MAX_BUCKETS));
 	const hostKeys = raw.host.filter((r) => typeof r.k === 'string').slice(0, MAX_HOSTS).map((r) => r.k as string);
-	const series = lo === null || hi === null ? EMPTY : buckets(store, w, lo, hi, bucketMs, hostKeys);
+	const prios = raw.priority.map((r) => r.k as number | null);
+	const series = lo === null || hi === null ? EMPTY : buckets(store, w, { lo, hi, b: bucketMs }, prios, hostKeys);
 	const totals = series.totals;
 	const breakdowns = DIMENSIONS.map((d): Breakdown => {
-		const rows = raw[d.name];
+		const rows = raw[d.name].slice(0, top);
 		const shown = rows.reduce((a, r) => ({ records: a.records + r.records, matches: a.matches + r.matches }), { records: 0, matches: 0 });
 		return { name: d.name, title: d.title, rows: rows.map((r) => ({ key: keyOf(d.name, r.k), records: r.records, matches: r.matches })), other: { records: totals.records - shown.records, matches: totals.matches - shown.matches } };
 	});
@@ -122,7 +124,7 @@ interface Series {
 
 const EMPTY: Series = { totals: { records: 0, matches: 0, alerts: 0, logs: 0 }, buckets: [], byHost: [] };
 
-const byPriority = (values: (number | null)[]): Record<string, number> => {
+const byPriority = (values: number[]): Record<string, number> => {
 	const out: Record<string, number> = {};
 	values.forEach((v, i) => {
 		if (v) out[PRIORITIES[i]] = v;
@@ -130,40 +132,81 @@ const byPriority = (values: (number | null)[]): Record<string, number> => {
 	return out;
 };
 
+// One bucket's counts: records, matches, alerts, logs; matches by priority (PRIORITIES order) and for each host.
+interface Cell {
+	n: number[];
+	prio: number[];
+	hosts: number[];
+}
+
 /**
  * Counts per bucket, by priority and for each of the hosts, with empty buckets filled in so charts show quiet periods;
- * the totals are their sums. `%` makes its operands integers (a bound JS number is a REAL: `time_ms / ?` would not round
- * down to the bucket). The inner SELECT stays a co-routine (LIMIT -1): grouped directly, SQLite would re-read priority
- * and host from the JSON of every record instead of the index (measured over 1M records: 3.6 s against 0.9 s).
+ * the totals are their sums.
  */
-function buckets(store: AuditStore, w: Where, lo: number, hi: number, b: number, hosts: string[]): Series {
-	const prio = PRIORITIES.map((_, i) => `sum(CASE WHEN p = ${i} THEN c END)`);
-	const host = hosts.map(() => 'sum(CASE WHEN h = ? THEN c END)');
-	const sql = `SELECT t, count(*), sum(c), sum(k = 'alert'), sum(k = 'log'), ${[...prio, ...host].join(', ')} FROM (SELECT time_ms - time_ms % ? AS t, kind AS k, ${X.priority} AS p, ${X.host} AS h, ${X.count} AS c FROM records WHERE ${w.sql} LIMIT -1) GROUP BY t`;
-	const rows = store.db.prepare(sql).raw().all(...hosts, b, ...w.params) as (number | null)[][];
-	const at = new Map(rows.map((r) => [r[0] as number, r]));
+function buckets(store: AuditStore, w: ReportWhere, span: { lo: number; hi: number; b: number }, prios: (number | null)[], hosts: string[]): Series {
+	const { lo, hi, b } = span;
+	const cellAt = w.indexed ? rangeCells(store, w, b, prios, hosts) : groupedCells(store, w, b, hosts);
 	const totals = { records: 0, matches: 0, alerts: 0, logs: 0 };
 	const out: Bucket[] = [];
 	const byHost: number[][] = hosts.map(() => []);
-	const np = PRIORITIES.length;
 	for (let s = Math.floor(lo / b) * b; s <= hi; s += b) {
-		const r = at.get(s) ?? [s, 0, 0, 0, 0];
-		const [records, matches, alerts, logs] = r.slice(1, 5) as number[];
-		totals.records += records;
-		totals.matches += matches;
-		totals.alerts += alerts;
-		totals.logs += logs;
-		out.push({ startMs: s, start: new Date(s).toISOString(), records, matches, byPriority: byPriority(r.slice(5, 5 + np)) });
-		hosts.forEach((_, i) => byHost[i].push(r[5 + np + i] ?? 0));
+		const { n, prio, hosts: h } = cellAt(s);
+		totals.records += n[0];
+		totals.matches += n[1];
+		totals.alerts += n[2];
+		totals.logs += n[3];
+		out.push({ startMs: s, start: new Date(s).toISOString(), records: n[0], matches: n[1], byPriority: byPriority(prio) });
+		h.forEach((v, i) => byHost[i].push(v));
 	}
 	return { totals, buckets: out, byHost };
 }
 
-// The per-host view of the top hosts: matches by priority and the top rules, from one GROUP BY host, rule, priority.
+/**
+ * Only time and priority narrow the report: one small query per bucket and priority, and per bucket and host, each a
+ * range of the priority or host index (priority or host, then time) summed without a sort (over 1M records: 0.35 s
+ * for 30 buckets against 1.2-1.9 s for groupedCells, which sorts every record by bucket).
+ */
+function rangeCells(store: AuditStore, w: Where, b: number, prios: (number | null)[], hosts: string[]): (s: number) => Cell {
+	const range = 'time_ms >= ? AND time_ms < ?';
+	const byPrio = store.db.prepare(`SELECT count(*), coalesce(sum(${X.count}), 0), sum(kind = 'alert'), sum(kind = 'log') FROM records WHERE ${w.sql} AND ${X.priority} IS ? AND ${range}`).raw();
+	const byHost = store.db.prepare(`SELECT coalesce(sum(${X.count}), 0) FROM records WHERE ${w.sql} AND ${X.host} = ? AND ${range}`).pluck();
+	return (s) => {
+		const c: Cell = { n: [0, 0, 0, 0], prio: PRIORITIES.map(() => 0), hosts: hosts.map((h) => byHost.get(...w.params, h, s, s + b) as number) };
+		for (const p of prios) {
+			const r = byPrio.get(...w.params, p, s, s + b) as number[];
+			if (!r[0]) continue;
+			r.forEach((v, i) => (c.n[i] += v));
+			if (p !== null && p in c.prio) c.prio[p] = r[1];
+		}
+		return c;
+	};
+}
+
+/**
+ * Other filters: one GROUP BY bucket over the records they select (through whichever index narrows them best). `%`
+ * makes its operands integers (a bound JS number is a REAL: `time_ms / ?` would not round down to the bucket). The
+ * inner SELECT stays a co-routine (LIMIT -1): grouped directly, SQLite would re-read priority and host from the JSON of
+ * every record instead of the index (measured over 1M records: 3.6 s against 0.9 s).
+ */
+function groupedCells(store: AuditStore, w: Where, b: number, hosts: string[]): (s: number) => Cell {
+	const prio = PRIORITIES.map((_, i) => `sum(CASE WHEN p = ${i} THEN c END)`);
+	const host = hosts.map(() => 'sum(CASE WHEN h = ? THEN c END)');
+	const sql = `SELECT t, count(*), sum(c), sum(k = 'alert'), sum(k = 'log'), ${[...prio, ...host].join(', ')} FROM (SELECT time_ms - time_ms % ? AS t, kind AS k, ${X.priority} AS p, ${X.host} AS h, ${X.count} AS c FROM records WHERE ${w.sql} LIMIT -1) GROUP BY t`;
+	const rows = store.db.prepare(sql).raw().all(...hosts, b, ...w.params) as (number | null)[][];
+	const at = new Map(rows.map((r) => [r[0] as number, r.slice(1).map((v) => v ?? 0)]));
+	const np = PRIORITIES.length;
+	return (s) => {
+		const r = at.get(s);
+		return r ? { n: r.slice(0, 4), prio: r.slice(4, 4 + np), hosts: r.slice(4 + np) } : { n: [0, 0, 0, 0], prio: PRIORITIES.map(() => 0), hosts: hosts.map(() => 0) };
+	};
+}
+
+// The per-host view of the top hosts: matches by priority and the top rules, from one GROUP BY rule, host, priority in the
+// rule index's order (the unary + keeps SQLite from searching the host index instead, which would sort every row).
 function hostViews(store: AuditStore, w: Where, hostRows: Row[], hosts: string[], byHost: number[][]): HostView[] {
 	if (!hosts.length) return [];
 	const rows = store.db
-		.prepare(`SELECT ${X.host} AS h, ${X.rule} AS r, ${X.priority} AS p, count(*) AS records, sum(${X.count}) AS matches FROM records WHERE ${w.sql} AND ${X.host} IN (${hosts.map(() => '?').join(', ')}) GROUP BY h, r, p`)
+		.prepare(`SELECT ${X.host} AS h, ${X.rule} AS r, ${X.priority} AS p, count(*) AS records, sum(${X.count}) AS matches FROM records WHERE ${w.sql} AND +${X.host} IN (${hosts.map(() => '?').join(', ')}) GROUP BY r, h, p`)
 		.all(...w.params, ...hosts) as { h: string; r: string | null; p: number | null; records: number; matches: number }[];
 	return hosts.map((host, i) => {
 		const prio: Record<string, number> = {};

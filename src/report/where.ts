@@ -3,12 +3,19 @@ import { PRIORITIES } from '../alerts/alert.js';
 import { REPORT_EXPR, REPORT_KINDS, REPORT_SCOPE } from '../store/report-index.js';
 import { MATCH_KINDS, whereClause, type SearchQuery } from '../store/search.js';
 
+/** A WHERE clause (without the keyword) and its parameters; indexed: only time and priority narrow it (the report indexes cover it). */
+export interface ReportWhere {
+	sql: string;
+	params: unknown[];
+	indexed: boolean;
+}
+
 /**
  * The query's WHERE clause: the indexes' scope term when only rule matches are asked for (SQLite uses a partial index
  * only when the query repeats its condition), time, rule and priority on the indexed expressions; every other filter as
  * search writes it (those read the record itself).
  */
-export function reportWhere(q: SearchQuery): { sql: string; params: unknown[] } {
+export function reportWhere(q: SearchQuery): ReportWhere {
 	const c: string[] = [];
 	const p: unknown[] = [];
 	const add = (sql: string, v?: unknown): void => {
@@ -16,11 +23,14 @@ export function reportWhere(q: SearchQuery): { sql: string; params: unknown[] } 
 		if (v !== undefined) p.push(v);
 	};
 	const kinds = q.kinds ?? MATCH_KINDS;
-	if (kinds.every((k) => REPORT_KINDS.includes(k))) add(REPORT_SCOPE);
+	const scoped = kinds.every((k) => REPORT_KINDS.includes(k));
+	if (scoped) add(REPORT_SCOPE);
 	if (q.sinceMs !== undefined) add('time_ms >= ?', q.sinceMs);
 	if (q.untilMs !== undefined) add('time_ms < ?', q.untilMs);
 	if (q.rule !== undefined) add(`${REPORT_EXPR.rule} ${/[*?[]/.test(q.rule) ? 'GLOB' : '='} ?`, q.rule);
 	if (q.minPriority !== undefined) add(`${REPORT_EXPR.priority} <= ?`, PRIORITIES.indexOf(q.minPriority));
-	const rest = whereClause({ kinds, pid: q.pid, uid: q.uid, user: q.user, exe: q.exe, comm: q.comm, tag: q.tag, text: q.text });
-	return { sql: [...c, rest.sql].join(' AND '), params: [...p, ...rest.params] };
+	const others = { pid: q.pid, uid: q.uid, user: q.user, exe: q.exe, comm: q.comm, tag: q.tag, text: q.text };
+	const rest = whereClause({ kinds, ...others });
+	const indexed = scoped && q.rule === undefined && Object.values(others).every((v) => v === undefined);
+	return { sql: [...c, rest.sql].join(' AND '), params: [...p, ...rest.params], indexed };
 }

@@ -30,14 +30,15 @@ export const REPORT_KINDS: readonly string[] = ['alert', 'log'];
 export const REPORT_SCOPE = `kind IN (${REPORT_KINDS.map((k) => `'${k}'`).join(', ')})`;
 
 const E = REPORT_EXPR;
-// Each index leads with what one query groups or ranges on and covers the filters the report pushes (time, priority).
+// Each index leads with what one query groups or ranges on (priority and host: then time, for the per-bucket counts)
+// and covers the filters the report pushes (time, priority).
 const INDEXES: Readonly<Record<string, string>> = {
 	records_rep_time: `time_ms, ${E.priority}, ${E.host}, ${E.count}, kind`,
-	records_rep_rule: `${E.rule}, time_ms, ${E.priority}, ${E.count}, kind`,
+	records_rep_rule: `${E.rule}, ${E.host}, ${E.priority}, time_ms, ${E.count}, kind`,
 	records_rep_prio: `${E.priority}, time_ms, ${E.count}, kind`,
 	records_rep_user: `${E.user}, time_ms, ${E.priority}, ${E.count}, kind`,
 	records_rep_exe: `${E.exe}, time_ms, ${E.priority}, ${E.count}, kind`,
-	records_rep_host: `${E.host}, ${E.rule}, ${E.priority}, time_ms, ${E.count}, kind`,
+	records_rep_host: `${E.host}, time_ms, ${E.priority}, ${E.count}, kind`,
 };
 
 /** Names of the report's indexes. */
