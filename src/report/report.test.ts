@@ -160,6 +160,33 @@ test('the two ways of counting buckets agree: index ranges (time and priority fi
 	}
 });
 
+test('a wide time range (index scans) and a narrow one (the time index) give the same report; each bucket query searches only its own range', () => {
+	const t = tempStore(40);
+	try {
+		t.store.appendAlerts([sampleAlert(40, { rule: EVIL, count: 5 }), sampleAlert(41, { priority: 'debug' })]);
+		const same = (r: Report) => [r.totals, r.breakdowns, r.overTime, r.hosts];
+		for (const q of [{ sinceMs: T0 + 300_000, untilMs: T0 + 2_100_000 }, { sinceMs: T0 + 600_000, minPriority: 'warning' as const }]) {
+			const wide = buildReport(t.store, q, { rangeRows: 0 });
+			assert.deepEqual(same(wide), same(buildReport(t.store, q, { rangeRows: 1e9 })), JSON.stringify(q));
+			assert.ok(wide.totals.records > 10 && wide.overTime.buckets.length > 10, JSON.stringify(wide.totals));
+		}
+		// SQLite searches one time range per query: the filter's must not be one it can pick over the bucket's
+		const sqls: string[] = [];
+		const prepare = t.store.db.prepare.bind(t.store.db);
+		(t.store.db as unknown as { prepare: unknown }).prepare = (sql: string) => (sqls.push(sql), prepare(sql));
+		try {
+			buildReport(t.store, { sinceMs: T0 + 300_000, untilMs: T0 + 2_100_000 });
+		} finally {
+			(t.store.db as unknown as { prepare: unknown }).prepare = prepare;
+		}
+		const perBucket = sqls.filter((x) => x.endsWith('AND time_ms >= ? AND time_ms < ?'));
+		assert.equal(perBucket.length, 2);
+		for (const x of perBucket) assert.equal(x.match(/(?<!\+)time_ms [<>]/g)?.length, 2, x);
+	} finally {
+		t.cleanup();
+	}
+});
+
 test('buckets: a record counts in the bucket its time falls in, not only at the bucket start', () => {
 	const t = tempStore(0);
 	try {
@@ -199,9 +226,11 @@ test('every query reads the report indexes: whole ones covering or in group orde
 	try {
 		// covering (every value from the index), or grouped in the index's own order (the grouped expression is its key)
 		const fromIndex = /COVERING INDEX records_rep_|^(SCAN|SEARCH) records USING INDEX records_rep_(rule|prio|user|exe|host)(?!.*TEMP B-TREE FOR GROUP BY)/;
-		for (const q of [{}, { sinceMs: T0 + 600_000, minPriority: 'error' as const }]) {
-			const ps = plans(t.store, () => buildReport(t.store, q));
-			assert.equal(ps.length, 9, JSON.stringify(q));
+		// rangeRows 0: every time range counts as wide (the breakdowns scan their indexes; the range is counted first)
+		const wide = [{ sinceMs: T0 + 600_000, untilMs: T0 + 1_800_000 }, { sinceMs: T0 + 600_000, minPriority: 'error' as const }];
+		for (const [q, n] of [[{}, 9], [wide[0], 10], [wide[1], 10]] as const) {
+			const ps = plans(t.store, () => buildReport(t.store, q, { rangeRows: 0 }));
+			assert.equal(ps.length, n, JSON.stringify(q));
 			for (const p of ps) assert.match(p, fromIndex, `${JSON.stringify(q)}: ${p}`);
 		}
 		for (const q of [{ rule: 'Read sensitive file' }, { rule: 'Read *' }]) {

@@ -13,9 +13,11 @@ export interface ReportWhere {
 /**
  * The query's WHERE clause: the indexes' scope term when only rule matches are asked for (SQLite uses a partial index
  * only when the query repeats its condition), time, rule and priority on the indexed expressions; every other filter as
- * search writes it (those read the record itself).
+ * search writes it (those read the record itself). timeIndex false writes time as `+time_ms`, which keeps SQLite from
+ * searching the time index for it (time is then checked in whichever index the query reads).
  */
-export function reportWhere(q: SearchQuery): ReportWhere {
+export function reportWhere(q: SearchQuery, opts: { timeIndex?: boolean } = {}): ReportWhere {
+	const time = opts.timeIndex === false ? '+time_ms' : 'time_ms';
 	const c: string[] = [];
 	const p: unknown[] = [];
 	const add = (sql: string, v?: unknown): void => {
@@ -25,8 +27,8 @@ export function reportWhere(q: SearchQuery): ReportWhere {
 	const kinds = q.kinds ?? MATCH_KINDS;
 	const scoped = kinds.every((k) => REPORT_KINDS.includes(k));
 	if (scoped) add(REPORT_SCOPE);
-	if (q.sinceMs !== undefined) add('time_ms >= ?', q.sinceMs);
-	if (q.untilMs !== undefined) add('time_ms < ?', q.untilMs);
+	if (q.sinceMs !== undefined) add(`${time} >= ?`, q.sinceMs);
+	if (q.untilMs !== undefined) add(`${time} < ?`, q.untilMs);
 	if (q.rule !== undefined) add(`${REPORT_EXPR.rule} ${/[*?[]/.test(q.rule) ? 'GLOB' : '='} ?`, q.rule);
 	if (q.minPriority !== undefined) add(`${REPORT_EXPR.priority} <= ?`, PRIORITIES.indexOf(q.minPriority));
 	const others = { pid: q.pid, uid: q.uid, user: q.user, exe: q.exe, comm: q.comm, tag: q.tag, text: q.text };
