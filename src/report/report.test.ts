@@ -236,6 +236,13 @@ test('every query reads the report indexes: whole ones covering or in group orde
 		for (const q of [{ rule: 'Read sensitive file' }, { rule: 'Read *' }]) {
 			for (const p of plans(t.store, () => buildReport(t.store, q))) assert.match(p, /SEARCH records USING (COVERING )?INDEX records_rep_(rule|host) \(<expr>/, `${JSON.stringify(q)}: ${p}`);
 		}
+		// a user name or an executable path is searched in its index, not checked in every record
+		for (const [q, index] of [[{ user: 'alice' }, 'user'], [{ exe: '/usr/bin/cat', sinceMs: T0 }, 'exe']] as const) {
+			for (const p of plans(t.store, () => buildReport(t.store, q))) {
+				assert.match(p, new RegExp(`SEARCH records USING INDEX records_rep_${index} \\(<expr>=\\?`), `${JSON.stringify(q)}: ${p}`);
+				assert.doesNotMatch(p, /SCAN records/, `${JSON.stringify(q)}: ${p}`);
+			}
+		}
 	} finally {
 		t.cleanup();
 	}

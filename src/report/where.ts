@@ -31,6 +31,10 @@ export function reportWhere(q: SearchQuery, opts: { timeIndex?: boolean } = {}):
 	if (q.untilMs !== undefined) add(`${time} < ?`, q.untilMs);
 	if (q.rule !== undefined) add(`${REPORT_EXPR.rule} ${/[*?[]/.test(q.rule) ? 'GLOB' : '='} ?`, q.rule);
 	if (q.minPriority !== undefined) add(`${REPORT_EXPR.priority} <= ?`, PRIORITIES.indexOf(q.minPriority));
+	// A user name or an executable path also narrows through its index (the filter as search writes it, below, still
+	// decides: the indexed expressions fall back to the uid and the process name).
+	if (q.user !== undefined) add(`${REPORT_EXPR.user} = ?`, q.user);
+	if (q.exe?.includes('/')) add(`${REPORT_EXPR.exe} = ?`, q.exe);
 	const others = { pid: q.pid, uid: q.uid, user: q.user, exe: q.exe, comm: q.comm, tag: q.tag, text: q.text };
 	const rest = whereClause({ kinds, ...others });
 	const indexed = scoped && q.rule === undefined && Object.values(others).every((v) => v === undefined);
