@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what bpfguard needs on a Debian/Ubuntu host (idempotent), then builds it.
-#   --test   also what the tests need (a real Prometheus server, systemd-analyze, the containers' seccomp profile, openssl)
+#   --test   also what the tests need (a real Prometheus server, systemd-analyze, the containers' seccomp profile, openssl, chromium)
 #   --bench  also the shared yardstick's reference tools (bench/compare.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,8 +9,9 @@ cd "$(dirname "$0")/.."
 PKGS=(clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev make g++ pkg-config python3 iproute2 libcap2-bin sudo libseccomp-dev)
 # prometheus: test/kernel/metrics.test.ts scrapes the monitor with a real server; systemd: systemd-analyze verify of
 # packaging/bpfguard.service; golang-github-containers-common: /usr/share/containers/seccomp.json for the sandbox tests;
-# openssl: the webhook TLS tests make their certificates.
-TEST_PKGS=(prometheus systemd golang-github-containers-common openssl)
+# openssl: the webhook TLS tests make their certificates; chromium: test/browser/ opens the HTML report in it (driven by
+# playwright-core, which never downloads a browser).
+TEST_PKGS=(prometheus systemd golang-github-containers-common openssl chromium)
 BENCH_PKGS=(bpftrace auditd stress-ng liburing-dev)
 for arg in "$@"; do
 	case "$arg" in

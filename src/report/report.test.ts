@@ -6,6 +6,7 @@ import { renderText } from './text.js';
 import { renderMarkdown } from './markdown.js';
 import { renderHtml } from './html.js';
 import { T0, sampleAlert, tempStore } from '../../test/helpers/store-fixtures.js';
+import type { AuditStore } from '../store/store.js';
 
 const EVIL = '<script>alert(1)</script>|x\n\u001b[2Jforged';
 
@@ -99,7 +100,150 @@ test('html: self-contained (no script, no external URL), counts present, event d
 		assert.match(h, /<b id="matches">45<\/b>/);
 		assert.match(h, /<td>Read sensitive file<\/td><td class="n">10<\/td><td class="n">10<\/td>/);
 		assert.match(h, /<td>&#60;script&#62;alert\(1\)&#60;\/script&#62;\|x\\n\\e\[2Jforged<\/td><td class="n">5<\/td>/);
-		assert.equal((h.match(/<svg /g) ?? []).length, 6);
-		assert.equal((h.match(/<rect class="bar"/g) ?? []).length, 41 + 5 + 4 + 3 + 4 + 2);
+		assert.doesNotMatch(h, /<script>alert|\u001b/);
+		// a time chart, a bar chart per breakdown, and per host a priority bar and a sparkline
+		assert.equal((h.match(/<svg /g) ?? []).length, 1 + 5 + 2 * 2);
+		// one time segment per minute (one record each), one bar per breakdown row, one sparkline bar per minute a host had a match
+		assert.equal((h.match(/<rect class="seg p-\w+" data-priority="\w+" x="[\d.]+%" y="[\d.]+" width="[\d.]+%" height="[\d.]+"><title>2025/g) ?? []).length, 41);
+		assert.equal((h.match(/<rect class="bar[ "]/g) ?? []).length, 5 + 4 + 3 + 4 + 2 + (21 + 20));
 	});
+});
+
+test('html: a key longer than 200 characters is cut in its table cell and whole (escaped) in the tooltip', () => {
+	const t = tempStore(0);
+	try {
+		const long = `/tmp/"<x>/${'A'.repeat(300)}`;
+		t.store.appendAlerts([sampleAlert(0, { fields: { 'proc.exepath': long, 'user.uid': 1 } })]);
+		const h = renderHtml(buildReport(t.store, {}));
+		const esc = (s: string) => s.replace(/"/g, '&#34;').replace(/</g, '&#60;').replace(/>/g, '&#62;');
+		assert.ok(h.includes(`<td title="${esc(long)}">${esc(long.slice(0, 199))}…</td>`));
+	} finally {
+		t.cleanup();
+	}
+});
+
+test('over time by priority: each bucket splits its matches by priority', () => {
+	withReport((r) => {
+		const b = r.overTime.buckets;
+		assert.deepEqual([b[0].byPriority, b[1].byPriority, b[2].byPriority, b[3].byPriority, b[40].byPriority], [{ warning: 1 }, { critical: 1 }, { error: 1 }, { notice: 1 }, { warning: 5 }]);
+		for (const x of b) assert.equal(Object.values(x.byPriority).reduce((a, v) => a + v, 0), x.matches);
+	});
+});
+
+test('per host: counts, matches by priority, top rules and matches per bucket for each host', () => {
+	withReport((r) => {
+		assert.deepEqual(
+			r.hosts.map((h) => [h.host, h.records, h.matches, h.byPriority, h.rules.map((g) => [g.key, g.matches])]),
+			[
+				['web-1', 21, 25, { critical: 10, warning: 15 }, [['Read sensitive file', 10], ['Shell spawned by web server', 10], [EVIL, 5]]],
+				['db-1', 20, 20, { error: 10, notice: 10 }, [['Outbound connection', 10], ['Privilege escalation', 10]]],
+			],
+		);
+		assert.deepEqual(r.hosts[0].buckets.slice(0, 5), [1, 1, 0, 0, 1]);
+		assert.equal(r.hosts[0].buckets[40], 5);
+		assert.deepEqual(r.hosts[1].buckets.slice(0, 5), [0, 0, 1, 1, 0]);
+	});
+});
+
+test('the two ways of counting buckets agree: index ranges (time and priority filters only) and one GROUP BY (other filters)', () => {
+	const t = tempStore(40);
+	try {
+		t.store.appendAlerts([sampleAlert(40, { rule: EVIL, count: 5, timeMs: T0 + 40 * 60_000 + 59_999 }), sampleAlert(41, { priority: 'debug' })]);
+		for (const q of [{}, { minPriority: 'warning' as const, sinceMs: T0 + 5 * 60_000 }]) {
+			const ranged = buildReport(t.store, q);
+			const grouped = buildReport(t.store, { ...q, text: '' }); // matches every record, but is not an indexed filter
+			assert.deepEqual([grouped.totals, grouped.overTime, grouped.hosts], [ranged.totals, ranged.overTime, ranged.hosts], JSON.stringify(q));
+			assert.ok(ranged.overTime.buckets.length > 30 && ranged.totals.records > 15, JSON.stringify(ranged.totals));
+		}
+	} finally {
+		t.cleanup();
+	}
+});
+
+test('a wide time range (index scans) and a narrow one (the time index) give the same report; each bucket query searches only its own range', () => {
+	const t = tempStore(40);
+	try {
+		t.store.appendAlerts([sampleAlert(40, { rule: EVIL, count: 5 }), sampleAlert(41, { priority: 'debug' })]);
+		const same = (r: Report) => [r.totals, r.breakdowns, r.overTime, r.hosts];
+		for (const q of [{ sinceMs: T0 + 300_000, untilMs: T0 + 2_100_000 }, { sinceMs: T0 + 600_000, minPriority: 'warning' as const }]) {
+			const wide = buildReport(t.store, q, { rangeRows: 0 });
+			assert.deepEqual(same(wide), same(buildReport(t.store, q, { rangeRows: 1e9 })), JSON.stringify(q));
+			assert.ok(wide.totals.records > 10 && wide.overTime.buckets.length > 10, JSON.stringify(wide.totals));
+		}
+		// SQLite searches one time range per query: the filter's must not be one it can pick over the bucket's
+		const sqls: string[] = [];
+		const prepare = t.store.db.prepare.bind(t.store.db);
+		(t.store.db as unknown as { prepare: unknown }).prepare = (sql: string) => (sqls.push(sql), prepare(sql));
+		try {
+			buildReport(t.store, { sinceMs: T0 + 300_000, untilMs: T0 + 2_100_000 });
+		} finally {
+			(t.store.db as unknown as { prepare: unknown }).prepare = prepare;
+		}
+		const perBucket = sqls.filter((x) => x.endsWith('AND time_ms >= ? AND time_ms < ?'));
+		assert.equal(perBucket.length, 2);
+		for (const x of perBucket) assert.equal(x.match(/(?<!\+)time_ms [<>]/g)?.length, 2, x);
+	} finally {
+		t.cleanup();
+	}
+});
+
+test('buckets: a record counts in the bucket its time falls in, not only at the bucket start', () => {
+	const t = tempStore(0);
+	try {
+		t.store.appendAlerts([0, 1, 2].map((i) => sampleAlert(0, { id: `x${i}`, timeMs: T0 + 30_000 + i * 60_000 })));
+		const r = buildReport(t.store, {}, { bucketMs: 60_000 });
+		assert.deepEqual(r.overTime.buckets.map((b) => [b.startMs - T0, b.matches]), [[0, 1], [60_000, 1], [120_000, 1]]);
+	} finally {
+		t.cleanup();
+	}
+});
+
+// Every statement buildReport runs (once each), with its plan as SQLite runs it with the first parameters it was given.
+function plans(store: AuditStore, run: () => void): string[] {
+	const seen = new Map<string, unknown[]>();
+	const prepare = store.db.prepare.bind(store.db);
+	type Runs = { get: (...a: unknown[]) => unknown; all: (...a: unknown[]) => unknown };
+	const spy = (sql: string) => {
+		const st = prepare(sql);
+		const keep = (f: (...a: unknown[]) => unknown) => (...args: unknown[]) => {
+			if (!seen.has(sql)) seen.set(sql, args);
+			return f(...args);
+		};
+		const wrap = (x: Runs) => ({ get: keep(x.get.bind(x)), all: keep(x.all.bind(x)) });
+		return { ...wrap(st), raw: () => wrap(st.raw()), pluck: () => wrap(st.pluck()) };
+	};
+	(store.db as unknown as { prepare: unknown }).prepare = spy;
+	try {
+		run();
+	} finally {
+		(store.db as unknown as { prepare: unknown }).prepare = prepare;
+	}
+	return [...seen].map(([sql, args]) => (prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as { detail: string }[]).map((p) => p.detail).join(' | '));
+}
+
+test('every query reads the report indexes: whole ones covering or in group order, a rule filter searched', () => {
+	const t = tempStore(40);
+	try {
+		// covering (every value from the index), or grouped in the index's own order (the grouped expression is its key)
+		const fromIndex = /COVERING INDEX records_rep_|^(SCAN|SEARCH) records USING INDEX records_rep_(rule|prio|user|exe|host)(?!.*TEMP B-TREE FOR GROUP BY)/;
+		// rangeRows 0: every time range counts as wide (the breakdowns scan their indexes; the range is counted first)
+		const wide = [{ sinceMs: T0 + 600_000, untilMs: T0 + 1_800_000 }, { sinceMs: T0 + 600_000, minPriority: 'error' as const }];
+		for (const [q, n] of [[{}, 9], [wide[0], 10], [wide[1], 10]] as const) {
+			const ps = plans(t.store, () => buildReport(t.store, q, { rangeRows: 0 }));
+			assert.equal(ps.length, n, JSON.stringify(q));
+			for (const p of ps) assert.match(p, fromIndex, `${JSON.stringify(q)}: ${p}`);
+		}
+		for (const q of [{ rule: 'Read sensitive file' }, { rule: 'Read *' }]) {
+			for (const p of plans(t.store, () => buildReport(t.store, q))) assert.match(p, /SEARCH records USING (COVERING )?INDEX records_rep_(rule|host) \(<expr>/, `${JSON.stringify(q)}: ${p}`);
+		}
+		// a user name or an executable path is searched in its index, not checked in every record
+		for (const [q, index] of [[{ user: 'alice' }, 'user'], [{ exe: '/usr/bin/cat', sinceMs: T0 }, 'exe']] as const) {
+			for (const p of plans(t.store, () => buildReport(t.store, q))) {
+				assert.match(p, new RegExp(`SEARCH records USING INDEX records_rep_${index} \\(<expr>=\\?`), `${JSON.stringify(q)}: ${p}`);
+				assert.doesNotMatch(p, /SCAN records/, `${JSON.stringify(q)}: ${p}`);
+			}
+		}
+	} finally {
+		t.cleanup();
+	}
 });

@@ -7,6 +7,7 @@ import type { Alert } from '../alerts/alert.js';
 import { GENESIS, canonicalJson, linkHash } from './chain.js';
 import { StoreError } from './errors.js';
 import { checkSchema } from './schema.js';
+import { ensureReportIndexes } from './report-index.js';
 import type { StoreKey } from './key.js';
 import type { Broken } from './broken.js';
 import { anchorMac, type AnchorRow } from './anchor.js';
@@ -116,6 +117,7 @@ export class AuditStore {
 				db.pragma('synchronous = NORMAL');
 			}
 			checkSchema(db, abs, opts);
+			if (!opts.readonly) ensureReportIndexes(db);
 			const store = new AuditStore(abs, db, opts);
 			if (opts.key && !opts.readonly) store.startSealing(opts.key);
 			return store;

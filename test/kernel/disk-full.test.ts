@@ -121,7 +121,7 @@ test('the audit store on a full tmpfs: refused batches are dropped and counted, 
 	if (!requireRoot(t)) return;
 	const dir = mkdtempSync('/var/tmp/bg-full-');
 	const full = join(dir, 'full');
-	mountTmpfs(full, '512k');
+	mountTmpfs(full, '1m'); // room for 200 alerts: the database, its report indexes and the WAL
 	const path = join(full, 'audit.db');
 	let sink: StoreSink | undefined;
 	try {

@@ -5,6 +5,7 @@ import { chmodSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import { tempStore } from '../../../test/helpers/store-fixtures.js';
 import type { Report } from '../../report/report.js';
+import { REPORT_INDEXES } from '../../store/report-index.js';
 import { assertOneLineError, bpfguard } from '../../../test/helpers/cli.js';
 
 const t = tempStore(40);
@@ -42,6 +43,21 @@ test('--format html --out FILE: a 0600 self-contained file with the counts; an e
 	assert.match(h, /<b id="records">40<\/b>/);
 	assert.match(h, /buckets of 10 min/);
 	assert.doesNotMatch(h, /<script|https?:/i);
+});
+
+test('a store without the report indexes (made before them, not reopened by a writer since) is reported, with a note on stderr', () => {
+	const old = tempStore(8);
+	try {
+		for (const n of REPORT_INDEXES) old.store.db.exec(`DROP INDEX ${n}`);
+		old.store.close();
+		const r = bpfguard(['report', '--db', old.path, '--format', 'json']);
+		assert.equal(r.status, 0, r.stderr);
+		assert.equal((JSON.parse(r.stdout) as Report).totals.records, 8);
+		assert.equal(r.stderr, `report: ${old.path} has no report indexes yet (the monitor's store sink adds them when it next opens the store): this report reads every record\n`);
+		assert.equal(bpfguard(['report', '--db', t.path, '--format', 'json']).stderr, '');
+	} finally {
+		old.cleanup();
+	}
 });
 
 test('errors: unknown format, --out through a symlink, missing db', () => {

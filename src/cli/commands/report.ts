@@ -7,6 +7,8 @@ import { buildReport, type Report } from '../../report/report.js';
 import { renderText } from '../../report/text.js';
 import { renderMarkdown } from '../../report/markdown.js';
 import { renderHtml } from '../../report/html.js';
+import { missingReportIndexes } from '../../store/report-index.js';
+import { escapeText } from '../../sinks/escape.js';
 import { addFilterOptions, durationArg, intArg, openForCli, queryOf, type FilterFlags } from '../store-query.js';
 
 /** Renderers by --format name. */
@@ -46,6 +48,7 @@ export const reportCommand: CliCommand = {
 				const store = openForCli(o.db);
 				let text: string;
 				try {
+					if (missingReportIndexes(store.db).length) process.stderr.write(`report: ${escapeText(o.db)} has no report indexes yet (the monitor's store sink adds them when it next opens the store): this report reads every record\n`);
 					const { q, shown } = queryOf(o);
 					text = REPORT_FORMATS[o.format](buildReport(store, q, { top: o.top, bucketMs: o.bucket, filter: shown }));
 				} finally {
