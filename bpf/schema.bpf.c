@@ -39,3 +39,6 @@ enum bg_net_limit bg_anchor_net_limit;
 struct bg_vc_key bg_anchor_vc_key;
 struct bg_watch_l0 bg_anchor_watch_l0;
 struct bg_vc_val bg_anchor_vc_val;
+struct bg_seccomp bg_anchor_seccomp;
+enum bg_sc_action bg_anchor_sc_action;
+enum bg_sc_arch bg_anchor_sc_arch;

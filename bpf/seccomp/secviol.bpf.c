@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Seccomp violations of every filter on the host (`evt.type = seccomp`). The dispatcher
+ * (bpf/dispatch.bpf.c, cfg_seccomp) finds the calls a filter refused: a filtered thread's
+ * sys_exit with no sys_enter. It tail-calls bg_secviol_exit here, which records the call and
+ * resumes the dispatch. Kills never return to user space: the killed thread's exit is seen
+ * with its seccomp mode SECCOMP_MODE_DEAD, the call still in its pt_regs.
+ *
+ * Parameters of struct bg_seccomp, in order: nr, arch, ret, args[6], action, uid, ppid, comm,
+ * exe (mm->exe_file).
+ */
+#include "lib/dispatch.bpf.h"
+#include "lib/path.bpf.h"
+#include "lib/task.bpf.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+enum {
+	BG_SECCOMP_MODE_DEAD = 3,	/* kernel/seccomp.c SECCOMP_MODE_DEAD: set before a kill */
+	BG_SIGSYS = 31,
+	/* include/linux/sched/signal.h: the process is exiting as a whole (kill_process) */
+	BG_SIGNAL_GROUP_EXIT = 0x4,
+	BG_SIGNAL_GROUP_COREDUMP = 0x8,
+	BG_MAX_ERRNO = 4095,
+};
+
+/* Fill and submit one record; regs hold the call (its number, arguments). */
+static __always_inline void secviol__emit(struct task_struct *t, struct pt_regs *regs, long ret,
+					  __u32 action)
+{
+	struct bg_seccomp *r = emit__begin(BG_EV_SECCOMP, sizeof(struct bg_seccomp));
+	struct file *exe;
+	const char *p;
+	__u32 len, trunc;
+	long nr;
+
+	if (!r)
+		return;
+	nr = compat__syscall_nr(regs);
+	r->nr = (__s32)nr;
+	r->arch = compat__syscall_arch(nr);
+	r->ret = ret;
+	compat__syscall_args(regs, r->arch, r->args);
+	r->action = action;
+	r->uid = BPF_CORE_READ(t, real_cred, uid.val);
+	r->ppid = task__ppid(t);
+	r->_pad = 0;
+	r->_pad2 = 0;
+	BPF_CORE_READ_STR_INTO(&r->comm, t, comm);
+	r->exe.off = r->hdr.size;
+	r->exe.len = 0;
+	exe = BPF_CORE_READ(t, mm, exe_file);
+	p = exe ? path__resolve(BPF_CORE_READ(exe, f_path.mnt), BPF_CORE_READ(exe, f_path.dentry),
+				&len, &trunc) : NULL;
+	if (p)
+		emit__tail_kernel(r, &r->exe, p, len, BG_PATH_MAX - 1);
+	if (p && trunc) {
+		r->hdr.flags |= BG_F_EXE_TRUNC;
+		stats__inc(BG_STAT_PATH_TRUNC);
+	}
+	emit__submit(r);
+}
+
+/*
+ * What the filter did to a call it did not let run: TRAP rolls the registers back (ret is the
+ * number again) and queues SIGSYS; ERRNO returns -errno; anything else is a user_notif reply or
+ * a tracer's.
+ */
+static __always_inline __u32 secviol__action(struct task_struct *t, long nr, long ret)
+{
+	if (ret == nr && (t->pending.signal.sig[0] & (1UL << (BG_SIGSYS - 1))))
+		return BG_SCA_TRAP;
+	if (ret < 0 && ret >= -BG_MAX_ERRNO)
+		return BG_SCA_ERRNO;
+	return BG_SCA_SKIPPED;
+}
+
+/* Tail-called by the dispatcher (bg_sc_tbl) for a refused call; never attached itself. */
+SEC("tp_btf/sys_exit")
+int BPF_PROG(bg_secviol_exit, struct pt_regs *regs, long ret)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+	long nr = compat__syscall_nr(regs);
+
+	/* a negative number: skipped by a ptrace tracer, not by seccomp */
+	if (nr >= 0)
+		secviol__emit(t, regs, ret, secviol__action(t, nr, ret));
+	dispatch__exit(ctx, nr);
+	return 0;
+}
+
+/* A thread seccomp killed: kill_process when its whole process goes with it. */
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(bg_secviol_kill, struct task_struct *p)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+	struct pt_regs *regs;
+	__u32 action = BG_SCA_KILL_THREAD;
+
+	if (t->seccomp.mode != BG_SECCOMP_MODE_DEAD)
+		return 0;
+	regs = (struct pt_regs *)bpf_task_pt_regs(t);
+	if (t->signal->flags & (BG_SIGNAL_GROUP_EXIT | BG_SIGNAL_GROUP_COREDUMP))
+		action = BG_SCA_KILL_PROCESS;
+	secviol__emit(t, regs, 0, action);
+	return 0;
+}
