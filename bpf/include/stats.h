@@ -24,7 +24,7 @@ enum bg_stat {
 	BG_STAT_NET_NO_DST = 22,	/* UDP send whose destination was not seen leaving: no record */
 	BG_STAT_NET_PAYLOAD_TRUNC = 23,	/* DNS payload cut (record still sent, flagged) */
 	BG_STAT_SC_NO_STATE = 32,	/* seccomp: per-task state unavailable: a filtered thread's syscall not judged */
-	BG_STAT_SC_NO_HANDLER = 33,	/* seccomp: a refused call not recorded (the record program not wired) */
+	BG_STAT_SC_NO_HANDLER = 33,	/* seccomp: a filtered thread's syscall not judged (the sensor's program not wired) */
 	/* Slots by domain: common 0-7, file 8-13, priv 14-19, net 20-27, enforcement 28-31, seccomp 32-35. */
 	BG_STAT__MAX = 40,
 };

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The syscall exit dispatch (bpf/dispatch.bpf.c), shared with the seccomp violation sensor
- * (bpf/seccomp/secviol.bpf.c), which records a refused call and then resumes the dispatch the
- * dispatcher handed to it. User space reuses the dispatcher's bg_sys_exit_tbl for it: keep the
- * definition identical.
+ * The syscall dispatch tables and their tail calls (bpf/dispatch.bpf.c), shared with the seccomp
+ * violation sensor (bpf/seccomp/secviol.bpf.c): the dispatcher hands a filtered thread's syscall
+ * to it, and it resumes the dispatch. User space reuses the dispatcher's tables for it: keep the
+ * definitions identical.
  */
 #ifndef BG_DISPATCH_BPF_H
 #define BG_DISPATCH_BPF_H
@@ -19,6 +19,13 @@ struct {
 	__type(key, __u32);
 	__type(value, __u32);
 } bg_sys_exit_tbl SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__uint(max_entries, BG_SYSCALL_MAX);
+	__type(key, __u32);
+	__type(value, __u32);
+} bg_sys_enter_tbl SEC(".maps");
 
 /*
  * Tail-call the exit handler a sensor registered for this syscall number. A 32-bit syscall's
@@ -36,6 +43,18 @@ static __always_inline void dispatch__exit(void *ctx, __u64 nr)
 	}
 	if (nr < BG_SYSCALL_MAX)
 		bpf_tail_call(ctx, &bg_sys_exit_tbl, nr);
+}
+
+/* The same at entry (32-bit calls: only the verdict generation). */
+static __always_inline void dispatch__enter(void *ctx, long id)
+{
+	if (compat__in_ia32_syscall()) {
+		if (compat__ia32_moves_names(id))
+			gen__change_enter();
+		return;
+	}
+	if ((__u64)id < BG_SYSCALL_MAX)
+		bpf_tail_call(ctx, &bg_sys_enter_tbl, id);
 }
 
 #endif /* BG_DISPATCH_BPF_H */

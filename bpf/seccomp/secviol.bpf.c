@@ -1,10 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Seccomp violations of every filter on the host (`evt.type = seccomp`). The dispatcher
- * (bpf/dispatch.bpf.c, cfg_seccomp) finds the calls a filter refused: a filtered thread's
- * sys_exit with no sys_enter. It tail-calls bg_secviol_exit here, which records the call and
- * resumes the dispatch. Kills never return to user space: the killed thread's exit is seen
- * with its seccomp mode SECCOMP_MODE_DEAD, the call still in its pt_regs.
+ * Seccomp violations of every filter on the host (`evt.type = seccomp`). Seccomp runs in
+ * syscall_trace_enter before the sys_enter tracepoint: a call it refuses never reaches
+ * sys_enter, yet its sys_exit fires. The dispatcher (bpf/dispatch.bpf.c, cfg_seccomp) hands
+ * every syscall entry and exit of a thread under a filter to the two programs here, which
+ * resume its dispatch: the entry marks the thread in task storage, and an exit that finds no
+ * mark was refused. A thread with no storage yet (a new thread returning from fork, one inside
+ * a syscall when the sensor started, one that has just installed its first filter) is not judged
+ * until its next entry. Kills never return to user space (the mode is SECCOMP_MODE_DEAD by
+ * then, so the dispatcher hands nothing over): the killed thread's exit is seen, the call still
+ * in its pt_regs.
  *
  * Parameters of struct bg_seccomp, in order: nr, arch, ret, args[6], action, uid, ppid, comm,
  * exe (mm->exe_file).
@@ -15,7 +20,16 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, __u8);	/* BG_SC_IN or BG_SC_OUT */
+} bg_sc_state SEC(".maps");
+
 enum {
+	BG_SC_IN = 1,			/* bg_sc_state: inside a syscall whose entry was seen */
+	BG_SC_OUT = 2,			/* bg_sc_state: between syscalls */
 	BG_SECCOMP_MODE_DEAD = 3,	/* kernel/seccomp.c SECCOMP_MODE_DEAD: set before a kill */
 	BG_SIGSYS = 31,
 	/* include/linux/sched/signal.h: the process is exiting as a whole (kill_process) */
@@ -75,7 +89,36 @@ static __always_inline __u32 secviol__action(struct task_struct *t, long nr, lon
 	return BG_SCA_SKIPPED;
 }
 
-/* Tail-called by the dispatcher (bg_sc_tbl) for a refused call; never attached itself. */
+/* True when the thread leaves a syscall it was not seen entering: seccomp refused it. */
+static __always_inline int secviol__refused(struct task_struct *t)
+{
+	__u8 *st = bpf_task_storage_get(&bg_sc_state, t, 0, 0);
+
+	if (!st)
+		return 0;
+	if (*st == BG_SC_IN) {
+		*st = BG_SC_OUT;
+		return 0;
+	}
+	return 1;
+}
+
+/* Tail-called by the dispatcher (bg_sc_enter_tbl) for a filtered thread; never attached itself. */
+SEC("tp_btf/sys_enter")
+int BPF_PROG(bg_secviol_enter, struct pt_regs *regs, long id)
+{
+	__u8 *st = bpf_task_storage_get(&bg_sc_state, bpf_get_current_task_btf(), 0,
+					BPF_LOCAL_STORAGE_GET_F_CREATE);
+
+	if (st)
+		*st = BG_SC_IN;
+	else
+		stats__inc(BG_STAT_SC_NO_STATE);
+	dispatch__enter(ctx, id);
+	return 0;
+}
+
+/* Tail-called by the dispatcher (bg_sc_exit_tbl) for a filtered thread; never attached itself. */
 SEC("tp_btf/sys_exit")
 int BPF_PROG(bg_secviol_exit, struct pt_regs *regs, long ret)
 {
@@ -83,7 +126,7 @@ int BPF_PROG(bg_secviol_exit, struct pt_regs *regs, long ret)
 	long nr = compat__syscall_nr(regs);
 
 	/* a negative number: skipped by a ptrace tracer, not by seccomp */
-	if (nr >= 0)
+	if (nr >= 0 && secviol__refused(t))
 		secviol__emit(t, regs, ret, secviol__action(t, nr, ret));
 	dispatch__exit(ctx, nr);
 	return 0;

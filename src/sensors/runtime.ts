@@ -18,9 +18,9 @@ for (const [k, v] of Object.entries(BgStat)) if (k !== 'BG_STAT__MAX') KERNEL_ST
  * with one makes it, later ones reuse it, and switch off the rodata named here, if any (their
  * duty of keeping it). bg_watch_gen: the verdict generation of the dispatcher and the file
  * sensor; bg_follow: the -p set of every sensor, kept (children added at fork) by one object only;
- * bg_sys_exit_tbl: the dispatcher's exit table, which a dispatch hook's program resumes.
+ * bg_sys_enter_tbl, bg_sys_exit_tbl: the dispatcher's tables, which a dispatch hook's programs resume.
  */
-const SHARED_MAPS: Readonly<Record<string, string | undefined>> = { bg_watch_gen: undefined, bg_follow: 'cfg_follow_own', bg_sys_exit_tbl: undefined };
+const SHARED_MAPS: Readonly<Record<string, string | undefined>> = { bg_watch_gen: undefined, bg_follow: 'cfg_follow_own', bg_sys_enter_tbl: undefined, bg_sys_exit_tbl: undefined };
 
 /** The handlers of a sensor this filter turns on (opt-in ones only when asked for). */
 function wanted(s: Sensor, f: SensorFilter): readonly SyscallHandler[] {
@@ -181,16 +181,16 @@ export class SensorRuntime {
 		}
 	}
 
-	/** Put each dispatch hook's program into its one-slot table of the dispatcher. */
+	/** Put each dispatch hook's programs into their one-slot tables of the dispatcher. */
 	private wireHooks(): void {
 		for (const s of this.sensors) {
-			if (s.dispatch) this.dispatch!.mapUpdate(s.dispatch.table, u32(0), u32(this.bySensor.get(s.name)!.progFd(s.dispatch.prog)));
+			for (const slot of s.dispatch?.slots ?? []) this.dispatch!.mapUpdate(slot.table, u32(0), u32(this.bySensor.get(s.name)!.progFd(slot.prog)));
 		}
 	}
 
 	private attachAll(): void {
 		// Every declared handler, wired or not (an opt-in one left out must not be attached itself).
-		const handlerProgs = new Set([...this.wanted.flatMap((s) => s.syscalls ?? []).map((h) => h.prog), ...this.wanted.flatMap((s) => (s.dispatch ? [s.dispatch.prog] : []))]);
+		const handlerProgs = new Set([...this.wanted.flatMap((s) => s.syscalls ?? []).map((h) => h.prog), ...this.wanted.flatMap((s) => (s.dispatch?.slots ?? []).map((x) => x.prog))]);
 		for (const s of this.wanted) {
 			const obj = this.bySensor.get(s.name);
 			if (!obj) continue;

@@ -7,7 +7,13 @@ export const seccompSensor: Sensor<'seccomp'> = {
 	name: 'seccomp',
 	object: 'secviol',
 	kinds: kindsOfSensor('seccomp'),
-	dispatch: { rodata: 'cfg_seccomp', table: 'bg_sc_tbl', prog: 'bg_secviol_exit' },
+	dispatch: {
+		rodata: 'cfg_seccomp',
+		slots: [
+			{ table: 'bg_sc_enter_tbl', prog: 'bg_secviol_enter' },
+			{ table: 'bg_sc_exit_tbl', prog: 'bg_secviol_exit' },
+		],
+	},
 	description: 'calls any seccomp filter on the host refused (errno, trap, user_notif) or killed, with the syscall, its arch and arguments',
 	configure() {},
 	populate() {},

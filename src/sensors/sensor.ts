@@ -19,15 +19,14 @@ export interface SyscallHandler {
 
 /**
  * A check the dispatcher runs on every syscall for this sensor (switched on by a rodata flag of
- * the dispatcher), handing what it finds to one program of the sensor through a one-slot table.
+ * the dispatcher), handing the calls it selects to programs of the sensor through one-slot
+ * tables; those programs resume the dispatch.
  */
 export interface DispatchHook {
 	/** The dispatcher's rodata flag (bpf/dispatch.bpf.c). */
 	rodata: string;
-	/** The dispatcher's one-slot program table. */
-	table: string;
-	/** Program name in the sensor's object (tail-called, never attached itself). */
-	prog: string;
+	/** Each one-slot table of the dispatcher and the program (in the sensor's object; tail-called, never attached itself) it holds. */
+	slots: readonly { table: string; prog: string }[];
 }
 
 /** A sensor: one BPF object of bpf/ and how to set it up; O is its own options type. */

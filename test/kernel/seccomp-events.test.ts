@@ -9,7 +9,8 @@ import { requireBpf } from '../helpers/bpf.js';
 import { collect, run } from '../helpers/collect.js';
 import { withMonitor } from '../helpers/monitor.js';
 import { seccompSensor } from '../../src/sensors/seccomp.js';
-import type { BgEvent, SeccompEvent } from '../../src/events/types.js';
+import type { BgEvent, OpenEvent, SeccompEvent } from '../../src/events/types.js';
+import { fileSensor } from '../../src/sensors/file.js';
 
 const BIN = repoPath('bin/bpfguard');
 const MINIMAL = repoPath('profiles/minimal.json');
@@ -178,4 +179,26 @@ test('no seccomp events from programs without a filter making the same calls, no
 	// this test's programs and what its shells run (other processes on the host may have filters of their own)
 	const ours = events.filter((e) => e.kind === 'seccomp' && (e.exe.startsWith(prog('')) || /^\/usr\/bin\/(ls|dash|sleep)$/.test(e.exe)));
 	assert.deepEqual(ours, []);
+});
+
+test("the dispatch goes on for filtered threads: the file sensor still sees their opens, allowed (under the containers' profile) and refused (errno)", async (t) => {
+	if (!ready(t)) return;
+	if (!existsSync(CONTAINERS)) {
+		if (process.env.CI === 'true') throw new Error(`${CONTAINERS} missing (scripts/setup.sh installs it)`);
+		t.skip(`${CONTAINERS} missing`);
+		return;
+	}
+	const errnoP = profile('errno-file.json', ERRNO);
+	const { events } = await collect([fileSensor, seccompSensor], { file: { all: true } }, async () => {
+		await sandbox(CONTAINERS, ['/bin/cat', '/etc/passwd']);
+		await sandbox(errnoP, [prog('rawopen')]);
+	}, 300);
+	const opens = events.filter((e): e is OpenEvent => e.kind === 'open' && e.name === '/etc/passwd' && e.comm === 'cat');
+	assert.equal(opens.length, 1, 'the allowed open of a filtered cat');
+	assert.equal(opens[0].ret >= 0, true);
+	const refused = events.filter((e): e is OpenEvent => e.kind === 'open' && e.comm === 'rawopen');
+	assert.equal(refused.length, 1, 'the refused openat still reaches the file sensor');
+	assert.equal(refused[0].ret, -1);
+	assert.equal(refused[0].name, '/etc/hostname');
+	assert.equal(mine(events, prog('rawopen')).length, 1, 'and is a seccomp event');
 });
