@@ -5,11 +5,11 @@
  * sys_enter, yet its sys_exit fires. The dispatcher (bpf/dispatch.bpf.c, cfg_seccomp) hands
  * every syscall entry and exit of a thread under a filter to the two programs here, which
  * resume its dispatch: the entry marks the thread in task storage, and an exit that finds no
- * mark was refused. A thread with no storage yet (a new thread returning from fork, one inside
- * a syscall when the sensor started, one that has just installed its first filter) is not judged
- * until its next entry. Kills never return to user space (the mode is SECCOMP_MODE_DEAD by
- * then, so the dispatcher hands nothing over): the killed thread's exit is seen, the call still
- * in its pt_regs.
+ * mark was refused. The first exit seen of a thread (a new thread returning from fork, one inside
+ * a syscall when the sensor started, the call that installed its first filter) is not judged:
+ * it only tells that the thread is now between syscalls. Kills never return to user space (the
+ * mode is SECCOMP_MODE_DEAD by then, so the dispatcher hands nothing over): the killed thread's
+ * exit is seen, the call still in its pt_regs.
  *
  * Parameters of struct bg_seccomp, in order: nr, arch, ret, args[6], action, uid, ppid, comm,
  * exe (mm->exe_file).
@@ -89,18 +89,23 @@ static __always_inline __u32 secviol__action(struct task_struct *t, long nr, lon
 	return BG_SCA_SKIPPED;
 }
 
-/* True when the thread leaves a syscall it was not seen entering: seccomp refused it. */
+/*
+ * True when the thread leaves a syscall it was not seen entering: seccomp refused it. The first
+ * exit seen of a thread (new storage) is not judged, but from then on the thread is known to be
+ * between syscalls.
+ */
 static __always_inline int secviol__refused(struct task_struct *t)
 {
-	__u8 *st = bpf_task_storage_get(&bg_sc_state, t, 0, 0);
+	__u8 *st = bpf_task_storage_get(&bg_sc_state, t, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 
-	if (!st)
-		return 0;
-	if (*st == BG_SC_IN) {
-		*st = BG_SC_OUT;
+	if (!st) {
+		stats__inc(BG_STAT_SC_NO_STATE);
 		return 0;
 	}
-	return 1;
+	if (*st == BG_SC_OUT)
+		return 1;
+	*st = BG_SC_OUT;
+	return 0;
 }
 
 /* Tail-called by the dispatcher (bg_sc_enter_tbl) for a filtered thread; never attached itself. */

@@ -202,3 +202,19 @@ test("the dispatch goes on for filtered threads: the file sensor still sees thei
 	assert.equal(refused[0].name, '/etc/hostname');
 	assert.equal(mine(events, prog('rawopen')).length, 1, 'and is a seccomp event');
 });
+
+test('a user_notif reply (the call answered by a supervisor, not run): skipped, with the value it was given; seen right after the thread installed its filter', async (t) => {
+	if (!ready(t)) return;
+	let r: Awaited<ReturnType<typeof run>> | undefined;
+	const { events } = await collect([seccompSensor], {}, async () => {
+		r = await run(prog('usernotif'), []);
+	}, 300);
+	assert.equal(r!.stdout, 'getppid ret=42\n');
+	const n = mine(events, prog('usernotif'));
+	assert.equal(n.length, 1, JSON.stringify(n.map((e) => [e.syscall, e.action])));
+	assertCommon(n[0], prog('usernotif'), 'usernotif');
+	assert.deepEqual([n[0].syscall, n[0].nr, n[0].arch, n[0].action, n[0].ret], ['getppid', 110, 'x86_64', 'skipped', 42]);
+	assert.equal(n[0].args[0], 0x1234n);
+	assert.notEqual(n[0].tid, n[0].pid, 'the filtered thread');
+	assert.equal(n[0].pid, r!.pid);
+});
