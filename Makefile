@@ -62,9 +62,9 @@ $(BUILD)/bpf/tests/%.bpf.o: bpf/tests/%.bpf.c $(BPF_HDRS) $(BPF_TEST_HDRS) $(BUI
 
 bpf: $(BPF_OBJS) $(BPF_TEST_OBJS)
 
-# atomic fetch-and-add/or (net: the socket owner record; file and dispatch: the verdict
+# atomic fetch-and-add/or (net: the socket owner record; file, dispatch and secviol: the verdict
 # generation's in-flight count) need BPF ISA v3
-$(BUILD)/bpf/net.bpf.o $(BUILD)/bpf/file.bpf.o $(BUILD)/bpf/dispatch.bpf.o: BPF_CFLAGS += -mcpu=v3
+$(BUILD)/bpf/net.bpf.o $(BUILD)/bpf/file.bpf.o $(BUILD)/bpf/dispatch.bpf.o $(BUILD)/bpf/secviol.bpf.o: BPF_CFLAGS += -mcpu=v3
 # the harnesses test code of those objects: built the same way
 $(BPF_TEST_OBJS): BPF_CFLAGS += -mcpu=v3
 

@@ -7,57 +7,59 @@
  * per-syscall tracepoints cut an open storm to 0.80 of its speed, one tp_btf sys_enter/sys_exit
  * pair to 0.97.
  */
-#include "lib/common.bpf.h"
-#include "lib/emit.bpf.h"
-#include "lib/compat.bpf.h"
-#include "lib/gen.bpf.h"
+#include "lib/dispatch.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
-	__uint(max_entries, BG_SYSCALL_MAX);
-	__type(key, __u32);
-	__type(value, __u32);
-} bg_sys_exit_tbl SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
-	__uint(max_entries, BG_SYSCALL_MAX);
-	__type(key, __u32);
-	__type(value, __u32);
-} bg_sys_enter_tbl SEC(".maps");
-
 /*
- * A 32-bit syscall's number means another call in the 64-bit table: counted, never dispatched.
- * Its renames, links and mounts still invalidate the file sensor's cached verdicts (their ia32
- * numbers, x86 only: see compat__ia32_moves_names).
+ * Seccomp violations (cfg_seccomp: the seccomp sensor runs). Every syscall of a thread under a
+ * seccomp filter (seccomp.mode == SECCOMP_MODE_FILTER: one load for every other thread) goes
+ * first to the sensor's program (bpf/seccomp/secviol.bpf.c), which resumes the dispatch.
  */
+const volatile __u8 cfg_seccomp = 0;
+
+enum {
+	BG_SECCOMP_MODE_FILTER = 2,	/* include/uapi/linux/seccomp.h SECCOMP_MODE_FILTER */
+};
+
+/* One slot each: the seccomp sensor's entry and exit programs. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} bg_sc_enter_tbl SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} bg_sc_exit_tbl SEC(".maps");
+
+static __always_inline int sc__filtered(void)
+{
+	return bpf_get_current_task_btf()->seccomp.mode == BG_SECCOMP_MODE_FILTER;
+}
+
 SEC("tp_btf/sys_exit")
 int BPF_PROG(bg_sys_exit, struct pt_regs *regs, long ret)
 {
-	__u64 nr = compat__syscall_nr(regs);
-
-	if (compat__in_ia32_syscall()) {
-		stats__inc(BG_STAT_COMPAT_SYSCALL);
-		if (compat__ia32_moves_names(nr))
-			gen__change_exit();
-		return 0;
+	if (cfg_seccomp && sc__filtered()) {
+		bpf_tail_call(ctx, &bg_sc_exit_tbl, 0);
+		stats__inc(BG_STAT_SC_NO_HANDLER);
 	}
-	if (nr < BG_SYSCALL_MAX)
-		bpf_tail_call(ctx, &bg_sys_exit_tbl, nr);
+	dispatch__exit(ctx, compat__syscall_nr(regs));
 	return 0;
 }
 
 SEC("tp_btf/sys_enter")
 int BPF_PROG(bg_sys_enter, struct pt_regs *regs, long id)
 {
-	if (compat__in_ia32_syscall()) {
-		if (compat__ia32_moves_names(id))
-			gen__change_enter();
-		return 0;
+	if (cfg_seccomp && sc__filtered()) {
+		bpf_tail_call(ctx, &bg_sc_enter_tbl, 0);
+		stats__inc(BG_STAT_SC_NO_HANDLER);
 	}
-	if ((__u64)id < BG_SYSCALL_MAX)
-		bpf_tail_call(ctx, &bg_sys_enter_tbl, id);
+	dispatch__enter(ctx, id);
 	return 0;
 }

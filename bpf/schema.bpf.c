@@ -51,3 +51,6 @@ struct bg_deny_key4 bg_anchor_deny_key4;
 struct bg_deny_key6 bg_anchor_deny_key6;
 struct bg_deny_slot bg_anchor_deny_slot;
 enum bg_deny_limit bg_anchor_deny_limit;
+struct bg_seccomp bg_anchor_seccomp;
+enum bg_sc_action bg_anchor_sc_action;
+enum bg_sc_arch bg_anchor_sc_arch;

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/** @module gen-syscalls: writes src/events/generated/syscalls.ts (name → number, x86_64 and arm64) from the kernel UAPI headers. */
+/** @module gen-syscalls: writes src/events/generated/syscalls.ts (name → number: x86_64, i386 and arm64) from the kernel UAPI headers. */
 import { readFileSync, writeFileSync } from 'node:fs';
 
 const out = process.argv[2] ?? 'src/events/generated/syscalls.ts';
@@ -16,6 +16,8 @@ function parse(file, re) {
 }
 
 const x86 = parse('/usr/include/x86_64-linux-gnu/asm/unistd_64.h', /^#define __NR_(\w+)\s+(\d+)/);
+// i386: what a 32-bit call (a compat task, or int $0x80) is named by (seccomp violations)
+const i386 = parse('/usr/include/x86_64-linux-gnu/asm/unistd_32.h', /^#define __NR_(\w+)\s+(\d+)/);
 const arm = parse('/usr/include/asm-generic/unistd.h', /^#define __NR(?:3264)?_(\w+)\s+(\d+)/);
 delete arm.syscalls;
 const fmt = (t) => Object.entries(t).sort((a, b) => a[1] - b[1]).map(([k, v]) => `\t${k}: ${v},`).join('\n');
@@ -23,5 +25,6 @@ writeFileSync(
 	out,
 	`/** @module events/generated/syscalls: syscall numbers by architecture (from the UAPI headers). DO NOT EDIT: node scripts/gen-syscalls.mjs. */\n\n` +
 		`export const SYSCALLS_X86_64: Readonly<Record<string, number>> = {\n${fmt(x86)}\n};\n\n` +
+		`export const SYSCALLS_I386: Readonly<Record<string, number>> = {\n${fmt(i386)}\n};\n\n` +
 		`export const SYSCALLS_ARM64: Readonly<Record<string, number>> = {\n${fmt(arm)}\n};\n`,
 );

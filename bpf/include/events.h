@@ -25,6 +25,7 @@
  *   BG_EV_PRIV_CALL, _EXEC, _DRIFT       1, 8-11   bg_priv_flag, and BG_F_EXE_TRUNC of bg_flag
  *   BG_EV_OPEN, BG_EV_FCHANGE            0-7       bg_file_flag
  *   BG_EV_NET_CONNECT … BG_EV_NET_SEND   8-12      bg_net_flag
+ *   BG_EV_SECCOMP                        1         BG_F_EXE_TRUNC of bg_flag
  *
  * Within a family a bit means the same on every kind; each flag's comment names the kinds
  * that can carry it.
@@ -49,6 +50,7 @@ enum bg_kind {
 	BG_EV_NET_LISTEN = 34,	/* net: listen() exit */
 	BG_EV_NET_BIND = 35,	/* net: bind() exit */
 	BG_EV_NET_SEND = 36,	/* net: first UDP sendto()/sendmsg() of a socket to a destination */
+	BG_EV_SECCOMP = 40,	/* syscalls: a call a seccomp filter refused (exit) or killed (task exit) */
 };
 
 /* hdr.flags of BG_EV_EXEC records (bits 0-7); BG_F_EXE_TRUNC also on BG_EV_PRIV_* records. */
@@ -280,5 +282,44 @@ struct bg_net {
 	__u32 _pad2;
 };
 _Static_assert(sizeof(struct bg_net) == 152, "bg_net size");
+
+/* What the seccomp filter did to the call (bg_seccomp.action), as seen from outside it. */
+enum bg_sc_action {
+	BG_SCA_ERRNO = 1,	/* SECCOMP_RET_ERRNO: the call failed with ret = -errno without running */
+	BG_SCA_TRAP = 2,	/* SECCOMP_RET_TRAP: not run, SIGSYS (si_code SYS_SECCOMP) sent */
+	BG_SCA_KILL_THREAD = 3,	/* SECCOMP_RET_KILL_THREAD: the thread ended, the process lives on */
+	BG_SCA_KILL_PROCESS = 4,	/* SECCOMP_RET_KILL_PROCESS, or KILL_THREAD of the last thread
+					 * (the kernel then ends the whole process with SIGSYS) */
+	BG_SCA_SKIPPED = 5,	/* not run, no errno and no SIGSYS: a user_notif reply or a tracer's */
+};
+
+/* The syscall table the number belongs to (bg_seccomp.arch). */
+enum bg_sc_arch {
+	BG_SC_ARCH_X86_64 = 1,	/* x86-64 */
+	BG_SC_ARCH_I386 = 2,	/* 32-bit x86 (a compat task, or int $0x80 from a 64-bit one) */
+	BG_SC_ARCH_X32 = 3,	/* x32 ABI (x86-64 number with __X32_SYSCALL_BIT, 0x40000000) */
+	BG_SC_ARCH_AARCH64 = 4,	/* arm64 */
+};
+
+/*
+ * A seccomp violation. Errno, trap and skipped calls: at the sys_exit of a call of a filtered
+ * task whose sys_enter never fired (seccomp runs first). Kills: at the killed thread's exit
+ * (seccomp mode SECCOMP_MODE_DEAD), registers from its pt_regs.
+ */
+struct bg_seccomp {
+	struct bg_hdr hdr;
+	__s32 nr;		/* syscall number in arch's table (pt_regs orig_ax / syscallno) */
+	__u32 arch;		/* enum bg_sc_arch */
+	__s64 ret;		/* what the call returned: -errno (ERRNO), the number (TRAP); 0 (kills) */
+	__u64 args[6];		/* raw argument registers of the call, in arch's calling convention */
+	__u32 action;		/* enum bg_sc_action */
+	__u32 uid;		/* real_cred->uid */
+	__u32 ppid;		/* real_parent->tgid */
+	__u32 _pad;
+	char comm[16];		/* task->comm */
+	struct bg_blob exe;	/* path: mm->exe_file (empty when the mm is gone) */
+	__u32 _pad2;
+};
+_Static_assert(sizeof(struct bg_seccomp) == 136, "bg_seccomp size");
 
 #endif /* BG_EVENTS_H */

@@ -26,8 +26,10 @@ enum bg_stat {
 	BG_STAT_ENF_ACTED = 28,	/* enforcement: kills sent, connects refused */
 	BG_STAT_ENF_AUDIT = 29,	/* enforcement: would have acted (audit mode) */
 	BG_STAT_ENF_SPARED = 30,	/* enforcement: not acted: protected target or budget spent */
-	/* Slots by domain: common 0-7, file 8-13, priv 14-19, net 20-27, enforcement 28-31. */
-	BG_STAT__MAX = 32,
+	BG_STAT_SC_NO_STATE = 32,	/* seccomp: per-task state unavailable: a filtered thread's syscall not judged */
+	BG_STAT_SC_NO_HANDLER = 33,	/* seccomp: a filtered thread's syscall not judged (the sensor's program not wired) */
+	/* Slots by domain: common 0-7, file 8-13, priv 14-19, net 20-27, enforcement 28-31, seccomp 32-35. */
+	BG_STAT__MAX = 40,
 };
 
 #endif /* BG_STATS_H */

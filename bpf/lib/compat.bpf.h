@@ -44,6 +44,33 @@ static __always_inline int compat__ia32_moves_names(long nr)
 		return 0;
 	}
 }
+/* The table the current syscall's number belongs to (enum bg_sc_arch); nr as in orig_ax. */
+static __always_inline __u32 compat__syscall_arch(long nr)
+{
+	if (compat__in_ia32_syscall())
+		return BG_SC_ARCH_I386;
+	return (nr & 0x40000000 /* __X32_SYSCALL_BIT */) ? BG_SC_ARCH_X32 : BG_SC_ARCH_X86_64;
+}
+
+/* The six argument registers of a syscall, in the calling convention of its arch. */
+static __always_inline void compat__syscall_args(struct pt_regs *regs, __u32 arch, __u64 *a)
+{
+	if (arch == BG_SC_ARCH_I386) {
+		a[0] = regs->bx;
+		a[1] = regs->cx;
+		a[2] = regs->dx;
+		a[3] = regs->si;
+		a[4] = regs->di;
+		a[5] = regs->bp;
+		return;
+	}
+	a[0] = regs->di;
+	a[1] = regs->si;
+	a[2] = regs->dx;
+	a[3] = regs->r10;
+	a[4] = regs->r8;
+	a[5] = regs->r9;
+}
 #elif defined(__TARGET_ARCH_arm64)
 enum bg_sysno {
 	BG_NR_EXECVE = 221,
@@ -64,6 +91,21 @@ static __always_inline int compat__in_ia32_syscall(void)
 static __always_inline int compat__ia32_moves_names(long nr)
 {
 	return 0;
+}
+static __always_inline __u32 compat__syscall_arch(long nr)
+{
+	return BG_SC_ARCH_AARCH64;
+}
+
+/* x0 is overwritten by the return value: its value at entry is orig_x0. */
+static __always_inline void compat__syscall_args(struct pt_regs *regs, __u32 arch, __u64 *a)
+{
+	a[0] = regs->orig_x0;
+	a[1] = regs->regs[1];
+	a[2] = regs->regs[2];
+	a[3] = regs->regs[3];
+	a[4] = regs->regs[4];
+	a[5] = regs->regs[5];
 }
 #else
 #error "bpfguard supports x86_64 and arm64"

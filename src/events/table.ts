@@ -10,10 +10,11 @@ import { decodeExec, decodeExit, decodeFork } from './decoders/process.js';
 import { peekPrivCallType, privDecoder } from './decoders/priv.js';
 import { decodeFileChange, decodeOpen, peekFileType } from './decoders/file.js';
 import { netDecoder } from './decoders/net.js';
+import { decodeSeccomp } from './decoders/seccomp.js';
 import { CHANGE_SYSCALLS, OPEN_SYSCALLS, PRIV_ID_SYSCALLS, type FileSyscall, type PrivSyscall } from './syscall-args.js';
 
 /** Sensor names (src/sensors/registry.ts), one BPF object each. */
-export type SensorName = 'process' | 'priv' | 'file' | 'net';
+export type SensorName = 'process' | 'priv' | 'file' | 'net' | 'seccomp';
 
 /** One record kind. */
 export interface KindRow {
@@ -78,6 +79,8 @@ export const EVENT_TABLE: readonly KindRow[] = [
 	net('net_listen', BgKind.BG_EV_NET_LISTEN, 'exit'),
 	net('net_bind', BgKind.BG_EV_NET_BIND, 'exit'),
 	net('net_send', BgKind.BG_EV_NET_SEND, 'exit'),
+	// refused calls at their exit; kills at the killed thread's exit (a kernel event)
+	{ kind: 'seccomp', code: BgKind.BG_EV_SECCOMP, sensor: 'seccomp', source: 'syscall', dir: 'kernel', decode: decodeSeccomp, peek: fixed('seccomp'), types: ['seccomp'], flags: BgFlag },
 	{ kind: 'agent', code: 0, sensor: null, source: 'internal', dir: 'agent', decode: null, peek: null, types: ['bpfguard_start', 'bpfguard_stop', 'bpfguard_heartbeat', 'bpfguard_loss'], flags: {} },
 ];
 

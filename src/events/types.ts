@@ -226,5 +226,31 @@ export interface AgentEvent extends EventBase {
 	comm: string;
 }
 
-export type BgEvent = ExecEvent | ForkEvent | ExitEvent | PrivEvent | OpenEvent | FileChangeEvent | NetEvent | AgentEvent;
+/** What a seccomp filter did to a call (enum bg_sc_action by name); kill_process also when KILL_THREAD hit a process's last thread. */
+export type SeccompAction = 'errno' | 'trap' | 'kill_thread' | 'kill_process' | 'skipped';
+
+/** The syscall table a seccomp record's number belongs to (enum bg_sc_arch by name). */
+export type SeccompArch = 'x86_64' | 'i386' | 'x32' | 'aarch64';
+
+/** A call a seccomp filter refused or killed, of any filtered process on the host. */
+export interface SeccompEvent extends EventBase {
+	kind: 'seccomp';
+	/** Syscall number in arch's table. */
+	nr: number;
+	arch: SeccompArch;
+	/** Syscall name in arch's table ("syscall_<n>" when unknown). */
+	syscall: string;
+	/** What the call returned: -errno (errno), the number (trap), 0 (kills: never returned). */
+	ret: number;
+	/** The six argument registers, raw. */
+	args: bigint[];
+	action: SeccompAction;
+	uid: number;
+	ppid: number;
+	comm: string;
+	/** The task's executable (mm->exe_file); "" when its memory was already gone. */
+	exe: string;
+}
+
+export type BgEvent = ExecEvent | ForkEvent | ExitEvent | PrivEvent | OpenEvent | FileChangeEvent | NetEvent | SeccompEvent | AgentEvent;
 export type EventKind = BgEvent['kind'];

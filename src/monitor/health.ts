@@ -116,6 +116,8 @@ const KERNEL_LOSS: Readonly<Record<string, string>> = {
 	compat_syscall: 'compat_syscall_undecoded',
 	priv_no_store: 'priv_no_store',
 	net_track_fail: 'net_track_fail',
+	sc_no_state: 'seccomp_no_state',
+	sc_no_handler: 'seccomp_no_handler',
 };
 
 /** Every loss total the monitor can see: kernel drops, user-space decode failures, 32-bit calls not decoded, sink drops, and (audit trail on) events the store could not keep. */

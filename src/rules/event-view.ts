@@ -13,13 +13,16 @@ export function evtRes(e: BgEvent): number | undefined {
 		case 'open':
 		case 'file_change':
 			return e.ret;
+		case 'seccomp':
+			// a killed call never returned; a trapped one returns what the SIGSYS handler sets
+			return e.action === 'errno' || e.action === 'skipped' ? e.ret : undefined;
 		default:
 			return isNet(e) ? e.ret : undefined;
 	}
 }
 
 /**
- * Parent pid the event carries (exec, fork, exit, priv), for when the process table has no entry.
+ * Parent pid the event carries (exec, fork, exit, priv, seccomp), for when the process table has no entry.
  * The functions below are the same fallback for other process facts.
  */
 export function ownPpid(e: BgEvent): number | undefined {
@@ -30,13 +33,14 @@ export function ownPpid(e: BgEvent): number | undefined {
 		case 'priv_call':
 		case 'priv_exec':
 		case 'priv_drift':
+		case 'seccomp':
 			return e.ppid;
 		default:
 			return undefined;
 	}
 }
 
-/** Executable the event carries: exec, the executed file (a failed exec: the file it was given); priv, the task's or the executed file. */
+/** Executable the event carries: exec, the executed file (a failed exec: the file it was given); priv, the task's or the executed file; seccomp, the task's. */
 export function ownExe(e: BgEvent): string | undefined {
 	switch (e.kind) {
 		case 'exec':
@@ -44,12 +48,14 @@ export function ownExe(e: BgEvent): string | undefined {
 		case 'priv_exec':
 		case 'priv_drift':
 			return e.exe;
+		case 'seccomp':
+			return e.exe || undefined;
 		default:
 			return undefined;
 	}
 }
 
-/** Credential the event carries: exec, every id; priv, the new creds; file, uid and gid; net, uid. */
+/** Credential the event carries: exec, every id; priv, the new creds; file, uid and gid; net and seccomp, uid. */
 export function ownCred(e: BgEvent, k: 'uid' | 'euid' | 'gid' | 'egid'): number | undefined {
 	switch (e.kind) {
 		case 'exec':

@@ -79,12 +79,16 @@ export interface NetOptions {
 	needs?: NetNeeds;
 }
 
+/** Seccomp violation sensor options (none yet). */
+export type SeccompOptions = Record<string, never>;
+
 /** Options by sensor name. */
 export interface SensorOptions {
 	process: ProcessOptions;
 	priv: PrivOptions;
 	file: FileOptions;
 	net: NetOptions;
+	seccomp: SeccompOptions;
 }
 
 /** Everything a run of the sensors is told: the common filters and each sensor's own options. */

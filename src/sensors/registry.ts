@@ -4,6 +4,7 @@ import { processSensor } from './process.js';
 import { privSensor } from './priv.js';
 import { fileSensor } from './file.js';
 import { netSensor } from './net.js';
+import { seccompSensor } from './seccomp.js';
 
 /** All sensors this build knows. */
-export const SENSORS: readonly Sensor[] = [processSensor, privSensor, fileSensor, netSensor];
+export const SENSORS: readonly Sensor[] = [processSensor, privSensor, fileSensor, netSensor, seccompSensor];

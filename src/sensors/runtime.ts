@@ -18,11 +18,14 @@ for (const [k, v] of Object.entries(BgStat)) if (k !== 'BG_STAT__MAX') KERNEL_ST
  * with one makes it, later ones reuse it, and switch off the rodata named here, if any (their
  * duty of keeping it). bg_watch_gen: the verdict generation of the dispatcher and the file
  * sensor; bg_follow: the -p set of every sensor, kept (children added at fork) by one object only;
- * bg_enf_*: the kill slots of the process and file sensors.
+ * bg_enf_*: the kill slots of the process and file sensors; bg_sys_enter_tbl, bg_sys_exit_tbl: the
+ * dispatcher's tables, which a dispatch hook's programs resume.
  */
 const SHARED_MAPS: Readonly<Record<string, string | undefined>> = {
 	bg_watch_gen: undefined,
 	bg_follow: 'cfg_follow_own',
+	bg_sys_enter_tbl: undefined,
+	bg_sys_exit_tbl: undefined,
 	// enforcement (bpf/lib/enforce.bpf.h): one slot table, budget and protected set for the exec and open kills
 	bg_enf_slots: undefined,
 	bg_enf_budget: undefined,
@@ -101,6 +104,7 @@ export class SensorRuntime {
 	private load(filter: SensorFilter): void {
 		const { BpfObject } = addon();
 		const handlers = this.sensors.flatMap((s) => wanted(s, filter));
+		const hooks = this.sensors.flatMap((s) => (s.dispatch ? [s.dispatch] : []));
 		let shared: { events: number; stats: number } | undefined;
 		const sharedFds = new Map<string, number>(); // SHARED_MAPS made so far
 		const sharedIn = (obj: NativeBpfObject) => obj.maps().map((m) => m.name).filter((n) => Object.hasOwn(SHARED_MAPS, n));
@@ -126,8 +130,9 @@ export class SensorRuntime {
 			for (const name of sharedIn(obj)) if (!sharedFds.has(name)) sharedFds.set(name, obj.mapFd(name));
 		};
 		// The dispatcher owns the shared maps when present; it is object 0.
-		if (handlers.length) {
+		if (handlers.length || hooks.length) {
 			this.dispatch = open('dispatch');
+			for (const h of hooks) this.dispatch.setRodata(h.rodata, u8(1));
 			loaded(this.dispatch);
 		}
 		for (const s of this.wanted) {
@@ -145,6 +150,7 @@ export class SensorRuntime {
 		this.attachAll();
 		this.sensors = this.wanted.filter((s) => this.bySensor.has(s.name));
 		this.wireDispatch(filter);
+		this.wireHooks();
 		this.attachDispatch(this.sensors.flatMap((s) => wanted(s, filter)));
 	}
 
@@ -186,9 +192,16 @@ export class SensorRuntime {
 		}
 	}
 
+	/** Put each dispatch hook's programs into their one-slot tables of the dispatcher. */
+	private wireHooks(): void {
+		for (const s of this.sensors) {
+			for (const slot of s.dispatch?.slots ?? []) this.dispatch!.mapUpdate(slot.table, u32(0), u32(this.bySensor.get(s.name)!.progFd(slot.prog)));
+		}
+	}
+
 	private attachAll(): void {
 		// Every declared handler, wired or not (an opt-in one left out must not be attached itself).
-		const handlerProgs = new Set(this.wanted.flatMap((s) => s.syscalls ?? []).map((h) => h.prog));
+		const handlerProgs = new Set([...this.wanted.flatMap((s) => s.syscalls ?? []).map((h) => h.prog), ...this.wanted.flatMap((s) => (s.dispatch?.slots ?? []).map((x) => x.prog))]);
 		for (const s of this.wanted) {
 			const obj = this.bySensor.get(s.name);
 			if (!obj) continue;
@@ -202,8 +215,9 @@ export class SensorRuntime {
 
 	private attachDispatch(handlers: readonly SyscallHandler[]): void {
 		if (this.dispatch) {
-			if (handlers.some((h) => h.hook === 'exit')) this.dispatch.attach('bg_sys_exit');
-			if (handlers.some((h) => h.hook === 'enter')) this.dispatch.attach('bg_sys_enter');
+			const hooked = this.sensors.some((s) => s.dispatch);
+			if (hooked || handlers.some((h) => h.hook === 'exit')) this.dispatch.attach('bg_sys_exit');
+			if (hooked || handlers.some((h) => h.hook === 'enter')) this.dispatch.attach('bg_sys_enter');
 		}
 	}
 

@@ -17,6 +17,18 @@ export interface SyscallHandler {
 	optIn?: string;
 }
 
+/**
+ * A check the dispatcher runs on every syscall for this sensor (switched on by a rodata flag of
+ * the dispatcher), handing the calls it selects to programs of the sensor through one-slot
+ * tables; those programs resume the dispatch.
+ */
+export interface DispatchHook {
+	/** The dispatcher's rodata flag (bpf/dispatch.bpf.c). */
+	rodata: string;
+	/** Each one-slot table of the dispatcher and the program (in the sensor's object; tail-called, never attached itself) it holds. */
+	slots: readonly { table: string; prog: string }[];
+}
+
 /** A sensor: one BPF object of bpf/ and how to set it up; O is its own options type. */
 export interface Sensor<N extends SensorName = SensorName> {
 	/** Registry name, e.g. "process" (the sensor column of the event table). */
@@ -27,6 +39,8 @@ export interface Sensor<N extends SensorName = SensorName> {
 	readonly kinds: readonly EventKind[];
 	/** Programs the dispatcher calls per syscall; all other programs are attached directly. */
 	readonly syscalls?: readonly SyscallHandler[];
+	/** The dispatcher's own per-syscall check for this sensor, if any (both hooks are attached). */
+	readonly dispatch?: DispatchHook;
 	/** One-line description for --help and doctor. */
 	readonly description: string;
 	/** Before load: rodata and autoload from the common filter and the sensor's options. */

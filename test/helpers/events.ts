@@ -1,5 +1,5 @@
 /** @module test/helpers/events: synthetic events of every record kind, with every optional part set somewhere (for JSON and field tests). */
-import type { BgEvent, Creds, FileEventBase, NetEvent, NetKind, PrivEvent } from '../../src/events/types.js';
+import type { BgEvent, Creds, FileEventBase, NetEvent, NetKind, PrivEvent, SeccompEvent } from '../../src/events/types.js';
 import { BgFlag, BgPrivFlag, BgWatchMode } from '../../src/events/generated/layouts.js';
 import { execEvent } from './rules.js';
 
@@ -28,6 +28,24 @@ function priv(kind: PrivEvent['kind'], i: number, p: Partial<PrivEvent>): PrivEv
 		fileMode: 0,
 		comm: 'setids',
 		exe: '/tmp/bg/setids',
+		...p,
+	};
+}
+
+function seccomp(i: number, p: Partial<SeccompEvent>): SeccompEvent {
+	return {
+		kind: 'seccomp',
+		...base(600 + i, i),
+		nr: 257,
+		arch: 'x86_64',
+		syscall: 'openat',
+		ret: -1,
+		args: [0xffffffffffffff9cn, 0x402000n, 0n, 0n, 0n, 0n],
+		action: 'errno',
+		uid: 1000,
+		ppid: 599,
+		comm: 'rawopen',
+		exe: '/usr/local/bin/rawopen',
 		...p,
 	};
 }
@@ -126,6 +144,9 @@ export function sampleEvents(): BgEvent[] {
 		net('net_listen', ++i, { dir: 'in', state: 'listen', connId: 0n, dip: '0.0.0.0', dport: 0, family: 'ip6', sip: '10.0.0.1', v4mapped: true }),
 		net('net_bind', ++i, { dir: 'in', connId: 0n, proto: 'udp' }),
 		net('net_send', ++i, { proto: 'udp', connId: 0n, ret: 27, dport: 53, dnsQuery: 'json.test' }),
+		seccomp(++i, {}),
+		seccomp(++i, { action: 'kill_process', ret: 0, comm: 'sh', exe: '' }),
+		seccomp(++i, { arch: 'i386', nr: 5, syscall: 'open', action: 'trap', ret: 5, args: [0x804a000n, 0n, 0n, 0n, 0n, 0n] }),
 		{ kind: 'agent', ...base(4242, ++i), tid: 4242, cgroupId: 0n, what: 'loss', reason: 'ringbuf_full=7 sink_dropped=2', counts: { ringbuf_full: 7, sink_dropped: 2 }, total: 9, uptimeS: 61.5, windowS: 10, comm: 'node' },
 		{ kind: 'agent', ...base(4242, ++i), tid: 4242, cgroupId: 0n, what: 'stop', reason: 'SIGTERM', counts: { events: 100, lost: 9 }, total: 100, uptimeS: 70, windowS: 70, comm: 'node' },
 	];

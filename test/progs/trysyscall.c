@@ -1,4 +1,4 @@
-/* trysyscall NAME: makes one syscall (keyctl, userfaultfd, unshare-user) with harmless
+/* trysyscall NAME: makes one syscall (keyctl, userfaultfd, unshare-user, getppid) with harmless
  * arguments and prints "NAME ret=R errno=E"; exits 0. Used to see a seccomp profile's errno. */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -13,7 +13,7 @@ int main(int argc, char **argv)
 	long r;
 
 	if (argc != 2) {
-		fprintf(stderr, "usage: trysyscall keyctl|userfaultfd|unshare-user\n");
+		fprintf(stderr, "usage: trysyscall keyctl|userfaultfd|unshare-user|getppid\n");
 		return 2;
 	}
 	errno = 0;
@@ -23,6 +23,8 @@ int main(int argc, char **argv)
 		r = syscall(SYS_userfaultfd, 0);
 	else if (!strcmp(argv[1], "unshare-user"))
 		r = syscall(SYS_unshare, CLONE_NEWUSER);
+	else if (!strcmp(argv[1], "getppid"))
+		r = syscall(SYS_getppid, 0x1234, 0x5678);
 	else
 		return 2;
 	printf("%s ret=%ld errno=%d\n", argv[1], r, r < 0 ? errno : 0);

@@ -242,6 +242,23 @@ export const BG_SC_KEY = {
 	ret: 4, // s32, 4 bytes
 } as const;
 
+/** struct bg_seccomp: byte offsets of its members. */
+export const BG_SECCOMP = {
+	SIZE: 136,
+	hdr: 0, // struct bg_hdr, 32 bytes
+	nr: 32, // s32, 4 bytes
+	arch: 36, // u32, 4 bytes
+	ret: 40, // s64, 8 bytes
+	args: 48, // u64[6], 48 bytes
+	action: 96, // u32, 4 bytes
+	uid: 100, // u32, 4 bytes
+	ppid: 104, // u32, 4 bytes
+	_pad: 108, // u32, 4 bytes
+	comm: 112, // s8[16], 16 bytes
+	exe: 128, // struct bg_blob, 4 bytes
+	_pad2: 132, // u32, 4 bytes
+} as const;
+
 /** struct bg_vc_key: byte offsets of its members. */
 export const BG_VC_KEY = {
 	SIZE: 48,
@@ -380,6 +397,7 @@ export const BgKind = {
 	BG_EV_NET_LISTEN: 34,
 	BG_EV_NET_BIND: 35,
 	BG_EV_NET_SEND: 36,
+	BG_EV_SECCOMP: 40,
 } as const;
 
 /** enum bg_limit. */
@@ -461,6 +479,23 @@ export const BgPrivSys = {
 	BG_PSYS_GROUPS: 6,
 } as const;
 
+/** enum bg_sc_action. */
+export const BgScAction = {
+	BG_SCA_ERRNO: 1,
+	BG_SCA_TRAP: 2,
+	BG_SCA_KILL_THREAD: 3,
+	BG_SCA_KILL_PROCESS: 4,
+	BG_SCA_SKIPPED: 5,
+} as const;
+
+/** enum bg_sc_arch. */
+export const BgScArch = {
+	BG_SC_ARCH_X86_64: 1,
+	BG_SC_ARCH_I386: 2,
+	BG_SC_ARCH_X32: 3,
+	BG_SC_ARCH_AARCH64: 4,
+} as const;
+
 /** enum bg_sc_limit. */
 export const BgScLimit = {
 	BG_SC_KEYS: 1024,
@@ -490,7 +525,9 @@ export const BgStat = {
 	BG_STAT_ENF_ACTED: 28,
 	BG_STAT_ENF_AUDIT: 29,
 	BG_STAT_ENF_SPARED: 30,
-	BG_STAT__MAX: 32,
+	BG_STAT_SC_NO_STATE: 32,
+	BG_STAT_SC_NO_HANDLER: 33,
+	BG_STAT__MAX: 40,
 } as const;
 
 /** enum bg_watch_limit. */

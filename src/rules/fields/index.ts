@@ -6,6 +6,7 @@ import './user.js';
 import './fd.js';
 import './priv.js';
 import './net.js';
+import './seccomp.js';
 import './bpfguard.js';
 
 export { allFields, fieldValues, lookupField, lookupFieldRef, type FieldDef, type FieldType } from './registry.js';

@@ -41,6 +41,12 @@ const NET = [
 	...['proc.pid', 'proc.tid', 'proc.name', 'user.uid', 'container.cgroup_id'],
 ];
 
+const SECCOMP = [
+	...RESULT,
+	...['seccomp.syscall', 'seccomp.nr', 'seccomp.arch', 'seccomp.action', 'seccomp.errno', 'seccomp.killed', 'seccomp.args'],
+	...['proc.pid', 'proc.tid', 'proc.ppid', 'proc.name', 'proc.exepath', 'user.uid', 'container.cgroup_id'],
+];
+
 const AGENT = ['evt.time.iso', 'evt.type', 'bpfguard.what', 'bpfguard.reason', 'bpfguard.lost', 'bpfguard.events', 'bpfguard.counts', 'bpfguard.uptime_s', 'bpfguard.window_s', 'proc.pid', 'proc.name'];
 
 /** Per kind, the fields its JSON shows, in order; a field the event does not have is left out. */
@@ -60,6 +66,7 @@ export const JSON_FIELDS: Readonly<Record<EventKind, readonly string[]>> = {
 	net_listen: NET,
 	net_bind: NET,
 	net_send: NET,
+	seccomp: SECCOMP,
 	agent: AGENT,
 };
 

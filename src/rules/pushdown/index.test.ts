@@ -23,7 +23,7 @@ const rule = (name: string, cond: string) => `- rule: ${name}\n  desc: d\n  cond
 
 test('default rules: every sensor, and of the network records only connects', () => {
 	const { ruleset } = loadRules([repoPath('rules')]);
-	assert.deepEqual(sensorsFor(ruleset).map((s) => s.name).sort(), ['file', 'net', 'priv', 'process']);
+	assert.deepEqual(sensorsFor(ruleset).map((s) => s.name).sort(), ['file', 'net', 'priv', 'process', 'seccomp']);
 	assert.deepEqual(netNeedsFor(ruleset).kinds, ['net_connect']);
 });
 
@@ -36,7 +36,7 @@ test('net kinds follow evt.type; a rule on any type needs every kind', () => {
 
 test('kernelPlan: the default rules load every sensor, drop no-op identity calls, watch paths, and take only connects', () => {
 	const p = kernelPlan(loadRules([repoPath('rules')]).ruleset);
-	assert.deepEqual(p.sensors.map((s) => s.name).sort(), ['file', 'net', 'priv', 'process']);
+	assert.deepEqual(p.sensors.map((s) => s.name).sort(), ['file', 'net', 'priv', 'process', 'seccomp']);
 	assert.deepEqual(p.filter.priv, { noopCalls: false, hotChecks: false });
 	assert.ok(p.filter.file?.watch?.paths.some((w) => w.path === '/etc/shadow'));
 	assert.equal(p.file.allFiles, false);

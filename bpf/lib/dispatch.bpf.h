@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The syscall dispatch tables and their tail calls (bpf/dispatch.bpf.c), shared with the seccomp
+ * violation sensor (bpf/seccomp/secviol.bpf.c): the dispatcher hands a filtered thread's syscall
+ * to it, and it resumes the dispatch. User space reuses the dispatcher's tables for it: keep the
+ * definitions identical.
+ */
+#ifndef BG_DISPATCH_BPF_H
+#define BG_DISPATCH_BPF_H
+
+#include "common.bpf.h"
+#include "emit.bpf.h"
+#include "compat.bpf.h"
+#include "gen.bpf.h"
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__uint(max_entries, BG_SYSCALL_MAX);
+	__type(key, __u32);
+	__type(value, __u32);
+} bg_sys_exit_tbl SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__uint(max_entries, BG_SYSCALL_MAX);
+	__type(key, __u32);
+	__type(value, __u32);
+} bg_sys_enter_tbl SEC(".maps");
+
+/*
+ * Tail-call the exit handler a sensor registered for this syscall number. A 32-bit syscall's
+ * number means another call in the 64-bit table: counted, never dispatched. Its renames, links
+ * and mounts still invalidate the file sensor's cached verdicts (their ia32 numbers, x86 only:
+ * see compat__ia32_moves_names).
+ */
+static __always_inline void dispatch__exit(void *ctx, __u64 nr)
+{
+	if (compat__in_ia32_syscall()) {
+		stats__inc(BG_STAT_COMPAT_SYSCALL);
+		if (compat__ia32_moves_names(nr))
+			gen__change_exit();
+		return;
+	}
+	if (nr < BG_SYSCALL_MAX)
+		bpf_tail_call(ctx, &bg_sys_exit_tbl, nr);
+}
+
+/* The same at entry (32-bit calls: only the verdict generation). */
+static __always_inline void dispatch__enter(void *ctx, long id)
+{
+	if (compat__in_ia32_syscall()) {
+		if (compat__ia32_moves_names(id))
+			gen__change_enter();
+		return;
+	}
+	if ((__u64)id < BG_SYSCALL_MAX)
+		bpf_tail_call(ctx, &bg_sys_enter_tbl, id);
+}
+
+#endif /* BG_DISPATCH_BPF_H */
