@@ -72,14 +72,20 @@ export function quarantine(pid: number, rule: string, stateDir = DEFAULT_QUARANT
 	const cgroupId = BigInt(statSync(dir).ino);
 	cut?.(cgroupId, dir);
 	const from: Record<string, string> = {};
-	for (const p of processTree(pid)) {
-		const cg = cgroupOf(p);
-		if (cg === undefined) continue;
-		try {
-			writeFileSync(join(dir, 'cgroup.procs'), `${p}\n`);
-			from[p] = cg;
-		} catch {
-			// exited meanwhile, or a kernel thread
+	// a child forked while the tree is read could be missed: read it again until a pass moves nobody new
+	for (let pass = 0, moved = 1; pass < 4 && moved; pass++) {
+		moved = 0;
+		for (const p of processTree(pid)) {
+			if (from[p] !== undefined) continue;
+			const cg = cgroupOf(p);
+			if (cg === undefined || cg === `/${QUARANTINE_CGROUP}/${id}`) continue;
+			try {
+				writeFileSync(join(dir, 'cgroup.procs'), `${p}\n`);
+				from[p] = cg;
+				moved++;
+			} catch {
+				// exited meanwhile, or a kernel thread
+			}
 		}
 	}
 	const state: QuarantineState = { id, rule, time: new Date().toISOString(), cgroup: dir, from };

@@ -94,7 +94,7 @@ export class Monitor {
 
 	/** Load and attach the sensors the rules need, then start evaluating. */
 	start(onBatch?: (n: number) => void): SensorRuntime {
-		const plan = this.withKills(kernelPlan(this.engine.ruleset), this.blockPlan(this.engine.ruleset));
+		const plan = this.sensorPlan(this.engine.ruleset);
 		this.sensors = plan.sensors;
 		this.plan = plan;
 		this.warnExpensive(plan.file);
@@ -218,6 +218,18 @@ export class Monitor {
 		return p;
 	}
 
+	/**
+	 * The sensors and kernel filters for these rules, with the blocking plan: deny rules the deny
+	 * hook decides are left out (they see its records, never the sensors'), and open kills add
+	 * their watch entries.
+	 */
+	private sensorPlan(rules: RuleSet): KernelPlan {
+		const p = this.blockPlan(rules);
+		const hooked = new Set(p.deny.map((s) => s.rule));
+		const view = hooked.size ? { all: rules.all.filter((r) => !(r.action === 'deny' && hooked.has(r.name))), env: rules.env } : rules;
+		return this.withKills(kernelPlan(view), p);
+	}
+
 	/** The kernel plan with the open kills' watch entries (their kill bits) merged in. */
 	private withKills(plan: KernelPlan, p: EnforcePlan): KernelPlan {
 		if (!this.enforcer || !p.kill.some((s) => s.on === 'open')) return plan;
@@ -268,7 +280,7 @@ export class Monitor {
 		try {
 			const { ruleset, warnings } = loadRules(this.o.rulePaths, { minPriority: this.o.minPriority });
 			for (const w of warnings) this.o.log(formatProblem(w));
-			const plan = this.withKills(kernelPlan(ruleset), this.blockPlan(ruleset));
+			const plan = this.sensorPlan(ruleset);
 			const missing = plan.sensors.filter((s) => !this.rt?.sensors.includes(s));
 			if (missing.length) this.o.log(`rules reload: sensors ${missing.map((s) => s.name).join(', ')} are not running; restart the monitor for their rules`);
 			if (plan.privNoop.length && !this.privNoop) this.o.log(`rules reload: ${plan.privNoop.join(', ')} can match identity syscalls that change nothing, which this run drops in the kernel; restart the monitor for them`);

@@ -405,6 +405,7 @@ test('--pin: deny rules stay in force after the monitor stops; bpfguard enforce 
 		});
 		mon.start();
 		await mon.stop();
+		assert.deepEqual(mon.sensors.map((s) => s.name), ['process'], 'a deny rule the hook decides needs no network sensor records');
 		assert.ok(logs.some((l) => /deny rules pinned as p[0-9a-z]+/.test(l)), logs.join('\n'));
 		assert.equal(await tryNet('tcp', '127.0.0.1', 9), 'EPERM', 'denied with no monitor running');
 		const l = spawnSync(process.execPath, [BIN, 'enforce', 'list', '--json', '--state-dir', state], { encoding: 'utf8' });
