@@ -54,12 +54,21 @@ struct bg_sock_owner {
 	__u8 _pad[3];
 };
 
-/* Where the last UDP datagram of an unconnected socket went (from its IP header). */
+/* Where a UDP datagram of an unconnected socket went (from its IP header). */
 struct bg_udp_dst {
 	__u8 saddr[16];
 	__u8 daddr[16];
 	__u16 dport;
-	__u16 _pad[3];
+	__u16 msg;		/* its index among the datagrams of the call (sendmmsg) */
+	__u16 _pad[2];
+};
+
+/* The distinct destinations of one send call on an unconnected UDP socket, drained at its exit. */
+enum { BG_UDP_DSTS = 8 };
+struct bg_udp_dsts {
+	__u32 n;		/* entries in d */
+	__u32 seq;		/* datagrams seen in this call */
+	struct bg_udp_dst d[BG_UDP_DSTS];
 };
 
 struct bg_udp_seen_key {
@@ -80,7 +89,7 @@ struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 4096);
 	__type(key, __u64);
-	__type(value, struct bg_udp_dst);
+	__type(value, struct bg_udp_dsts);
 } bg_udp_dst SEC(".maps");
 
 struct {
@@ -577,13 +586,19 @@ static __always_inline void net__ip_addr(__u8 *dst, unsigned char *p, int v4, in
 	}
 }
 
-/* Unconnected UDP: note where each datagram goes, from its headers, for the send exit. */
+/*
+ * Unconnected UDP: note where each datagram goes, from its headers, for the send exit: the
+ * distinct destinations of the call (sendmmsg sends many), with the index of the first datagram
+ * to each. More than BG_UDP_DSTS distinct destinations in one call: the rest are counted.
+ */
 SEC("tp_btf/net_dev_queue")
 int BPF_PROG(bg_net_devq, struct sk_buff *skb)
 {
 	struct sock *sk = skb->sk;
+	struct bg_udp_dsts zero = {}, *v;
 	struct bg_udp_dst d = {};
 	unsigned char *head, *nh;
+	__u32 i, n, seq;
 	__u8 ver = 0;
 	__u64 key;
 	int v4, v6sock;
@@ -603,7 +618,29 @@ int BPF_PROG(bg_net_devq, struct sk_buff *skb)
 	bpf_probe_read_kernel(&d.dport, 2, head + skb->transport_header + 2);
 	d.dport = bpf_ntohs(d.dport);
 	key = (__u64)sk;
-	bpf_map_update_elem(&bg_udp_dst, &key, &d, BPF_ANY);
+	v = bpf_map_lookup_elem(&bg_udp_dst, &key);
+	if (!v) {
+		bpf_map_update_elem(&bg_udp_dst, &key, &zero, BPF_NOEXIST);
+		v = bpf_map_lookup_elem(&bg_udp_dst, &key);
+		if (!v)
+			return 0;
+	}
+	seq = v->seq++;
+	n = v->n;
+	for (i = 0; i < BG_UDP_DSTS && i < n; i++) {
+		struct bg_udp_dst *e = &v->d[i];
+
+		if (e->dport == d.dport && *(__u64 *)e->daddr == *(__u64 *)d.daddr &&
+		    *(__u64 *)(e->daddr + 8) == *(__u64 *)(d.daddr + 8))
+			return 0;
+	}
+	if (n >= BG_UDP_DSTS) {
+		stats__inc(BG_STAT_NET_NO_DST);
+		return 0;
+	}
+	d.msg = seq;
+	v->d[n & (BG_UDP_DSTS - 1)] = d;
+	v->n = n + 1;
 	return 0;
 }
 
@@ -630,39 +667,72 @@ static __always_inline void net__payload(struct bg_net *n, const void *buf, __u6
 	n->hdr.size = pos + len;
 }
 
-/* The destination of this send: the connected peer, or the datagram's headers. 0 if new. */
-static __always_inline int net__udp_dst(struct sock *sk, struct bg_sock_tuple *tp, __u16 *flags)
+/* 1 when this socket already sent to tp's destination (reported once per socket and destination). */
+static __always_inline int net__seen(__u64 sk, struct bg_sock_tuple *tp)
 {
-	__u64 key = (__u64)sk;
-	struct bg_udp_seen_key sk_key = { .sk = key };
-	struct bg_udp_dst *d;
+	struct bg_udp_seen_key k = { .sk = sk };
 	__u8 one = 1;
 
-	if (!tp->dport) {
-		d = bpf_map_lookup_elem(&bg_udp_dst, &key);
-		if (!d) {
-			stats__inc(BG_STAT_NET_NO_DST);
-			return -1;
-		}
-		__builtin_memcpy(tp->saddr, d->saddr, 16);
-		__builtin_memcpy(tp->daddr, d->daddr, 16);
-		tp->dport = d->dport;
-		*flags |= BG_F_NET_DST_FROM_SKB;
-		bpf_map_delete_elem(&bg_udp_dst, &key);
-	}
-	__builtin_memcpy(sk_key.daddr, tp->daddr, 16);
-	sk_key.dport = tp->dport;
-	return bpf_map_update_elem(&bg_udp_seen, &sk_key, &one, BPF_NOEXIST) ? 1 : 0;
+	__builtin_memcpy(k.daddr, tp->daddr, 16);
+	k.dport = tp->dport;
+	return bpf_map_update_elem(&bg_udp_seen, &k, &one, BPF_NOEXIST) ? 1 : 0;
 }
 
-/* sendto()/sendmsg() exit on UDP: one record per (socket, destination). */
-static __always_inline int net__send(struct pt_regs *regs, long ret, const void *buf, __u64 blen, __u64 mflags)
+/* The send record of a new destination (the payload, display only, for DNS). */
+static __always_inline void net__send_rec(int fd, long ret, struct bg_sock_tuple *tp, __u16 flags,
+					  const void *buf, __u64 blen)
+{
+	struct bg_net *n;
+
+	if (!net__wanted_self() || !net__port_ok(tp)) {
+		stats__inc(BG_STAT_FILTERED);
+		return;
+	}
+	if (!net__comm_ok())
+		return;
+	n = net__begin(BG_EV_NET_SEND, tp);
+	if (!n)
+		return;
+	n->hdr.flags |= flags;
+	n->ret = ret;
+	n->fd = fd;
+	net__self(n);
+	if (tp->dport == 53)
+		net__payload(n, buf, ret >= 0 && blen > (__u64)ret ? (__u64)ret : blen);
+	emit__submit(n);
+}
+
+/* sendmmsg: message m's byte count and first iovec. */
+static __always_inline void net__mmsg_at(const struct mmsghdr *mv, __u32 m, long *ret, const void **buf, __u64 *blen)
+{
+	struct mmsghdr h = {};
+	struct iovec v = {};
+
+	*buf = NULL;
+	*blen = 0;
+	if (bpf_probe_read_user(&h, sizeof(h), &mv[m & 1023]))
+		return;
+	*ret = h.msg_len;
+	if (h.msg_hdr.msg_iov && !bpf_probe_read_user(&v, sizeof(v), h.msg_hdr.msg_iov)) {
+		*buf = v.iov_base;
+		*blen = v.iov_len;
+	}
+}
+
+/*
+ * sendto()/sendmsg()/sendmmsg() exit on UDP: one record per (socket, destination). A connected
+ * socket's destination is its peer; an unconnected one's come from the datagrams' headers
+ * (bg_net_devq), every distinct one of the call. mv: sendmmsg's vector (ret: messages sent).
+ */
+static __always_inline int net__send(struct pt_regs *regs, long ret, const void *buf, __u64 blen, __u64 mflags,
+				     const struct mmsghdr *mv)
 {
 	int fd = (int)PT_REGS_PARM1_SYSCALL(regs);
+	struct bg_udp_dsts *v;
 	struct sock *sk;
 	struct bg_sock_tuple tp;
-	struct bg_net *n;
-	__u16 flags = 0;
+	__u64 key;
+	__u32 i;
 
 	if (mflags & BG_MSG_FASTOPEN) {
 		sk = sock__from_fd(fd);
@@ -676,24 +746,38 @@ static __always_inline int net__send(struct pt_regs *regs, long ret, const void 
 	sk = ret >= 0 ? sock__from_fd(fd) : NULL;
 	if (!sk || sock__tuple(sk, &tp) || tp.proto != IPPROTO_UDP)
 		return 0;
-	if (net__udp_dst(sk, &tp, &flags))
-		return 0;
-	if (!net__wanted_self() || !net__port_ok(&tp)) {
-		stats__inc(BG_STAT_FILTERED);
+	key = (__u64)sk;
+	if (tp.dport) {
+		if (mv)
+			net__mmsg_at(mv, 0, &ret, &buf, &blen);
+		if (!net__seen(key, &tp))
+			net__send_rec(fd, ret, &tp, 0, buf, blen);
 		return 0;
 	}
-	if (!net__comm_ok())
+	v = bpf_map_lookup_elem(&bg_udp_dst, &key);
+	if (!v) {
+		stats__inc(BG_STAT_NET_NO_DST);
 		return 0;
-	n = net__begin(BG_EV_NET_SEND, &tp);
-	if (!n)
-		return 0;
-	n->hdr.flags |= flags;
-	n->ret = ret;
-	n->fd = fd;
-	net__self(n);
-	if (tp.dport == 53)
-		net__payload(n, buf, blen < (__u64)ret ? blen : (__u64)ret);
-	emit__submit(n);
+	}
+	for (i = 0; i < BG_UDP_DSTS; i++) {
+		struct bg_udp_dst *d;
+		const void *b = buf;
+		__u64 l = blen;
+		long r = ret;
+
+		if (i >= v->n)
+			break;
+		d = &v->d[i];
+		__builtin_memcpy(tp.saddr, d->saddr, 16);
+		__builtin_memcpy(tp.daddr, d->daddr, 16);
+		tp.dport = d->dport;
+		if (net__seen(key, &tp))
+			continue;
+		if (mv)
+			net__mmsg_at(mv, d->msg, &r, &b, &l);
+		net__send_rec(fd, r, &tp, BG_F_NET_DST_FROM_SKB, b, l);
+	}
+	bpf_map_delete_elem(&bg_udp_dst, &key);
 	return 0;
 }
 
@@ -703,7 +787,7 @@ int BPF_PROG(bg_net_sendto, struct pt_regs *regs, long ret)
 {
 	const void *buf = (const void *)PT_REGS_PARM2_SYSCALL(regs);
 
-	return net__send(regs, ret, buf, PT_REGS_PARM3_SYSCALL(regs), PT_REGS_PARM4_SYSCALL(regs));
+	return net__send(regs, ret, buf, PT_REGS_PARM3_SYSCALL(regs), PT_REGS_PARM4_SYSCALL(regs), NULL);
 }
 
 /* Parameters (sendmsg exit): as sendto; the payload from the first iovec. */
@@ -715,7 +799,14 @@ int BPF_PROG(bg_net_sendmsg, struct pt_regs *regs, long ret)
 
 	if (ret >= 0 && !bpf_probe_read_user(&iov, sizeof(iov), &msg->msg_iov) && iov)
 		bpf_probe_read_user(&v, sizeof(v), iov);
-	return net__send(regs, ret, v.iov_base, v.iov_len, PT_REGS_PARM3_SYSCALL(regs));
+	return net__send(regs, ret, v.iov_base, v.iov_len, PT_REGS_PARM3_SYSCALL(regs), NULL);
+}
+
+/* Parameters (sendmmsg exit): as sendto, one record per new destination of the call; ret: that message's bytes. */
+SEC("tp_btf/sys_exit")
+int BPF_PROG(bg_net_sendmmsg, struct pt_regs *regs, long ret)
+{
+	return net__send(regs, ret, NULL, 0, 0, (const struct mmsghdr *)PT_REGS_PARM2_SYSCALL(regs));
 }
 
 /*

@@ -71,6 +71,7 @@ export const netSensor: Sensor<'net'> = {
 		{ hook: 'enter', syscalls: ['sendmsg'], prog: 'bg_net_tfo_sendmsg_in' },
 		{ hook: 'exit', syscalls: ['sendto'], prog: 'bg_net_sendto' },
 		{ hook: 'exit', syscalls: ['sendmsg'], prog: 'bg_net_sendmsg' },
+		{ hook: 'exit', syscalls: ['sendmmsg'], prog: 'bg_net_sendmmsg' },
 	],
 	description: 'network: TCP connects (also by TCP Fast Open sends) with outcome, accepts, closes with bytes and duration, UDP destinations and DNS names, listen, bind',
 	configure(obj, f, o) {

@@ -262,3 +262,22 @@ a.close(); b.close(); x.close(); y.close()
 	const closes = net(events, 'net_close', r.pid).filter((c) => c.dir === 'out');
 	assert.deepEqual(closes.map((c) => [c.sport, c.connId]).sort(), conns.map((c) => [c.sport, c.connId]).sort(), 'the connections are tracked to their close');
 });
+
+test('sendmmsg: every new destination of one call is a send record (DNS name included), as with sendto', async (t) => {
+	if (!requireBpf(t, OBJS)) return;
+	let r = { pid: 0, stdout: '' };
+	const { events } = await collect([netSensor], {}, async () => {
+		r = await run(repoPath('build/progs/mmsg'), ['9']);
+	});
+	const [sent, sport] = r.stdout.trim().split(' ').map(Number);
+	assert.equal(sent, 3, r.stdout);
+	const sends = net(events, 'net_send', r.pid);
+	assert.deepEqual(
+		sends.map((s) => [s.dip, s.dport, s.sport, s.proto, s.comm, s.dnsQuery]),
+		[
+			['127.0.0.1', 53, sport, 'udp', 'mmsg', 'bpfguard.example.org'],
+			['127.0.0.1', 9, sport, 'udp', 'mmsg', null],
+		],
+		'one record per (socket, destination)',
+	);
+});
