@@ -280,15 +280,21 @@ test('deny: connect to 127.0.0.1:9 and [::1]:9 and a UDP send to 127.0.0.1:9 fai
 			got.udp = await tryNet('udp', '127.0.0.1', 9);
 			got.other = await tryNet('tcp', '127.0.0.1', 10);
 			got.otherUdp = await tryNet('udp', '127.0.0.1', 10);
+			// the other ways to open a connection or send a datagram go through the same hooks
+			const tfo = await runCmd('/usr/bin/python3', ['-c', "import socket,errno\ns = socket.socket()\ntry:\n  s.sendto(b'x', socket.MSG_FASTOPEN, ('127.0.0.1', 9)); print('ok')\nexcept OSError as e:\n  print(errno.errorcode[e.errno])"]);
+			got.fastOpen = tfo.out.trim();
+			// three datagrams (to :53, :9, :53): the one to :9 is refused, so sendmmsg stops after the first
+			got.sendmmsg = (await runCmd(repoPath('build/progs/mmsg'), ['9'])).out.trim().split(' ')[0];
 		});
-		assert.deepEqual(got, { v4: 'EPERM', v6: 'EPERM', udp: 'EPERM', other: 'ECONNREFUSED', otherUdp: 'ok' });
+		assert.deepEqual(got, { v4: 'EPERM', v6: 'EPERM', udp: 'EPERM', other: 'ECONNREFUSED', otherUdp: 'ok', fastOpen: 'EPERM', sendmmsg: '1' });
 		const a = alerts.filter((x) => x.rule === 'discard port');
-		assert.deepEqual(a.map((x) => [x.fields['evt.type'], x.fields['fd.dip'], x.fields['fd.dport'], x.block?.outcome, x.block?.how]), [
-			['connect', '127.0.0.1', 9, 'denied', 'kernel'],
-			['connect', '::1', 9, 'denied', 'kernel'],
-			['sendto', '127.0.0.1', 9, 'denied', 'kernel'],
+		assert.deepEqual(a.map((x) => [x.fields['evt.type'], x.fields['fd.dip'], x.fields['fd.dport'], x.block?.outcome, x.block?.how, x.fields['proc.name']]), [
+			['connect', '127.0.0.1', 9, 'denied', 'kernel', 'python3'],
+			['connect', '::1', 9, 'denied', 'kernel', 'python3'],
+			['sendto', '127.0.0.1', 9, 'denied', 'kernel', 'python3'],
+			['connect', '127.0.0.1', 9, 'denied', 'kernel', 'python3'],
+			['sendto', '127.0.0.1', 9, 'denied', 'kernel', 'mmsg'],
 		]);
-		assert.ok(a.every((x) => x.fields['proc.name'] === 'python3'));
 	} finally {
 		rmSync(dir, { recursive: true, force: true });
 	}
