@@ -287,29 +287,23 @@ static __always_inline struct bg_fsys *file__spec(struct pt_regs *regs, __u32 *n
  * open, openat, openat2, creat. Success: the path of the opened struct file (fd = ret);
  * failure (or fd already gone): the raw argument joined to the dirfd's or cwd's path.
  */
-SEC("tp_btf/sys_exit")
-int BPF_PROG(bg_file_open, struct pt_regs *regs, long ret)
+static __always_inline int file__open(struct task_struct *t, __u32 nr, struct bg_fsys *sp, long ret,
+				      struct file__args *a, int by_fd, __u16 extra)
 {
-	struct task_struct *t = bpf_get_current_task_btf();
-	struct file__path o = {};
-	struct file__args a = {};
-	struct bg_vc_key k;
-	struct bg_fsys *sp;
-	struct bg_file *e;
 	struct file *f = NULL;
+	__u16 ff = 0;
+	struct file__path o = {};
+	struct bg_vc_key k;
+	struct bg_file *e;
 	struct vfsmount *mnt = NULL;
 	enum watch_dir dir = WATCH_DIR_NONE;
 	int busy = 1, mode = -1;	/* mode: the cached verdict (watch mode bits), -1 none */
-	__u16 ff = 0;
-	__u32 nr, watch = 0, access, all, enf;
+	__u32 watch = 0, access, all, enf;
 	__u64 gen = 0;
 
-	if (!file__wanted(t, ret) || !(sp = file__spec(regs, &nr)))
-		return 0;
-	file__args(sp, regs, &a);
-	access = file__access(a.flags);
+	access = file__access(a->flags);
 	all = cfg_all || (sp->fl & BG_FSYS_ALL);
-	if (ret >= 0)
+	if (ret >= 0 && by_fd)
 		f = file__from_fd(t, ret);
 	if (f && !all && !(busy = watch__busy())) {
 		struct dentry *d = f->f_path.dentry;
@@ -339,7 +333,7 @@ int BPF_PROG(bg_file_open, struct pt_regs *regs, long ret)
 			ff = BG_FF_NO_FILE;
 			stats__inc(BG_STAT_FILE_NOFILE);
 		}
-		file__build(t, a.path, a.dfd, &o, &ff, BG_FF_NAME_DEEP);
+		file__build(t, a->path, a->dfd, &o, &ff, BG_FF_NAME_DEEP);
 	}
 	if (!all) {
 		if (o.d) {
@@ -367,16 +361,72 @@ int BPF_PROG(bg_file_open, struct pt_regs *regs, long ret)
 	e = emit__begin(BG_EV_OPEN, sizeof(*e));
 	if (!e)
 		return 0;
-	e->hdr.flags = ff | (__u16)(norm__deep() & BG_FF_NAME_DEEP);
+	e->hdr.flags = ff | extra | (__u16)(norm__deep() & BG_FF_NAME_DEEP);
 	file__put(e, &e->name, (ff & BG_FF_NAME_FILE) ? NULL : &e->raw, &o, BG_FF_NAME_TRUNC);
 	if (ff & BG_FF_NAME_FILE)
-		file__put_user(e, &e->raw, a.path);
+		file__put_user(e, &e->raw, a->path);
 	e->name2 = (struct bg_blob){};
 	e->raw2 = (struct bg_blob){};
-	file__fill(e, t, nr, ret, &a, watch & (BG_WATCH_READ | BG_WATCH_WRITE));
+	file__fill(e, t, nr, ret, a, watch & (BG_WATCH_READ | BG_WATCH_WRITE));
 	e->enforce = enf;
 	emit__submit(e);
 	return 0;
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(bg_file_open, struct pt_regs *regs, long ret)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+	struct file__args a = {};
+	struct bg_fsys *sp;
+	__u32 nr;
+
+	if (!file__wanted(t, ret) || !(sp = file__spec(regs, &nr)))
+		return 0;
+	file__args(sp, regs, &a);
+	return file__open(t, nr, sp, ret, &a, 1, 0);
+}
+
+/*
+ * io_uring (issue #14): an IORING_OP_OPENAT/OPENAT2 request at its completion, reported as the
+ * openat/openat2 syscall would be (same watch sets, same kill slots), flagged BG_FF_IO_URING.
+ * The completion runs in the submitter or in one of its io-wq threads: both share its file
+ * table, so the new fd (cqe->res) names the opened struct file. A request that opened into a
+ * fixed-file slot has no fd: only what the request kept (flags, dirfd) is known, and the
+ * record is counted as file_nofile. Loaded only where the kernel has io_uring's tracepoints.
+ */
+SEC("tp_btf/io_uring_complete")
+int BPF_PROG(bg_file_uring, struct io_ring_ctx *ring, void *req, struct io_uring_cqe *cqe)
+{
+	struct io_kiocb *r = bg_cast(req, struct io_kiocb);
+	struct task_struct *t = bpf_get_current_task_btf();
+	struct file__args a = {};
+	struct open_how how = {};
+	struct io_open *op;
+	struct bg_fsys *sp;
+	__u32 nr, slot = 0;
+	__u8 code = r->opcode;
+	long ret;
+
+	if (code != IORING_OP_OPENAT && code != IORING_OP_OPENAT2)
+		return 0;
+	ret = BPF_CORE_READ(cqe, res);
+	if (!file__wanted(t, ret))
+		return 0;
+	nr = code == IORING_OP_OPENAT ? BG_NR_OPENAT : BG_NR_OPENAT2;
+	sp = bpf_map_lookup_elem(&bg_file_sys, &nr);
+	if (!sp || !sp->kind) {
+		stats__inc(BG_STAT_FILE_NOSPEC);
+		return 0;
+	}
+	op = (struct io_open *)&r->cmd;
+	bpf_probe_read_kernel(&how, sizeof(how), &op->how);
+	bpf_probe_read_kernel(&a.dfd, sizeof(a.dfd), &op->dfd);
+	bpf_probe_read_kernel(&slot, sizeof(slot), &op->file_slot);
+	a.flags = how.flags;
+	a.mode = how.mode;
+	a.owner = a.group = (__u32)-1;
+	return file__open(t, nr, sp, ret, &a, !slot, BG_FF_IO_URING);
 }
 
 /*

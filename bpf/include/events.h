@@ -23,8 +23,8 @@
  *   BG_EV_EXEC                           0-4       bg_flag
  *   BG_EV_FORK, BG_EV_EXIT               none      - (always 0)
  *   BG_EV_PRIV_CALL, _EXEC, _DRIFT       1, 8-11   bg_priv_flag, and BG_F_EXE_TRUNC of bg_flag
- *   BG_EV_OPEN, BG_EV_FCHANGE            0-7       bg_file_flag
- *   BG_EV_NET_CONNECT … BG_EV_NET_SEND   8-12      bg_net_flag
+ *   BG_EV_OPEN, BG_EV_FCHANGE            0-8       bg_file_flag
+ *   BG_EV_NET_CONNECT … BG_EV_NET_SEND   8-13      bg_net_flag
  *   BG_EV_SECCOMP                        1         BG_F_EXE_TRUNC of bg_flag
  *
  * Within a family a bit means the same on every kind; each flag's comment names the kinds
@@ -201,6 +201,7 @@ enum bg_file_flag {
 	BG_FF_NAME_DEEP = 1 << 6,	/* OPEN, FCHANGE: name too deep to normalise in the kernel: sent unnormalised
 					 * whatever the watch set (user space normalises it) */
 	BG_FF_NAME2_DEEP = 1 << 7,	/* FCHANGE: the same for name2 */
+	BG_FF_IO_URING = 1 << 8,	/* OPEN: submitted through io_uring (IORING_OP_OPENAT/OPENAT2), at its completion */
 };
 
 /*
@@ -235,6 +236,7 @@ enum bg_net_flag {
 	BG_F_NET_DST_FROM_SKB = 1 << 10,	/* SEND: destination from the datagram's IP header */
 	BG_F_NET_INBOUND = 1 << 11,	/* ACCEPT, CLOSE: an accepted connection (accept, its close) */
 	BG_F_NET_DENY = 1 << 12,	/* CONNECT, SEND: from the deny hook (cgroup connect/sendmsg), enforce says what it did */
+	BG_F_NET_IO_URING = 1 << 13,	/* CONNECT: submitted through io_uring (IORING_OP_CONNECT), at its completion */
 };
 
 /* Where a connection stands (bg_net.state). */

@@ -13,6 +13,9 @@
 enum bg_sysno {
 	BG_NR_EXECVE = 59,
 	BG_NR_EXECVEAT = 322,
+	BG_NR_OPENAT = 257,
+	BG_NR_OPENAT2 = 437,
+	BG_NR_CONNECT = 42,
 };
 
 static __always_inline long compat__syscall_nr(struct pt_regs *regs)
@@ -75,6 +78,9 @@ static __always_inline void compat__syscall_args(struct pt_regs *regs, __u32 arc
 enum bg_sysno {
 	BG_NR_EXECVE = 221,
 	BG_NR_EXECVEAT = 281,
+	BG_NR_OPENAT = 56,
+	BG_NR_OPENAT2 = 437,
+	BG_NR_CONNECT = 203,
 };
 
 static __always_inline long compat__syscall_nr(struct pt_regs *regs)

@@ -330,8 +330,11 @@ int BPF_PROG(bg_net_conn_in, struct pt_regs *regs, long id)
 	return 0;
 }
 
-/* A connect's exit record (connect(), or a send with MSG_FASTOPEN: ret 0 when it sent bytes). */
-static __always_inline int net__connected(int fd, struct sock *sk, long ret)
+/*
+ * A connect's exit record (connect(), or a send with MSG_FASTOPEN: ret 0 when it sent bytes;
+ * an io_uring connect at its completion: flags BG_F_NET_IO_URING).
+ */
+static __always_inline int net__connected(int fd, struct sock *sk, long ret, __u16 flags)
 {
 	struct bg_sock_tuple tp;
 	struct bg_net *n;
@@ -347,6 +350,7 @@ static __always_inline int net__connected(int fd, struct sock *sk, long ret)
 	n = net__begin(BG_EV_NET_CONNECT, &tp);
 	if (!n)
 		return 0;
+	n->hdr.flags |= flags;
 	n->ret = ret;
 	n->fd = fd;
 	net__self(n);
@@ -370,7 +374,7 @@ int BPF_PROG(bg_net_connect, struct pt_regs *regs, long ret)
 {
 	int fd = (int)PT_REGS_PARM1_SYSCALL(regs);
 
-	return net__connected(fd, sock__from_fd(fd), ret);
+	return net__connected(fd, sock__from_fd(fd), ret, 0);
 }
 
 /*
@@ -391,6 +395,26 @@ static __always_inline int net__tfo_in(struct pt_regs *regs, __u64 flags)
 		return 0;
 	net__own(sk, 0, BPF_CORE_READ(sk, __sk_common.skc_state) == TCP_CLOSE ? BPF_ANY : BPF_NOEXIST);
 	return 0;
+}
+
+/*
+ * io_uring (issue #14): an IORING_OP_CONNECT request at its completion is a connect record, as
+ * the syscall's (fd -1: the request's descriptor is not kept), flagged BG_F_NET_IO_URING. The
+ * connection's later close is not tracked (no owner was recorded at submission). Loaded only
+ * where the kernel has io_uring's tracepoints.
+ */
+SEC("tp_btf/io_uring_complete")
+int BPF_PROG(bg_net_uring, struct io_ring_ctx *ring, void *req, struct io_uring_cqe *cqe)
+{
+	struct io_kiocb *r = bg_cast(req, struct io_kiocb);
+	struct file *f;
+
+	if (r->opcode != IORING_OP_CONNECT)
+		return 0;
+	f = r->file;
+	if (!f)
+		return 0;
+	return net__connected(-1, sock__from_file(f), BPF_CORE_READ(cqe, res), BG_F_NET_IO_URING);
 }
 
 /* Parameters (sendto entry, MSG_FASTOPEN): none emitted; records the owner of the TCP socket. */
@@ -737,7 +761,7 @@ static __always_inline int net__send(struct pt_regs *regs, long ret, const void 
 	if (mflags & BG_MSG_FASTOPEN) {
 		sk = sock__from_fd(fd);
 		if (sk && BPF_CORE_READ(sk, sk_protocol) == IPPROTO_TCP)
-			return net__connected(fd, sk, ret);
+			return net__connected(fd, sk, ret, 0);
 	}
 
 	/* no rule takes sends: not even a socket lookup (most sends are TCP and never records) */

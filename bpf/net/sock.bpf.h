@@ -34,24 +34,29 @@ struct bg_sock_tuple {
  * not a socket. Plain loads except for the fd table slot. fd is an int, as the kernel takes it:
  * the upper half of the register is ignored there, so it must be here.
  */
+/* The sock behind a socket's struct file (a BTF pointer), or NULL for any other file. */
+static __always_inline struct sock *sock__from_file(struct file *f)
+{
+	struct socket *so = bg_cast(f->private_data, struct socket);
+
+	/* a socket's file points back at it; any other file's private_data does not */
+	if (!so || so->file != f)
+		return NULL;
+	return so->sk;
+}
+
 static __always_inline struct sock *sock__from_fd(int fd)
 {
 	struct task_struct *t = bpf_get_current_task_btf();
 	struct fdtable *fdt = t->files->fdt;
 	struct file **fds = fdt->fd;
 	struct file *f = NULL;
-	struct socket *so;
 
 	if (fd < 0 || fd >= fdt->max_fds)
 		return NULL;
 	if (bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]) || !f)
 		return NULL;
-	f = bg_cast(f, struct file);
-	so = bg_cast(f->private_data, struct socket);
-	/* a socket's file points back at it; any other file's private_data does not */
-	if (!so || so->file != f)
-		return NULL;
-	return so->sk;
+	return sock__from_file(bg_cast(f, struct file));
 }
 
 /* Fill *tp from the socket (a BTF pointer); returns 0 for an IPv4/IPv6 TCP or UDP socket, -1 otherwise. */

@@ -8,6 +8,7 @@ import { FILE_SYSCALLS, kindsOfSensor } from '../events/table.js';
 import type { FileSyscall } from '../events/syscall-args.js';
 import { applyWatch, DEFAULT_WATCH } from './file-watch.js';
 import type { WatchSet } from './options.js';
+import { hasIoUringTracepoints } from './uring.js';
 
 const names = (change: boolean) => Object.keys(FILE_SYSCALLS).filter((n) => !!FILE_SYSCALLS[n].change === change);
 /** Syscalls that can give cached (mount, dentry) verdicts another path: the kernel drops them at entry and exit. */
@@ -45,6 +46,7 @@ export const fileSensor: Sensor<'file'> = {
 	],
 	description: 'opens and file changes (unlink, rename, chmod, chown, link, mkdir, truncate) of watched paths, true paths from the kernel',
 	configure(obj, f, o) {
+		if (!hasIoUringTracepoints()) obj.setAutoload('bg_file_uring', false);
 		if (o.all) obj.setRodata('cfg_all', u8(1));
 		if (f.uid !== undefined) obj.setRodata('cfg_uid', u32(f.uid));
 		if (o.pid !== undefined) obj.setRodata('cfg_pid', u32(o.pid));

@@ -5,6 +5,7 @@ import { BG_NET_FILTER, BgKind, BgNetFilterLimit } from '../events/generated/lay
 import { EVENT_TABLE, kindsOfSensor } from '../events/table.js';
 import type { NetNeeds } from './options.js';
 import type { NativeBpfObject } from '../bridge/addon.js';
+import { hasIoUringTracepoints } from './uring.js';
 
 function u16(v: number): Buffer {
 	const b = Buffer.alloc(2);
@@ -75,6 +76,7 @@ export const netSensor: Sensor<'net'> = {
 	],
 	description: 'network: TCP connects (also by TCP Fast Open sends) with outcome, accepts, closes with bytes and duration, UDP destinations and DNS names, listen, bind',
 	configure(obj, f, o) {
+		if (!hasIoUringTracepoints()) obj.setAutoload('bg_net_uring', false);
 		if (f.uid !== undefined) obj.setRodata('cfg_uid', u32(f.uid));
 		if (o.pid !== undefined) obj.setRodata('cfg_pid', u32(o.pid));
 		if (o.ports?.length) obj.setRodata('cfg_ports', u8(1));

@@ -361,6 +361,7 @@ export const BgFileFlag = {
 	BG_FF_NO_FILE: 32,
 	BG_FF_NAME_DEEP: 64,
 	BG_FF_NAME2_DEEP: 128,
+	BG_FF_IO_URING: 256,
 } as const;
 
 /** enum bg_flag. */
@@ -431,6 +432,7 @@ export const BgNetFlag = {
 	BG_F_NET_DST_FROM_SKB: 1024,
 	BG_F_NET_INBOUND: 2048,
 	BG_F_NET_DENY: 4096,
+	BG_F_NET_IO_URING: 8192,
 } as const;
 
 /** enum bg_net_limit. */

@@ -4,6 +4,7 @@ import { evtType, evtRes } from '../event-view.js';
 import { errnoName } from '../../util/errno.js';
 import type { EvalCtx } from '../context.js';
 import { O_ACCMODE, O_APPEND, O_CREAT, O_TRUNC, O_WRONLY } from '../../events/file-flags.js';
+import { BgFileFlag, BgNetFlag } from '../../events/generated/layouts.js';
 
 const O_WRITES = O_CREAT | O_TRUNC | O_APPEND;
 
@@ -16,6 +17,12 @@ function openAccess(c: EvalCtx, w: boolean): boolean | undefined {
 
 defineFields([
 	{ name: 'evt.type', type: 'string', desc: 'event type: the syscall (execve, openat, connect, …) or clone/procexit', extract: (c) => evtType(c.e) },
+	{
+		name: 'evt.io_uring',
+		type: 'bool',
+		desc: 'opens and connects: true when submitted through io_uring (IORING_OP_OPENAT/OPENAT2, IORING_OP_CONNECT), reported at the request\'s completion with the same fields as the syscall',
+		extract: (c) => (c.e.kind === 'open' ? (c.e.flags & BgFileFlag.BG_FF_IO_URING) !== 0 : c.e.kind === 'net_connect' ? (c.e.flags & BgNetFlag.BG_F_NET_IO_URING) !== 0 : undefined),
+	},
 	{ name: 'evt.time', type: 'number', desc: 'event time, ms since the epoch', extract: (c) => c.e.timeMs },
 	{ name: 'evt.time.iso', type: 'string', desc: 'event time, ISO 8601', extract: (c) => new Date(c.e.timeMs).toISOString() },
 	{

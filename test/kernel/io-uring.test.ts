@@ -1,0 +1,108 @@
+/**
+ * @module test/kernel/io-uring.test: io_uring requests on the real kernel (test/progs/uring: raw
+ * io_uring_setup/io_uring_enter, no liburing). An IORING_OP_OPENAT of a watched file and an
+ * IORING_OP_CONNECT are reported like their syscalls (same path, same destination, same rules),
+ * with evt.io_uring = true; the default rules alert on them and an open kill rule kills.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { requireBpf } from '../helpers/bpf.js';
+import { collect, run, sleep } from '../helpers/collect.js';
+import { createServer } from 'node:net';
+import { fileSensor } from '../../src/sensors/file.js';
+import { netSensor } from '../../src/sensors/net.js';
+import { Monitor } from '../../src/monitor/monitor.js';
+import type { Alert } from '../../src/alerts/alert.js';
+import { EvalCtx } from '../../src/rules/context.js';
+import { eventJson } from '../../src/rules/fields/json.js';
+import type { BgEvent, NetEvent, OpenEvent } from '../../src/events/types.js';
+import { repoPath } from '../../src/util/paths.js';
+
+const URING = repoPath('build/progs/uring');
+const CTX = new EvalCtx();
+const json = (e: BgEvent) => eventJson(CTX.set(e));
+
+test('io_uring: an IORING_OP_OPENAT of /etc/shadow and an IORING_OP_CONNECT are reported as openat and connect, with evt.io_uring', async (t) => {
+	if (!requireBpf(t, ['dispatch', 'file', 'net'])) return;
+	const server = createServer((c) => c.on('error', () => {}));
+	await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+	const srv = { port: (server.address() as { port: number }).port };
+	let open = { pid: 0, stdout: '' };
+	let conn = { pid: 0, stdout: '' };
+	try {
+		const { events } = await collect([fileSensor, netSensor], {}, async () => {
+			open = await run(URING, ['open', '/etc/shadow']);
+			conn = await run(URING, ['connect', String(srv.port)]);
+		});
+		const [fd, read] = open.stdout.trim().split(' ').map(Number);
+		assert.ok(fd >= 3 && read === 1, open.stdout);
+		const opens = events.filter((e): e is OpenEvent => e.kind === 'open' && e.pid === open.pid && e.name === '/etc/shadow');
+		assert.equal(opens.length, 1, 'one open record for the request');
+		const j = json(opens[0]);
+		assert.deepEqual([j['evt.type'], j['evt.rawres'], j['fd.name'], j['fd.name_source'], j['evt.io_uring'], j['proc.name'], j['evt.arg.flags']], ['openat', fd, '/etc/shadow', 'file', true, 'uring', 'O_RDONLY|O_LARGEFILE']);
+		const [res] = conn.stdout.trim().split(' ').map(Number);
+		assert.equal(res, 0, conn.stdout);
+		const conns = events.filter((e): e is NetEvent => e.kind === 'net_connect' && e.pid === conn.pid);
+		assert.equal(conns.length, 1, 'one connect record for the request');
+		const c = json(conns[0]);
+		assert.deepEqual([c['evt.type'], c['evt.res'], c['fd.dip'], c['fd.dport'], c['net.state'], c['evt.io_uring'], c['proc.name']], ['connect', 'SUCCESS', '127.0.0.1', srv.port, 'established', true, 'uring']);
+		// a syscall's records say false
+		const plain = events.find((e): e is OpenEvent => e.kind === 'open' && e.pid !== open.pid);
+		if (plain) assert.equal(json(plain)['evt.io_uring'], false);
+	} finally {
+		server.close();
+	}
+});
+
+test('io_uring: the default rules alert on an io_uring read of /etc/shadow; an open kill rule kills the submitter', async (t) => {
+	if (!requireBpf(t, ['dispatch', 'process', 'file'])) return;
+	const alerts: Alert[] = [];
+	const mon = new Monitor({
+		rulePaths: [repoPath('rules')],
+		throttleWindowMs: 0,
+		log: () => {},
+		out: { write: (a) => alerts.push(a), flush: async () => {}, close: async () => {}, stats: () => ({ written: alerts.length, failed: 0, dropped: 0, queued: 0 }) },
+	});
+	let r = { pid: 0, stdout: '' };
+	mon.start();
+	try {
+		r = await run(URING, ['open', '/etc/shadow']);
+		await sleep(300);
+	} finally {
+		await mon.stop();
+	}
+	const a = alerts.find((x) => x.rule === 'Read of a sensitive credential file' && x.fields['proc.pid'] === r.pid);
+	assert.ok(a, `alerts: ${alerts.map((x) => x.rule)}`);
+	assert.equal(a.fields['fd.name'], '/etc/shadow');
+
+	const dir = mkdtempSync(join(tmpdir(), 'bg-uring-'));
+	try {
+		const rules = join(dir, 'r.yaml');
+		writeFileSync(rules, '- rule: no shadow\n  desc: t\n  condition: evt.type in (open, openat, openat2) and fd.name = /etc/shadow and proc.name = uring\n  output: "%proc.name read %fd.name"\n  priority: critical\n  action: kill\n');
+		const killed: Alert[] = [];
+		const kmon = new Monitor({
+			rulePaths: [rules],
+			throttleWindowMs: 0,
+			log: () => {},
+			enforce: true,
+			out: { write: (x) => killed.push(x), flush: async () => {}, close: async () => {}, stats: () => ({ written: killed.length, failed: 0, dropped: 0, queued: 0 }) },
+		});
+		kmon.start();
+		let k: Awaited<ReturnType<typeof run>> | undefined;
+		try {
+			k = await run(URING, ['open', '/etc/shadow']);
+			await sleep(300);
+		} finally {
+			await kmon.stop();
+		}
+		assert.equal(k.signal, 'SIGKILL', `the submitter died: ${JSON.stringify(k)}`);
+		assert.equal(k.stdout, '', 'it printed nothing: killed before the completion reached it');
+		const b = killed.find((x) => x.rule === 'no shadow');
+		assert.deepEqual([b?.block?.how, b?.block?.outcome], ['kernel', 'killed']);
+	} finally {
+		rmSync(dir, { recursive: true, force: true });
+	}
+});
