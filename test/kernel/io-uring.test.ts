@@ -106,3 +106,33 @@ test('io_uring: the default rules alert on an io_uring read of /etc/shadow; an o
 		rmSync(dir, { recursive: true, force: true });
 	}
 });
+
+test('io_uring: a deny rule refuses an IORING_OP_CONNECT with EPERM (the cgroup connect hook runs for it)', async (t) => {
+	if (!requireBpf(t, ['dispatch', 'process', 'net'])) return;
+	const dir = mkdtempSync(join(tmpdir(), 'bg-uring-'));
+	try {
+		const rules = join(dir, 'r.yaml');
+		writeFileSync(rules, '- rule: discard port\n  desc: t\n  condition: evt.type = connect and fd.dport = 9\n  output: "%proc.name to %fd.dport"\n  priority: critical\n  action: deny\n');
+		const alerts: Alert[] = [];
+		const mon = new Monitor({
+			rulePaths: [rules],
+			throttleWindowMs: 0,
+			log: () => {},
+			enforce: true,
+			out: { write: (x) => alerts.push(x), flush: async () => {}, close: async () => {}, stats: () => ({ written: alerts.length, failed: 0, dropped: 0, queued: 0 }) },
+		});
+		mon.start();
+		let r = { pid: 0, stdout: '' };
+		try {
+			r = await run(URING, ['connect', '9']);
+			await sleep(300);
+		} finally {
+			await mon.stop();
+		}
+		assert.equal(r.stdout.trim().split(' ')[0], '-1', `the completion's res is -EPERM: ${r.stdout}`);
+		const a = alerts.find((x) => x.rule === 'discard port' && x.fields['proc.pid'] === r.pid);
+		assert.deepEqual([a?.block?.outcome, a?.block?.how], ['denied', 'kernel']);
+	} finally {
+		rmSync(dir, { recursive: true, force: true });
+	}
+});
