@@ -24,11 +24,14 @@ export interface Sink {
 	stats(): SinkStats;
 }
 
-/** Events for the audit trail, encoded on the event thread: n records, each one's time (ms) and its JSON data, joined by newlines (one string crosses to the store's worker, not n objects). */
+/**
+ * Events for the audit trail, encoded on the event thread: n records, each one's time (ms) and its JSON data as UTF-8, joined by
+ * newlines (one byte array crosses to the store's worker, copied as it is: not n objects, nor a string to flatten and serialize).
+ */
 export interface EventBatch {
 	n: number;
 	times: Float64Array;
-	data: string;
+	data: Uint8Array;
 }
 
 /** Counters of the audit trail's events: stored, dropped (queue full, store refused, closing) and waiting. */

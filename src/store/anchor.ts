@@ -1,5 +1,5 @@
 /** @module store/anchor: retention anchors: where the kept chain starts after old records were removed, chained themselves and keyed. */
-import { canonicalJson, linkHash } from './chain.js';
+import { canonicalJson, linkHashV1 } from './chain.js';
 import type { StoreKey } from './key.js';
 
 /** One anchor row: the first kept record (id and the hash it links to) after a prune, and the prune record that made it. */
@@ -22,7 +22,7 @@ export interface AnchorRow {
 /** The hash of an anchor: its fields linked to the previous anchor's hash, like a record. */
 export function anchorHash(a: Pick<AnchorRow, 'id' | 'at_ms' | 'first_id' | 'prev_hash' | 'through_id' | 'removed' | 'anchor_prev'>): string {
 	const data = canonicalJson({ firstId: a.first_id, prevHash: a.prev_hash, throughId: a.through_id, removed: a.removed });
-	return linkHash(a.anchor_prev, { id: a.id, kind: 'anchor', timeMs: a.at_ms, data });
+	return linkHashV1(a.anchor_prev, { id: a.id, kind: 'anchor', timeMs: a.at_ms, data });
 }
 
 /**

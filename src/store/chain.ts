@@ -1,4 +1,4 @@
-/** @module store/chain: the hash chain: canonical serialization of a record and its sha256 link to the one before. */
+/** @module store/chain: the hash chain: serialization of a record and its sha256 link to the one before (written in link format 2; format 1 still verifies). */
 import * as crypto from 'node:crypto';
 
 /** The previous hash of the very first record (64 zeros). */
@@ -21,16 +21,30 @@ export function canonicalJson(v: unknown): string {
 	return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`).join(',')}}`;
 }
 
-/** The serialization that is hashed: a JSON array [id, kind, time_ms, data] (data is already canonical JSON text). */
+/** Link format 1 (schema version 3 and before; anchors still): the JSON array [id, kind, time_ms, data], which escapes every quote of data again. */
 export function canonicalRecord(r: ChainedFields): string {
 	return JSON.stringify([r.id, r.kind, r.timeMs, r.data]);
 }
 
 // One-shot hashing (Node 20.12+) costs a third less than a Hash object per record: the audit trail hashes every event.
 const oneShot = (crypto as { hash?: (alg: string, data: string) => string }).hash;
+const sha256 = (text: string): string => (oneShot ? oneShot('sha256', text) : crypto.createHash('sha256').update(text).digest('hex'));
 
-/** sha256 hex of prevHash, a newline, and the canonical record. */
+/** Link format 1: sha256 hex of prevHash, a newline, and canonicalRecord. Anchors are hashed this way; records of older stores were. */
+export function linkHashV1(prevHash: string, r: ChainedFields): string {
+	return sha256(`${prevHash}\n${canonicalRecord(r)}`);
+}
+
+/**
+ * Link format 2, what records are written with: sha256 hex of `prevHash \n id SP JSON(kind) SP time_ms \n data`, data as
+ * stored (no second escape). Unambiguous: data comes last, kind is a JSON string, id and time are integers; and never the
+ * text of a format 1 link, whose part after the first newline starts with `[` where this one starts with a digit.
+ */
 export function linkHash(prevHash: string, r: ChainedFields): string {
-	const text = `${prevHash}\n${canonicalRecord(r)}`;
-	return oneShot ? oneShot('sha256', text) : crypto.createHash('sha256').update(text).digest('hex');
+	return sha256(`${prevHash}\n${r.id} ${JSON.stringify(r.kind)} ${r.timeMs}\n${r.data}`);
+}
+
+/** True when hash is the link of r to prevHash in either format (a store upgraded in place holds format 1 records, then format 2). */
+export function linkValid(prevHash: string, r: ChainedFields, hash: string): boolean {
+	return linkHash(prevHash, r) === hash || linkHashV1(prevHash, r) === hash;
 }

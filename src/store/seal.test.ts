@@ -131,7 +131,7 @@ test('a version 1 store (unkeyed, anchors without MACs) is migrated and keyed on
 			const s = AuditStore.open(t.path, { key: keyed.key });
 			const v = verifyStore(s, { key: keyed.key });
 			assert.deepEqual([v.ok, v.anchors, v.keyed.checkpoints, v.keyed.unsealed], [true, 1, 1, 0], JSON.stringify(v.broken));
-			assert.equal(s.db.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).pluck().get(), '3');
+			assert.equal(s.db.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).pluck().get(), '4');
 			pruneStore(s, { maxRows: 10 });
 			assert.equal(verifyStore(s, { key: keyed.key }).ok, true);
 			s.close();

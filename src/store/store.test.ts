@@ -112,7 +112,7 @@ test('a version 2 store (no evt.type column, the rule index over every record) i
 		ro.close();
 		const s = AuditStore.open(t.path);
 		try {
-			assert.equal(s.db.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).pluck().get(), '3');
+			assert.equal(s.db.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).pluck().get(), '4');
 			assert.match(s.db.prepare(`SELECT sql FROM sqlite_master WHERE name = 'records_rule'`).pluck().get() as string, /WHERE kind <> 'event'/);
 			assert.deepEqual(s.db.prepare(`SELECT DISTINCT etype FROM records`).pluck().all(), [sampleAlert(0).fields['evt.type'] ?? null]);
 			const plan = s.db.prepare(`EXPLAIN QUERY PLAN SELECT id FROM records WHERE kind <> 'event' AND rule = ?`).all('x') as { detail: string }[];

@@ -1,6 +1,6 @@
 /** @module store/verify: walk the hash chain and, with the key, its checkpoints, anchors and side file; name the first thing edited, removed, re-chained or forged. */
 import type { AuditStore } from './store.js';
-import { GENESIS, linkHash } from './chain.js';
+import { GENESIS, linkValid } from './chain.js';
 import { anchorHash, anchorMac, type AnchorRow } from './anchor.js';
 import type { StoreKey } from './key.js';
 import type { Broken } from './broken.js';
@@ -96,7 +96,7 @@ function checkRecord(r: Row, wantId: number, prevHash: string, first: boolean, k
 	}
 	if (r.id < wantId) return bad('reordered', 'records', r.id, `record before the expected id ${wantId} (reinserted or reordered)`);
 	if (r.prev_hash !== prevHash) return bad('edited', 'records', r.id, 'link to the previous record broken (a record before it was edited, removed or moved)');
-	if (linkHash(r.prev_hash, { id: r.id, kind: r.kind, timeMs: r.time_ms, data: r.data }) !== r.hash) return bad('edited', 'records', r.id, 'hash mismatch (record edited)');
+	if (!linkValid(r.prev_hash, { id: r.id, kind: r.kind, timeMs: r.time_ms, data: r.data }, r.hash)) return bad('edited', 'records', r.id, 'hash mismatch (record edited)');
 	if (!k) return undefined;
 	if (r.kind === CHECKPOINT_KIND && !checkpointValid(k.key, k.storeId, r)) {
 		return bad('rechained', 'records', r.id, `checkpoint MAC mismatch: the records before it were changed and the chain re-hashed without the key`);
