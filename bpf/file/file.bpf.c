@@ -368,6 +368,9 @@ static __always_inline int file__open(struct task_struct *t, __u32 nr, struct bg
 	e->name2 = (struct bg_blob){};
 	e->raw2 = (struct bg_blob){};
 	file__fill(e, t, nr, ret, a, watch & (BG_WATCH_READ | BG_WATCH_WRITE));
+	/* an io-wq worker (iou-wrk-N) acts for its process: the record names the process */
+	if ((extra & BG_FF_IO_URING) && (t->flags & BG_PF_IO_WORKER))
+		bpf_probe_read_kernel_str(e->comm, sizeof(e->comm), t->group_leader->comm);
 	e->enforce = enf;
 	emit__submit(e);
 	return 0;

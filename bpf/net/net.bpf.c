@@ -354,6 +354,13 @@ static __always_inline int net__connected(int fd, struct sock *sk, long ret, __u
 	n->ret = ret;
 	n->fd = fd;
 	net__self(n);
+	if (flags & BG_F_NET_IO_URING) {
+		struct task_struct *t = bpf_get_current_task_btf();
+
+		/* an io-wq worker (iou-wrk-N) acts for its process: the record names the process */
+		if (t->flags & BG_PF_IO_WORKER)
+			bpf_probe_read_kernel_str(n->comm, sizeof(n->comm), t->group_leader->comm);
+	}
 	net__connect_outcome(n, sk, ret > 0 ? 0 : ret, &tp);
 	tp.sport = n->sport;
 	tp.dport = n->dport;

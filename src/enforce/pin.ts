@@ -84,7 +84,8 @@ export function removePin(id: string, stateDir = DEFAULT_PIN_STATE): string[] {
 	if (!st) throw new Error(`no pinned enforcement ${id} (bpfguard enforce list shows them)`);
 	const dir = join(PIN_ROOT, id);
 	const removed: string[] = [];
-	const files = new Set([...st.links, ...(existsSync(dir) ? readdirSync(dir).map((l) => join(dir, l)) : [])]);
+	// only files in the pin's own directory, whatever the state file says
+	const files = new Set([...st.links, ...(existsSync(dir) ? readdirSync(dir).map((l) => join(dir, l)) : [])].filter((l) => l.startsWith(`${dir}/`) && !l.slice(dir.length + 1).includes('/')));
 	for (const l of files) {
 		if (!existsSync(l)) continue;
 		unlinkSync(l);

@@ -22,7 +22,7 @@ import { enforcePlan, type EnforcePlan } from '../enforce/plan.js';
 import { Enforcer } from '../enforce/enforcer.js';
 import { DenyHook } from '../enforce/deny.js';
 import { quarantine } from '../enforce/quarantine.js';
-import { listPins, newPinDir, removePin, writePinState } from '../enforce/pin.js';
+import { listPins, newPinDir, removePin, writePinState, type PinState } from '../enforce/pin.js';
 import type { MonitorMetrics } from './metrics.js';
 
 /** Where alerts go (the sink set). */
@@ -78,6 +78,8 @@ export class Monitor {
 	/** The cgroup connect/sendmsg programs of the deny rules. */
 	private deny?: DenyHook;
 	private quarantines = 0;
+	/** The pin this monitor made (--pin). */
+	private pinned?: PinState;
 	private blocking?: EnforcePlan;
 
 	constructor(private readonly o: MonitorOptions) {
@@ -152,8 +154,10 @@ export class Monitor {
 		if (!this.rt || !p || !this.enforcer || !this.rt.sensors.some((s) => s.name === 'process')) return;
 		const proc = this.rt.object('process');
 		this.enforcer.apply(proc);
-		if (this.deny) this.deny.fill(p.deny);
-		else if (p.deny.length || p.quarantine.length) {
+		if (this.deny) {
+			this.deny.fill(p.deny);
+			if (this.pinned) this.pinDeny(p);
+		} else if (p.deny.length || p.quarantine.length) {
 			try {
 				this.deny = DenyHook.start(p.deny, { events: proc.mapFd('bg_events'), stats: proc.mapFd('bg_stats') }, this.o.enforcement?.cgroup);
 			} catch (e) {
@@ -166,7 +170,6 @@ export class Monitor {
 			const pins = listPins(this.o.enforcement?.pinStateDir).filter((x) => x.present);
 			if (pins.length) this.o.log(`pinned enforcement from an earlier monitor is in force: ${pins.map((x) => x.id).join(', ')} (bpfguard enforce list|remove)`, 'notice');
 		}
-
 	}
 
 	/** monitor --pin: the deny hook stays attached after the monitor stops; earlier pins are replaced. */
@@ -176,13 +179,19 @@ export class Monitor {
 			return;
 		}
 		const stateDir = this.o.enforcement?.pinStateDir;
+		const rules: Record<string, string> = {};
+		for (const s of p.deny) rules[s.rule] = s.mode;
+		for (const r of p.quarantine) rules[r] = `quarantine (${p.modes.get(r) ?? 'audit'})`;
 		try {
+			if (this.pinned) {
+				// a rules reload: the pinned hook holds the new rules; its state says so
+				writePinState({ ...this.pinned, time: new Date().toISOString(), rules }, stateDir);
+				return;
+			}
 			const { id, dir } = newPinDir();
 			const links = this.deny!.pin(dir);
-			const rules: Record<string, string> = {};
-			for (const s of p.deny) rules[s.rule] = s.mode;
-			for (const r of p.quarantine) rules[r] = `quarantine (${p.modes.get(r) ?? 'audit'})`;
-			writePinState({ id, time: new Date().toISOString(), pid: process.pid, cgroup: this.deny!.cgroup, rules, links }, stateDir);
+			this.pinned = { id, time: new Date().toISOString(), pid: process.pid, cgroup: this.deny!.cgroup, rules, links };
+			writePinState(this.pinned, stateDir);
 			for (const old of listPins(stateDir)) if (old.id !== id) removePin(old.id, stateDir);
 			this.o.log(`deny rules pinned as ${id}: they stay in force after the monitor stops (bpfguard enforce list|remove); kill rules stop with the monitor`, 'notice');
 		} catch (e) {

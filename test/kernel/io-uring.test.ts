@@ -32,10 +32,12 @@ test('io_uring: an IORING_OP_OPENAT of /etc/shadow and an IORING_OP_CONNECT are 
 	const srv = { port: (server.address() as { port: number }).port };
 	let open = { pid: 0, stdout: '' };
 	let conn = { pid: 0, stdout: '' };
+	let wrk = { pid: 0, stdout: '' };
 	try {
 		const { events } = await collect([fileSensor, netSensor], {}, async () => {
 			open = await run(URING, ['open', '/etc/shadow']);
 			conn = await run(URING, ['connect', String(srv.port)]);
+			wrk = await run(URING, ['open-async', '/etc/shadow']);
 		});
 		const [fd, read] = open.stdout.trim().split(' ').map(Number);
 		assert.ok(fd >= 3 && read === 1, open.stdout);
@@ -49,8 +51,12 @@ test('io_uring: an IORING_OP_OPENAT of /etc/shadow and an IORING_OP_CONNECT are 
 		assert.equal(conns.length, 1, 'one connect record for the request');
 		const c = json(conns[0]);
 		assert.deepEqual([c['evt.type'], c['evt.res'], c['fd.dip'], c['fd.dport'], c['net.state'], c['evt.io_uring'], c['proc.name']], ['connect', 'SUCCESS', '127.0.0.1', srv.port, 'established', true, 'uring']);
+		// IOSQE_ASYNC: an io-wq worker thread (iou-wrk-N) opens; the record still names the process
+		const w = events.filter((e): e is OpenEvent => e.kind === 'open' && e.pid === wrk.pid && e.name === '/etc/shadow');
+		assert.equal(w.length, 1, `one open record for the worker's request: ${wrk.stdout}`);
+		assert.deepEqual([json(w[0])['proc.name'], json(w[0])['evt.io_uring']], ['uring', true]);
 		// a syscall's records say false
-		const plain = events.find((e): e is OpenEvent => e.kind === 'open' && e.pid !== open.pid);
+		const plain = events.find((e): e is OpenEvent => e.kind === 'open' && e.pid !== open.pid && e.pid !== wrk.pid);
 		if (plain) assert.equal(json(plain)['evt.io_uring'], false);
 	} finally {
 		server.close();

@@ -1,6 +1,7 @@
 // uring: one request through io_uring (raw io_uring_setup/io_uring_enter, no liburing), its result
 // printed as the completion's res:
 //   uring open PATH      IORING_OP_OPENAT (AT_FDCWD, O_RDONLY); then reads one byte from the fd
+//   uring open-async PATH  the same with IOSQE_ASYNC (run by an io-wq worker thread, iou-wrk-*)
 //   uring connect PORT   IORING_OP_CONNECT of a new TCP socket to 127.0.0.1:PORT
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -21,8 +22,9 @@ static int fail(const char *what) {
 }
 
 int main(int argc, char **argv) {
-  if (argc != 3 || (strcmp(argv[1], "open") && strcmp(argv[1], "connect"))) {
-    fprintf(stderr, "usage: uring open PATH | uring connect PORT\n");
+  int async = argc == 3 && !strcmp(argv[1], "open-async");
+  if (argc != 3 || (strcmp(argv[1], "open") && strcmp(argv[1], "connect") && !async)) {
+    fprintf(stderr, "usage: uring open|open-async PATH | uring connect PORT\n");
     return 2;
   }
   struct io_uring_params p;
@@ -41,8 +43,9 @@ int main(int argc, char **argv) {
   struct io_uring_sqe *e = &sqes[0];
   memset(e, 0, sizeof(*e));
   int sock = -1;
-  if (!strcmp(argv[1], "open")) {
+  if (strcmp(argv[1], "connect")) {
     e->opcode = IORING_OP_OPENAT;
+    e->flags = async ? IOSQE_ASYNC : 0;
     e->fd = AT_FDCWD;
     e->addr = (unsigned long)argv[2];
     e->open_flags = O_RDONLY;
