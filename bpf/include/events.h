@@ -236,7 +236,7 @@ enum bg_net_flag {
 	BG_F_NET_DST_FROM_SKB = 1 << 10,	/* SEND: destination from the datagram's IP header */
 	BG_F_NET_INBOUND = 1 << 11,	/* ACCEPT, CLOSE: an accepted connection (accept, its close) */
 	BG_F_NET_DENY = 1 << 12,	/* CONNECT, SEND: from the deny hook (cgroup connect/sendmsg), enforce says what it did */
-	BG_F_NET_IO_URING = 1 << 13,	/* CONNECT: submitted through io_uring (IORING_OP_CONNECT), at its completion */
+	BG_F_NET_IO_URING = 1 << 13,	/* CONNECT, ACCEPT: submitted through io_uring (IORING_OP_CONNECT/ACCEPT), at its completion */
 };
 
 /* Where a connection stands (bg_net.state). */

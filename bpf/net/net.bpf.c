@@ -243,6 +243,9 @@ static __always_inline void net__self(struct bg_net *n)
 	n->uid = (__u32)bpf_get_current_uid_gid();
 	n->start_ns = t->start_boottime;
 	bpf_get_current_comm(n->comm, sizeof(n->comm));
+	/* an io-wq worker (iou-wrk-N) acts for its process (io_uring requests): name the process */
+	if (t->flags & BG_PF_IO_WORKER)
+		bpf_probe_read_kernel_str(n->comm, sizeof(n->comm), t->group_leader->comm);
 }
 
 /* Identity recorded for the socket: for records made in any context. */
@@ -274,6 +277,8 @@ static __always_inline struct bg_sock_owner *net__own(struct sock *sk, __u32 pha
 	o.t0_ns = bpf_ktime_get_boot_ns();
 	o.conn_id = __sync_fetch_and_add(&bg_conn_seq, 1) + 1;
 	bpf_get_current_comm(o.comm, sizeof(o.comm));
+	if (t->flags & BG_PF_IO_WORKER)
+		bpf_probe_read_kernel_str(o.comm, sizeof(o.comm), t->group_leader->comm);
 	err = bpf_map_update_elem(&bg_socks, &key, &o, flags);
 	if (err && err != -17 /* EEXIST */)
 		stats__inc(BG_STAT_NET_TRACK_FAIL);
@@ -354,13 +359,6 @@ static __always_inline int net__connected(int fd, struct sock *sk, long ret, __u
 	n->ret = ret;
 	n->fd = fd;
 	net__self(n);
-	if (flags & BG_F_NET_IO_URING) {
-		struct task_struct *t = bpf_get_current_task_btf();
-
-		/* an io-wq worker (iou-wrk-N) acts for its process: the record names the process */
-		if (t->flags & BG_PF_IO_WORKER)
-			bpf_probe_read_kernel_str(n->comm, sizeof(n->comm), t->group_leader->comm);
-	}
 	net__connect_outcome(n, sk, ret > 0 ? 0 : ret, &tp);
 	tp.sport = n->sport;
 	tp.dport = n->dport;
@@ -404,26 +402,6 @@ static __always_inline int net__tfo_in(struct pt_regs *regs, __u64 flags)
 	return 0;
 }
 
-/*
- * io_uring (issue #14): an IORING_OP_CONNECT request at its completion is a connect record, as
- * the syscall's (fd -1: the request's descriptor is not kept), flagged BG_F_NET_IO_URING. The
- * connection's later close is not tracked (no owner was recorded at submission). Loaded only
- * where the kernel has io_uring's tracepoints.
- */
-SEC("tp_btf/io_uring_complete")
-int BPF_PROG(bg_net_uring, struct io_ring_ctx *ring, void *req, struct io_uring_cqe *cqe)
-{
-	struct io_kiocb *r = bg_cast(req, struct io_kiocb);
-	struct file *f;
-
-	if (r->opcode != IORING_OP_CONNECT)
-		return 0;
-	f = r->file;
-	if (!f)
-		return 0;
-	return net__connected(-1, sock__from_file(f), BPF_CORE_READ(cqe, res), BG_F_NET_IO_URING);
-}
-
 /* Parameters (sendto entry, MSG_FASTOPEN): none emitted; records the owner of the TCP socket. */
 SEC("tp_btf/sys_enter")
 int BPF_PROG(bg_net_tfo_sendto_in, struct pt_regs *regs, long id)
@@ -438,12 +416,8 @@ int BPF_PROG(bg_net_tfo_sendmsg_in, struct pt_regs *regs, long id)
 	return net__tfo_in(regs, PT_REGS_PARM3_SYSCALL(regs));
 }
 
-/*
- * Parameters (accept/accept4 exit): ret (the new fd), state, conn_id, saddr, daddr, sport,
- * dport, family, proto, fd, uid, start_ns, comm.
- */
-SEC("tp_btf/sys_exit")
-int BPF_PROG(bg_net_accept, struct pt_regs *regs, long ret)
+/* An accepted connection's record (accept(), or an io_uring accept at its completion: flags BG_F_NET_IO_URING). */
+static __always_inline int net__accepted(long ret, __u16 flags)
 {
 	struct sock *sk = ret >= 0 ? sock__from_fd(ret) : NULL;
 	struct bg_sock_owner *o;
@@ -463,7 +437,7 @@ int BPF_PROG(bg_net_accept, struct pt_regs *regs, long ret)
 	n = net__begin(BG_EV_NET_ACCEPT, &tp);
 	if (!n)
 		return 0;
-	n->hdr.flags |= BG_F_NET_INBOUND;
+	n->hdr.flags |= BG_F_NET_INBOUND | flags;
 	n->ret = ret;
 	n->fd = ret;
 	n->state = BG_NS_ESTABLISHED;
@@ -471,6 +445,42 @@ int BPF_PROG(bg_net_accept, struct pt_regs *regs, long ret)
 	net__self(n);
 	emit__submit(n);
 	return 0;
+}
+
+/*
+ * Parameters (accept/accept4 exit): ret (the new fd), state, conn_id, saddr, daddr, sport,
+ * dport, family, proto, fd, uid, start_ns, comm.
+ */
+SEC("tp_btf/sys_exit")
+int BPF_PROG(bg_net_accept, struct pt_regs *regs, long ret)
+{
+	return net__accepted(ret, 0);
+}
+
+/*
+ * io_uring (issue #14): an IORING_OP_CONNECT request at its completion is a connect record, as
+ * the syscall's (fd -1: the request's descriptor is not kept), flagged BG_F_NET_IO_URING (its
+ * later close is not tracked: no owner was recorded at submission); an IORING_OP_ACCEPT is an
+ * accept record, tracked to its close. Loaded only where the kernel has io_uring's tracepoints.
+ */
+SEC("tp_btf/io_uring_complete")
+int BPF_PROG(bg_net_uring, struct io_ring_ctx *ring, void *req, struct io_uring_cqe *cqe)
+{
+	struct io_kiocb *r = bg_cast(req, struct io_kiocb);
+	__u32 slot = 1;
+	struct file *f;
+
+	if (r->opcode == IORING_OP_ACCEPT) {
+		/* into a fixed-file slot: no fd to name the socket by (not reported) */
+		bpf_probe_read_kernel(&slot, sizeof(slot), &((struct io_accept *)&r->cmd)->file_slot);
+		return slot ? 0 : net__accepted(BPF_CORE_READ(cqe, res), BG_F_NET_IO_URING);
+	}
+	if (r->opcode != IORING_OP_CONNECT)
+		return 0;
+	f = r->file;
+	if (!f)
+		return 0;
+	return net__connected(-1, sock__from_file(f), BPF_CORE_READ(cqe, res), BG_F_NET_IO_URING);
 }
 
 /* listen()/bind() exit: the local address the socket now has. */

@@ -25,7 +25,7 @@ const URING = repoPath('build/progs/uring');
 const CTX = new EvalCtx();
 const json = (e: BgEvent) => eventJson(CTX.set(e));
 
-test('io_uring: an IORING_OP_OPENAT of /etc/shadow and an IORING_OP_CONNECT are reported as openat and connect, with evt.io_uring', async (t) => {
+test('io_uring: an IORING_OP_OPENAT of /etc/shadow, an IORING_OP_CONNECT and an IORING_OP_ACCEPT are reported as openat, connect and accept, with evt.io_uring', async (t) => {
 	if (!requireBpf(t, ['dispatch', 'file', 'net'])) return;
 	const server = createServer((c) => c.on('error', () => {}));
 	await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -33,11 +33,13 @@ test('io_uring: an IORING_OP_OPENAT of /etc/shadow and an IORING_OP_CONNECT are 
 	let open = { pid: 0, stdout: '' };
 	let conn = { pid: 0, stdout: '' };
 	let wrk = { pid: 0, stdout: '' };
+	let acc = { pid: 0, stdout: '' };
 	try {
 		const { events } = await collect([fileSensor, netSensor], {}, async () => {
 			open = await run(URING, ['open', '/etc/shadow']);
 			conn = await run(URING, ['connect', String(srv.port)]);
 			wrk = await run(URING, ['open-async', '/etc/shadow']);
+			acc = await run(URING, ['accept', '-']);
 		});
 		const [fd, read] = open.stdout.trim().split(' ').map(Number);
 		assert.ok(fd >= 3 && read === 1, open.stdout);
@@ -51,6 +53,12 @@ test('io_uring: an IORING_OP_OPENAT of /etc/shadow and an IORING_OP_CONNECT are 
 		assert.equal(conns.length, 1, 'one connect record for the request');
 		const c = json(conns[0]);
 		assert.deepEqual([c['evt.type'], c['evt.res'], c['fd.dip'], c['fd.dport'], c['net.state'], c['evt.io_uring'], c['proc.name']], ['connect', 'SUCCESS', '127.0.0.1', srv.port, 'established', true, 'uring']);
+		const [afd, , lport] = acc.stdout.trim().split(' ').map(Number);
+		assert.ok(afd >= 3, acc.stdout);
+		const accs = events.filter((e): e is NetEvent => e.kind === 'net_accept' && e.pid === acc.pid);
+		assert.equal(accs.length, 1, 'one accept record for the request');
+		const ac = json(accs[0]);
+		assert.deepEqual([ac['evt.type'], ac['evt.rawres'], ac['fd.num'], ac['fd.sport'], ac['evt.dir'], ac['evt.io_uring'], ac['proc.name']], ['accept', afd, afd, lport, 'in', true, 'uring']);
 		// IOSQE_ASYNC: an io-wq worker thread (iou-wrk-N) opens; the record still names the process
 		const w = events.filter((e): e is OpenEvent => e.kind === 'open' && e.pid === wrk.pid && e.name === '/etc/shadow');
 		assert.equal(w.length, 1, `one open record for the worker's request: ${wrk.stdout}`);

@@ -3,6 +3,8 @@
 //   uring open PATH      IORING_OP_OPENAT (AT_FDCWD, O_RDONLY); then reads one byte from the fd
 //   uring open-async PATH  the same with IOSQE_ASYNC (run by an io-wq worker thread, iou-wrk-*)
 //   uring connect PORT   IORING_OP_CONNECT of a new TCP socket to 127.0.0.1:PORT
+//   uring accept -       IORING_OP_ACCEPT on a listener on 127.0.0.1 (port printed on stderr), after
+//                        a plain connect() to it from this process; prints "res 0 listener-port"
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -23,8 +25,9 @@ static int fail(const char *what) {
 
 int main(int argc, char **argv) {
   int async = argc == 3 && !strcmp(argv[1], "open-async");
-  if (argc != 3 || (strcmp(argv[1], "open") && strcmp(argv[1], "connect") && !async)) {
-    fprintf(stderr, "usage: uring open|open-async PATH | uring connect PORT\n");
+  int accepting = argc == 3 && !strcmp(argv[1], "accept");
+  if (argc != 3 || (strcmp(argv[1], "open") && strcmp(argv[1], "connect") && !async && !accepting)) {
+    fprintf(stderr, "usage: uring open|open-async PATH | uring connect PORT | uring accept -\n");
     return 2;
   }
   struct io_uring_params p;
@@ -43,7 +46,20 @@ int main(int argc, char **argv) {
   struct io_uring_sqe *e = &sqes[0];
   memset(e, 0, sizeof(*e));
   int sock = -1;
-  if (strcmp(argv[1], "connect")) {
+  if (accepting) {
+    int l = socket(AF_INET, SOCK_STREAM, 0);
+    memset(&dst, 0, sizeof(dst));
+    dst.sin_family = AF_INET;
+    dst.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t dl = sizeof(dst);
+    if (l < 0 || bind(l, (struct sockaddr *)&dst, sizeof(dst)) || listen(l, 4) || getsockname(l, (struct sockaddr *)&dst, &dl))
+      return fail("listen");
+    int c = socket(AF_INET, SOCK_STREAM, 0);
+    if (c < 0 || connect(c, (struct sockaddr *)&dst, sizeof(dst))) return fail("connect");
+    e->opcode = IORING_OP_ACCEPT;
+    e->fd = l;
+    sock = ntohs(dst.sin_port);  // printed as the last column
+  } else if (strcmp(argv[1], "connect")) {
     e->opcode = IORING_OP_OPENAT;
     e->flags = async ? IOSQE_ASYNC : 0;
     e->fd = AT_FDCWD;
@@ -74,6 +90,7 @@ int main(int argc, char **argv) {
   __atomic_store_n(head, *head + 1, __ATOMIC_RELEASE);
   char c;
   ssize_t n = res >= 0 && sock < 0 ? read(res, &c, 1) : 0;
+  if (accepting) n = 0;
   printf("%d %zd %d\n", res, n, sock);
   return 0;
 }

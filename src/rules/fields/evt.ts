@@ -20,8 +20,8 @@ defineFields([
 	{
 		name: 'evt.io_uring',
 		type: 'bool',
-		desc: 'opens and connects: true when submitted through io_uring (IORING_OP_OPENAT/OPENAT2, IORING_OP_CONNECT), reported at the request\'s completion with the same fields as the syscall',
-		extract: (c) => (c.e.kind === 'open' ? (c.e.flags & BgFileFlag.BG_FF_IO_URING) !== 0 : c.e.kind === 'net_connect' ? (c.e.flags & BgNetFlag.BG_F_NET_IO_URING) !== 0 : undefined),
+		desc: 'opens, connects and accepts: true when submitted through io_uring (IORING_OP_OPENAT/OPENAT2, IORING_OP_CONNECT, IORING_OP_ACCEPT), reported at the request\'s completion with the same fields as the syscall',
+		extract: (c) => (c.e.kind === 'open' ? (c.e.flags & BgFileFlag.BG_FF_IO_URING) !== 0 : c.e.kind === 'net_connect' || c.e.kind === 'net_accept' ? (c.e.flags & BgNetFlag.BG_F_NET_IO_URING) !== 0 : undefined),
 	},
 	{ name: 'evt.time', type: 'number', desc: 'event time, ms since the epoch', extract: (c) => c.e.timeMs },
 	{ name: 'evt.time.iso', type: 'string', desc: 'event time, ISO 8601', extract: (c) => new Date(c.e.timeMs).toISOString() },
