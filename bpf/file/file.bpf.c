@@ -10,6 +10,7 @@
 #include "lib/path.bpf.h"
 #include "lib/compat.bpf.h"
 #include "lib/filter.bpf.h"
+#include "lib/task.bpf.h"
 #include "file/watch.bpf.h"
 #include "lib/enforce.bpf.h"
 #include "file/normpath.bpf.h"
@@ -369,8 +370,8 @@ static __always_inline int file__open(struct task_struct *t, __u32 nr, struct bg
 	e->raw2 = (struct bg_blob){};
 	file__fill(e, t, nr, ret, a, watch & (BG_WATCH_READ | BG_WATCH_WRITE));
 	/* an io-wq worker (iou-wrk-N) acts for its process: the record names the process */
-	if ((extra & BG_FF_IO_URING) && (t->flags & BG_PF_IO_WORKER))
-		bpf_probe_read_kernel_str(e->comm, sizeof(e->comm), t->group_leader->comm);
+	if (extra & BG_FF_IO_URING)
+		task__io_worker_comm(t, e->comm);
 	e->enforce = enf;
 	emit__submit(e);
 	return 0;

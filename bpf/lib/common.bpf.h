@@ -24,7 +24,4 @@
 extern void *bpf_rdonly_cast(const void *obj__ign, __u32 btf_id__k) __ksym;
 #define bg_cast(p, type) ((type *)bpf_rdonly_cast((p), bpf_core_type_id_kernel(type)))
 
-/* task->flags: an io_uring worker thread (iou-wrk-N, iou-sqp-N), acting for its process */
-#define BG_PF_IO_WORKER 0x00000010
-
 #endif /* BG_COMMON_BPF_H */

@@ -8,6 +8,7 @@
 #define BG_PATH_BPF_H
 
 #include "common.bpf.h"
+#include "emit.bpf.h"
 
 /*
  * Walk state lives in the map value, not on the stack: the verifier then sees unknown
@@ -129,6 +130,26 @@ static __always_inline int path__is_deleted(struct dentry *d)
 	struct dentry *parent = BPF_CORE_READ(d, d_parent);
 
 	return parent != d && !BPF_CORE_READ(d, d_hash.pprev);
+}
+
+/*
+ * Append the path of (mnt, d) to the record as blob (cut to BG_PATH_MAX - 1 bytes); a cut path
+ * sets trunc_flag in the record's flags and is counted. Nothing is appended when it cannot be walked.
+ */
+static __always_inline void path__tail(void *rec, struct bg_blob *blob, struct vfsmount *mnt,
+				       struct dentry *d, __u16 trunc_flag)
+{
+	struct bg_hdr *h = rec;
+	__u32 len, trunc;
+	const char *p = path__resolve(mnt, d, &len, &trunc);
+
+	if (!p)
+		return;
+	emit__tail_kernel(rec, blob, p, len, BG_PATH_MAX - 1);
+	if (trunc) {
+		h->flags |= trunc_flag;
+		stats__inc(BG_STAT_PATH_TRUNC);
+	}
 }
 
 #endif /* BG_PATH_BPF_H */

@@ -10,6 +10,19 @@
 #define S_IFSOCK 0140000
 #endif
 
+/* task->flags: an io_uring worker thread (iou-wrk-N, iou-sqp-N), acting for its process */
+#define BG_PF_IO_WORKER 0x00000010
+
+/*
+ * comm[16] holds the current task's name: an io_uring worker's is replaced by its process's
+ * (the group leader's), so a request the worker runs is named after the process that made it.
+ */
+static __always_inline void task__io_worker_comm(struct task_struct *t, char *comm)
+{
+	if (t->flags & BG_PF_IO_WORKER)
+		bpf_probe_read_kernel_str(comm, 16, t->group_leader->comm);
+}
+
 static __always_inline __u32 task__ppid(struct task_struct *t)
 {
 	return BPF_CORE_READ(t, real_parent, tgid);

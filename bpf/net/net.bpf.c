@@ -13,6 +13,7 @@
 #include "lib/common.bpf.h"
 #include "lib/emit.bpf.h"
 #include "lib/filter.bpf.h"
+#include "lib/task.bpf.h"
 #include "net/sock.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
@@ -243,9 +244,7 @@ static __always_inline void net__self(struct bg_net *n)
 	n->uid = (__u32)bpf_get_current_uid_gid();
 	n->start_ns = t->start_boottime;
 	bpf_get_current_comm(n->comm, sizeof(n->comm));
-	/* an io-wq worker (iou-wrk-N) acts for its process (io_uring requests): name the process */
-	if (t->flags & BG_PF_IO_WORKER)
-		bpf_probe_read_kernel_str(n->comm, sizeof(n->comm), t->group_leader->comm);
+	task__io_worker_comm(t, n->comm);
 }
 
 /* Identity recorded for the socket: for records made in any context. */
@@ -277,8 +276,7 @@ static __always_inline struct bg_sock_owner *net__own(struct sock *sk, __u32 pha
 	o.t0_ns = bpf_ktime_get_boot_ns();
 	o.conn_id = __sync_fetch_and_add(&bg_conn_seq, 1) + 1;
 	bpf_get_current_comm(o.comm, sizeof(o.comm));
-	if (t->flags & BG_PF_IO_WORKER)
-		bpf_probe_read_kernel_str(o.comm, sizeof(o.comm), t->group_leader->comm);
+	task__io_worker_comm(t, o.comm);
 	err = bpf_map_update_elem(&bg_socks, &key, &o, flags);
 	if (err && err != -17 /* EEXIST */)
 		stats__inc(BG_STAT_NET_TRACK_FAIL);
@@ -320,11 +318,10 @@ static __always_inline void net__connect_outcome(struct bg_net *n, struct sock *
 		bpf_map_delete_elem(&bg_socks, &key);
 }
 
-/* Parameters (connect entry): none emitted; records the owner of a TCP socket. */
-SEC("tp_btf/sys_enter")
-int BPF_PROG(bg_net_conn_in, struct pt_regs *regs, long id)
+/* Before a connect (connect(), a MSG_FASTOPEN send) on a TCP socket fd: record its owner. */
+static __always_inline int net__own_connecting(int fd)
 {
-	struct sock *sk = sock__from_fd((int)PT_REGS_PARM1_SYSCALL(regs));
+	struct sock *sk = sock__from_fd(fd);
 
 	if (!sk || BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP)
 		return 0;
@@ -333,6 +330,13 @@ int BPF_PROG(bg_net_conn_in, struct pt_regs *regs, long id)
 	/* a fresh socket (CLOSE) starts a new record; a repeated connect() keeps the pending one */
 	net__own(sk, 0, BPF_CORE_READ(sk, __sk_common.skc_state) == TCP_CLOSE ? BPF_ANY : BPF_NOEXIST);
 	return 0;
+}
+
+/* Parameters (connect entry): none emitted; records the owner of a TCP socket. */
+SEC("tp_btf/sys_enter")
+int BPF_PROG(bg_net_conn_in, struct pt_regs *regs, long id)
+{
+	return net__own_connecting((int)PT_REGS_PARM1_SYSCALL(regs));
 }
 
 /*
@@ -389,17 +393,7 @@ int BPF_PROG(bg_net_connect, struct pt_regs *regs, long ret)
  */
 static __always_inline int net__tfo_in(struct pt_regs *regs, __u64 flags)
 {
-	struct sock *sk;
-
-	if (!(flags & BG_MSG_FASTOPEN))
-		return 0;
-	sk = sock__from_fd((int)PT_REGS_PARM1_SYSCALL(regs));
-	if (!sk || BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP)
-		return 0;
-	if (!net__wanted_self() || !net__track_connect())
-		return 0;
-	net__own(sk, 0, BPF_CORE_READ(sk, __sk_common.skc_state) == TCP_CLOSE ? BPF_ANY : BPF_NOEXIST);
-	return 0;
+	return (flags & BG_MSG_FASTOPEN) ? net__own_connecting((int)PT_REGS_PARM1_SYSCALL(regs)) : 0;
 }
 
 /* Parameters (sendto entry, MSG_FASTOPEN): none emitted; records the owner of the TCP socket. */

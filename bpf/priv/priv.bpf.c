@@ -93,16 +93,7 @@ static __always_inline struct bg_priv *priv__begin(__u16 kind, __u32 site, __u32
 /* Append the path of file f as the exe blob, then submit. */
 static __always_inline void priv__finish(struct bg_priv *r, struct file *f)
 {
-	__u32 len, trunc;
-	const char *p = path__resolve(BPF_CORE_READ(f, f_path.mnt), BPF_CORE_READ(f, f_path.dentry),
-				      &len, &trunc);
-
-	if (p)
-		emit__tail_kernel(r, &r->exe, p, len, BG_PATH_MAX - 1);
-	if (p && trunc) {
-		r->hdr.flags |= BG_F_EXE_TRUNC;
-		stats__inc(BG_STAT_PATH_TRUNC);
-	}
+	path__tail(r, &r->exe, BPF_CORE_READ(f, f_path.mnt), BPF_CORE_READ(f, f_path.dentry), BG_F_EXE_TRUNC);
 	emit__submit(r);
 }
 

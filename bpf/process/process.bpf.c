@@ -23,22 +23,6 @@ static __always_inline int proc__wanted(__u32 tgid, __u32 uid)
 	return filter__followed(tgid);
 }
 
-static __always_inline void proc__tail_path(void *rec, struct bg_blob *blob, struct vfsmount *mnt,
-					    struct dentry *d, __u16 trunc_flag)
-{
-	struct bg_hdr *h = rec;
-	__u32 len, trunc;
-	const char *p = path__resolve(mnt, d, &len, &trunc);
-
-	if (!p)
-		return;
-	emit__tail_kernel(rec, blob, p, len, BG_PATH_MAX - 1);
-	if (trunc) {
-		h->flags |= trunc_flag;
-		stats__inc(BG_STAT_PATH_TRUNC);
-	}
-}
-
 static __always_inline void proc__fill_common(struct bg_exec *e, struct task_struct *t)
 {
 	const struct cred *c = BPF_CORE_READ(t, cred);
@@ -55,7 +39,7 @@ static __always_inline void proc__fill_common(struct bg_exec *e, struct task_str
 	e->stdio_sock = task__stdio_sockets(t);
 	e->enforce = 0;
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
-	proc__tail_path(e, &e->cwd, BPF_CORE_READ(t, fs, pwd.mnt), BPF_CORE_READ(t, fs, pwd.dentry),
+	path__tail(e, &e->cwd, BPF_CORE_READ(t, fs, pwd.mnt), BPF_CORE_READ(t, fs, pwd.dentry),
 			BG_F_CWD_TRUNC);
 	if (tty)
 		emit__tail_str(e, &e->tty, BPF_CORE_READ(tty, name), BG_TTY_MAX, 0);
@@ -120,7 +104,7 @@ int BPF_PROG(bg_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 	e->old_tid = old_pid;
 	e->ret = 0;
 	e->argc = BPF_CORE_READ(bprm, argc);
-	proc__tail_path(e, &e->exe, BPF_CORE_READ(f, f_path.mnt), BPF_CORE_READ(f, f_path.dentry),
+	path__tail(e, &e->exe, BPF_CORE_READ(f, f_path.mnt), BPF_CORE_READ(f, f_path.dentry),
 			BG_F_EXE_TRUNC);
 	if (path__is_deleted(BPF_CORE_READ(f, f_path.dentry)))
 		e->hdr.flags |= BG_F_EXE_DELETED;

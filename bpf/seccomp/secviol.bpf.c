@@ -44,8 +44,6 @@ static __always_inline void secviol__emit(struct task_struct *t, struct pt_regs 
 {
 	struct bg_seccomp *r = emit__begin(BG_EV_SECCOMP, sizeof(struct bg_seccomp));
 	struct file *exe;
-	const char *p;
-	__u32 len, trunc;
 	long nr;
 
 	if (!r)
@@ -64,14 +62,9 @@ static __always_inline void secviol__emit(struct task_struct *t, struct pt_regs 
 	r->exe.off = r->hdr.size;
 	r->exe.len = 0;
 	exe = BPF_CORE_READ(t, mm, exe_file);
-	p = exe ? path__resolve(BPF_CORE_READ(exe, f_path.mnt), BPF_CORE_READ(exe, f_path.dentry),
-				&len, &trunc) : NULL;
-	if (p)
-		emit__tail_kernel(r, &r->exe, p, len, BG_PATH_MAX - 1);
-	if (p && trunc) {
-		r->hdr.flags |= BG_F_EXE_TRUNC;
-		stats__inc(BG_STAT_PATH_TRUNC);
-	}
+	if (exe)
+		path__tail(r, &r->exe, BPF_CORE_READ(exe, f_path.mnt), BPF_CORE_READ(exe, f_path.dentry),
+			   BG_F_EXE_TRUNC);
 	emit__submit(r);
 }
 
