@@ -1,14 +1,14 @@
 /** @module cli/preflight: checks before loading BPF (root, BTF, built objects), each with a clear message. */
 import { existsSync } from 'node:fs';
 import { CliError } from './errors.js';
-import { bpfObjectPath, repoPath } from '../util/paths.js';
+import { bpfObjectPath, btfPath, repoPath } from '../util/paths.js';
 
 /** Throws a CliError unless the process can load BPF programs here. */
 export function requireBpf(command: string, objects: string[] = ['process']): void {
 	if (typeof process.geteuid === 'function' && process.geteuid() !== 0) {
 		throw new CliError(`${command}: must run as root (loading BPF programs needs CAP_BPF and CAP_PERFMON); try: sudo bpfguard ${command}`, 'ENOTROOT', 1);
 	}
-	const btf = process.env.BPFGUARD_BTF_PATH ?? '/sys/kernel/btf/vmlinux';
+	const btf = btfPath();
 	if (!existsSync(btf)) {
 		throw new CliError(
 			`${command}: kernel BTF missing (${btf}): this kernel was built without CONFIG_DEBUG_INFO_BTF; bpfguard needs BTF (CO-RE). 'bpfguard doctor' shows what works`,

@@ -2,7 +2,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { machine, release } from 'node:os';
 import { addon, type NativeBpfObject } from '../bridge/addon.js';
-import { bpfObjectPath } from '../util/paths.js';
+import { bpfObjectPath, btfPath } from '../util/paths.js';
 
 /** A probe's answer (cilium/ebpf features: supported / not supported / inconclusive). */
 export type ProbeStatus = 'supported' | 'not supported' | 'inconclusive';
@@ -100,10 +100,6 @@ function readText(path: string): string | null {
 	}
 }
 
-/** The BTF file bpfguard relies on (BPFGUARD_BTF_PATH overrides, as in preflight). */
-export function btfPath(): string {
-	return process.env.BPFGUARD_BTF_PATH ?? '/sys/kernel/btf/vmlinux';
-}
 
 function lockdownMode(): string {
 	const text = readText('/sys/kernel/security/lockdown');

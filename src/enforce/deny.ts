@@ -21,6 +21,11 @@ const u32 = (n: number) => {
 	b.writeUInt32LE(n >>> 0);
 	return b;
 };
+const u64 = (n: bigint) => {
+	const b = Buffer.alloc(8);
+	b.writeBigUInt64LE(n);
+	return b;
+};
 
 /** The 16 bytes of an IPv6 address (:: and embedded IPv4 forms included). */
 export function ip6Bytes(a: string): Buffer {
@@ -143,9 +148,7 @@ export class DenyHook {
 	 * are dropped. Returns a problem with the egress part, if any.
 	 */
 	quarantine(cgroupId: bigint, n: number, dir: string): string | undefined {
-		const k = Buffer.alloc(8);
-		k.writeBigUInt64LE(cgroupId);
-		this.obj.mapUpdate('bg_quarantine', k, u32(n));
+		this.obj.mapUpdate('bg_quarantine', u64(cgroupId), u32(n));
 		this.held.set(cgroupId, dir);
 		if (this.egress) return undefined;
 		try {
@@ -178,9 +181,7 @@ export class DenyHook {
 	sweep(): void {
 		for (const [id, dir] of this.held) {
 			if (existsSync(dir)) continue;
-			const k = Buffer.alloc(8);
-			k.writeBigUInt64LE(id);
-			this.obj.mapDelete('bg_quarantine', k);
+			this.obj.mapDelete('bg_quarantine', u64(id));
 			this.held.delete(id);
 		}
 	}

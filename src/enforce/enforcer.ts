@@ -6,12 +6,13 @@
  * kill through a pidfd (so a reused pid is never hit) for rules the kernel cannot decide.
  * Every block and would-block is written on the rule's alert: block.* fields and the output.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { addon, type NativeBpfObject } from '../bridge/addon.js';
 import type { Alert, Block } from '../alerts/alert.js';
 import type { BgEvent } from '../events/types.js';
 import type { CompiledRule } from '../rules/ruleset.js';
 import type { ProcessTable } from '../process/table.js';
+import { ppidOf } from '../process/procfs.js';
 import { BG_ENF_EXE_KEY, BG_ENF_SLOT, BgEnfAccess, BgEnfCommHow, BgEnfMode, BgEnfVerdict, BgNetFlag } from '../events/generated/layouts.js';
 import { watchKey } from '../sensors/file-watch.js';
 import type { WatchSet } from '../sensors/options.js';
@@ -66,12 +67,9 @@ export function selfAndParents(): number[] {
 	let pid = process.pid;
 	for (let i = 0; i < 64 && pid > 1; i++) {
 		out.push(pid);
-		try {
-			const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-			pid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-		} catch {
-			break;
-		}
+		const ppid = ppidOf(pid);
+		if (ppid === undefined) break;
+		pid = ppid;
 	}
 	return out;
 }

@@ -6,12 +6,15 @@
  * pin drops the kernel's last reference to its link). Kill rules are not pinned: they need the
  * monitor's sensors.
  */
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { readStates, writeState } from './state.js';
 
 export const BPFFS = '/sys/fs/bpf';
 export const PIN_ROOT = `${BPFFS}/bpfguard/enforce`;
 export const DEFAULT_PIN_STATE = '/var/lib/bpfguard/enforce';
+/** A pin's id: p and the time in base 36. */
+const PIN_ID = /^p[0-9a-z]+$/;
 
 /** What a pin holds (its state file). */
 export interface PinState {
@@ -52,24 +55,16 @@ export function newPinDir(): { id: string; dir: string } {
 
 /** Record what a pin holds. */
 export function writePinState(st: PinState, stateDir = DEFAULT_PIN_STATE): void {
-	mkdirSync(stateDir, { recursive: true, mode: 0o700 });
-	chmodSync(stateDir, 0o700);
-	writeFileSync(join(stateDir, `${st.id}.json`), `${JSON.stringify(st)}\n`, { mode: 0o600 });
+	writeState(stateDir, st.id, st);
 }
 
 /** The pins in force: state files, and pinned directories without one (state lost). */
 export function listPins(stateDir = DEFAULT_PIN_STATE): (PinState & { present: boolean })[] {
 	const out = new Map<string, PinState & { present: boolean }>();
-	if (existsSync(stateDir)) {
-		for (const f of readdirSync(stateDir)) {
-			if (!/^p[0-9a-z]+\.json$/.test(f)) continue;
-			const st = JSON.parse(readFileSync(join(stateDir, f), 'utf8')) as PinState;
-			out.set(st.id, { ...st, present: st.links.some((l) => existsSync(l)) });
-		}
-	}
+	for (const st of readStates<PinState>(stateDir, PIN_ID)) out.set(st.id, { ...st, present: st.links.some((l) => existsSync(l)) });
 	if (existsSync(PIN_ROOT)) {
 		for (const id of readdirSync(PIN_ROOT)) {
-			if (out.has(id) || !/^p[0-9a-z]+$/.test(id)) continue;
+			if (out.has(id) || !PIN_ID.test(id)) continue;
 			const links = readdirSync(join(PIN_ROOT, id)).map((l) => join(PIN_ROOT, id, l));
 			out.set(id, { id, time: '?', pid: 0, cgroup: '?', rules: {}, links, present: links.length > 0 });
 		}
@@ -79,7 +74,7 @@ export function listPins(stateDir = DEFAULT_PIN_STATE): (PinState & { present: b
 
 /** Detach a pin (remove its links' files and its state); returns the links removed. */
 export function removePin(id: string, stateDir = DEFAULT_PIN_STATE): string[] {
-	if (!/^p[0-9a-z]+$/.test(id)) throw new Error(`'${id}' is not a pinned enforcement id (bpfguard enforce list shows them)`);
+	if (!PIN_ID.test(id)) throw new Error(`'${id}' is not a pinned enforcement id (bpfguard enforce list shows them)`);
 	const st = listPins(stateDir).find((p) => p.id === id);
 	if (!st) throw new Error(`no pinned enforcement ${id} (bpfguard enforce list shows them)`);
 	const dir = join(PIN_ROOT, id);

@@ -5,12 +5,15 @@
  * monitor runs. A state file (0600) per quarantine lets `bpfguard release ID` move the processes
  * back to the cgroups they came from, with or without a running monitor.
  */
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { findCgroup2 } from '../process/procfs.js';
+import { cgroup2PathOf, findCgroup2, listPids, ppidOf } from '../process/procfs.js';
+import { readStates, writeState } from './state.js';
 
 export const QUARANTINE_CGROUP = 'bpfguard-quarantine';
 export const DEFAULT_QUARANTINE_STATE = '/var/lib/bpfguard/quarantine';
+/** A quarantine's id: q, the time in base 36, the pid. */
+const QUARANTINE_ID = /^q[0-9a-z]+-\d+$/;
 
 /** What a quarantine holds (its state file). */
 export interface QuarantineState {
@@ -31,28 +34,12 @@ export function quarantineParent(): string | undefined {
 	return dir;
 }
 
-/** The cgroup v2 path of a process ("/" for the root), or undefined when it is gone. */
-function cgroupOf(pid: number): string | undefined {
-	try {
-		const line = readFileSync(`/proc/${pid}/cgroup`, 'utf8').split('\n').find((l) => l.startsWith('0::'));
-		return line ? line.slice(3) : undefined;
-	} catch {
-		return undefined;
-	}
-}
-
 /** pid and every live descendant (from /proc, parents first). */
 export function processTree(pid: number): number[] {
 	const children = new Map<number, number[]>();
-	for (const d of readdirSync('/proc')) {
-		if (!/^\d+$/.test(d)) continue;
-		try {
-			const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-			const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-			children.set(ppid, [...(children.get(ppid) ?? []), Number(d)]);
-		} catch {
-			// gone
-		}
+	for (const p of listPids('/proc')) {
+		const ppid = ppidOf(p);
+		if (ppid !== undefined) children.set(ppid, [...(children.get(ppid) ?? []), p]);
 	}
 	const out = [pid];
 	for (let i = 0; i < out.length; i++) out.push(...(children.get(out[i]) ?? []));
@@ -77,7 +64,7 @@ export function quarantine(pid: number, rule: string, stateDir = DEFAULT_QUARANT
 		moved = 0;
 		for (const p of processTree(pid)) {
 			if (from[p] !== undefined) continue;
-			const cg = cgroupOf(p);
+			const cg = cgroup2PathOf(p);
 			if (cg === undefined || cg === `/${QUARANTINE_CGROUP}/${id}`) continue;
 			try {
 				writeFileSync(join(dir, 'cgroup.procs'), `${p}\n`);
@@ -89,23 +76,18 @@ export function quarantine(pid: number, rule: string, stateDir = DEFAULT_QUARANT
 		}
 	}
 	const state: QuarantineState = { id, rule, time: new Date().toISOString(), cgroup: dir, from };
-	mkdirSync(stateDir, { recursive: true, mode: 0o700 });
-	chmodSync(stateDir, 0o700);
-	writeFileSync(join(stateDir, `${id}.json`), `${JSON.stringify(state)}\n`, { mode: 0o600 });
+	writeState(stateDir, id, state);
 	return { state, cgroupId };
 }
 
 /** The quarantines in force (their state files). */
 export function listQuarantines(stateDir = DEFAULT_QUARANTINE_STATE): QuarantineState[] {
-	if (!existsSync(stateDir)) return [];
-	return readdirSync(stateDir)
-		.filter((f) => /^q[0-9a-z]+-\d+\.json$/.test(f))
-		.map((f) => JSON.parse(readFileSync(join(stateDir, f), 'utf8')) as QuarantineState);
+	return readStates<QuarantineState>(stateDir, QUARANTINE_ID);
 }
 
 /** Move a quarantine's processes back where they came from and remove it; returns the pids moved. */
 export function release(id: string, stateDir = DEFAULT_QUARANTINE_STATE): number[] {
-	if (!/^q[0-9a-z]+-\d+$/.test(id)) throw new Error(`'${id}' is not a quarantine id (bpfguard release --list shows them)`);
+	if (!QUARANTINE_ID.test(id)) throw new Error(`'${id}' is not a quarantine id (bpfguard release --list shows them)`);
 	const file = join(stateDir, `${id}.json`);
 	if (!existsSync(file)) throw new Error(`no quarantine ${id} (bpfguard release --list shows them)`);
 	const st = JSON.parse(readFileSync(file, 'utf8')) as QuarantineState;

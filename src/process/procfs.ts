@@ -81,16 +81,32 @@ function statusIds(status: string | null, key: string): [number, number] {
 	return m ? [Number(m[1]), Number(m[2])] : [UNKNOWN_ID, UNKNOWN_ID];
 }
 
+/** The cgroup v2 path ("/" for the root) on the "0::" line of a /proc/[pid]/cgroup text. */
+function cgroup2Line(text: string | null): string | undefined {
+	return /^0::(\/.*)$/m.exec(text ?? '')?.[1];
+}
+
 /** cgroup v2 id (the inode of its directory) from the "0::" line of /proc/[pid]/cgroup. */
 function cgroupIdOf(dir: string, cgroupRoot: string | undefined): bigint {
 	if (!cgroupRoot) return 0n;
-	const m = /^0::(\/.*)$/m.exec(readText(join(dir, 'cgroup')) ?? '');
-	if (!m) return 0n;
+	const path = cgroup2Line(readText(join(dir, 'cgroup')));
+	if (path === undefined) return 0n;
 	try {
-		return statSync(join(cgroupRoot, m[1]), { bigint: true }).ino;
+		return statSync(join(cgroupRoot, path), { bigint: true }).ino;
 	} catch {
 		return 0n;
 	}
+}
+
+/** The cgroup v2 path of a process ("/" for the root), or undefined when it is gone. */
+export function cgroup2PathOf(pid: number, procRoot = '/proc'): string | undefined {
+	return cgroup2Line(readText(join(procRoot, String(pid), 'cgroup')));
+}
+
+/** The parent pid of a process (field 4 of /proc/[pid]/stat), or undefined when it is gone. */
+export function ppidOf(pid: number, procRoot = '/proc'): number | undefined {
+	const stat = readText(join(procRoot, String(pid), 'stat'));
+	return stat === null ? undefined : Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
 }
 
 /**

@@ -4,11 +4,12 @@
  * built in) those programs are not loaded, and the rest of the sensor works as before.
  */
 import { readFileSync } from 'node:fs';
+import { btfPath } from '../util/paths.js';
 
 let cached: boolean | undefined;
 
 /** True when the kernel's BTF has the io_uring_complete tracepoint (read once). */
-export function hasIoUringTracepoints(btf = '/sys/kernel/btf/vmlinux'): boolean {
+export function hasIoUringTracepoints(btf = btfPath()): boolean {
 	if (cached === undefined) {
 		try {
 			cached = readFileSync(btf).includes('btf_trace_io_uring_complete\0');

@@ -14,3 +14,8 @@ export function repoPath(rel: string): string {
 export function bpfObjectPath(name: string): string {
 	return join(ROOT, 'build', 'bpf', `${name}.bpf.o`);
 }
+
+/** The kernel BTF bpfguard relies on (BPFGUARD_BTF_PATH overrides it). */
+export function btfPath(): string {
+	return process.env.BPFGUARD_BTF_PATH ?? '/sys/kernel/btf/vmlinux';
+}

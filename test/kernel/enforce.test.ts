@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { requireBpf } from '../helpers/bpf.js';
 import { sleep } from '../helpers/collect.js';
-import { Monitor } from '../../src/monitor/monitor.js';
+import { withMonitor } from '../helpers/monitor.js';
 import type { Alert } from '../../src/alerts/alert.js';
 import { addon } from '../../src/bridge/addon.js';
 import { repoPath } from '../../src/util/paths.js';
@@ -38,23 +38,7 @@ function runCmd(cmd: string, args: string[], opts: { uid?: number } = {}): Promi
 
 /** The real monitor (no default rules) with these rules, enforcing unless told, around an action. */
 async function monitored(rules: string, action: () => Promise<void>, o: { enforce?: boolean; budget?: number } = {}): Promise<{ alerts: Alert[]; logs: string[] }> {
-	const alerts: Alert[] = [];
-	const logs: string[] = [];
-	const mon = new Monitor({
-		rulePaths: [rules],
-		throttleWindowMs: 0,
-		log: (m) => logs.push(m),
-		enforce: o.enforce ?? true,
-		enforcement: { budget: o.budget },
-		out: { write: (a) => alerts.push(a), flush: async () => {}, close: async () => {}, stats: () => ({ written: alerts.length, failed: 0, dropped: 0, queued: 0 }) },
-	});
-	mon.start();
-	try {
-		await action();
-		await sleep(300);
-	} finally {
-		await mon.stop();
-	}
+	const { alerts, logs } = await withMonitor(action, [rules], { settleMs: 300, monitor: { enforce: o.enforce ?? true, enforcement: { budget: o.budget } } });
 	return { alerts, logs };
 }
 
@@ -352,40 +336,32 @@ test('quarantine: the process tree loses the network (new connects fail, an open
 		].join('\n');
 		const rules = rulesFile(dir, '- rule: quarantine qpy\n  desc: t\n  condition: evt.type = execve and proc.name = qpy\n  output: "%proc.name quarantined"\n  priority: critical\n  action: quarantine\n');
 		const state = join(dir, 'state');
-		const alerts: Alert[] = [];
-		const mon = new Monitor({
-			rulePaths: [rules],
-			throttleWindowMs: 0,
-			log: () => {},
-			enforce: true,
-			enforcement: { quarantineDir: state },
-			out: { write: (a) => alerts.push(a), flush: async () => {}, close: async () => {}, stats: () => ({ written: alerts.length, failed: 0, dropped: 0, queued: 0 }) },
-		});
-		mon.start();
-		try {
-			const child = spawn('/usr/bin/python3', ['-c', stage1, stage2], { stdio: ['ignore', 'pipe', 'inherit'] });
-			let out = '';
-			child.stdout.on('data', (d) => (out += d));
-			for (let i = 0; i < 100 && !out.includes('\n'); i++) await sleep(100);
-			assert.equal(out.trim(), 'EPERM', 'a new connect from the quarantined process fails');
-			await sleep(300);
-			assert.ok(!got.includes('before-release'), `what an open socket sends is dropped: ${got}`);
-			const a = alerts.find((x) => x.rule === 'quarantine qpy');
-			assert.equal(a?.block?.outcome, 'quarantined');
-			const id = a!.block!.quarantine!;
-			assert.match(id, /^q[0-9a-z]+-\d+$/);
-			assert.equal(statSync(join(state, `${id}.json`)).mode & 0o777, 0o600);
-			const rel = spawnSync(process.execPath, [BIN, 'release', id, '--state-dir', state], { encoding: 'utf8' });
-			assert.equal(rel.status, 0, rel.stderr);
-			assert.match(rel.stdout, new RegExp(`release: ${id}: pids ${child.pid}`));
-			writeFileSync(flag, '');
-			const code = await new Promise((r) => child.on('close', r));
-			assert.equal(code, 0);
-			assert.deepEqual(out.trim().split('\n'), ['EPERM', 'ok'], 'after release it connects again');
-			assert.equal(existsSync(join(state, `${id}.json`)), false);
-		} finally {
-			await mon.stop();
-		}
+		await withMonitor(
+			async ({ alerts }) => {
+				const child = spawn('/usr/bin/python3', ['-c', stage1, stage2], { stdio: ['ignore', 'pipe', 'inherit'] });
+				let out = '';
+				child.stdout.on('data', (d) => (out += d));
+				for (let i = 0; i < 100 && !out.includes('\n'); i++) await sleep(100);
+				assert.equal(out.trim(), 'EPERM', 'a new connect from the quarantined process fails');
+				await sleep(300);
+				assert.ok(!got.includes('before-release'), `what an open socket sends is dropped: ${got}`);
+				const a = alerts.find((x) => x.rule === 'quarantine qpy');
+				assert.equal(a?.block?.outcome, 'quarantined');
+				const id = a!.block!.quarantine!;
+				assert.match(id, /^q[0-9a-z]+-\d+$/);
+				assert.equal(statSync(join(state, `${id}.json`)).mode & 0o777, 0o600);
+				const rel = spawnSync(process.execPath, [BIN, 'release', id, '--state-dir', state], { encoding: 'utf8' });
+				assert.equal(rel.status, 0, rel.stderr);
+				assert.match(rel.stdout, new RegExp(`release: ${id}: pids ${child.pid}`));
+				writeFileSync(flag, '');
+				const code = await new Promise((r) => child.on('close', r));
+				assert.equal(code, 0);
+				assert.deepEqual(out.trim().split('\n'), ['EPERM', 'ok'], 'after release it connects again');
+				assert.equal(existsSync(join(state, `${id}.json`)), false);
+			},
+			[rules],
+			{ settleMs: 0, monitor: { enforce: true, enforcement: { quarantineDir: state } } },
+		);
 	} finally {
 		server.close();
 		rmSync(dir, { recursive: true, force: true });
@@ -400,17 +376,7 @@ test('--pin: deny rules stay in force after the monitor stops; bpfguard enforce 
 	try {
 		const rules = rulesFile(dir, '- rule: discard port\n  desc: t\n  condition: evt.type = connect and fd.dport = 9\n  output: "%proc.name to %fd.dip:%fd.dport"\n  priority: critical\n  action: deny\n');
 		const before = new Set(progs().map((p) => p.id));
-		const logs: string[] = [];
-		const mon = new Monitor({
-			rulePaths: [rules],
-			throttleWindowMs: 0,
-			log: (m) => logs.push(m),
-			enforce: true,
-			enforcement: { pin: true, pinStateDir: state },
-			out: { write: () => {}, flush: async () => {}, close: async () => {}, stats: () => ({ written: 0, failed: 0, dropped: 0, queued: 0 }) },
-		});
-		mon.start();
-		await mon.stop();
+		const { logs, mon } = await withMonitor(async () => {}, [rules], { settleMs: 0, monitor: { enforce: true, enforcement: { pin: true, pinStateDir: state } } });
 		assert.deepEqual(mon.sensors.map((s) => s.name), ['process'], 'a deny rule the hook decides needs no network sensor records');
 		assert.ok(logs.some((l) => /deny rules pinned as p[0-9a-z]+/.test(l)), logs.join('\n'));
 		assert.equal(await tryNet('tcp', '127.0.0.1', 9), 'EPERM', 'denied with no monitor running');

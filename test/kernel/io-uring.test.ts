@@ -10,12 +10,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { requireBpf } from '../helpers/bpf.js';
-import { collect, run, sleep } from '../helpers/collect.js';
+import { collect, run } from '../helpers/collect.js';
+import { withMonitor } from '../helpers/monitor.js';
 import { createServer } from 'node:net';
 import { fileSensor } from '../../src/sensors/file.js';
 import { netSensor } from '../../src/sensors/net.js';
-import { Monitor } from '../../src/monitor/monitor.js';
-import type { Alert } from '../../src/alerts/alert.js';
 import { EvalCtx } from '../../src/rules/context.js';
 import { eventJson } from '../../src/rules/fields/json.js';
 import type { BgEvent, NetEvent, OpenEvent } from '../../src/events/types.js';
@@ -73,21 +72,8 @@ test('io_uring: an IORING_OP_OPENAT of /etc/shadow, an IORING_OP_CONNECT and an 
 
 test('io_uring: the default rules alert on an io_uring read of /etc/shadow; an open kill rule kills the submitter', async (t) => {
 	if (!requireBpf(t, ['dispatch', 'process', 'file'])) return;
-	const alerts: Alert[] = [];
-	const mon = new Monitor({
-		rulePaths: [repoPath('rules')],
-		throttleWindowMs: 0,
-		log: () => {},
-		out: { write: (a) => alerts.push(a), flush: async () => {}, close: async () => {}, stats: () => ({ written: alerts.length, failed: 0, dropped: 0, queued: 0 }) },
-	});
 	let r = { pid: 0, stdout: '' };
-	mon.start();
-	try {
-		r = await run(URING, ['open', '/etc/shadow']);
-		await sleep(300);
-	} finally {
-		await mon.stop();
-	}
+	const { alerts } = await withMonitor(async () => void (r = await run(URING, ['open', '/etc/shadow'])), [repoPath('rules')], { settleMs: 300 });
 	const a = alerts.find((x) => x.rule === 'Read of a sensitive credential file' && x.fields['proc.pid'] === r.pid);
 	assert.ok(a, `alerts: ${alerts.map((x) => x.rule)}`);
 	assert.equal(a.fields['fd.name'], '/etc/shadow');
@@ -96,22 +82,8 @@ test('io_uring: the default rules alert on an io_uring read of /etc/shadow; an o
 	try {
 		const rules = join(dir, 'r.yaml');
 		writeFileSync(rules, '- rule: no shadow\n  desc: t\n  condition: evt.type in (open, openat, openat2) and fd.name = /etc/shadow and proc.name = uring\n  output: "%proc.name read %fd.name"\n  priority: critical\n  action: kill\n');
-		const killed: Alert[] = [];
-		const kmon = new Monitor({
-			rulePaths: [rules],
-			throttleWindowMs: 0,
-			log: () => {},
-			enforce: true,
-			out: { write: (x) => killed.push(x), flush: async () => {}, close: async () => {}, stats: () => ({ written: killed.length, failed: 0, dropped: 0, queued: 0 }) },
-		});
-		kmon.start();
-		let k: Awaited<ReturnType<typeof run>> | undefined;
-		try {
-			k = await run(URING, ['open', '/etc/shadow']);
-			await sleep(300);
-		} finally {
-			await kmon.stop();
-		}
+		let k = { signal: null as NodeJS.Signals | null, stdout: '' };
+		const { alerts: killed } = await withMonitor(async () => void (k = await run(URING, ['open', '/etc/shadow'])), [rules], { settleMs: 300, monitor: { enforce: true } });
 		assert.equal(k.signal, 'SIGKILL', `the submitter died: ${JSON.stringify(k)}`);
 		assert.equal(k.stdout, '', 'it printed nothing: killed before the completion reached it');
 		const b = killed.find((x) => x.rule === 'no shadow');
@@ -127,22 +99,8 @@ test('io_uring: a deny rule refuses an IORING_OP_CONNECT with EPERM (the cgroup 
 	try {
 		const rules = join(dir, 'r.yaml');
 		writeFileSync(rules, '- rule: discard port\n  desc: t\n  condition: evt.type = connect and fd.dport = 9\n  output: "%proc.name to %fd.dport"\n  priority: critical\n  action: deny\n');
-		const alerts: Alert[] = [];
-		const mon = new Monitor({
-			rulePaths: [rules],
-			throttleWindowMs: 0,
-			log: () => {},
-			enforce: true,
-			out: { write: (x) => alerts.push(x), flush: async () => {}, close: async () => {}, stats: () => ({ written: alerts.length, failed: 0, dropped: 0, queued: 0 }) },
-		});
-		mon.start();
 		let r = { pid: 0, stdout: '' };
-		try {
-			r = await run(URING, ['connect', '9']);
-			await sleep(300);
-		} finally {
-			await mon.stop();
-		}
+		const { alerts } = await withMonitor(async () => void (r = await run(URING, ['connect', '9'])), [rules], { settleMs: 300, monitor: { enforce: true } });
 		assert.equal(r.stdout.trim().split(' ')[0], '-1', `the completion's res is -EPERM: ${r.stdout}`);
 		const a = alerts.find((x) => x.rule === 'discard port' && x.fields['proc.pid'] === r.pid);
 		assert.deepEqual([a?.block?.outcome, a?.block?.how], ['denied', 'kernel']);
