@@ -26,7 +26,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 function storedIds(path: string): string[] {
 	const s = AuditStore.open(path, { readonly: true });
 	try {
-		return s.db.prepare(`SELECT ref FROM records WHERE kind IN ('alert', 'log') ORDER BY id`).pluck().all() as string[];
+		return s.db.prepare(`SELECT json_extract(data, '$.id') FROM records WHERE kind IN ('alert', 'log') ORDER BY id`).pluck().all() as string[];
 	} finally {
 		s.close();
 	}
@@ -231,9 +231,9 @@ test('events (events: true): batches go in the chain with the alerts; past maxPe
 		await sink.close();
 		const s = AuditStore.open(t.path, { readonly: true });
 		try {
-			const pids = s.db.prepare(`SELECT pid FROM records WHERE kind = 'event' ORDER BY id`).pluck().all() as number[];
+			const pids = s.db.prepare(`SELECT json_extract(data, '$.fields."proc.pid"') FROM records WHERE kind = 'event' ORDER BY id`).pluck().all() as number[];
 			assert.deepEqual(pids, Array.from({ length: 300 }, (_, i) => 70_000 + i), 'in order, nothing lost but what was counted');
-			const one = JSON.parse(s.db.prepare(`SELECT data FROM records WHERE kind = 'event' AND pid = 70012`).pluck().get() as string) as { fields: unknown; hostname: string };
+			const one = JSON.parse(s.db.prepare(`SELECT data FROM records WHERE kind = 'event' AND json_extract(data, '$.fields."proc.pid"') = 70012`).pluck().get() as string) as { fields: unknown; hostname: string };
 			assert.deepEqual(one.fields, eventJson(new EvalCtx().set({ ...sampleEvents()[12], pid: 70_012 })));
 			assert.equal(one.hostname, 'test-host');
 		} finally {

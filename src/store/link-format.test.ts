@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { verifyStore } from './verify.js';
 import { AuditStore } from './store.js';
+import { SCHEMA_VERSION } from './schema.js';
 import { linkHash, linkHashV1, linkValid } from './chain.js';
 import { CHECKPOINT_KIND, checkpointData, headMac, writeHead } from './seal.js';
 import { dropGuards, sampleAlert, tempStore, type TempStore } from '../../test/helpers/store-fixtures.js';
@@ -68,7 +69,7 @@ test('a keyed store written in format 1 verifies with the key, and after an upgr
 		t.store.close();
 		const s = AuditStore.open(t.path, { key: t.key });
 		try {
-			assert.equal(s.db.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).pluck().get(), '4');
+			assert.equal(s.db.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).pluck().get(), String(SCHEMA_VERSION));
 			s.appendAlerts([sampleAlert(40), sampleAlert(41)]);
 			s.seal();
 			const n = row({ ...t, store: s }, 33);

@@ -1,11 +1,11 @@
-/** @module store/schema: the audit database's tables (created, checked and migrated at open); search columns are generated from each record's JSON, declared once here. */
+/** @module store/schema: the audit database's tables (created, checked and migrated at open); the search expressions over each record's JSON, declared once here. */
 import { randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { PRIORITIES } from '../alerts/alert.js';
 import { StoreError } from './errors.js';
 
 /** Bumped on any change to the tables below; a store with a newer version is refused, an older one is migrated when opened for writing. */
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 /** Marks a database as a bpfguard audit store (meta.app). */
 export const APP_ID = 'bpfguard-audit';
@@ -14,8 +14,12 @@ const prio = `CASE json_extract(data, '$.priority') ${PRIORITIES.map((p, i) => `
 const field = (name: string): string => `json_extract(data, '$.fields."${name}"')`;
 
 /**
- * Search columns: generated (virtual) from `data`, so they can never disagree with what the hash covers.
- * Alerts and log matches carry the Alert shape; raw events stored later use the same `fields` names.
+ * Search expressions: what search, --where and the report read from a record, computed from `data` when a query asks, so
+ * they can never disagree with what the hash covers. Alerts and log matches carry the Alert shape; the audit trail's
+ * event records use the same `fields` names. Until schema 5 these were VIRTUAL generated columns of the same names; SQLite
+ * computes every generated column, VIRTUAL too, on each INSERT (measured: 2-3 us of a ~8 us insert of an 800-byte
+ * event record), so the audit trail paid the JSON parse on every event. A query reads the expression; an index on the
+ * same expression serves it.
  */
 export const SEARCH_COLUMNS: Readonly<Record<string, string>> = {
 	ref: `json_extract(data, '$.id')`,
@@ -34,13 +38,12 @@ export const SEARCH_COLUMNS: Readonly<Record<string, string>> = {
 	etype: field('evt.type'),
 };
 
-// Each index re-reads the JSON on insert (measured: five indexes halve the batched insert rate); time and rule narrow most searches.
-// The rule index leaves out the audit trail's event records (they have no rule); storing one still parses its JSON once, as SQLite
-// computes every generated column, VIRTUAL too, on INSERT (measured: ~3-4 us of an 800-byte record's ~10 us insert);
-// a query uses it only when it says `kind <> 'event'` too (RULE_INDEXED).
+// Each index parses the JSON on insert (measured: five indexes halve the batched insert rate); time and rule narrow most
+// searches. The rule index leaves out the audit trail's event records (they have no rule), so storing one costs no parse;
+// a query uses it only when it says `kind <> 'event'` too (RULE_INDEXED) and names the rule by SEARCH_COLUMNS.rule.
 const INDEXED: Readonly<Record<string, string>> = { rule: `WHERE kind <> 'event'` };
 
-/** The term a query on the rule column adds so that SQLite can use the (partial) rule index. */
+/** The term a query on the rule expression adds so that SQLite can use the (partial) rule index. */
 export const RULE_INDEXED = `kind <> 'event'`;
 
 /** Record kind of an event kept by the audit trail (sinks.store.events, monitor --audit). */
@@ -49,23 +52,26 @@ export const EVENT_KIND = 'event';
 // Version 2: the keyed columns of an anchor (the prune record it was made with, and its MAC; null in an unkeyed store).
 const ANCHOR_KEYED = ['prune_id INTEGER', 'prune_hash TEXT', 'mac TEXT'];
 
-const indexSql = (): string => Object.entries(INDEXED).map(([c, where]) => `CREATE INDEX records_${c} ON records(${c}) ${where};`).join('\n');
+const indexSql = (): string => Object.entries(INDEXED).map(([c, where]) => `CREATE INDEX records_${c} ON records(${SEARCH_COLUMNS[c]}) ${where};`).join('\n');
 
 /** DDL that brings a store of version `from` to SCHEMA_VERSION (run in one transaction, with meta.schema_version updated by the caller). */
 export function migrationSql(from: number, recordColumns: ReadonlySet<string> = new Set()): string {
 	const out: string[] = [];
 	if (from < 2) out.push(...ANCHOR_KEYED.map((c) => `ALTER TABLE anchors ADD COLUMN ${c};`));
-	// Version 3: the evt.type search column, and the rule index without event records.
-	if (from < 3 && !recordColumns.has('etype')) out.push(`ALTER TABLE records ADD COLUMN etype ANY GENERATED ALWAYS AS (${SEARCH_COLUMNS.etype}) VIRTUAL;`);
-	if (from < 3) out.push('DROP INDEX IF EXISTS records_rule;', indexSql());
-	// Version 4: records are linked in format 2 (store/chain linkHash); the tables are unchanged and format 1 records still verify.
-	// The version tells an older bpfguard, which knows only format 1, to refuse the store rather than report its new records as edited.
+	// Version 3 added the evt.type search column and the rule index without event records. Version 4: records are linked in
+	// format 2 (store/chain linkHash); format 1 records still verify, and the version tells an older bpfguard, which knows only
+	// format 1, to refuse the store rather than report its new records as edited. Version 5: no generated columns (see
+	// SEARCH_COLUMNS); dropping a VIRTUAL column rewrites no row, so this is quick on any store.
+	if (from < 5) {
+		out.push('DROP INDEX IF EXISTS records_rule;');
+		for (const c of Object.keys(SEARCH_COLUMNS)) if (recordColumns.has(c)) out.push(`ALTER TABLE records DROP COLUMN ${c};`);
+		out.push(indexSql());
+	}
 	return out.join('\n');
 }
 
 /** DDL of a new store (one transaction). STRICT tables; triggers keep records append-only outside retention. */
 export function schemaSql(): string {
-	const gen = Object.entries(SEARCH_COLUMNS).map(([c, expr]) => `\t${c} ANY GENERATED ALWAYS AS (${expr}) VIRTUAL`);
 	return `
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
 CREATE TABLE records (
@@ -74,8 +80,7 @@ CREATE TABLE records (
 	time_ms INTEGER NOT NULL,
 	data TEXT NOT NULL,
 	prev_hash TEXT NOT NULL,
-	hash TEXT NOT NULL,
-${gen.join(',\n')}
+	hash TEXT NOT NULL
 ) STRICT;
 CREATE INDEX records_time ON records(time_ms);
 ${indexSql()}

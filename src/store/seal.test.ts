@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { AuditStore, alertRecord } from './store.js';
+import { SCHEMA_VERSION } from './schema.js';
 import { verifyStore } from './verify.js';
 import { pruneStore } from './retention.js';
 import { CHECKPOINT_KIND } from './seal.js';
@@ -131,7 +132,7 @@ test('a version 1 store (unkeyed, anchors without MACs) is migrated and keyed on
 			const s = AuditStore.open(t.path, { key: keyed.key });
 			const v = verifyStore(s, { key: keyed.key });
 			assert.deepEqual([v.ok, v.anchors, v.keyed.checkpoints, v.keyed.unsealed], [true, 1, 1, 0], JSON.stringify(v.broken));
-			assert.equal(s.db.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).pluck().get(), '4');
+			assert.equal(s.db.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).pluck().get(), String(SCHEMA_VERSION));
 			pruneStore(s, { maxRows: 10 });
 			assert.equal(verifyStore(s, { key: keyed.key }).ok, true);
 			s.close();

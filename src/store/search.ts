@@ -1,7 +1,7 @@
 /** @module store/search: ausearch-like filters over the audit store, as one SQL WHERE clause. */
 import { PRIORITIES, type Priority } from '../alerts/alert.js';
 import type { AuditStore } from './store.js';
-import { EVENT_KIND, RULE_INDEXED } from './schema.js';
+import { EVENT_KIND, RULE_INDEXED, SEARCH_COLUMNS as C } from './schema.js';
 import type { WhereFilter } from './where.js';
 
 /** Filters; each one set narrows the result (AND). Times in ms since the epoch. */
@@ -52,15 +52,15 @@ export function whereClause(q: SearchQuery): { sql: string; params: unknown[] } 
 	add(`kind IN (${kinds.map(() => '?').join(',')})`, ...kinds);
 	if (q.sinceMs !== undefined) add('time_ms >= ?', q.sinceMs);
 	if (q.untilMs !== undefined) add('time_ms < ?', q.untilMs);
-	if (q.rule !== undefined) add(`${RULE_INDEXED} AND ${/[*?[]/.test(q.rule) ? 'rule GLOB ?' : 'rule = ?'}`, q.rule);
-	if (q.minPriority !== undefined) add('prio <= ?', PRIORITIES.indexOf(q.minPriority));
-	if (q.pid !== undefined) add('pid = ?', q.pid);
-	if (q.uid !== undefined) add('uid = ?', q.uid);
-	if (q.user !== undefined) add('user = ?', q.user);
-	if (q.exe !== undefined) add(q.exe.includes('/') ? 'exe = ?' : `substr(exe, -length(?) - 1) = '/' || ?`, ...(q.exe.includes('/') ? [q.exe] : [q.exe, q.exe]));
-	if (q.comm !== undefined) add('comm = ?', q.comm);
-	if (q.tag !== undefined) add('EXISTS (SELECT 1 FROM json_each(records.tags) WHERE value = ?)', q.tag);
-	if (q.text !== undefined) add('instr(lower(output), lower(?)) > 0', q.text);
+	if (q.rule !== undefined) add(`${RULE_INDEXED} AND ${C.rule} ${/[*?[]/.test(q.rule) ? 'GLOB' : '='} ?`, q.rule);
+	if (q.minPriority !== undefined) add(`${C.prio} <= ?`, PRIORITIES.indexOf(q.minPriority));
+	if (q.pid !== undefined) add(`${C.pid} = ?`, q.pid);
+	if (q.uid !== undefined) add(`${C.uid} = ?`, q.uid);
+	if (q.user !== undefined) add(`${C.user} = ?`, q.user);
+	if (q.exe !== undefined) add(q.exe.includes('/') ? `${C.exe} = ?` : `substr(${C.exe}, -length(?) - 1) = '/' || ?`, ...(q.exe.includes('/') ? [q.exe] : [q.exe, q.exe]));
+	if (q.comm !== undefined) add(`${C.comm} = ?`, q.comm);
+	if (q.tag !== undefined) add(`EXISTS (SELECT 1 FROM json_each(records.data, '$.tags') WHERE value = ?)`, q.tag);
+	if (q.text !== undefined) add(`instr(lower(${C.output}), lower(?)) > 0`, q.text);
 	return { sql: c.join(' AND '), params: p };
 }
 

@@ -5,14 +5,16 @@ import { chmodSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { AuditStore } from './store.js';
+import { AuditStore, PAGE_SIZE } from './store.js';
 import { GENESIS, canonicalJson } from './chain.js';
 import { verifyStore } from './verify.js';
+import { SEARCH_COLUMNS } from './schema.js';
+import { searchStore, whereClause } from './search.js';
 import { sampleAlert, tempStore } from '../../test/helpers/store-fixtures.js';
 
 const mode = (p: string): number => statSync(p).mode & 0o777;
 
-test('a new store is 0600 (with its WAL and shm) in a new 0700 directory, in WAL mode', () => {
+test('a new store is 0600 (with its WAL and shm) in a new 0700 directory, in WAL mode, with PAGE_SIZE pages and the WAL checkpointed every 64 MiB', () => {
 	const t = tempStore(3);
 	try {
 		assert.equal(mode(join(t.dir, 'db')), 0o700);
@@ -20,6 +22,8 @@ test('a new store is 0600 (with its WAL and shm) in a new 0700 directory, in WAL
 		assert.equal(mode(`${t.path}-wal`), 0o600);
 		assert.equal(mode(`${t.path}-shm`), 0o600);
 		assert.equal(t.store.db.pragma('journal_mode', { simple: true }), 'wal');
+		assert.equal(t.store.db.pragma('page_size', { simple: true }), PAGE_SIZE);
+		assert.equal(t.store.db.pragma('wal_autocheckpoint', { simple: true }), (64 << 20) / PAGE_SIZE);
 	} finally {
 		t.cleanup();
 	}
@@ -44,7 +48,8 @@ test('records are appended in order, each linked to the one before; the tail sur
 		const b = t.store.appendAlerts([sampleAlert(2)]);
 		assert.equal(a.id, 2);
 		assert.equal(b.id, 3);
-		const rows = t.store.db.prepare('SELECT id, kind, prev_hash, hash, data, rule, pid, user, exe FROM records ORDER BY id').all() as Record<string, unknown>[];
+		const C = SEARCH_COLUMNS;
+		const rows = t.store.db.prepare(`SELECT id, kind, prev_hash, hash, data, ${C.rule} AS rule, ${C.pid} AS pid, ${C.user} AS user, ${C.exe} AS exe FROM records ORDER BY id`).all() as Record<string, unknown>[];
 		assert.deepEqual(rows.map((r) => r.id), [1, 2, 3]);
 		assert.equal(rows[0].prev_hash, GENESIS);
 		assert.equal(rows[1].prev_hash, rows[0].hash);
@@ -100,28 +105,44 @@ test('a store is readable read-only while another connection appends', () => {
 	}
 });
 
-test('a version 2 store (no evt.type column, the rule index over every record) is migrated to 3 when opened for writing, and verifies', () => {
-	const t = tempStore(6);
-	try {
-		t.store.close();
-		const db = new Database(t.path);
-		db.exec(`DROP INDEX records_rule; ALTER TABLE records DROP COLUMN etype; CREATE INDEX records_rule ON records(rule); UPDATE meta SET value = '2' WHERE key = 'schema_version'`);
-		db.close();
-		const ro = AuditStore.open(t.path, { readonly: true });
-		assert.equal(ro.db.prepare(`SELECT count(*) FROM pragma_table_xinfo('records') WHERE name = 'etype'`).pluck().get(), 0, 'read-only: left as it is');
-		ro.close();
-		const s = AuditStore.open(t.path);
+// A store as versions 2 and 4 made it: search columns generated from the JSON (version 2: no evt.type, the rule index over every record).
+function oldShape(db: Database.Database, version: 2 | 4): void {
+	const cols = Object.entries(SEARCH_COLUMNS).filter(([c]) => version === 4 || c !== 'etype');
+	db.exec(`DROP INDEX records_rule; ${cols.map(([c, e]) => `ALTER TABLE records ADD COLUMN ${c} ANY GENERATED ALWAYS AS (${e}) VIRTUAL;`).join(' ')}
+		CREATE INDEX records_rule ON records(rule) ${version === 4 ? `WHERE kind <> 'event'` : ''}; UPDATE meta SET value = '${version}' WHERE key = 'schema_version'`);
+}
+
+for (const version of [2, 4] as const) {
+	test(`a version ${version} store (search columns generated on every insert) is migrated to 5 when opened for writing, searches by rule through the index, and verifies`, () => {
+		const t = tempStore(6);
 		try {
-			assert.equal(s.db.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).pluck().get(), '4');
-			assert.match(s.db.prepare(`SELECT sql FROM sqlite_master WHERE name = 'records_rule'`).pluck().get() as string, /WHERE kind <> 'event'/);
-			assert.deepEqual(s.db.prepare(`SELECT DISTINCT etype FROM records`).pluck().all(), [sampleAlert(0).fields['evt.type'] ?? null]);
-			const plan = s.db.prepare(`EXPLAIN QUERY PLAN SELECT id FROM records WHERE kind <> 'event' AND rule = ?`).all('x') as { detail: string }[];
-			assert.match(plan.map((p) => p.detail).join(';'), /USING INDEX records_rule/, 'search by rule uses the partial index');
-			assert.equal(verifyStore(s).ok, true);
+			t.store.close();
+			const db = new Database(t.path);
+			oldShape(db, version);
+			db.close();
+			const columns = (s: AuditStore): number => s.db.prepare(`SELECT count(*) FROM pragma_table_xinfo('records') WHERE hidden <> 0`).pluck().get() as number;
+			const ro = AuditStore.open(t.path, { readonly: true });
+			assert.equal(columns(ro), Object.keys(SEARCH_COLUMNS).length - (version === 2 ? 1 : 0), 'read-only: left as it is');
+			assert.deepEqual(searchStore(ro, { rule: sampleAlert(0).rule }).map((r) => r.id), [1, 5], 'read-only: searched as it is');
+			ro.close();
+			const s = AuditStore.open(t.path);
+			try {
+				assert.equal(s.db.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).pluck().get(), '5');
+				assert.equal(columns(s), 0, 'no generated column');
+				assert.match(s.db.prepare(`SELECT sql FROM sqlite_master WHERE name = 'records_rule'`).pluck().get() as string, /WHERE kind <> 'event'/);
+				const w = whereClause({ rule: 'x' });
+				const plan = s.db.prepare(`EXPLAIN QUERY PLAN SELECT id FROM records WHERE ${w.sql}`).all(...w.params) as { detail: string }[];
+				assert.match(plan.map((p) => p.detail).join(';'), /USING INDEX records_rule/, 'search by rule uses the partial index');
+				assert.deepEqual(searchStore(s, { rule: sampleAlert(0).rule, comm: 'cat', uid: 1000, user: 'alice', exe: 'cat', tag: 'T1003', minPriority: 'warning', text: 'MARKER-4' }).map((r) => r.id), [5]);
+				assert.deepEqual(searchStore(s, { exe: '/bin/bash', pid: 1001 }).map((r) => r.id), [2]);
+				assert.equal(verifyStore(s).ok, true);
+				s.appendAlerts([sampleAlert(6)]);
+				assert.equal(verifyStore(s).ok, true);
+			} finally {
+				s.close();
+			}
 		} finally {
-			s.close();
+			t.cleanup();
 		}
-	} finally {
-		t.cleanup();
-	}
-});
+	});
+}

@@ -40,10 +40,18 @@ const ROWS = 64;
 const COLS = 6;
 
 /**
- * A writer copies the WAL into the database once it holds this many pages (64 MiB of 4 KiB pages; SQLite's default is 1000).
- * 1000 pages hold about 4000 audit-trail events, so the default copied and synced the WAL after nearly every transaction of the trail.
+ * A writer copies the WAL into the database once it holds this many bytes of pages (SQLite's default is 1000 pages).
+ * 1000 4-KiB pages hold about 4000 audit-trail events, so the default copied and synced the WAL after nearly every
+ * transaction of the trail.
  */
-export const WAL_CHECKPOINT_PAGES = 16_384;
+export const WAL_CHECKPOINT_BYTES = 64 << 20;
+
+/**
+ * Page size of a new store (SQLite's default is 4 KiB). The audit trail appends ~840-byte records in transactions of a
+ * thousand: bigger pages mean a quarter of the WAL frames, B-tree pages and copies per commit (measured: about 0.5 us
+ * of a ~5.5 us insert). An existing store keeps its page size.
+ */
+export const PAGE_SIZE = 16_384;
 
 /** Seals after this many records unless told otherwise. */
 export const DEFAULT_SEAL_EVERY = 1000;
@@ -127,9 +135,10 @@ export class AuditStore {
 			db = new Database(abs, { readonly: opts.readonly ?? false, fileMustExist: true });
 			db.pragma('busy_timeout = 5000');
 			if (!opts.readonly) {
+				if (statSync(abs).size === 0) db.pragma(`page_size = ${PAGE_SIZE}`); // a new file: only before its first table and WAL mode
 				db.pragma('journal_mode = WAL');
 				db.pragma('synchronous = NORMAL');
-				db.pragma(`wal_autocheckpoint = ${WAL_CHECKPOINT_PAGES}`);
+				db.pragma(`wal_autocheckpoint = ${Math.ceil(WAL_CHECKPOINT_BYTES / (db.pragma('page_size', { simple: true }) as number))}`);
 			}
 			checkSchema(db, abs, opts);
 			if (!opts.readonly) ensureReportIndexes(db);

@@ -7,6 +7,7 @@ import { ConditionError } from '../rules/errors.js';
 import { EvalCtx } from '../rules/context.js';
 import { EventEncoder, eventRecords } from './event-record.js';
 import { RECORD_KINDS, scanStore } from './search.js';
+import { SEARCH_COLUMNS as C } from './schema.js';
 import { sampleAlert, tempStore } from '../../test/helpers/store-fixtures.js';
 import { sampleEvents } from '../../test/helpers/events.js';
 
@@ -14,19 +15,19 @@ const sql = (cond: string) => toSql(parseCondition(cond));
 
 test('pushdown: search columns and JSON members become SQL; not, icontains, glob, regex and list fields stay on the decoded row', () => {
 	assert.deepEqual(sql('proc.name = "cat" and fd.name startswith "/tmp/a"'), {
-		sql: '((instr(data, ?) > 0 AND comm = ?) AND instr(data, ?) > 0)',
+		sql: `((instr(data, ?) > 0 AND ${C.comm} = ?) AND instr(data, ?) > 0)`,
 		params: ['"proc.name":"cat"', 'cat', '"fd.name":"/tmp/a'],
 	});
-	assert.deepEqual(sql('proc.pid = 5 or user.uid = 0'), { sql: '((instr(data, ?) > 0 AND pid = ?) OR (instr(data, ?) > 0 AND uid = ?))', params: ['"proc.pid":5', 5, '"user.uid":0', 0] });
-	assert.deepEqual(sql('proc.pid != 5 and proc.pid > 2'), { sql: '(pid != ? AND pid > ?)', params: [5, 2] });
-	assert.deepEqual(sql('proc.pid in (1, 2) and evt.time >= 1700000000000'), { sql: '(pid IN (?,?) AND time_ms >= ?)', params: [1, 2, 1700000000000] });
-	assert.deepEqual(sql('evt.type in (openat, execve)'), { sql: 'etype IN (?,?)', params: ['openat', 'execve'] });
+	assert.deepEqual(sql('proc.pid = 5 or user.uid = 0'), { sql: `((instr(data, ?) > 0 AND ${C.pid} = ?) OR (instr(data, ?) > 0 AND ${C.uid} = ?))`, params: ['"proc.pid":5', 5, '"user.uid":0', 0] });
+	assert.deepEqual(sql('proc.pid != 5 and proc.pid > 2'), { sql: `(${C.pid} != ? AND ${C.pid} > ?)`, params: [5, 2] });
+	assert.deepEqual(sql('proc.pid in (1, 2) and evt.time >= 1700000000000'), { sql: `(${C.pid} IN (?,?) AND time_ms >= ?)`, params: [1, 2, 1700000000000] });
+	assert.deepEqual(sql('evt.type in (openat, execve)'), { sql: `${C.etype} IN (?,?)`, params: ['openat', 'execve'] });
 	assert.deepEqual(sql('evt.rawres < 0'), { sql: 'json_extract(data, ?) < ?', params: ['$.fields."evt.rawres"', 0] });
 	assert.deepEqual(sql('evt.failed = true'), { sql: '(instr(data, ?) > 0 AND json_extract(data, ?) = ?)', params: ['"evt.failed":true', '$.fields."evt.failed"', 1] });
-	assert.deepEqual(sql('proc.name endswith "sh"'), { sql: '(instr(data, ?) > 0 AND substr(comm, -length(?)) = ?)', params: ['sh', 'sh', 'sh'] });
+	assert.deepEqual(sql('proc.name endswith "sh"'), { sql: `(instr(data, ?) > 0 AND substr(${C.comm}, -length(?)) = ?)`, params: ['sh', 'sh', 'sh'] });
 	assert.deepEqual(sql('fd.name contains "a\\"b"'), { sql: 'instr(data, ?) > 0', params: ['a\\"b'] }, 'as JSON writes the quote');
-	assert.deepEqual(sql('proc.name exists'), { sql: 'comm IS NOT NULL', params: [] });
-	assert.deepEqual(sql('proc.pid = 5 and not proc.name = "x"'), { sql: '(instr(data, ?) > 0 AND pid = ?)', params: ['"proc.pid":5', 5] });
+	assert.deepEqual(sql('proc.name exists'), { sql: `${C.comm} IS NOT NULL`, params: [] });
+	assert.deepEqual(sql('proc.pid = 5 and not proc.name = "x"'), { sql: `(instr(data, ?) > 0 AND ${C.pid} = ?)`, params: ['"proc.pid":5', 5] });
 	for (const c of ['not proc.pid = 5', 'fd.name icontains "x"', 'fd.name glob "/tmp/*"', 'fd.name regex "^/t"', 'proc.argv contains x', 'proc.pid = 1 or fd.name icontains y', 'proc.name != x', 'fd.name in (a, b)', 'fd.name = ""']) {
 		assert.equal(sql(c), undefined, c);
 	}

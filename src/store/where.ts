@@ -5,6 +5,7 @@ import { EvalCtx } from '../rules/context.js';
 import type { FieldDef } from '../rules/fields/index.js';
 import { parseCondition } from '../rules/parser.js';
 import type { FieldValue } from '../alerts/alert.js';
+import { SEARCH_COLUMNS } from './schema.js';
 
 /** The SQL part of a condition (a necessary condition: it never leaves out a row the condition accepts) and the full test on a decoded row. */
 export interface WhereFilter {
@@ -15,14 +16,14 @@ export interface WhereFilter {
 	test(data: Record<string, unknown>, timeMs: number): boolean;
 }
 
-/** Fields kept in a search column (schema.ts): a test on them reads the column, not the JSON. Only the time column is indexed with rule; the rest save the JSON parse. */
+/** Fields with a search expression (schema.ts SEARCH_COLUMNS; the time column): the SQL prefilter tests them exactly, not only as text in the JSON. */
 const COLUMNS: Readonly<Record<string, string>> = {
 	'evt.time': 'time_ms',
-	'evt.type': 'etype',
-	'proc.pid': 'pid',
-	'user.uid': 'uid',
-	'user.name': 'user',
-	'proc.name': 'comm',
+	'evt.type': SEARCH_COLUMNS.etype,
+	'proc.pid': SEARCH_COLUMNS.pid,
+	'user.uid': SEARCH_COLUMNS.uid,
+	'user.name': SEARCH_COLUMNS.user,
+	'proc.name': SEARCH_COLUMNS.comm,
 };
 
 // A stored record's fields seen through the rule fields: the context the compiled condition reads.

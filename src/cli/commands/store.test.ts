@@ -5,6 +5,7 @@ import { chmodSync, rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { cutFirstWithAnchor, cutLast, dropGuards, editAndRechain, forgeAnchor, removeAndRenumber, tempStore, type TempStore } from '../../../test/helpers/store-fixtures.js';
 import { pruneStore } from '../../../src/store/retention.js';
+import { SCHEMA_VERSION } from '../../../src/store/schema.js';
 import { EXIT_BROKEN, EXIT_UNKEYED } from './store.js';
 import { assertOneLineError, bpfguard } from '../../../test/helpers/cli.js';
 
@@ -38,7 +39,7 @@ test('verify with the key, stats, prune by rows with the key, verify still ok', 
 			/^ok: 32 records verified \(ids 1\.\.32\), 0 retention anchor\(s\), 2 checkpoint\(s\) \(key\), sealed through record 32 \(head file: checkpoint 32\), 0 record\(s\) after the last checkpoint, head [0-9a-f]{64}\n$/,
 		);
 		const s = JSON.parse(bpfguard(['store', 'stats', '--db', t.path, '--json']).stdout) as Record<string, unknown>;
-		assert.deepEqual([s.records, s.kinds, s.firstId, s.lastId, s.anchors, s.schemaVersion, s.unsealed], [32, { alert: 27, checkpoint: 2, log: 3 }, 1, 32, 0, 4, 0]);
+		assert.deepEqual([s.records, s.kinds, s.firstId, s.lastId, s.anchors, s.schemaVersion, s.unsealed], [32, { alert: 27, checkpoint: 2, log: 3 }, 1, 32, 0, SCHEMA_VERSION, 0]);
 		assert.deepEqual([(s.lastCheckpoint as { id: number }).id, (s.headFile as { id: number }).id], [32, 32]);
 		assert.match(String(s.keyId), /^[0-9a-f]{16}$/);
 		const p = bpfguard(['store', 'prune', '--db', t.path, '--key', t.keyPath, '--max-rows', '10']);
