@@ -9,9 +9,10 @@ cd "$(dirname "$0")/.."
 PKGS=(clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev make g++ pkg-config python3 iproute2 libcap2-bin sudo libseccomp-dev)
 # prometheus: test/kernel/metrics.test.ts scrapes the monitor with a real server; systemd: systemd-analyze verify of
 # packaging/bpfguard.service; golang-github-containers-common: /usr/share/containers/seccomp.json for the sandbox tests;
-# openssl: the webhook TLS tests make their certificates; chromium: test/browser/ opens the HTML report in it (driven by
+# openssl: the webhook TLS tests make their certificates; kmod: insmod/rmmod/modinfo for test/kernel/kernel-sensor.test.ts;
+# chromium: test/browser/ opens the HTML report in it (driven by
 # playwright-core, which never downloads a browser).
-TEST_PKGS=(prometheus systemd golang-github-containers-common openssl chromium)
+TEST_PKGS=(prometheus systemd golang-github-containers-common openssl chromium kmod)
 BENCH_PKGS=(bpftrace auditd stress-ng liburing-dev)
 for arg in "$@"; do
 	case "$arg" in

@@ -26,6 +26,7 @@
  *   BG_EV_OPEN, BG_EV_FCHANGE            0-8       bg_file_flag
  *   BG_EV_NET_CONNECT … BG_EV_NET_SEND   8-13      bg_net_flag
  *   BG_EV_SECCOMP                        1         BG_F_EXE_TRUNC of bg_flag
+ *   BG_EV_KMOD, BG_EV_BPF                1, 8-14   bg_act_flag
  *
  * Within a family a bit means the same on every kind; each flag's comment names the kinds
  * that can carry it.
@@ -33,7 +34,10 @@
 #ifndef BG_EVENTS_H
 #define BG_EVENTS_H
 
-/* Kind numbers by domain: process 1-9, file 10-19, priv 20-29, net 30-39, syscalls 40-49. */
+/*
+ * Kind numbers by domain: process 1-9, file 10-19, priv 20-29, net 30-39, syscalls 40-49,
+ * acts on the kernel or another process 50-59.
+ */
 enum bg_kind {
 	BG_EV_EXEC = 1,		/* process: execve/execveat, success (at sched_process_exec) or failure */
 	BG_EV_FORK = 2,		/* process: a new process (not a thread) */
@@ -51,6 +55,8 @@ enum bg_kind {
 	BG_EV_NET_BIND = 35,	/* net: bind() exit */
 	BG_EV_NET_SEND = 36,	/* net: first UDP sendto()/sendmsg() of a socket to a destination */
 	BG_EV_SECCOMP = 40,	/* syscalls: a call a seccomp filter refused (exit) or killed (task exit) */
+	BG_EV_KMOD = 50,	/* kernel: init_module/finit_module/delete_module exit, ok or failed */
+	BG_EV_BPF = 51,		/* kernel: bpf() program load or attach exit, ok or failed */
 };
 
 /* hdr.flags of BG_EV_EXEC records (bits 0-7); BG_F_EXE_TRUNC also on BG_EV_PRIV_* records. */
@@ -323,5 +329,55 @@ struct bg_seccomp {
 	__u32 _pad2;
 };
 _Static_assert(sizeof(struct bg_seccomp) == 136, "bg_seccomp size");
+
+/* hdr.flags of struct bg_act records (BG_EV_KMOD, BG_EV_BPF). */
+enum bg_act_flag {
+	BG_AF_EXE_TRUNC = 1 << 1,	/* all: exe path cut (the bit of BG_F_EXE_TRUNC) */
+	BG_AF_TARGET = 1 << 8,		/* PTRACE, PROCMEM: the target task was found at exit (t* set) */
+	BG_AF_EXACT = 1 << 9,		/* PTRACE: the target is the caller's tracee (task->parent), not
+					 * only the task its pid names at exit */
+	BG_AF_OWN = 1 << 10,		/* PTRACE, PROCMEM: the target is the caller's process or a
+					 * descendant of it (real_parent chain, BG_ACT_DEPTH levels) */
+	BG_AF_OTHER_USER = 1 << 11,	/* PTRACE, PROCMEM: target real uid != caller's real uid */
+	BG_AF_NAME_TRUNC = 1 << 12,	/* KMOD, BPF: name cut */
+	BG_AF_NAME_USER = 1 << 13,	/* KMOD, BPF: name read from user memory (delete_module's name, a
+					 * failed load's attr), not from a kernel object */
+	BG_AF_TEXE_TRUNC = 1 << 14,	/* PTRACE, PROCMEM: target exe path cut */
+};
+
+enum bg_act_limit {
+	BG_ACT_DEPTH = 16,	/* real_parent levels walked to tell a descendant */
+	BG_ACT_NAME_MAX = 256,	/* bytes of a name from user memory (delete_module) */
+};
+
+/*
+ * An act on the kernel (module load or unload, BPF program load or attach) or on another
+ * process (ptrace, process_vm_readv/writev), at the syscall's exit with its result. Read at
+ * exit from kernel objects: the finit_module file (its fd), the loaded or attached bpf_prog (its
+ * fd), the target task (the caller's tracee; else the task its pid names in the caller's pid
+ * namespace, bpf_task_from_vpid). Parameters, in order: nr, op, ret, arg, aux, uid, ppid, tpid,
+ * ttid, tuid, comm, tcomm, exe, name, texe.
+ */
+struct bg_act {
+	struct bg_hdr hdr;
+	__s32 nr;		/* syscall number */
+	__u32 op;		/* KMOD: flags argument; BPF: cmd; PTRACE: request; PROCMEM: 0 */
+	__s64 ret;		/* return value (-errno on failure) */
+	__u64 arg;		/* KMOD: init_module image bytes; BPF: prog type; PTRACE: addr;
+				 * PROCMEM: remote iovec count */
+	__u32 aux;		/* BPF: attach type (PROG_ATTACH, LINK_CREATE); else 0 */
+	__u32 uid;		/* real_cred->uid */
+	__u32 ppid;		/* real_parent->tgid */
+	__u32 tpid;		/* target tgid (0: no target) */
+	__u32 ttid;		/* target task pid; PTRACE, PROCMEM: the pid argument when not found */
+	__u32 tuid;		/* target real_cred->uid */
+	char comm[16];		/* task->comm */
+	char tcomm[16];		/* target task->comm */
+	struct bg_blob exe;	/* path: mm->exe_file */
+	struct bg_blob name;	/* KMOD: finit file path or delete name; BPF: program name */
+	struct bg_blob texe;	/* path: target mm->exe_file */
+	__u32 _pad;
+};
+_Static_assert(sizeof(struct bg_act) == 128, "bg_act size");
 
 #endif /* BG_EVENTS_H */

@@ -3,7 +3,7 @@
  * evt.type values, sensor, syscalls with their argument layout, direction and hdr.flags enum.
  * A new record kind is one row here, its decoder, and its sensor.
  */
-import { BgFileFlag, BgFlag, BgKind, BgNetFlag, BgPrivFlag } from './generated/layouts.js';
+import { BgActFlag, BgFileFlag, BgFlag, BgKind, BgNetFlag, BgPrivFlag } from './generated/layouts.js';
 import type { Decoder, TypePeek } from './wire.js';
 import type { BgEvent, EventKind, NetEvent, NetKind } from './types.js';
 import { decodeExec, decodeExit, decodeFork } from './decoders/process.js';
@@ -11,10 +11,11 @@ import { peekPrivCallType, privDecoder } from './decoders/priv.js';
 import { decodeFileChange, decodeOpen, peekFileType } from './decoders/file.js';
 import { netDecoder } from './decoders/net.js';
 import { decodeSeccomp } from './decoders/seccomp.js';
+import { actDecoder, peekActType } from './decoders/act.js';
 import { CHANGE_SYSCALLS, OPEN_SYSCALLS, PRIV_ID_SYSCALLS, type FileSyscall, type PrivSyscall } from './syscall-args.js';
 
 /** Sensor names (src/sensors/registry.ts), one BPF object each. */
-export type SensorName = 'process' | 'priv' | 'file' | 'net' | 'seccomp';
+export type SensorName = 'process' | 'priv' | 'file' | 'net' | 'seccomp' | 'kernel';
 
 /** One record kind. */
 export interface KindRow {
@@ -81,6 +82,9 @@ export const EVENT_TABLE: readonly KindRow[] = [
 	net('net_send', BgKind.BG_EV_NET_SEND, 'exit'),
 	// refused calls at their exit; kills at the killed thread's exit (a kernel event)
 	{ kind: 'seccomp', code: BgKind.BG_EV_SECCOMP, sensor: 'seccomp', source: 'syscall', dir: 'kernel', decode: decodeSeccomp, peek: fixed('seccomp'), types: ['seccomp'], flags: BgFlag },
+	// module loads and unloads, BPF program loads and attaches: at exit, attempts too
+	{ kind: 'kmod', code: BgKind.BG_EV_KMOD, sensor: 'kernel', source: 'syscall', dir: 'exit', decode: actDecoder('kmod'), peek: peekActType, types: ['init_module', 'finit_module', 'delete_module'], flags: BgActFlag },
+	{ kind: 'bpf', code: BgKind.BG_EV_BPF, sensor: 'kernel', source: 'syscall', dir: 'exit', decode: actDecoder('bpf'), peek: peekActType, types: ['bpf'], flags: BgActFlag },
 	{ kind: 'agent', code: 0, sensor: null, source: 'internal', dir: 'agent', decode: null, peek: null, types: ['bpfguard_start', 'bpfguard_stop', 'bpfguard_heartbeat', 'bpfguard_loss'], flags: {} },
 ];
 
@@ -123,6 +127,7 @@ export function evtType(e: BgEvent): string {
 		case 'priv_exec':
 		case 'open':
 		case 'file_change':
+		case 'kmod':
 			return e.syscall;
 		case 'agent':
 			return `bpfguard_${e.what}`;

@@ -252,5 +252,44 @@ export interface SeccompEvent extends EventBase {
 	exe: string;
 }
 
-export type BgEvent = ExecEvent | ForkEvent | ExitEvent | PrivEvent | OpenEvent | FileChangeEvent | NetEvent | SeccompEvent | AgentEvent;
+/** Record kinds of acts on the kernel (kmod, bpf) or on another process (ptrace, procmem). */
+export type ActKind = 'kmod' | 'bpf';
+
+/** The process an act was aimed at (ptrace, procmem), read at the syscall's exit. */
+export interface ActTarget {
+	pid: number;
+	tid: number;
+	uid: number;
+	comm: string;
+	/** Its executable (mm->exe_file); "" for a kernel thread or an exited one. */
+	exe: string;
+}
+
+/** A module load or unload, a BPF program load or attach, a ptrace request or a process_vm_* call, at its exit (attempts too). */
+export interface ActEvent extends EventBase {
+	kind: ActKind;
+	nr: number;
+	/** Syscall name. */
+	syscall: string;
+	/** Return value (-errno on failure). */
+	ret: number;
+	/** kmod: flags; bpf: cmd; ptrace: request; procmem: 0. */
+	op: number;
+	/** kmod: init_module image bytes; bpf: program type; ptrace: addr; procmem: remote iovec count. */
+	arg: bigint;
+	/** bpf: attach type. */
+	aux: number;
+	uid: number;
+	ppid: number;
+	comm: string;
+	exe: string;
+	/** kmod: the module file (finit_module) or name (delete_module); bpf: the program name. */
+	name: string;
+	/** ptrace, procmem: the target when it was found at exit. */
+	target?: ActTarget;
+	/** ptrace, procmem: the pid argument (what the caller named). */
+	targetArg: number;
+}
+
+export type BgEvent = ExecEvent | ForkEvent | ExitEvent | PrivEvent | OpenEvent | FileChangeEvent | NetEvent | SeccompEvent | ActEvent | AgentEvent;
 export type EventKind = BgEvent['kind'];

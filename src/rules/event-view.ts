@@ -12,6 +12,8 @@ export function evtRes(e: BgEvent): number | undefined {
 		case 'priv_call':
 		case 'open':
 		case 'file_change':
+		case 'kmod':
+		case 'bpf':
 			return e.ret;
 		case 'seccomp':
 			// a killed call never returned; a trapped one returns what the SIGSYS handler sets
@@ -34,6 +36,8 @@ export function ownPpid(e: BgEvent): number | undefined {
 		case 'priv_exec':
 		case 'priv_drift':
 		case 'seccomp':
+		case 'kmod':
+		case 'bpf':
 			return e.ppid;
 		default:
 			return undefined;
@@ -49,6 +53,8 @@ export function ownExe(e: BgEvent): string | undefined {
 		case 'priv_drift':
 			return e.exe;
 		case 'seccomp':
+		case 'kmod':
+		case 'bpf':
 			return e.exe || undefined;
 		default:
 			return undefined;

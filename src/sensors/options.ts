@@ -82,6 +82,9 @@ export interface NetOptions {
 /** Seccomp violation sensor options (none yet). */
 export type SeccompOptions = Record<string, never>;
 
+/** Kernel sensor options (none). */
+export type KernelOptions = Record<string, never>;
+
 /** Options by sensor name. */
 export interface SensorOptions {
 	process: ProcessOptions;
@@ -89,6 +92,7 @@ export interface SensorOptions {
 	file: FileOptions;
 	net: NetOptions;
 	seccomp: SeccompOptions;
+	kernel: KernelOptions;
 }
 
 /** Everything a run of the sensors is told: the common filters and each sensor's own options. */

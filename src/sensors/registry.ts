@@ -5,6 +5,7 @@ import { privSensor } from './priv.js';
 import { fileSensor } from './file.js';
 import { netSensor } from './net.js';
 import { seccompSensor } from './seccomp.js';
+import { kernelSensor } from './kernel.js';
 
 /** All sensors this build knows. */
-export const SENSORS: readonly Sensor[] = [processSensor, privSensor, fileSensor, netSensor, seccompSensor];
+export const SENSORS: readonly Sensor[] = [processSensor, privSensor, fileSensor, netSensor, seccompSensor, kernelSensor];

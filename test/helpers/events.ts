@@ -1,6 +1,6 @@
 /** @module test/helpers/events: synthetic events of every record kind, with every optional part set somewhere (for JSON and field tests). */
-import type { BgEvent, Creds, FileEventBase, NetEvent, NetKind, PrivEvent, SeccompEvent } from '../../src/events/types.js';
-import { BgFlag, BgPrivFlag, BgWatchMode } from '../../src/events/generated/layouts.js';
+import type { ActEvent, BgEvent, Creds, FileEventBase, NetEvent, NetKind, PrivEvent, SeccompEvent } from '../../src/events/types.js';
+import { BgActFlag, BgFlag, BgPrivFlag, BgWatchMode } from '../../src/events/generated/layouts.js';
 import { execEvent } from './rules.js';
 
 const T0 = 1_700_000_000_000;
@@ -46,6 +46,26 @@ function seccomp(i: number, p: Partial<SeccompEvent>): SeccompEvent {
 		ppid: 599,
 		comm: 'rawopen',
 		exe: '/usr/local/bin/rawopen',
+		...p,
+	};
+}
+
+function act(kind: ActEvent['kind'], i: number, p: Partial<ActEvent>): ActEvent {
+	return {
+		kind,
+		...base(700 + i, i),
+		nr: 313,
+		syscall: 'finit_module',
+		ret: -38,
+		op: 0,
+		arg: 0n,
+		aux: 0,
+		uid: 0,
+		ppid: 699,
+		comm: 'insmod',
+		exe: '/usr/bin/kmod',
+		name: '/tmp/bg/rootkit-x.ko',
+		targetArg: 0,
 		...p,
 	};
 }
@@ -147,6 +167,12 @@ export function sampleEvents(): BgEvent[] {
 		seccomp(++i, {}),
 		seccomp(++i, { action: 'kill_process', ret: 0, comm: 'sh', exe: '' }),
 		seccomp(++i, { arch: 'i386', nr: 5, syscall: 'open', action: 'trap', ret: 5, args: [0x804a000n, 0n, 0n, 0n, 0n, 0n] }),
+		act('kmod', ++i, {}),
+		act('kmod', ++i, { nr: 175, syscall: 'init_module', ret: -1, arg: 4096n, name: '', comm: 'loadmod', exe: '/tmp/bg/loadmod' }),
+		act('kmod', ++i, { nr: 176, syscall: 'delete_module', ret: -2, op: 0o4000, name: 'bg_nosuch', comm: 'rmmod', flags: BgActFlag.BG_AF_NAME_USER }),
+		act('bpf', ++i, { nr: 321, syscall: 'bpf', ret: 5, op: 5, arg: 26n, name: 'hide_pid', comm: 'bpftool', exe: '/usr/sbin/bpftool' }),
+		act('bpf', ++i, { nr: 321, syscall: 'bpf', ret: -13, op: 5, arg: 2n, name: 'kp_x', comm: 'bpfload', exe: '/tmp/bg/bpfload', flags: BgActFlag.BG_AF_NAME_USER }),
+		act('bpf', ++i, { nr: 321, syscall: 'bpf', ret: 6, op: 28, arg: 26n, aux: 24, name: 'hide_pid', comm: 'bpftool', exe: '/usr/sbin/bpftool' }),
 		{ kind: 'agent', ...base(4242, ++i), tid: 4242, cgroupId: 0n, what: 'loss', reason: 'ringbuf_full=7 sink_dropped=2', counts: { ringbuf_full: 7, sink_dropped: 2 }, total: 9, uptimeS: 61.5, windowS: 10, comm: 'node' },
 		{ kind: 'agent', ...base(4242, ++i), tid: 4242, cgroupId: 0n, what: 'stop', reason: 'SIGTERM', counts: { events: 100, lost: 9 }, total: 100, uptimeS: 70, windowS: 70, comm: 'node' },
 	];

@@ -1,5 +1,27 @@
 /** @module events/generated/layouts: record layouts and enums from bpf/include (BTF). DO NOT EDIT: make gen. */
 
+/** struct bg_act: byte offsets of its members. */
+export const BG_ACT = {
+	SIZE: 128,
+	hdr: 0, // struct bg_hdr, 32 bytes
+	nr: 32, // s32, 4 bytes
+	op: 36, // u32, 4 bytes
+	ret: 40, // s64, 8 bytes
+	arg: 48, // u64, 8 bytes
+	aux: 56, // u32, 4 bytes
+	uid: 60, // u32, 4 bytes
+	ppid: 64, // u32, 4 bytes
+	tpid: 68, // u32, 4 bytes
+	ttid: 72, // u32, 4 bytes
+	tuid: 76, // u32, 4 bytes
+	comm: 80, // s8[16], 16 bytes
+	tcomm: 96, // s8[16], 16 bytes
+	exe: 112, // struct bg_blob, 4 bytes
+	name: 116, // struct bg_blob, 4 bytes
+	texe: 120, // struct bg_blob, 4 bytes
+	_pad: 124, // u32, 4 bytes
+} as const;
+
 /** struct bg_blob: byte offsets of its members. */
 export const BG_BLOB = {
 	SIZE: 4,
@@ -308,6 +330,24 @@ export const BG_WATCH_VAL = {
 	mode: 0, // u32, 4 bytes
 } as const;
 
+/** enum bg_act_flag. */
+export const BgActFlag = {
+	BG_AF_EXE_TRUNC: 2,
+	BG_AF_TARGET: 256,
+	BG_AF_EXACT: 512,
+	BG_AF_OWN: 1024,
+	BG_AF_OTHER_USER: 2048,
+	BG_AF_NAME_TRUNC: 4096,
+	BG_AF_NAME_USER: 8192,
+	BG_AF_TEXE_TRUNC: 16384,
+} as const;
+
+/** enum bg_act_limit. */
+export const BgActLimit = {
+	BG_ACT_DEPTH: 16,
+	BG_ACT_NAME_MAX: 256,
+} as const;
+
 /** enum bg_deny_limit. */
 export const BgDenyLimit = {
 	BG_DENY_SLOTS: 24,
@@ -399,6 +439,8 @@ export const BgKind = {
 	BG_EV_NET_BIND: 35,
 	BG_EV_NET_SEND: 36,
 	BG_EV_SECCOMP: 40,
+	BG_EV_KMOD: 50,
+	BG_EV_BPF: 51,
 } as const;
 
 /** enum bg_limit. */
@@ -529,6 +571,8 @@ export const BgStat = {
 	BG_STAT_ENF_SPARED: 30,
 	BG_STAT_SC_NO_STATE: 32,
 	BG_STAT_SC_NO_HANDLER: 33,
+	BG_STAT_ACT_REPEAT: 36,
+	BG_STAT_ACT_NO_STORE: 37,
 	BG_STAT__MAX: 40,
 } as const;
 

@@ -7,6 +7,7 @@ import './fd.js';
 import './priv.js';
 import './net.js';
 import './seccomp.js';
+import './kernel.js';
 import './bpfguard.js';
 
 export { allFields, fieldValues, lookupField, lookupFieldRef, type FieldDef, type FieldType } from './registry.js';

@@ -47,6 +47,9 @@ const SECCOMP = [
 	...['proc.pid', 'proc.tid', 'proc.ppid', 'proc.name', 'proc.exepath', 'user.uid', 'container.cgroup_id'],
 ];
 
+const KMOD = [...RESULT, ...['kmod.op', 'kmod.name', 'kmod.path', 'kmod.image_size', 'kmod.flags'], ...['proc.pid', 'proc.tid', 'proc.ppid', 'proc.name', 'proc.exepath', 'user.uid', 'container.cgroup_id']];
+const BPF = [...RESULT, ...['bpf.cmd', 'bpf.prog_type', 'bpf.prog_name', 'bpf.attach_type', 'bpf.from_user'], ...['proc.pid', 'proc.tid', 'proc.ppid', 'proc.name', 'proc.exepath', 'user.uid', 'container.cgroup_id']];
+
 const AGENT = ['evt.time.iso', 'evt.type', 'bpfguard.what', 'bpfguard.reason', 'bpfguard.lost', 'bpfguard.events', 'bpfguard.counts', 'bpfguard.uptime_s', 'bpfguard.window_s', 'proc.pid', 'proc.name'];
 
 /** Per kind, the fields its JSON shows, in order; a field the event does not have is left out. */
@@ -67,6 +70,8 @@ export const JSON_FIELDS: Readonly<Record<EventKind, readonly string[]>> = {
 	net_bind: NET,
 	net_send: NET,
 	seccomp: SECCOMP,
+	kmod: KMOD,
+	bpf: BPF,
 	agent: AGENT,
 };
 
