@@ -26,7 +26,7 @@
  *   BG_EV_OPEN, BG_EV_FCHANGE            0-8       bg_file_flag
  *   BG_EV_NET_CONNECT … BG_EV_NET_SEND   8-13      bg_net_flag
  *   BG_EV_SECCOMP                        1         BG_F_EXE_TRUNC of bg_flag
- *   BG_EV_KMOD, BG_EV_BPF                1, 8-14   bg_act_flag
+ *   BG_EV_KMOD … BG_EV_PROCMEM           1, 8-14   bg_act_flag
  *
  * Within a family a bit means the same on every kind; each flag's comment names the kinds
  * that can carry it.
@@ -57,6 +57,8 @@ enum bg_kind {
 	BG_EV_SECCOMP = 40,	/* syscalls: a call a seccomp filter refused (exit) or killed (task exit) */
 	BG_EV_KMOD = 50,	/* kernel: init_module/finit_module/delete_module exit, ok or failed */
 	BG_EV_BPF = 51,		/* kernel: bpf() program load or attach exit, ok or failed */
+	BG_EV_PTRACE = 52,	/* inject: ptrace() traceme, attach, seize, peek/poke/regs exit */
+	BG_EV_PROCMEM = 53,	/* inject: process_vm_readv/process_vm_writev exit */
 };
 
 /* hdr.flags of BG_EV_EXEC records (bits 0-7); BG_F_EXE_TRUNC also on BG_EV_PRIV_* records. */
@@ -330,7 +332,7 @@ struct bg_seccomp {
 };
 _Static_assert(sizeof(struct bg_seccomp) == 136, "bg_seccomp size");
 
-/* hdr.flags of struct bg_act records (BG_EV_KMOD, BG_EV_BPF). */
+/* hdr.flags of struct bg_act records (BG_EV_KMOD, BG_EV_BPF, BG_EV_PTRACE, BG_EV_PROCMEM). */
 enum bg_act_flag {
 	BG_AF_EXE_TRUNC = 1 << 1,	/* all: exe path cut (the bit of BG_F_EXE_TRUNC) */
 	BG_AF_TARGET = 1 << 8,		/* PTRACE, PROCMEM: the target task was found at exit (t* set) */

@@ -15,7 +15,7 @@ import { actDecoder, peekActType } from './decoders/act.js';
 import { CHANGE_SYSCALLS, OPEN_SYSCALLS, PRIV_ID_SYSCALLS, type FileSyscall, type PrivSyscall } from './syscall-args.js';
 
 /** Sensor names (src/sensors/registry.ts), one BPF object each. */
-export type SensorName = 'process' | 'priv' | 'file' | 'net' | 'seccomp' | 'kernel';
+export type SensorName = 'process' | 'priv' | 'file' | 'net' | 'seccomp' | 'kernel' | 'inject';
 
 /** One record kind. */
 export interface KindRow {
@@ -85,6 +85,9 @@ export const EVENT_TABLE: readonly KindRow[] = [
 	// module loads and unloads, BPF program loads and attaches: at exit, attempts too
 	{ kind: 'kmod', code: BgKind.BG_EV_KMOD, sensor: 'kernel', source: 'syscall', dir: 'exit', decode: actDecoder('kmod'), peek: peekActType, types: ['init_module', 'finit_module', 'delete_module'], flags: BgActFlag },
 	{ kind: 'bpf', code: BgKind.BG_EV_BPF, sensor: 'kernel', source: 'syscall', dir: 'exit', decode: actDecoder('bpf'), peek: peekActType, types: ['bpf'], flags: BgActFlag },
+	// one process on another's memory or registers: at exit, attempts too
+	{ kind: 'ptrace', code: BgKind.BG_EV_PTRACE, sensor: 'inject', source: 'syscall', dir: 'exit', decode: actDecoder('ptrace'), peek: peekActType, types: ['ptrace'], flags: BgActFlag },
+	{ kind: 'procmem', code: BgKind.BG_EV_PROCMEM, sensor: 'inject', source: 'syscall', dir: 'exit', decode: actDecoder('procmem'), peek: peekActType, types: ['process_vm_readv', 'process_vm_writev'], flags: BgActFlag },
 	{ kind: 'agent', code: 0, sensor: null, source: 'internal', dir: 'agent', decode: null, peek: null, types: ['bpfguard_start', 'bpfguard_stop', 'bpfguard_heartbeat', 'bpfguard_loss'], flags: {} },
 ];
 
@@ -128,6 +131,7 @@ export function evtType(e: BgEvent): string {
 		case 'open':
 		case 'file_change':
 		case 'kmod':
+		case 'procmem':
 			return e.syscall;
 		case 'agent':
 			return `bpfguard_${e.what}`;

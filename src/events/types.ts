@@ -253,7 +253,7 @@ export interface SeccompEvent extends EventBase {
 }
 
 /** Record kinds of acts on the kernel (kmod, bpf) or on another process (ptrace, procmem). */
-export type ActKind = 'kmod' | 'bpf';
+export type ActKind = 'kmod' | 'bpf' | 'ptrace' | 'procmem';
 
 /** The process an act was aimed at (ptrace, procmem), read at the syscall's exit. */
 export interface ActTarget {

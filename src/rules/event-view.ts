@@ -14,6 +14,8 @@ export function evtRes(e: BgEvent): number | undefined {
 		case 'file_change':
 		case 'kmod':
 		case 'bpf':
+		case 'ptrace':
+		case 'procmem':
 			return e.ret;
 		case 'seccomp':
 			// a killed call never returned; a trapped one returns what the SIGSYS handler sets
@@ -38,6 +40,8 @@ export function ownPpid(e: BgEvent): number | undefined {
 		case 'seccomp':
 		case 'kmod':
 		case 'bpf':
+		case 'ptrace':
+		case 'procmem':
 			return e.ppid;
 		default:
 			return undefined;
@@ -55,6 +59,8 @@ export function ownExe(e: BgEvent): string | undefined {
 		case 'seccomp':
 		case 'kmod':
 		case 'bpf':
+		case 'ptrace':
+		case 'procmem':
 			return e.exe || undefined;
 		default:
 			return undefined;

@@ -85,6 +85,9 @@ export type SeccompOptions = Record<string, never>;
 /** Kernel sensor options (none). */
 export type KernelOptions = Record<string, never>;
 
+/** Injection sensor options (none). */
+export type InjectOptions = Record<string, never>;
+
 /** Options by sensor name. */
 export interface SensorOptions {
 	process: ProcessOptions;
@@ -93,6 +96,7 @@ export interface SensorOptions {
 	net: NetOptions;
 	seccomp: SeccompOptions;
 	kernel: KernelOptions;
+	inject: InjectOptions;
 }
 
 /** Everything a run of the sensors is told: the common filters and each sensor's own options. */

@@ -6,6 +6,7 @@ import { fileSensor } from './file.js';
 import { netSensor } from './net.js';
 import { seccompSensor } from './seccomp.js';
 import { kernelSensor } from './kernel.js';
+import { injectSensor } from './inject.js';
 
 /** All sensors this build knows. */
-export const SENSORS: readonly Sensor[] = [processSensor, privSensor, fileSensor, netSensor, seccompSensor, kernelSensor];
+export const SENSORS: readonly Sensor[] = [processSensor, privSensor, fileSensor, netSensor, seccompSensor, kernelSensor, injectSensor];

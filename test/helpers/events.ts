@@ -173,6 +173,11 @@ export function sampleEvents(): BgEvent[] {
 		act('bpf', ++i, { nr: 321, syscall: 'bpf', ret: 5, op: 5, arg: 26n, name: 'hide_pid', comm: 'bpftool', exe: '/usr/sbin/bpftool' }),
 		act('bpf', ++i, { nr: 321, syscall: 'bpf', ret: -13, op: 5, arg: 2n, name: 'kp_x', comm: 'bpfload', exe: '/tmp/bg/bpfload', flags: BgActFlag.BG_AF_NAME_USER }),
 		act('bpf', ++i, { nr: 321, syscall: 'bpf', ret: 6, op: 28, arg: 26n, aux: 24, name: 'hide_pid', comm: 'bpftool', exe: '/usr/sbin/bpftool' }),
+		act('ptrace', ++i, { nr: 101, syscall: 'ptrace', ret: 0, op: 16, name: '', comm: 'gdb', exe: '/usr/bin/gdb', targetArg: 812, flags: BgActFlag.BG_AF_TARGET | BgActFlag.BG_AF_EXACT | BgActFlag.BG_AF_OTHER_USER, target: { pid: 812, tid: 812, uid: 1000, comm: 'ssh-agent', exe: '/usr/bin/ssh-agent' } }),
+		act('ptrace', ++i, { nr: 101, syscall: 'ptrace', ret: 0, op: 5, arg: 0x401000n, name: '', comm: 'injector', exe: '/tmp/bg/injector', targetArg: 813, flags: BgActFlag.BG_AF_TARGET | BgActFlag.BG_AF_OWN, target: { pid: 813, tid: 814, uid: 0, comm: 'sleep', exe: '/usr/bin/sleep' } }),
+		act('ptrace', ++i, { nr: 101, syscall: 'ptrace', ret: -3, op: 0x4206, name: '', comm: 'strace', exe: '/usr/bin/strace', targetArg: 99999 }),
+		act('procmem', ++i, { nr: 310, syscall: 'process_vm_readv', ret: 4096, arg: 1n, name: '', comm: 'dumper', exe: '/tmp/bg/dumper', targetArg: 815, flags: BgActFlag.BG_AF_TARGET, target: { pid: 815, tid: 815, uid: 0, comm: 'sshd', exe: '/usr/sbin/sshd' } }),
+		act('procmem', ++i, { nr: 311, syscall: 'process_vm_writev', ret: -1, arg: 2n, name: '', comm: 'dumper', exe: '/tmp/bg/dumper', targetArg: 816, flags: BgActFlag.BG_AF_TARGET | BgActFlag.BG_AF_OTHER_USER, target: { pid: 816, tid: 816, uid: 1000, comm: 'bash', exe: '' } }),
 		{ kind: 'agent', ...base(4242, ++i), tid: 4242, cgroupId: 0n, what: 'loss', reason: 'ringbuf_full=7 sink_dropped=2', counts: { ringbuf_full: 7, sink_dropped: 2 }, total: 9, uptimeS: 61.5, windowS: 10, comm: 'node' },
 		{ kind: 'agent', ...base(4242, ++i), tid: 4242, cgroupId: 0n, what: 'stop', reason: 'SIGTERM', counts: { events: 100, lost: 9 }, total: 100, uptimeS: 70, windowS: 70, comm: 'node' },
 	];

@@ -441,6 +441,8 @@ export const BgKind = {
 	BG_EV_SECCOMP: 40,
 	BG_EV_KMOD: 50,
 	BG_EV_BPF: 51,
+	BG_EV_PTRACE: 52,
+	BG_EV_PROCMEM: 53,
 } as const;
 
 /** enum bg_limit. */

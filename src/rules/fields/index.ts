@@ -8,6 +8,7 @@ import './priv.js';
 import './net.js';
 import './seccomp.js';
 import './kernel.js';
+import './inject.js';
 import './bpfguard.js';
 
 export { allFields, fieldValues, lookupField, lookupFieldRef, type FieldDef, type FieldType } from './registry.js';

@@ -50,6 +50,11 @@ const SECCOMP = [
 const KMOD = [...RESULT, ...['kmod.op', 'kmod.name', 'kmod.path', 'kmod.image_size', 'kmod.flags'], ...['proc.pid', 'proc.tid', 'proc.ppid', 'proc.name', 'proc.exepath', 'user.uid', 'container.cgroup_id']];
 const BPF = [...RESULT, ...['bpf.cmd', 'bpf.prog_type', 'bpf.prog_name', 'bpf.attach_type', 'bpf.from_user'], ...['proc.pid', 'proc.tid', 'proc.ppid', 'proc.name', 'proc.exepath', 'user.uid', 'container.cgroup_id']];
 
+const TARGET = ['target.pid', 'target.tid', 'target.name', 'target.exepath', 'target.uid', 'target.own', 'target.other_user', 'target.exact'];
+const CALLER = ['proc.pid', 'proc.tid', 'proc.ppid', 'proc.name', 'proc.exepath', 'user.uid', 'container.cgroup_id'];
+const PTRACE = [...RESULT, 'ptrace.request', 'ptrace.write', 'ptrace.addr', ...TARGET, ...CALLER];
+const PROCMEM = [...RESULT, 'procmem.write', 'procmem.iovcnt', ...TARGET, ...CALLER];
+
 const AGENT = ['evt.time.iso', 'evt.type', 'bpfguard.what', 'bpfguard.reason', 'bpfguard.lost', 'bpfguard.events', 'bpfguard.counts', 'bpfguard.uptime_s', 'bpfguard.window_s', 'proc.pid', 'proc.name'];
 
 /** Per kind, the fields its JSON shows, in order; a field the event does not have is left out. */
@@ -72,6 +77,8 @@ export const JSON_FIELDS: Readonly<Record<EventKind, readonly string[]>> = {
 	seccomp: SECCOMP,
 	kmod: KMOD,
 	bpf: BPF,
+	ptrace: PTRACE,
+	procmem: PROCMEM,
 	agent: AGENT,
 };
 

@@ -23,16 +23,19 @@ const rule = (name: string, cond: string) => `- rule: ${name}\n  desc: d\n  cond
 
 test('default rules: every sensor, and of the network records only connects', () => {
 	const { ruleset } = loadRules([repoPath('rules')]);
-	assert.deepEqual(sensorsFor(ruleset).map((s) => s.name).sort(), ['file', 'kernel', 'net', 'priv', 'process', 'seccomp']);
+	assert.deepEqual(sensorsFor(ruleset).map((s) => s.name).sort(), ['file', 'inject', 'kernel', 'net', 'priv', 'process', 'seccomp']);
 	assert.deepEqual(netNeedsFor(ruleset).kinds, ['net_connect']);
 });
 
-test('the kernel sensor loads only for rules on its evt.types or fields', () => {
+test('the kernel and injection sensors load only for rules on their evt.types or fields', () => {
 	const names = (cond: string) => sensorsFor(rulesOf(rule('r', cond))).map((s) => s.name);
 	assert.ok(!names('evt.type = execve').includes('kernel'));
 	assert.ok(names('evt.type = finit_module').includes('kernel'));
 	assert.ok(names('evt.type = bpf').includes('kernel'));
 	assert.ok(names('bpf.prog_type = kprobe').includes('kernel'));
+	assert.ok(!names('evt.type = execve').includes('inject'));
+	assert.ok(names('evt.type = ptrace').includes('inject'));
+	assert.ok(names('target.own = false').includes('inject'));
 });
 
 test('net kinds follow evt.type; a rule on any type needs every kind', () => {
@@ -44,7 +47,7 @@ test('net kinds follow evt.type; a rule on any type needs every kind', () => {
 
 test('kernelPlan: the default rules load every sensor, drop no-op identity calls, watch paths, and take only connects', () => {
 	const p = kernelPlan(loadRules([repoPath('rules')]).ruleset);
-	assert.deepEqual(p.sensors.map((s) => s.name).sort(), ['file', 'kernel', 'net', 'priv', 'process', 'seccomp']);
+	assert.deepEqual(p.sensors.map((s) => s.name).sort(), ['file', 'inject', 'kernel', 'net', 'priv', 'process', 'seccomp']);
 	assert.deepEqual(p.filter.priv, { noopCalls: false, hotChecks: false });
 	assert.ok(p.filter.file?.watch?.paths.some((w) => w.path === '/etc/shadow'));
 	assert.equal(p.file.allFiles, false);
