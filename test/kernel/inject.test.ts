@@ -9,13 +9,15 @@ import { repoPath } from '../../src/util/paths.js';
 import type { Alert } from '../../src/alerts/alert.js';
 
 const INJECTOR = repoPath('build/progs/injector');
-const OBJECTS = ['dispatch', 'process', 'inject'];
+const OBJECTS = ['dispatch', 'process', 'inject', 'file'];
 const NOBODY = ['--reuid=65534', '--regid=65534', '--clear-groups'];
 const RULE = {
 	attach: 'Ptrace attach to another process',
 	write: 'Ptrace write into another process',
 	read: 'Memory of another process read',
 	written: 'Memory of another process written',
+	memRead: 'Memory of another process opened for reading',
+	memWrite: 'Memory of another process opened for writing',
 };
 
 /** A victim: a sleep that is no descendant of the injector (a sibling: both are children of this test). */
@@ -131,6 +133,50 @@ test('gdb -p and strace -p on a running process alert; gdb and strace running th
 		assert.deepEqual(quiet(pids.straceown), [], 'strace of its own child');
 		assert.ok(child > 0);
 		assert.deepEqual(quiet(pids.own), [], 'an injector on its own child and itself');
+	} finally {
+		v.kill('SIGKILL');
+	}
+});
+
+test('/proc/PID/mem of another process opened for reading (dd, and by another user: refused) or writing (direct open) alerts; /proc/self/mem and a child\'s do not', async (t) => {
+	if (!requireBpf(t, OBJECTS)) return;
+	const v = await victim();
+	const pids: Record<string, number> = {};
+	let child = 0;
+	try {
+		const { alerts } = await withMonitor(async () => {
+			pids.dd = (await run('dd', [`if=/proc/${v.pid}/mem`, 'of=/dev/null', 'bs=1', 'count=1'])).pid;
+			pids.nobody = (await run('/usr/bin/setpriv', [...NOBODY, 'dd', `if=/proc/${v.pid}/mem`, 'of=/dev/null', 'bs=1', 'count=1'])).pid;
+			const w = await run(INJECTOR, ['memwrite', String(v.pid)]);
+			pids.write = w.pid;
+			assert.equal(steps(w.stdout).memwrite, 8, w.stdout);
+			pids.self = (await run('head', ['-c', '1', '/proc/self/mem'])).pid;
+			const own = await run(INJECTOR, ['own']);
+			pids.own = own.pid;
+			child = Number(/child=(\d+)/.exec(own.stdout)?.[1]);
+			assert.equal(steps(own.stdout).memwrite, 8, own.stdout);
+		});
+		const dd = by(alerts, pids.dd);
+		assert.deepEqual(dd.map((a) => a.rule), [RULE.memRead], outputs(alerts));
+		assert.equal(dd[0].fields['fd.name'], `/proc/${v.pid}/mem`);
+		assert.equal(dd[0].fields['evt.res'], 'SUCCESS');
+		assert.equal(dd[0].fields['target.pid'], v.pid);
+		assert.equal(dd[0].fields['target.name'], 'sleep');
+		assert.equal(dd[0].fields['target.exepath'], '/usr/bin/sleep');
+		assert.ok(dd[0].tags.includes('T1003.007'));
+		const nb = by(alerts, pids.nobody);
+		assert.deepEqual(nb.map((a) => a.rule), [RULE.memRead], outputs(alerts));
+		assert.equal(nb[0].fields['evt.res'], 'EACCES');
+		assert.equal(nb[0].fields['user.uid'], 65534);
+		assert.equal(nb[0].fields['target.uid'], 0);
+		const wr = by(alerts, pids.write);
+		assert.deepEqual(wr.map((a) => a.rule), [RULE.memWrite], outputs(alerts));
+		assert.equal(wr[0].fields['target.pid'], v.pid);
+		assert.equal(wr[0].fields['proc.exepath'], INJECTOR);
+		assert.ok(wr[0].tags.includes('T1055.009'));
+		assert.deepEqual(by(alerts, pids.self), [], '/proc/self/mem');
+		assert.ok(child > 0);
+		assert.deepEqual(by(alerts, pids.own), [], "its own child's /proc/PID/mem");
 	} finally {
 		v.kill('SIGKILL');
 	}

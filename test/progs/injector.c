@@ -1,13 +1,16 @@
-/* injector attach|seize|vmread|vmwrite PID | own: what an injector does, with direct syscalls.
+/* injector attach|seize|vmread|vmwrite|memwrite PID | own: what an injector does, with direct syscalls.
  *   attach PID   PTRACE_ATTACH, wait, PEEKUSER, GETREGS, SETREGS (the same registers back), DETACH
  *   seize PID    PTRACE_SEIZE, DETACH
  *   vmread PID   process_vm_readv of 64 bytes at the start of the target's first readable mapping
  *   vmwrite PID  process_vm_readv then process_vm_writev of the same 8 bytes back into the
  *                target's first writable mapping (its memory is left as it was)
+ *   memwrite PID open /proc/PID/mem read-write, read 8 bytes of the first writable mapping and
+ *                write them back (pread, pwrite)
  *   own          the same on its own child (PTRACE_TRACEME + SIGSTOP) and process_vm_readv of itself
  * Prints one "STEP ret=R errno=E" line per call (own: first "child=PID"); exits 0. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,6 +71,23 @@ static void vm(pid_t pid, int write)
 	show("vmwrite", n < 0 ? n : process_vm_writev(pid, &l, 1, &r, 1, 0));
 }
 
+static void memwrite(pid_t pid)
+{
+	char path[64], buf[8];
+	unsigned long at = mapping(pid, "rw");
+	long n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/mem", pid);
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	show("memopen", fd);
+	if (fd < 0)
+		return;
+	n = pread(fd, buf, sizeof(buf), at);
+	show("memwrite", n < 0 ? n : pwrite(fd, buf, n, at));
+	close(fd);
+}
+
 static int own(void)
 {
 	pid_t c = fork();
@@ -84,6 +104,7 @@ static int own(void)
 	vm(c, 0);
 	vm(c, 1);
 	vm(getpid(), 0);
+	memwrite(c);
 	ptrace(PTRACE_CONT, c, 0, 0);
 	waitpid(c, &st, 0);
 	return 0;
@@ -97,7 +118,7 @@ int main(int argc, char **argv)
 	if (argc == 2 && !strcmp(argv[1], "own"))
 		return own();
 	if (argc != 3) {
-		fprintf(stderr, "usage: injector attach|seize|vmread|vmwrite PID | own\n");
+		fprintf(stderr, "usage: injector attach|seize|vmread|vmwrite|memwrite PID | own\n");
 		return 2;
 	}
 	pid = atoi(argv[2]);
@@ -116,6 +137,8 @@ int main(int argc, char **argv)
 		show("seize", r);
 		if (r == 0)
 			ptrace(PTRACE_DETACH, pid, 0, 0);
+	} else if (!strcmp(argv[1], "memwrite")) {
+		memwrite(pid);
 	} else if (!strcmp(argv[1], "vmread") || !strcmp(argv[1], "vmwrite")) {
 		vm(pid, argv[1][2] == 'w');
 	} else {
