@@ -93,6 +93,15 @@ static __always_inline int inj__repeat(__u32 nr, __u32 op, __u32 ttid)
 	return 0;
 }
 
+/* Forget the thread's last folded record (a new attach starts a new session). */
+static __always_inline void inj__forget(void)
+{
+	struct bg_inj_last *l = bpf_task_storage_get(&bg_inj_last, bpf_get_current_task_btf(), 0, 0);
+
+	if (l)
+		l->nr = l->op = l->ttid = 0;
+}
+
 /* The task vpid names in the caller's pid namespace (acquired), or NULL. */
 static __always_inline struct task_struct *inj__lookup(__s32 vpid)
 {
@@ -175,7 +184,9 @@ int BPF_PROG(bg_inj_ptrace, struct pt_regs *regs, long ret)
 		stats__inc(BG_STAT_FILTERED);
 		return 0;
 	}
-	if (cls != BG_PC_TRACE && inj__repeat(nr, req, vpid))
+	if (cls == BG_PC_TRACE)
+		inj__forget();	/* a new tracing session: its first peek or poke is reported */
+	else if (inj__repeat(nr, req, vpid))
 		return 0;
 	r = act__begin(BG_EV_PTRACE, nr, ret);
 	if (!r)

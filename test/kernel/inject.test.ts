@@ -3,7 +3,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { requireBpf } from '../helpers/bpf.js';
-import { run, sleep } from '../helpers/collect.js';
+import { collect, run, sleep } from '../helpers/collect.js';
+import { SENSORS } from '../../src/sensors/registry.js';
+import type { ActEvent } from '../../src/events/types.js';
+import { BgActFlag } from '../../src/events/generated/layouts.js';
 import { withMonitor } from '../helpers/monitor.js';
 import { repoPath } from '../../src/util/paths.js';
 import type { Alert } from '../../src/alerts/alert.js';
@@ -180,4 +183,46 @@ test('/proc/PID/mem of another process opened for reading (dd, and by another us
 	} finally {
 		v.kill('SIGKILL');
 	}
+});
+
+test('every record field of a run on its own child; a repeated read of the same target is folded (act_repeat) and a new attach starts over', async (t) => {
+	if (!requireBpf(t, OBJECTS)) return;
+	let pid = 0;
+	let child = 0;
+	const { events, kernel } = await collect(
+		SENSORS.filter((s) => s.name === 'process' || s.name === 'inject'),
+		{},
+		async () => {
+			const own = await run(INJECTOR, ['own']);
+			pid = own.pid;
+			child = Number(/child=(\d+)/.exec(own.stdout)?.[1]);
+		},
+	);
+	const mine = events.filter((e): e is ActEvent => (e.kind === 'ptrace' || e.kind === 'procmem') && (e.pid === pid || e.pid === child));
+	const sig = mine.map((e) => `${e.pid === child ? 'child' : 'parent'} ${e.syscall} ${e.op} ${e.target?.pid === child ? 'child' : e.target?.pid === pid ? 'parent' : e.target?.pid}`);
+	// the child's TRACEME (target: its tracer); peekuser, getregs, setregs; the first readv of the child (the
+	// second, in vmwrite, is folded); the writev; the readv of itself
+	assert.deepEqual(sig, ['child ptrace 0 parent', 'parent ptrace 3 child', 'parent ptrace 12 child', 'parent ptrace 13 child', 'parent process_vm_readv 0 child', 'parent process_vm_writev 0 child', 'parent process_vm_readv 0 parent']);
+	assert.ok(kernel.act_repeat >= 1, JSON.stringify(kernel));
+	const traceme = mine[0];
+	assert.equal(traceme.ret, 0);
+	assert.equal(traceme.comm, 'injector');
+	assert.equal(traceme.exe, INJECTOR);
+	assert.equal(traceme.ppid, pid);
+	assert.equal(traceme.uid, 0);
+	assert.deepEqual(traceme.target, { pid, tid: pid, uid: 0, comm: 'injector', exe: INJECTOR });
+	const F = BgActFlag;
+	assert.equal(traceme.flags, F.BG_AF_TARGET | F.BG_AF_EXACT, 'its tracer is no descendant of the child');
+	const setregs = mine[3];
+	assert.equal(setregs.targetArg, child);
+	assert.equal(setregs.ret, 0);
+	assert.equal(setregs.ppid, process.pid);
+	assert.equal(setregs.arg, 0n);
+	assert.equal(setregs.flags, F.BG_AF_TARGET | F.BG_AF_EXACT | F.BG_AF_OWN);
+	assert.deepEqual(setregs.target, { pid: child, tid: child, uid: 0, comm: 'injector', exe: INJECTOR });
+	const read = mine[4];
+	assert.equal(read.ret, 64);
+	assert.equal(read.arg, 1n, 'one remote range');
+	assert.equal(read.name, '');
+	assert.equal(read.flags, F.BG_AF_TARGET | F.BG_AF_OWN);
 });

@@ -6,7 +6,11 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { constants } from 'node:os';
 import { requireBpf } from '../helpers/bpf.js';
-import { run } from '../helpers/collect.js';
+import { collect, run } from '../helpers/collect.js';
+import { SENSORS } from '../../src/sensors/registry.js';
+import { syscallNr } from '../../src/events/syscalls.js';
+import { BgActFlag } from '../../src/events/generated/layouts.js';
+import type { ActEvent } from '../../src/events/types.js';
 import { withMonitor } from '../helpers/monitor.js';
 import { harnessObject } from '../helpers/harness.js';
 import { addon } from '../../src/bridge/addon.js';
@@ -156,5 +160,39 @@ test('BPF loads and attaches by another process alert (bpftool, direct bpf() cal
 		assert.equal(tool[0].fields['proc.name'], 'bpftool');
 	} finally {
 		rmSync(pin, { force: true });
+	}
+});
+
+test('every record field: a delete_module, a finit_module and a BPF load and raw tracepoint attach by direct calls', async (t) => {
+	if (!requireBpf(t, OBJECTS)) return;
+	const ko = `/var/lib/bg-kmod-rec-${process.pid}.ko`;
+	writeFileSync(ko, 'not a module\n', { mode: 0o600 });
+	const pids: Record<string, number> = {};
+	const out: Record<string, { ret: number; errno: number }> = {};
+	const tag = `bgr${process.pid % 100000}`;
+	try {
+		const { events } = await collect(SENSORS.filter((s) => s.name === 'process' || s.name === 'kernel'), {}, async () => {
+			for (const [prog, args] of [[KMODCALL, ['delete', 'bg_rec_nosuch']], [KMODCALL, ['finit', ko]], [BPFCALL, ['rawtp', tag]]] as const) {
+				const p = await run(prog, [...args]);
+				pids[args[0]] = p.pid;
+				out[args[0]] = result(p.stdout);
+			}
+		});
+		const acts = events.filter((e): e is ActEvent => (e.kind === 'kmod' || e.kind === 'bpf') && Object.values(pids).includes(e.pid));
+		const [del, fin, load, att] = acts;
+		assert.equal(acts.length, 4, JSON.stringify(acts.map((e) => `${e.pid} ${e.syscall} ${e.op}`)));
+		for (const e of acts) {
+			assert.equal(e.uid, 0);
+			assert.equal(e.ppid, process.pid);
+			assert.equal(e.target, undefined);
+			assert.equal(e.tid, e.pid);
+		}
+		assert.deepEqual([del.kind, del.syscall, del.nr, del.ret, del.op, del.arg, del.aux, del.name, del.comm, del.exe, del.flags], ['kmod', 'delete_module', syscallNr('delete_module'), -out.delete.errno, 0o4000, 0n, 0, 'bg_rec_nosuch', 'kmodcall', KMODCALL, BgActFlag.BG_AF_NAME_USER]);
+		assert.deepEqual([fin.kind, fin.syscall, fin.ret, fin.op, fin.name, fin.flags], ['kmod', 'finit_module', -out.finit.errno, 0, ko, 0]);
+		assert.deepEqual([load.kind, load.syscall, load.op, load.arg, load.name, load.comm, load.exe, load.flags], ['bpf', 'bpf', 5, 17n, tag, 'bpfcall', BPFCALL, 0]);
+		assert.ok(load.ret >= 0);
+		assert.deepEqual([att.op, att.ret, att.arg, att.aux, att.name], [17, out.rawtp.ret, 17n, 0, tag]);
+	} finally {
+		rmSync(ko, { force: true });
 	}
 });
