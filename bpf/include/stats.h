@@ -28,7 +28,8 @@ enum bg_stat {
 	BG_STAT_ENF_SPARED = 30,	/* enforcement: not acted: protected target or budget spent */
 	BG_STAT_SC_NO_STATE = 32,	/* seccomp: per-task state unavailable: a filtered thread's syscall not judged */
 	BG_STAT_SC_NO_HANDLER = 33,	/* seccomp: a filtered thread's syscall not judged (the sensor's program not wired) */
-	/* Slots by domain: common 0-7, file 8-13, priv 14-19, net 20-27, enforcement 28-31, seccomp 32-35. */
+	BG_STAT_ENV_TRUNC = 36,	/* process: exec env scan cut (record still sent, flagged) */
+	/* Slots by domain: common 0-7, file 8-13, priv 14-19, net 20-27, enforcement 28-31, seccomp 32-35, process 36-39. */
 	BG_STAT__MAX = 40,
 };
 
