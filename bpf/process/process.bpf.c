@@ -42,6 +42,9 @@ static __always_inline void proc__fill_common(struct bg_exec *e, struct task_str
 	e->_pad = 0;
 	e->enforce = 0;
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	/* the per-CPU scratch keeps the last record: a blob not filled below must be empty, not stale */
+	e->cwd.off = e->tty.off = e->hdr.size;
+	e->cwd.len = e->tty.len = 0;
 	path__tail(e, &e->cwd, BPF_CORE_READ(t, fs, pwd.mnt), BPF_CORE_READ(t, fs, pwd.dentry),
 			BG_F_CWD_TRUNC);
 	if (tty)
@@ -118,6 +121,8 @@ int BPF_PROG(bg_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 	e->old_tid = old_pid;
 	e->ret = 0;
 	e->argc = BPF_CORE_READ(bprm, argc);
+	e->exe.off = e->hdr.size;
+	e->exe.len = 0;
 	path__tail(e, &e->exe, BPF_CORE_READ(f, f_path.mnt), BPF_CORE_READ(f, f_path.dentry),
 			BG_F_EXE_TRUNC);
 	if (path__is_deleted(BPF_CORE_READ(f, f_path.dentry)))

@@ -204,3 +204,25 @@ test('curl … | sh and base64 -d … | sh alert once, whichever side execs firs
 		rmSync(dir, { recursive: true, force: true });
 	}
 });
+
+test('an exec without a terminal right after one with a terminal on the same CPU has an empty tty, not the last record\'s', async (t) => {
+	if (!requireBpf(t, ['dispatch', 'process'])) return;
+	const dir = mkdtempSync('/var/lib/bg-tty-');
+	const rulesFile = join(dir, 'rules.yaml');
+	writeFileSync(rulesFile, `- rule: tty mark\n  desc: test\n  condition: spawned_process and proc.args contains bg-ttymark\n  output: "tty %proc.pid %proc.args %proc.tty"\n  priority: notice\n`, { mode: 0o600 });
+	try {
+		const { alerts } = await withMonitor(async () => {
+			// the per-CPU record scratch: every exec on CPU 0, the pty child's first, then one without a tty
+			// whose record is long enough to hold the last record's tty offset
+			const pad = 'p'.repeat(300);
+			const sh = `/usr/bin/python3 -c "import pty; pty.spawn(['/bin/true', 'bg-ttymark-pty'])"; /bin/true bg-ttymark-none ${pad}`;
+			for (let i = 0; i < 3; i++) await run('taskset', ['-c', '0', '/bin/sh', '-c', sh]);
+		}, [repoPath('rules/00-macros.yaml'), rulesFile]);
+		const ttys = (mark: string) => alerts.filter((a) => String(a.fields['proc.args']).startsWith(mark)).map((a) => a.fields['proc.tty']);
+		assert.equal(ttys('bg-ttymark-pty').length, 3);
+		for (const tty of ttys('bg-ttymark-pty')) assert.match(String(tty), /^pts\d+$/);
+		assert.deepEqual(ttys('bg-ttymark-none'), ['', '', '']);
+	} finally {
+		rmSync(dir, { recursive: true, force: true });
+	}
+});
