@@ -48,7 +48,7 @@ const cmdline = (p: ProcInfo) => [p.comm, ...p.args.slice(1)].join(' ');
 defineFields([
 	{ name: 'proc.script', type: 'string', desc: 'absolute path of the script the process runs: the file a #! line made the kernel hand to its interpreter (bprm->filename), else the file a shell (sh, bash, dash …) was given as its first non-option argument; "" when none', extract: script },
 	{ name: 'proc.is_script', type: 'bool', desc: 'the process runs a script file (proc.script is set)', extract: (c) => (script(c) === undefined ? undefined : script(c) !== '') },
-	{ name: 'proc.env', type: 'string', arg: 'required', desc: 'value of an environment variable at exec, read from the new process: only the loader variables LD_PRELOAD, LD_LIBRARY_PATH, LD_AUDIT are read (proc.env[LD_PRELOAD])', extract: (c, a) => (a === undefined ? undefined : env(c)?.[a]) },
+	{ name: 'proc.env', type: 'string', arg: 'required', desc: 'value of an environment variable at exec, read from the new process (proc.env[LD_PRELOAD]): only those the monitor\'s exec_env lists are read (default LD_PRELOAD, LD_LIBRARY_PATH, LD_AUDIT)', extract: (c, a) => (a === undefined ? undefined : env(c)?.[a]) },
 	{ name: 'proc.env_paths', type: 'strings', arg: 'required', desc: 'the paths of a loader variable (proc.env_paths[LD_PRELOAD]): its value split on ":", ";" and spaces, relative and empty entries taken from the cwd', extract: (c, a) => envPaths(c, a) },
 	{ name: 'proc.stdin.type', type: 'string', desc: 'what stdin (fd 0) was at exec: pipe (or FIFO), file, socket, tty, chr (another char device), other, none (closed)', extract: (c) => stdio(c, 0)?.kind },
 	{ name: 'proc.stdout.type', type: 'string', desc: 'what stdout (fd 1) was at exec (as proc.stdin.type)', extract: (c) => stdio(c, 1)?.kind },
