@@ -6,6 +6,8 @@ import { repoPath } from '../src/util/paths.js';
 
 const seconds = Number(process.argv[2] ?? 5);
 const workers = Number(process.argv[3] ?? 2);
+/** "env": every exec gets this process's environment (the exec record then scans it for the loader variables); else an empty one. */
+const withEnv = process.argv[4] === 'env';
 const token = `t${process.pid}`;
 let seen = 0;
 let all = 0;
@@ -16,7 +18,7 @@ const rt = SensorRuntime.start([processSensor], {}, (evs) => {
 		if (e.kind === 'exec' && e.args[2] === token && e.args[1] === 'storm') seen++;
 	}
 });
-const storm = spawn(repoPath('build/progs/execstorm'), [String(seconds), String(workers), token], { stdio: ['ignore', 'pipe', 'inherit'] });
+const storm = spawn(repoPath('build/progs/execstorm'), [String(seconds), String(workers), token, ...(withEnv ? ['env'] : [])], { stdio: ['ignore', 'pipe', 'inherit'] });
 let out = '';
 storm.stdout.on('data', (d) => (out += d));
 await new Promise((r) => storm.on('close', r));
@@ -29,6 +31,7 @@ const result = {
 	bench: 'exec-storm',
 	seconds,
 	workers,
+	envBytes: withEnv ? Object.entries(process.env).reduce((n, [k, v]) => n + k.length + (v ?? '').length + 2, 0) : 0,
 	execs,
 	execsPerS: Math.round(execs / seconds),
 	execEventsSeen: seen,

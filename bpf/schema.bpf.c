@@ -10,6 +10,7 @@ struct bg_exit bg_anchor_exit;
 enum bg_kind bg_anchor_kind;
 enum bg_flag bg_anchor_flag;
 enum bg_limit bg_anchor_limit;
+enum bg_fd_kind bg_anchor_fd_kind;
 enum bg_stat bg_anchor_stat;
 enum bg_map_limit bg_anchor_map_limit;
 struct bg_creds bg_anchor_creds;

@@ -20,7 +20,7 @@
  *
  *   hdr.kind (enum bg_kind)              bits      enum(s) of hdr.flags
  *   ------------------------------------ --------- -------------------------------------------
- *   BG_EV_EXEC                           0-4       bg_flag
+ *   BG_EV_EXEC                           0-5       bg_flag
  *   BG_EV_FORK, BG_EV_EXIT               none      - (always 0)
  *   BG_EV_PRIV_CALL, _EXEC, _DRIFT       1, 8-11   bg_priv_flag, and BG_F_EXE_TRUNC of bg_flag
  *   BG_EV_OPEN, BG_EV_FCHANGE            0-8       bg_file_flag
@@ -68,6 +68,18 @@ enum bg_flag {
 	BG_F_CWD_TRUNC = 1 << 2,	/* EXEC: cwd path cut */
 	BG_F_ARGS_FAULT = 1 << 3,	/* EXEC: argv could not be read */
 	BG_F_EXE_DELETED = 1 << 4,	/* EXEC: the executed file is unlinked (or memfd) */
+	BG_F_ENV_TRUNC = 1 << 5,	/* EXEC: env scan cut (BG_ENV_MAX, BG_ENV_VARS or unreadable) */
+};
+
+/* What an fd of a new process is (bg_exec.stdio_kind), from its struct file's inode. */
+enum bg_fd_kind {
+	BG_FD_NONE = 0,		/* not open */
+	BG_FD_FILE = 1,		/* regular file */
+	BG_FD_PIPE = 2,		/* pipe or FIFO (S_IFIFO): stdio_ino is the pipe's, both ends share it */
+	BG_FD_SOCK = 3,		/* socket, any family */
+	BG_FD_TTY = 4,		/* terminal: char device of major 4, 5 or 136-143 (tty, ptmx, pts) */
+	BG_FD_CHR = 5,		/* another char device (/dev/null …) */
+	BG_FD_OTHER = 6,	/* directory, block device, anon inode … */
 };
 
 enum bg_limit {
@@ -77,6 +89,10 @@ enum bg_limit {
 	BG_PATH_DEPTH = 64,	/* path components walked */
 	BG_TTY_MAX = 64,	/* tty name bytes */
 	BG_REC_MAX = 16384,	/* largest record, header and tail included */
+	BG_ENV_MAX = 1024,	/* bytes of NAME=value pairs kept from the environment */
+	BG_ENV_VARS = 512,	/* environment strings scanned at exec; more sets BG_F_ENV_TRUNC */
+	BG_ENV_NAMES = 8,	/* environment names looked for (cfg_env_names) */
+	BG_ENV_NAME_MAX = 32,	/* bytes of each, "NAME=" with its NUL */
 };
 
 struct bg_hdr {
@@ -115,8 +131,15 @@ struct bg_exec {
 	struct bg_blob args;	/* NUL-separated argv: mm arg area (success), user argv (failure) */
 	struct bg_blob cwd;	/* path: task->fs->pwd */
 	struct bg_blob tty;	/* signal->tty->name, empty without a tty */
+	struct bg_blob script;	/* bprm->filename when a binfmt handler (#!) put an interpreter (exe) in
+				 * its place: the script as exec was given it; empty otherwise */
+	struct bg_blob env;	/* NUL-separated NAME=value of the variables in cfg_env_names found in
+				 * the new mm's env area (success only) */
+	__u8 stdio_kind[4];	/* enum bg_fd_kind of fds 0, 1, 2 at exec; [3] is 0 */
+	__u32 _pad;
+	__u64 stdio_ino[3];	/* inode number of fds 0, 1, 2 (a pipe's is shared by both its ends) */
 };
-_Static_assert(sizeof(struct bg_exec) == 120, "bg_exec size");
+_Static_assert(sizeof(struct bg_exec) == 160, "bg_exec size");
 
 struct bg_fork {
 	struct bg_hdr hdr;	/* pid/tid: the child */

@@ -31,8 +31,9 @@ enum bg_stat {
 	BG_STAT_ACT_REPEAT = 36,	/* ptrace peek/poke, process_vm_*: the same call on the same target
 					 * as the caller's last record: no record */
 	BG_STAT_ACT_NO_STORE = 37,	/* act sensors: per-task storage unavailable: a repeat not detected */
+	BG_STAT_ENV_TRUNC = 38,	/* process: exec env scan cut (record still sent, flagged) */
 	/* Slots by domain: common 0-7, file 8-13, priv 14-19, net 20-27, enforcement 28-31,
-	 * seccomp 32-35, acts (kernel, inject) 36-39. */
+	 * seccomp 32-35, acts (kernel, inject) 36-37, process 38-39. */
 	BG_STAT__MAX = 40,
 };
 

@@ -42,21 +42,57 @@ static __always_inline __u32 task__loginuid(struct task_struct *t)
 	return (__u32)-1;
 }
 
+#ifndef S_IFIFO
+#define S_IFIFO 0010000
+#define S_IFCHR 0020000
+#define S_IFREG 0100000
+#endif
+
+/* enum bg_fd_kind of an inode (mode and rdev); ttys are majors 4, 5 and 136-143 (pts). */
+static __always_inline __u8 task__fd_kind(__u16 mode, __u32 rdev)
+{
+	__u32 major = rdev >> 20;
+
+	switch (mode & S_IFMT) {
+	case S_IFREG:
+		return BG_FD_FILE;
+	case S_IFIFO:
+		return BG_FD_PIPE;
+	case S_IFSOCK:
+		return BG_FD_SOCK;
+	case S_IFCHR:
+		return major == 4 || major == 5 || (major >= 136 && major <= 143) ? BG_FD_TTY : BG_FD_CHR;
+	}
+	return BG_FD_OTHER;
+}
+
 /*
- * Bit i set when fd i (0..2) of the task is an IPv4/IPv6 socket: the shape of a reverse shell.
+ * fds 0..2 of the task: kind[i] (enum bg_fd_kind) and ino[i] (the inode number) of each; returns
+ * bit i set when fd i is an IPv4/IPv6 socket: the shape of a reverse shell.
  * Unix sockets do not count (libuv, hence Node, wires child stdio with socketpairs).
  */
-static __always_inline __u32 task__stdio_sockets(struct task_struct *t)
+static __always_inline __u32 task__stdio(struct task_struct *t, __u8 *kind, __u64 *ino)
 {
 	struct file **fds = BPF_CORE_READ(t, files, fdt, fd);
 	unsigned int max = BPF_CORE_READ(t, files, fdt, max_fds);
 	__u32 out = 0;
 
-	for (int i = 0; i < 3 && i < max; i++) {
+	for (int i = 0; i < 3; i++) {
 		struct file *f = NULL;
+		struct inode *in;
+		__u16 mode;
 
-		bpf_probe_read_kernel(&f, sizeof(f), &fds[i]);
-		if (f && (BPF_CORE_READ(f, f_inode, i_mode) & S_IFMT) == S_IFSOCK) {
+		kind[i] = BG_FD_NONE;
+		ino[i] = 0;
+		if (i < max)
+			bpf_probe_read_kernel(&f, sizeof(f), &fds[i]);
+		if (!f)
+			continue;
+		in = BPF_CORE_READ(f, f_inode);
+		mode = BPF_CORE_READ(in, i_mode);
+		kind[i] = task__fd_kind(mode, BPF_CORE_READ(in, i_rdev));
+		ino[i] = BPF_CORE_READ(in, i_ino);
+		if ((mode & S_IFMT) == S_IFSOCK) {
 			struct socket *sock = BPF_CORE_READ(f, private_data);
 			__u16 family = BPF_CORE_READ(sock, sk, __sk_common.skc_family);
 

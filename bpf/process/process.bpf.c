@@ -7,6 +7,7 @@
 #include "lib/compat.bpf.h"
 #include "lib/filter.bpf.h"
 #include "process/argv.bpf.h"
+#include "process/env.bpf.h"
 #include "lib/enforce.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
@@ -36,9 +37,14 @@ static __always_inline void proc__fill_common(struct bg_exec *e, struct task_str
 	e->loginuid = task__loginuid(t);
 	e->sid = task__sid(t);
 	e->start_ns = BPF_CORE_READ(t, start_boottime);
-	e->stdio_sock = task__stdio_sockets(t);
+	e->stdio_sock = task__stdio(t, e->stdio_kind, e->stdio_ino);
+	e->stdio_kind[3] = 0;
+	e->_pad = 0;
 	e->enforce = 0;
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	/* the per-CPU scratch keeps the last record: a blob not filled below must be empty, not stale */
+	e->cwd.off = e->tty.off = e->hdr.size;
+	e->cwd.len = e->tty.len = 0;
 	path__tail(e, &e->cwd, BPF_CORE_READ(t, fs, pwd.mnt), BPF_CORE_READ(t, fs, pwd.dentry),
 			BG_F_CWD_TRUNC);
 	if (tty)
@@ -81,9 +87,20 @@ static __always_inline __u32 proc__kill_slots(void *rec, struct bg_blob *blob)
 	return slots ? *slots : 0;
 }
 
+/* The script a binfmt handler (#!) replaced by its interpreter: bprm->filename, else empty. */
+static __always_inline void proc__script(struct bg_exec *e, struct linux_binprm *bprm)
+{
+	const char *fn = BPF_CORE_READ(bprm, filename);
+
+	e->script.off = e->hdr.size;
+	e->script.len = 0;
+	if (fn != BPF_CORE_READ(bprm, interp))
+		emit__tail_str(e, &e->script, fn, BG_PATH_MAX, 0);
+}
+
 /*
  * Parameters: ppid, old_tid, uid, gid, euid, egid, loginuid, sid, ret, argc, stdio_sock, start_ns, comm,
- * exe, args, cwd, tty.
+ * exe, args, cwd, tty, script, env, stdio_kind, stdio_ino.
  */
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(bg_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
@@ -104,10 +121,13 @@ int BPF_PROG(bg_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 	e->old_tid = old_pid;
 	e->ret = 0;
 	e->argc = BPF_CORE_READ(bprm, argc);
+	e->exe.off = e->hdr.size;
+	e->exe.len = 0;
 	path__tail(e, &e->exe, BPF_CORE_READ(f, f_path.mnt), BPF_CORE_READ(f, f_path.dentry),
 			BG_F_EXE_TRUNC);
 	if (path__is_deleted(BPF_CORE_READ(f, f_path.dentry)))
 		e->hdr.flags |= BG_F_EXE_DELETED;
+	proc__script(e, bprm);
 	alen = arg_end > arg_start ? arg_end - arg_start : 0;
 	if (alen > BG_ARGS_MAX || e->argc > BG_MAX_ARGS) {
 		e->hdr.flags |= BG_F_ARGS_TRUNC;
@@ -129,6 +149,7 @@ int BPF_PROG(bg_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 		e->hdr.size = pos + alen;
 	}
 	proc__fill_common(e, p);
+	env__tail(e, &e->env, BPF_CORE_READ(mm, env_start), BPF_CORE_READ(mm, env_end));
 	/* kill here: the new image has not run an instruction; the record says so even if lost */
 	e->enforce = enforce__decide(proc__kill_slots(e, &e->exe), 0, 0);
 	emit__submit(e);
@@ -169,6 +190,8 @@ int BPF_PROG(bg_exec_fail, struct pt_regs *regs, long ret)
 		w.argv = (const char *const *)PT_REGS_PARM3_SYSCALL(regs);
 	}
 	emit__tail_str(e, &e->exe, fname, BG_PATH_MAX, 1);
+	e->script.off = e->hdr.size;
+	e->script.len = 0;
 	w.rec = (char *)e;
 	w.base = e->hdr.size;
 	if (w.argv)
@@ -186,6 +209,8 @@ int BPF_PROG(bg_exec_fail, struct pt_regs *regs, long ret)
 		stats__inc(BG_STAT_READ_FAIL);
 	}
 	proc__fill_common(e, t);
+	e->env.off = e->hdr.size;
+	e->env.len = 0;
 	emit__submit(e);
 	return 0;
 }

@@ -17,6 +17,15 @@ test('no file: defaults (default rules, terminal, jsonl and store sinks)', () =>
 	assert.equal(c.sinks.terminal?.enabled, true);
 	assert.equal(c.sinks.store?.path, '/var/lib/bpfguard/audit.db');
 	assert.equal(c.sinks.store?.maxAgeDays, 90);
+	assert.deepEqual(c.exec_env, ['LD_PRELOAD', 'LD_LIBRARY_PATH', 'LD_AUDIT']);
+});
+
+test('exec_env: up to 8 variable names; a name that is not one is an error at its position', () => {
+	const f = join(dir, 'env.yaml');
+	writeFileSync(f, 'exec_env: [LD_PRELOAD, BG_X]\n');
+	assert.deepEqual(loadConfig(f).exec_env, ['LD_PRELOAD', 'BG_X']);
+	writeFileSync(f, 'exec_env: [LD_PRELOAD, "A=B"]\n');
+	assert.throws(() => loadConfig(f), (e: ConfigError) => /exec_env\.1: a variable name/.test(e.message));
 });
 
 test('bad values and unknown keys: every problem with file:line:col', () => {

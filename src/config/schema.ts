@@ -25,6 +25,11 @@ export const Config = z
 			})
 			.strict()
 			.default({}),
+		/** Environment variables read from every new process at exec (proc.env[NAME]), at most 8: the loader's by default. */
+		exec_env: z
+			.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,29}$/, 'a variable name of at most 30 letters, digits and _'))
+			.max(8)
+			.default(['LD_PRELOAD', 'LD_LIBRARY_PATH', 'LD_AUDIT']),
 		/** Blocking rules (action kill, deny) act only when true (`monitor --enforce`); otherwise they report what they would have blocked. */
 		enforce: z.boolean().default(false),
 		/** Safety of blocking: executables never killed (added to the init system, sshd and the package managers), and kills per rule per minute before it falls back to audit (0: no limit). */

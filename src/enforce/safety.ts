@@ -17,6 +17,7 @@ function exec(exe: string, uid: number): ExecEvent {
 		kind: 'exec', flags: 0, bootNs: BigInt(n), timeMs: Date.now(), pid: 100000 + n, tid: 100000 + n, cgroupId: 0n,
 		ppid: 1, oldTid: 100000 + n, uid, gid: uid, euid: uid, egid: uid, loginuid: uid, sid: 1, ret: 0, argc: 1, stdioSock: 0, enforce: 0,
 		startNs: BigInt(n), comm, exe, args: [exe], argsTruncated: false, cwd: '/', tty: '',
+		script: '', env: {}, stdioKind: ['none', 'none', 'none'], stdioIno: [0, 0, 0],
 	};
 }
 

@@ -42,7 +42,18 @@ export interface ExecEvent extends EventBase {
 	cwd: string;
 	/** tty name as the kernel names it (tty->name, e.g. "pts0"), or "" without a terminal. */
 	tty: string;
+	/** The script a #! (binfmt) handler ran with the interpreter in exe: bprm->filename as given to exec (maybe relative); "" otherwise. */
+	script: string;
+	/** The configured environment variables (LD_PRELOAD …) the new process has, by name; read at exec (success only). */
+	env: Readonly<Record<string, string>>;
+	/** What fds 0, 1, 2 were at exec (StdioKind: 'pipe', 'file', 'tty' …). */
+	stdioKind: readonly StdioKind[];
+	/** Inode numbers of fds 0, 1, 2 at exec (a pipe's is shared by both its ends); 0 when closed. */
+	stdioIno: readonly number[];
 }
+
+/** What an fd is (enum bg_fd_kind): closed, regular file, pipe/FIFO, socket, terminal, other char device, other. */
+export type StdioKind = 'none' | 'file' | 'pipe' | 'socket' | 'tty' | 'chr' | 'other';
 
 /** A new process (threads are not reported). */
 export interface ForkEvent extends EventBase {

@@ -45,6 +45,8 @@ export interface MonitorOptions {
 	log(msg: string, level?: 'notice' | 'info'): void;
 	/** Watch the rule files and reload on change (SIGHUP always reloads). */
 	watchFiles?: boolean;
+	/** Environment variables every exec record carries (proc.env[NAME]); default the loader's (process sensor). */
+	execEnv?: readonly string[];
 	/** Loss records and heartbeats (default: a loss record at most every 10 s, a heartbeat every 60 s). */
 	health?: HealthOptions;
 	/** Prometheus metrics to keep (one histogram sample per batch; totals read at scrape time). */
@@ -104,7 +106,7 @@ export class Monitor {
 		const trail = this.auditTrail();
 		this.rt = SensorRuntime.start(
 			plan.sensors,
-			plan.filter,
+			this.o.execEnv ? { ...plan.filter, process: { ...plan.filter.process, envNames: this.o.execEnv } } : plan.filter,
 			(evs) => {
 				const m = this.o.metrics;
 				const t0 = m ? performance.now() : 0;

@@ -1,5 +1,6 @@
 /** @module process/table: every process from fork/exec/exit events, seeded from /proc, with its ancestry. */
-import type { BgEvent, ExecEvent, ExitEvent, ForkEvent } from '../events/types.js';
+import type { BgEvent, ExecEvent, ExitEvent, ForkEvent, StdioKind } from '../events/types.js';
+import { scriptOf } from './script.js';
 import { findCgroup2, listPids, readProc, UNKNOWN_ID, UNSET_LOGINUID } from './procfs.js';
 import { UserDb } from './users.js';
 
@@ -21,6 +22,14 @@ export interface ProcInfo {
 	/** tty name as the kernel spells it ("pts0"), or "" without a terminal. */
 	readonly tty: string;
 	readonly cwd: string;
+	/** Absolute path of the script the process runs (#! or a shell's file argument), "" when none or unknown. */
+	readonly script: string;
+	/** The configured environment variables (LD_PRELOAD …) it had at exec, by name. */
+	readonly env: Readonly<Record<string, string>>;
+	/** What fds 0, 1, 2 were at its exec (or its parent's at fork); 'none' when unknown. */
+	readonly stdioKind: readonly StdioKind[];
+	/** Inode numbers of fds 0, 1, 2 at exec; 0 when unknown. */
+	readonly stdioIno: readonly number[];
 	/** Boot-time ns (task->start_boottime); from /proc only to clock-tick precision. */
 	readonly startNs: bigint;
 	/** cgroup v2 id, 0n when unknown. */
@@ -59,6 +68,10 @@ export interface ProcessTableStats {
 	missingParent: number;
 }
 
+const NO_ENV: Readonly<Record<string, string>> = Object.freeze({});
+const NO_KIND: readonly StdioKind[] = Object.freeze(['none', 'none', 'none'] as StdioKind[]);
+const NO_INO: readonly number[] = Object.freeze([0, 0, 0]);
+
 /** One entry; a class so every entry has the same shape. */
 class ProcEntry implements ProcInfo {
 	ppid = 0;
@@ -73,6 +86,10 @@ class ProcEntry implements ProcInfo {
 	sid = 0;
 	tty = '';
 	cwd = '';
+	script = '';
+	env: Readonly<Record<string, string>> = NO_ENV;
+	stdioKind: readonly StdioKind[] = NO_KIND;
+	stdioIno: readonly number[] = NO_INO;
 	startNs = 0n;
 	cgroupId = 0n;
 	exited = false;
@@ -93,6 +110,9 @@ class ProcEntry implements ProcInfo {
 /** Processes by pid; apply() every fork, exec and exit event, in order. */
 export class ProcessTable {
 	private readonly procs = new Map<number, ProcEntry>();
+	/** Pipe inode -> the process that last exec'd with it as stdout (writer) / stdin (reader). */
+	private readonly writers = new Map<number, ProcEntry>();
+	private readonly readers = new Map<number, ProcEntry>();
 	/** Exited entries in order of exit; stale ones (replaced or evicted) are skipped. */
 	private queue: ProcEntry[] = [];
 	private qHead = 0;
@@ -142,6 +162,16 @@ export class ProcessTable {
 	/** The process with this pid, live or recently exited. */
 	get(pid: number): ProcInfo | undefined {
 		return this.procs.get(pid);
+	}
+
+	/** The process that exec'd last with this pipe (inode) as its stdout, while it is in the table. */
+	pipeWriter(ino: number): ProcInfo | undefined {
+		return this.writers.get(ino);
+	}
+
+	/** The process that exec'd last with this pipe (inode) as its stdin, while it is in the table. */
+	pipeReader(ino: number): ProcInfo | undefined {
+		return this.readers.get(ino);
 	}
 
 	/** Known ancestors of pid, parent first, up to max, ending at pid 1, an unknown parent or a loop. */
@@ -206,8 +236,8 @@ export class ProcessTable {
 			 * its name: the comm exec set, not what the forking thread renamed itself to since
 			 * (prctl, /proc/self/comm), so a rename before a fork cannot hide a shell
 			 */
-			const { comm, exe, args, uid, gid, euid, egid, loginuid, sid, tty, cwd } = parent;
-			Object.assign(e, { comm, exe, args, uid, gid, euid, egid, loginuid, sid, tty, cwd });
+			const { comm, exe, args, uid, gid, euid, egid, loginuid, sid, tty, cwd, script, env, stdioKind, stdioIno } = parent;
+			Object.assign(e, { comm, exe, args, uid, gid, euid, egid, loginuid, sid, tty, cwd, script, env, stdioKind, stdioIno });
 		}
 		this.insert(e);
 	}
@@ -230,8 +260,22 @@ export class ProcessTable {
 		e.sid = ev.sid;
 		e.tty = ev.tty;
 		e.cwd = ev.cwd;
+		e.script = scriptOf(ev);
+		e.env = ev.env;
 		e.cgroupId = ev.cgroupId;
 		if (e.startNs === 0n) e.startNs = ev.startNs;
+		this.unlinkPipes(e);
+		e.stdioKind = ev.stdioKind;
+		e.stdioIno = ev.stdioIno;
+		/* only an exec links a pipe: a forked shell that has not exec'd yet writes or reads nothing of its own */
+		if (ev.stdioKind[0] === 'pipe') this.readers.set(ev.stdioIno[0], e);
+		if (ev.stdioKind[1] === 'pipe') this.writers.set(ev.stdioIno[1], e);
+	}
+
+	/** Drop the pipe links of e (its stdin and stdout when they point at it). */
+	private unlinkPipes(e: ProcEntry): void {
+		if (this.readers.get(e.stdioIno[0]) === e) this.readers.delete(e.stdioIno[0]);
+		if (this.writers.get(e.stdioIno[1]) === e) this.writers.delete(e.stdioIno[1]);
 	}
 
 	private onExit(ev: ExitEvent): void {
@@ -277,6 +321,7 @@ export class ProcessTable {
 		const old = this.procs.get(e.pid);
 		if (old) {
 			this.procs.delete(e.pid);
+			this.unlinkPipes(old);
 			if (old.exited) this.exitedCount--;
 		}
 		this.procs.set(e.pid, e);
@@ -292,6 +337,7 @@ export class ProcessTable {
 
 	private remove(e: ProcEntry): void {
 		this.procs.delete(e.pid);
+		this.unlinkPipes(e);
 		if (e.exited) this.exitedCount--;
 		this.counters.evicted++;
 	}

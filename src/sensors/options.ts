@@ -14,6 +14,8 @@ export interface CommonFilter {
 export interface ProcessOptions {
 	/** Emit lifecycle records (fork/exit) too (default true). */
 	lifecycle?: boolean;
+	/** Environment variables the exec record carries (at most 8, names of at most 30 bytes; default LD_PRELOAD, LD_LIBRARY_PATH, LD_AUDIT). */
+	envNames?: readonly string[];
 }
 
 /** Priv sensor options. */

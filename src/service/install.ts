@@ -33,6 +33,9 @@ rules:
 # Repeats of one alert within this many seconds fold into one with a count (0: off).
 # throttle_s: 10
 
+# Environment variables read from every new process at exec (proc.env[NAME]), at most 8.
+# exec_env: [LD_PRELOAD, LD_LIBRARY_PATH, LD_AUDIT]
+
 # The agent's own records: a loss record at most every loss_interval_s, a heartbeat every heartbeat_s.
 # health:
 #   loss_interval_s: 10

@@ -134,7 +134,7 @@ const B64 = Buffer.from([0x2f, 0x74, 0xc3, 0x28]).toString('base64');
 export function sampleEvents(): BgEvent[] {
 	let i = 0;
 	return [
-		execEvent({ pid: 100, timeMs: T0, ppid: 99, oldTid: 101, args: ['/bin/echo', 'json marker', 'two'], uid: 1000, euid: 0, gid: 1001, egid: 0, loginuid: 1000, sid: 90, tty: 'pts0', cwd: '/home/u', cgroupId: 4294967297n }),
+		execEvent({ pid: 100, timeMs: T0, ppid: 99, oldTid: 101, args: ['/bin/echo', 'json marker', 'two'], uid: 1000, euid: 0, gid: 1001, egid: 0, loginuid: 1000, sid: 90, tty: 'pts0', cwd: '/home/u', cgroupId: 4294967297n, env: { LD_PRELOAD: '/tmp/x.so' }, stdioKind: ['pipe', 'file', 'tty'], stdioIno: [77, 78, 3] }),
 		execEvent({ pid: 102, timeMs: T0, ret: -2, exe: '/nonexistent/x', args: ['/nonexistent/x', 'a'], argc: 3, argsTruncated: true, comm: 'tryexec', flags: BgFlag.BG_F_ARGS_TRUNC }),
 		{ kind: 'fork', ...base(200, ++i), ppid: 199, parentTid: 198, startNs: 5n, comm: 'sh' },
 		{ kind: 'exit', ...base(201, ++i), ppid: 199, status: 0x100, exitCode: 1, signal: null, coreDumped: false, startNs: 5n, comm: 'sh' },

@@ -38,6 +38,10 @@ export function execEvent(p: Partial<ExecEvent> & { pid: number }): ExecEvent {
 		argsTruncated: false,
 		cwd: '/',
 		tty: '',
+		script: '',
+		env: {},
+		stdioKind: ['tty', 'tty', 'tty'],
+		stdioIno: [3, 3, 3],
 		...p,
 	};
 }

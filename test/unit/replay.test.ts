@@ -87,9 +87,9 @@ test('replay: every record decodes; events, gate decisions and the process table
 test('replay: the clock is injected: wall time is the boot stamp plus the set offset', () => {
 	const r = replay();
 	const first = r.records[0].event;
-	assert.equal(first.bootNs, 815531105849n);
-	assert.equal(first.timeMs, 1_700_000_815_531.106);
-	assert.equal(new Date(first.timeMs).toISOString(), '2023-11-14T22:26:55.531Z');
+	assert.equal(first.bootNs, 40244430196362n);
+	assert.equal(first.timeMs, 1_700_040_244_430.196);
+	assert.equal(new Date(first.timeMs).toISOString(), '2023-11-15T09:24:04.430Z');
 	for (const { event } of r.records) assert.equal(event.timeMs, Math.round((Number(event.bootNs) / 1e6 + 1_700_000_000_000) * 1000) / 1000);
 });
 
@@ -97,6 +97,9 @@ test('replay: exec argv and paths, the failed exec, the opens, the connect and t
 	const r = replay();
 	const echo = execOf(r, 'echo');
 	assert.deepEqual([echo.exe, echo.args, echo.argc, echo.cwd], ['/usr/bin/echo', ['/bin/echo', 'fixture', 'two words'], 3, '/']);
+	// stdin /dev/null; stdout and stderr the socketpairs Node spawns with; no script, no loader variable
+	assert.deepEqual([echo.script, echo.env, echo.stdioKind], ['', {}, ['chr', 'socket', 'socket']]);
+	assert.ok(echo.stdioIno.every((n) => n > 0));
 	const failed = ofKind<ExecEvent>(r, 'exec').filter((e) => e.ret !== 0);
 	assert.deepEqual(failed.map((e) => [e.ret, e.exe, e.args, e.comm]), [[-2, '/nonexistent/bpfguard-fixture', ['/nonexistent/bpfguard-fixture', 'a1'], 'tryexec']]);
 	const opens = ofKind<OpenEvent>(r, 'open');

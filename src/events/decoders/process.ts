@@ -2,8 +2,26 @@
 import { BG_EXEC, BG_EXIT, BG_FORK, BG_HDR, BgFlag } from '../generated/layouts.js';
 import { bootNsToWallMs } from '../clock.js';
 import { blob, blobString, splitArgs } from '../wire.js';
-import { decodeCString } from '../strings.js';
-import type { ExecEvent, ExitEvent, ForkEvent } from '../types.js';
+import { decodeBytes, decodeCString } from '../strings.js';
+import type { ExecEvent, ExitEvent, ForkEvent, StdioKind } from '../types.js';
+
+/** enum bg_fd_kind by value. */
+const FD_KINDS: readonly StdioKind[] = ['none', 'file', 'pipe', 'socket', 'tty', 'chr', 'other'];
+const NO_ENV: Readonly<Record<string, string>> = Object.freeze({});
+
+/** NAME=value pairs of the env blob (NUL-separated), or the shared empty object. */
+function envOf(buf: Buffer, start: number, end: number): Readonly<Record<string, string>> {
+	if (end <= start) return NO_ENV;
+	const out: Record<string, string> = {};
+	for (let s = start; s < end; ) {
+		let z = buf.indexOf(0, s);
+		if (z < 0 || z > end) z = end;
+		const eq = buf.indexOf(0x3d, s);
+		if (eq > s && eq < z) out[decodeBytes(buf, s, eq)] = decodeBytes(buf, eq + 1, z);
+		s = z + 1;
+	}
+	return out;
+}
 
 export function decodeExec(buf: Buffer, off: number, size: number): ExecEvent {
 	const flags = buf.readUInt16LE(off + BG_HDR.flags);
@@ -38,6 +56,10 @@ export function decodeExec(buf: Buffer, off: number, size: number): ExecEvent {
 		argsTruncated: cut || (flags & BgFlag.BG_F_ARGS_TRUNC) !== 0 || args.length < argc,
 		cwd: blobString(buf, off, size, BG_EXEC.cwd),
 		tty: blobString(buf, off, size, BG_EXEC.tty),
+		script: blobString(buf, off, size, BG_EXEC.script),
+		env: envOf(buf, ...blob(buf, off, size, BG_EXEC.env)),
+		stdioKind: [0, 1, 2].map((i) => FD_KINDS[buf[off + BG_EXEC.stdio_kind + i]] ?? 'other'),
+		stdioIno: [0, 1, 2].map((i) => Number(buf.readBigUInt64LE(off + BG_EXEC.stdio_ino + 8 * i))),
 	};
 }
 

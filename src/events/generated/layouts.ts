@@ -103,7 +103,7 @@ export const BG_ENF_SLOT = {
 
 /** struct bg_exec: byte offsets of its members. */
 export const BG_EXEC = {
-	SIZE: 120,
+	SIZE: 160,
 	hdr: 0, // struct bg_hdr, 32 bytes
 	ppid: 32, // u32, 4 bytes
 	old_tid: 36, // u32, 4 bytes
@@ -123,6 +123,11 @@ export const BG_EXEC = {
 	args: 108, // struct bg_blob, 4 bytes
 	cwd: 112, // struct bg_blob, 4 bytes
 	tty: 116, // struct bg_blob, 4 bytes
+	script: 120, // struct bg_blob, 4 bytes
+	env: 124, // struct bg_blob, 4 bytes
+	stdio_kind: 128, // u8[4], 4 bytes
+	_pad: 132, // u32, 4 bytes
+	stdio_ino: 136, // u64[3], 24 bytes
 } as const;
 
 /** struct bg_exit: byte offsets of its members. */
@@ -391,6 +396,17 @@ export const BgEnfVerdict = {
 	BG_ENF_V_FAILED: 4096,
 } as const;
 
+/** enum bg_fd_kind. */
+export const BgFdKind = {
+	BG_FD_NONE: 0,
+	BG_FD_FILE: 1,
+	BG_FD_PIPE: 2,
+	BG_FD_SOCK: 3,
+	BG_FD_TTY: 4,
+	BG_FD_CHR: 5,
+	BG_FD_OTHER: 6,
+} as const;
+
 /** enum bg_file_flag. */
 export const BgFileFlag = {
 	BG_FF_NAME_FILE: 1,
@@ -411,6 +427,7 @@ export const BgFlag = {
 	BG_F_CWD_TRUNC: 4,
 	BG_F_ARGS_FAULT: 8,
 	BG_F_EXE_DELETED: 16,
+	BG_F_ENV_TRUNC: 32,
 } as const;
 
 /** enum bg_fsys_flag. */
@@ -453,6 +470,10 @@ export const BgLimit = {
 	BG_PATH_DEPTH: 64,
 	BG_TTY_MAX: 64,
 	BG_REC_MAX: 16384,
+	BG_ENV_MAX: 1024,
+	BG_ENV_VARS: 512,
+	BG_ENV_NAMES: 8,
+	BG_ENV_NAME_MAX: 32,
 } as const;
 
 /** enum bg_map_limit. */
@@ -575,6 +596,7 @@ export const BgStat = {
 	BG_STAT_SC_NO_HANDLER: 33,
 	BG_STAT_ACT_REPEAT: 36,
 	BG_STAT_ACT_NO_STORE: 37,
+	BG_STAT_ENV_TRUNC: 38,
 	BG_STAT__MAX: 40,
 } as const;
 

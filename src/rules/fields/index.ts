@@ -2,6 +2,7 @@
 import './evt.js';
 import './evt-args.js';
 import './proc.js';
+import './proc-exec.js';
 import './user.js';
 import './fd.js';
 import './priv.js';

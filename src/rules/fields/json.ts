@@ -12,6 +12,8 @@ const PRIV_ARGS = [...new Set(Object.values(PRIV_SYSCALLS).flatMap((s) => s.args
 const EXEC = [
 	...RESULT,
 	...['proc.pid', 'proc.tid', 'proc.ppid', 'proc.name', 'proc.exepath', 'proc.argv', 'proc.argc', 'proc.args_truncated', 'proc.cwd', 'proc.tty', 'proc.sid'],
+	...['proc.script', 'proc.env[LD_PRELOAD]', 'proc.env[LD_LIBRARY_PATH]', 'proc.env[LD_AUDIT]'],
+	...['proc.stdin.type', 'proc.stdout.type', 'proc.stderr.type', 'proc.stdin.writer.name', 'proc.stdout.reader.name'],
 	...['user.uid', 'user.euid', 'user.loginuid', 'group.gid', 'group.egid', 'container.cgroup_id'],
 ];
 const FORK = ['evt.time.iso', 'evt.type', 'proc.pid', 'proc.tid', 'proc.ppid', 'proc.name', 'container.cgroup_id'];
