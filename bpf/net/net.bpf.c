@@ -190,7 +190,7 @@ static __always_inline int net__track_connect(void)
 
 	if (!f || (f->skip & later) != later)
 		return 1;
-	return !(f->skip & 1u) && net__comm_pass(f);
+	return !(f->skip & 1u) && (net__comm_pass(f) || f->states);
 }
 
 /* pid/uid/follow filter on the current task. */
@@ -345,8 +345,10 @@ int BPF_PROG(bg_net_conn_in, struct pt_regs *regs, long id)
  */
 static __always_inline int net__connected(int fd, struct sock *sk, long ret, __u16 flags)
 {
+	struct bg_net_filter *f;
 	struct bg_sock_tuple tp;
 	struct bg_net *n;
+	int by_name;
 
 	if (!sk || sock__tuple(sk, &tp))
 		return 0;
@@ -354,8 +356,12 @@ static __always_inline int net__connected(int fd, struct sock *sk, long ret, __u
 		stats__inc(BG_STAT_FILTERED);
 		return 0;
 	}
-	if (!net__comm_ok())
+	f = net__filter();
+	by_name = net__comm_pass(f);
+	if (!by_name && (!f || !f->states)) {
+		stats__inc(BG_STAT_FILTERED);
 		return 0;
+	}
 	n = net__begin(BG_EV_NET_CONNECT, &tp);
 	if (!n)
 		return 0;
@@ -366,7 +372,8 @@ static __always_inline int net__connected(int fd, struct sock *sk, long ret, __u
 	net__connect_outcome(n, sk, ret > 0 ? 0 : ret, &tp);
 	tp.sport = n->sport;
 	tp.dport = n->dport;
-	if (!net__port_ok(&tp)) {
+	/* another process name: only the outcomes (refused, …) some rule takes from any process */
+	if (!net__port_ok(&tp) || (!by_name && (!f || !((f->states >> (n->state & 31)) & 1)))) {
 		stats__inc(BG_STAT_FILTERED);
 		return 0;
 	}

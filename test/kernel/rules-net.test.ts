@@ -81,3 +81,67 @@ test('python connecting to an unusual port alerts; python connecting to port 80 
 		server.close();
 	}
 });
+
+test('a 1000-port connect scan by one process: at most 3 alert lines whose counts add up to its refused connects; nothing lost', async (t) => {
+	if (!requireBpf(t, OBJECTS)) return;
+	const { server, port: open } = await listener();
+	let pid = 0;
+	let refused = 0;
+	try {
+		const { alerts, mon } = await withMonitor(async () => {
+			// 1000 ports around a listener of ours: one answers, the rest are refused (unless another test listens there)
+			const from = Math.max(1025, Math.min(open - 500, 64535));
+			const r = await run(repoPath('build/progs/portscan'), ['127.0.0.1', String(from), '1000']);
+			const m = /refused=(\d+) open=(\d+) other=(\d+)/.exec(r.stdout);
+			assert.ok(m, r.stdout + r.stderr);
+			refused = Number(m[1]);
+			assert.ok(refused >= 900, r.stdout);
+			pid = r.pid;
+		});
+		const mine = alerts.filter((a) => a.fields['proc.pid'] === pid);
+		const dump = JSON.stringify(mine.map((a) => [a.rule, a.count, a.output]));
+		assert.deepEqual([...new Set(mine.map((a) => a.rule))], ['Port scan by one process'], dump);
+		assert.ok(mine.length >= 1 && mine.length <= 3, dump);
+		assert.equal(mine.reduce((n, a) => n + a.count, 0), refused, `every refused connect is in a count: ${dump}`);
+		const first = mine[0];
+		assert.equal(first.agg?.summary, false);
+		assert.equal(first.count, 25, 'sent when the 25th distinct port was refused');
+		const last = mine[mine.length - 1];
+		assert.equal(last.agg?.distinct['fd.dport'], refused);
+		assert.equal(last.agg?.values['fd.dport'].length, 32);
+		assert.deepEqual(last.agg?.values['fd.dip'], ['127.0.0.1']);
+		assert.ok(first.tags.includes('T1046'));
+		assert.deepEqual(mon.aggregator.stats.held, 0, 'no scan-rule match below the threshold');
+	} finally {
+		server.close();
+	}
+});
+
+test('an interpreter fetching from a development port (8000) on loopback is silent; to an arbitrary high port it alerts', async (t) => {
+	if (!requireBpf(t, OBJECTS)) return;
+	const web = createServer((s) => {
+		s.on('error', () => {});
+		s.end('HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok');
+	});
+	const bound = await new Promise<boolean>((r) => {
+		web.once('error', () => r(false));
+		web.listen(8000, '127.0.0.1', () => r(true));
+	});
+	assert.ok(bound, 'port 8000 on loopback is free');
+	const { server, port } = await listener();
+	const pids: number[] = [];
+	try {
+		const { alerts } = await withMonitor(async () => {
+			const get = await run('/usr/bin/python3', ['-c', 'import urllib.request; print(urllib.request.urlopen("http://127.0.0.1:8000/").read().decode())']);
+			assert.match(get.stdout, /ok/, get.stderr);
+			pids.push(get.pid);
+			pids.push((await run('/usr/bin/python3', ['-c', pyConnect(port)])).pid);
+		});
+		const dump = JSON.stringify(alerts.map((a) => a.output));
+		assert.deepEqual(rulesFor(alerts, pids[0]), [], dump);
+		assert.deepEqual(rulesFor(alerts, pids[1]), ['Interpreter connects out to an unusual port'], dump);
+	} finally {
+		web.close();
+		server.close();
+	}
+});
