@@ -234,7 +234,7 @@ test('aggregate: false, a map of window/values/cap/min_distinct, or an error at 
 	assert.deepEqual(scan.aggregate, { windowMs: 60_000, values: ['fd.dport', 'fd.dip'], cap: 8, minDistinct: 20 });
 	assert.ok(scan.fields.includes('fd.dport') && scan.fields.includes('fd.dip'));
 	assert.equal(ruleset.all.find((r) => r.name === 'off')!.aggregate, false);
-	const bad = file('', [...rule('a', ['min_distinct: 5']), ...rule('b', ['window: -1']), ...rule('c', ['every: 3']), ...rule('d', ['values: [fd.nope]'])].join('\n'));
+	const bad = file('agg-bad.yaml', [...rule('a', ['min_distinct: 5']), ...rule('b', ['window: -1']), ...rule('c', ['every: 3']), ...rule('d', ['values: [fd.nope]'])].join('\n'));
 	assert.deepEqual(validateRules([bad]).map(formatProblem), [
 		`${bad}:7:5: error: rule a: aggregate: min_distinct counts distinct values of the values fields: name them`,
 		`${bad}:14:13: error: rule b: aggregate: window must be an integer from 1 to 86400`,
