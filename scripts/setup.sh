@@ -10,8 +10,8 @@ PKGS=(clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev make g++ pkg-config py
 # prometheus: test/kernel/metrics.test.ts scrapes the monitor with a real server; systemd: systemd-analyze verify of
 # packaging/bpfguard.service; golang-github-containers-common: /usr/share/containers/seccomp.json for the sandbox tests;
 # openssl: the webhook TLS tests make their certificates; chromium: test/browser/ opens the HTML report in it (driven by
-# playwright-core, which never downloads a browser).
-TEST_PKGS=(prometheus systemd golang-github-containers-common openssl chromium)
+# playwright-core, which never downloads a browser); procps: sysctl -w in test/kernel/rules-file.test.ts.
+TEST_PKGS=(prometheus systemd golang-github-containers-common openssl chromium procps)
 BENCH_PKGS=(bpftrace auditd stress-ng liburing-dev)
 for arg in "$@"; do
 	case "$arg" in
