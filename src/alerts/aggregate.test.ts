@@ -3,6 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Aggregator, type AggregateSpec } from './aggregate.js';
 import type { Alert } from './alert.js';
+import { formatTerminalLine } from '../sinks/terminal.js';
+import { formatSyslog } from '../sinks/syslog.js';
 
 let seq = 0;
 const alert = (rule: string, pid: number, port: number): Alert => ({
@@ -98,4 +100,18 @@ test('more groups than maxKeys: the oldest window closes early with its summary,
 	g.tick(true);
 	assert.equal(total(out), 450);
 	assert.equal(out.length, 300);
+});
+
+test('a folded alert through the sinks: the terminal and syslog lines carry the count and values, JSON carries agg', () => {
+	const { g, out } = setup({});
+	for (let p = 1; p <= 40; p++) g.push(alert('r', 9, p));
+	g.tick(true);
+	const s = out[1];
+	const line = formatTerminalLine(s, false);
+	assert.match(line, /connect to 40 \[39 more in the 10s window; fd\.dport: 1, 2, 3, .* … \(32 of 40 distinct shown\)\] \(39×\)$/);
+	const { msg } = formatSyslog(s, 1, 1);
+	assert.match(msg.toString(), /count="39".*\[39 more in the 10s window; fd\.dport: 1, 2, /);
+	const back = JSON.parse(JSON.stringify(s)) as Alert;
+	assert.deepEqual(back.agg, s.agg);
+	assert.equal(back.agg?.distinct['fd.dport'], 40);
 });
