@@ -36,6 +36,7 @@ enum bg_own_phase {
 	BG_PH_EXITED = 1,	/* connect() returned (or the socket came from accept) */
 	BG_PH_OUTCOME = 2,	/* the handshake ended; outcome fields are valid */
 	BG_PH_INBOUND = 4,	/* the socket came from accept() */
+	BG_PH_BY_STATE = 8,	/* kept only for its outcome (a rule takes that state from any process): dropped once known */
 };
 
 /* Who owns a TCP socket, recorded in process context. Key: struct sock address. */
@@ -181,7 +182,8 @@ static __always_inline int net__comm_ok(void)
 
 /*
  * Is a connect's owner record worth keeping? It feeds the outcome and close records and the
- * connect record's own ports when the handshake failed during connect().
+ * connect record's own ports and state when the handshake failed during connect(). 0: no;
+ * 1: yes; 2: for the outcome only (another process name, but rules take some states from any).
  */
 static __always_inline int net__track_connect(void)
 {
@@ -190,7 +192,11 @@ static __always_inline int net__track_connect(void)
 
 	if (!f || (f->skip & later) != later)
 		return 1;
-	return !(f->skip & 1u) && (net__comm_pass(f) || f->states);
+	if (f->skip & 1u)
+		return 0;
+	if (net__comm_pass(f))
+		return 1;
+	return f->states ? 2 : 0;
 }
 
 /* pid/uid/follow filter on the current task. */
@@ -314,7 +320,7 @@ static __always_inline void net__connect_outcome(struct bg_net *n, struct sock *
 		n->dport = o->tuple.dport;
 		n->state = o->state;
 	}
-	if (ret < 0 && ret != -BG_EINPROGRESS)
+	if ((ret < 0 && ret != -BG_EINPROGRESS) || ((old & BG_PH_OUTCOME) && (o->phase & BG_PH_BY_STATE)))
 		bpf_map_delete_elem(&bg_socks, &key);
 }
 
@@ -322,13 +328,18 @@ static __always_inline void net__connect_outcome(struct bg_net *n, struct sock *
 static __always_inline int net__own_connecting(int fd)
 {
 	struct sock *sk = sock__from_fd(fd);
+	int how;
 
 	if (!sk || BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP)
 		return 0;
-	if (!net__wanted_self() || !net__track_connect())
+	if (!net__wanted_self())
+		return 0;
+	how = net__track_connect();
+	if (!how)
 		return 0;
 	/* a fresh socket (CLOSE) starts a new record; a repeated connect() keeps the pending one */
-	net__own(sk, 0, BPF_CORE_READ(sk, __sk_common.skc_state) == TCP_CLOSE ? BPF_ANY : BPF_NOEXIST);
+	net__own(sk, how == 2 ? BG_PH_BY_STATE : 0,
+		 BPF_CORE_READ(sk, __sk_common.skc_state) == TCP_CLOSE ? BPF_ANY : BPF_NOEXIST);
 	return 0;
 }
 
@@ -546,7 +557,7 @@ static __always_inline void net__outcome(struct sock *sk, struct bg_sock_owner *
 		n->state = o->state;
 		emit__submit(n);
 	}
-	if (o->state != BG_NS_ESTABLISHED)
+	if (o->state != BG_NS_ESTABLISHED || (o->phase & BG_PH_BY_STATE))
 		bpf_map_delete_elem(&bg_socks, &key);
 }
 

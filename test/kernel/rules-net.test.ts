@@ -82,7 +82,8 @@ test('python connecting to an unusual port alerts; python connecting to port 80 
 	}
 });
 
-test('a 1000-port connect scan by one process: at most 3 alert lines whose counts add up to its refused connects; nothing lost', async (t) => {
+for (const mode of ['blocking', 'non-blocking'] as const) {
+test(`a 1000-port ${mode} connect scan by one process: at most 3 alert lines whose counts add up to its refused connects; nothing lost`, async (t) => {
 	if (!requireBpf(t, OBJECTS)) return;
 	const { server, port: open } = await listener();
 	let pid = 0;
@@ -91,7 +92,7 @@ test('a 1000-port connect scan by one process: at most 3 alert lines whose count
 		const { alerts, mon } = await withMonitor(async () => {
 			// 1000 ports around a listener of ours: one answers, the rest are refused (unless another test listens there)
 			const from = Math.max(1025, Math.min(open - 500, 64535));
-			const r = await run(repoPath('build/progs/portscan'), ['127.0.0.1', String(from), '1000']);
+			const r = await run(repoPath('build/progs/portscan'), ['127.0.0.1', String(from), '1000', ...(mode === 'non-blocking' ? ['nb'] : [])]);
 			const m = /refused=(\d+) open=(\d+) other=(\d+)/.exec(r.stdout);
 			assert.ok(m, r.stdout + r.stderr);
 			refused = Number(m[1]);
@@ -116,6 +117,7 @@ test('a 1000-port connect scan by one process: at most 3 alert lines whose count
 		server.close();
 	}
 });
+}
 
 test('an interpreter fetching from a development port (8000) on loopback is silent; to an arbitrary high port it alerts', async (t) => {
 	if (!requireBpf(t, OBJECTS)) return;
