@@ -190,13 +190,26 @@ static __always_inline int net__track_connect(void)
 	struct bg_net_filter *f = net__filter();
 	__u32 later = 1u << (BG_EV_NET_OUTCOME - BG_EV_NET_CONNECT) | 1u << (BG_EV_NET_CLOSE - BG_EV_NET_CONNECT);
 
-	if (!f || (f->skip & later) != later)
+	if (!f)
 		return 1;
+	if ((f->skip & later) != later)
+		return net__comm_pass(f) || !f->states ? 1 : 2;
 	if (f->skip & 1u)
 		return 0;
 	if (net__comm_pass(f))
 		return 1;
 	return f->states ? 2 : 0;
+}
+
+/* A by-state socket's outcome goes only in a state some rule takes from any process. */
+static __always_inline int net__state_wanted(struct bg_sock_owner *o)
+{
+	struct bg_net_filter *f;
+
+	if (!(o->phase & BG_PH_BY_STATE))
+		return 1;
+	f = net__filter();
+	return f && ((f->states >> (o->state & 31)) & 1);
 }
 
 /* pid/uid/follow filter on the current task. */
@@ -551,7 +564,7 @@ static __always_inline void net__outcome(struct sock *sk, struct bg_sock_owner *
 	old = __sync_fetch_and_or(&o->phase, BG_PH_OUTCOME);
 	if (!(old & BG_PH_EXITED))
 		return;
-	if (net__port_ok(&o->tuple) && (n = net__begin(BG_EV_NET_OUTCOME, &o->tuple))) {
+	if (net__port_ok(&o->tuple) && net__state_wanted(o) && (n = net__begin(BG_EV_NET_OUTCOME, &o->tuple))) {
 		net__owner(n, o);
 		n->ret = -o->err;
 		n->state = o->state;

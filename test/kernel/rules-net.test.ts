@@ -119,6 +119,60 @@ test(`a 1000-port ${mode} connect scan by one process: at most 3 alert lines who
 });
 }
 
+/** A network namespace behind a veth pair whose replies are rate-limited (tbf, 64 kbit/s: ~7 ms a reset): a reset comes back after a non-blocking connect() returned. */
+async function delayedPeer(name: string, net: string): Promise<{ addr: string; cleanup: () => Promise<void> }> {
+	const ip = async (...args: string[]) => {
+		const r = await run('/usr/sbin/ip', args);
+		assert.equal(r.code, 0, `ip ${args.join(' ')}: ${r.stderr}`);
+	};
+	const host = `${name}h`;
+	await ip('netns', 'add', name);
+	const cleanup = async () => {
+		await run('/usr/sbin/ip', ['link', 'del', host]);
+		await run('/usr/sbin/ip', ['netns', 'del', name]);
+	};
+	try {
+		await ip('link', 'add', host, 'type', 'veth', 'peer', 'name', `${name}p`, 'netns', name);
+		await ip('addr', 'add', `${net}.1/30`, 'dev', host);
+		await ip('link', 'set', host, 'up');
+		await ip('-n', name, 'addr', 'add', `${net}.2/30`, 'dev', `${name}p`);
+		await ip('-n', name, 'link', 'set', `${name}p`, 'up');
+		await ip('-n', name, 'link', 'set', 'lo', 'up');
+		const tc = await run('/usr/sbin/ip', ['netns', 'exec', name, '/usr/sbin/tc', 'qdisc', 'add', 'dev', `${name}p`, 'root', 'tbf', 'rate', '64kbit', 'burst', '100', 'latency', '5s']);
+		assert.equal(tc.code, 0, tc.stderr);
+	} catch (e) {
+		await cleanup();
+		throw e;
+	}
+	return { addr: `${net}.2`, cleanup };
+}
+
+test('a non-blocking scan whose resets come after connect() returned (a peer whose resets are queued) is seen through connect_result records', async (t) => {
+	if (!requireBpf(t, OBJECTS)) return;
+	const peer = await delayedPeer(`bgsc${process.pid % 10000}`, '10.213.7');
+	let pid = 0;
+	let refused = 0;
+	try {
+		const { alerts } = await withMonitor(async () => {
+			const r = await run(repoPath('build/progs/portscan'), [peer.addr, '20000', '200', 'nb']);
+			const m = /refused=(\d+)/.exec(r.stdout);
+			assert.ok(m, r.stdout + r.stderr);
+			refused = Number(m[1]);
+			assert.equal(refused, 200, r.stdout);
+			pid = r.pid;
+		});
+		const mine = alerts.filter((a) => a.fields['proc.pid'] === pid);
+		const dump = JSON.stringify(mine.map((a) => [a.rule, a.count, a.fields['evt.type'], a.output]));
+		assert.deepEqual([...new Set(mine.map((a) => a.rule))], ['Port scan by one process'], dump);
+		assert.ok(mine.length <= 3, dump);
+		assert.equal(mine.reduce((n, a) => n + a.count, 0), refused, dump);
+		assert.equal(mine[0].fields['evt.type'], 'connect_result', 'the refusal came after connect() returned');
+		assert.deepEqual(mine[mine.length - 1].agg?.values['fd.dip'], [peer.addr]);
+	} finally {
+		await peer.cleanup();
+	}
+});
+
 test('an interpreter fetching from a development port (8000) on loopback is silent; to an arbitrary high port it alerts', async (t) => {
 	if (!requireBpf(t, OBJECTS)) return;
 	const web = createServer((s) => {
