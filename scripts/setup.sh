@@ -12,9 +12,9 @@ PKGS=(clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev make g++ pkg-config py
 # openssl: the webhook TLS tests make their certificates; kmod: insmod/rmmod/modinfo for test/kernel/kernel-sensor.test.ts;
 # gdb, strace: test/kernel/inject.test.ts attaches them to a running process and runs its own program under them;
 # curl: test/kernel/exec-story.test.ts pipes a download from a loopback python3 http.server into sh;
-# chromium: test/browser/ opens the HTML report in it (driven by
+# procps: sysctl -w in test/kernel/rules-file.test.ts; chromium: test/browser/ opens the HTML report in it (driven by
 # playwright-core, which never downloads a browser).
-TEST_PKGS=(prometheus systemd golang-github-containers-common openssl chromium kmod gdb strace curl)
+TEST_PKGS=(prometheus systemd golang-github-containers-common openssl chromium kmod gdb strace curl procps)
 BENCH_PKGS=(bpftrace auditd stress-ng liburing-dev)
 for arg in "$@"; do
 	case "$arg" in

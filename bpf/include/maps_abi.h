@@ -102,6 +102,8 @@ struct bg_watch_lens {
 struct bg_net_filter {
 	__u32 skip;		/* record kinds not to emit: bit kind - BG_EV_NET_CONNECT */
 	__u32 by_comm;		/* 1: emit in process context only when the process name is in bg_net_comms */
+	__u32 states;		/* by_comm: a connect record of another name still goes when bit (enum bg_net_state) is set */
+	__u32 _pad;
 };
 
 enum bg_net_filter_limit {

@@ -36,6 +36,7 @@ enum bg_own_phase {
 	BG_PH_EXITED = 1,	/* connect() returned (or the socket came from accept) */
 	BG_PH_OUTCOME = 2,	/* the handshake ended; outcome fields are valid */
 	BG_PH_INBOUND = 4,	/* the socket came from accept() */
+	BG_PH_BY_STATE = 8,	/* kept only for its outcome (a rule takes that state from any process): dropped once known */
 };
 
 /* Who owns a TCP socket, recorded in process context. Key: struct sock address. */
@@ -181,16 +182,34 @@ static __always_inline int net__comm_ok(void)
 
 /*
  * Is a connect's owner record worth keeping? It feeds the outcome and close records and the
- * connect record's own ports when the handshake failed during connect().
+ * connect record's own ports and state when the handshake failed during connect(). 0: no;
+ * 1: yes; 2: for the outcome only (another process name, but rules take some states from any).
  */
 static __always_inline int net__track_connect(void)
 {
 	struct bg_net_filter *f = net__filter();
 	__u32 later = 1u << (BG_EV_NET_OUTCOME - BG_EV_NET_CONNECT) | 1u << (BG_EV_NET_CLOSE - BG_EV_NET_CONNECT);
 
-	if (!f || (f->skip & later) != later)
+	if (!f)
 		return 1;
-	return !(f->skip & 1u) && net__comm_pass(f);
+	if ((f->skip & later) != later)
+		return net__comm_pass(f) || !f->states ? 1 : 2;
+	if (f->skip & 1u)
+		return 0;
+	if (net__comm_pass(f))
+		return 1;
+	return f->states ? 2 : 0;
+}
+
+/* A by-state socket's outcome goes only in a state some rule takes from any process. */
+static __always_inline int net__state_wanted(struct bg_sock_owner *o)
+{
+	struct bg_net_filter *f;
+
+	if (!(o->phase & BG_PH_BY_STATE))
+		return 1;
+	f = net__filter();
+	return f && ((f->states >> (o->state & 31)) & 1);
 }
 
 /* pid/uid/follow filter on the current task. */
@@ -314,7 +333,7 @@ static __always_inline void net__connect_outcome(struct bg_net *n, struct sock *
 		n->dport = o->tuple.dport;
 		n->state = o->state;
 	}
-	if (ret < 0 && ret != -BG_EINPROGRESS)
+	if ((ret < 0 && ret != -BG_EINPROGRESS) || ((old & BG_PH_OUTCOME) && (o->phase & BG_PH_BY_STATE)))
 		bpf_map_delete_elem(&bg_socks, &key);
 }
 
@@ -322,13 +341,18 @@ static __always_inline void net__connect_outcome(struct bg_net *n, struct sock *
 static __always_inline int net__own_connecting(int fd)
 {
 	struct sock *sk = sock__from_fd(fd);
+	int how;
 
 	if (!sk || BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP)
 		return 0;
-	if (!net__wanted_self() || !net__track_connect())
+	if (!net__wanted_self())
+		return 0;
+	how = net__track_connect();
+	if (!how)
 		return 0;
 	/* a fresh socket (CLOSE) starts a new record; a repeated connect() keeps the pending one */
-	net__own(sk, 0, BPF_CORE_READ(sk, __sk_common.skc_state) == TCP_CLOSE ? BPF_ANY : BPF_NOEXIST);
+	net__own(sk, how == 2 ? BG_PH_BY_STATE : 0,
+		 BPF_CORE_READ(sk, __sk_common.skc_state) == TCP_CLOSE ? BPF_ANY : BPF_NOEXIST);
 	return 0;
 }
 
@@ -345,8 +369,10 @@ int BPF_PROG(bg_net_conn_in, struct pt_regs *regs, long id)
  */
 static __always_inline int net__connected(int fd, struct sock *sk, long ret, __u16 flags)
 {
+	struct bg_net_filter *f;
 	struct bg_sock_tuple tp;
 	struct bg_net *n;
+	int by_name;
 
 	if (!sk || sock__tuple(sk, &tp))
 		return 0;
@@ -354,8 +380,12 @@ static __always_inline int net__connected(int fd, struct sock *sk, long ret, __u
 		stats__inc(BG_STAT_FILTERED);
 		return 0;
 	}
-	if (!net__comm_ok())
+	f = net__filter();
+	by_name = net__comm_pass(f);
+	if (!by_name && (!f || !f->states)) {
+		stats__inc(BG_STAT_FILTERED);
 		return 0;
+	}
 	n = net__begin(BG_EV_NET_CONNECT, &tp);
 	if (!n)
 		return 0;
@@ -366,7 +396,8 @@ static __always_inline int net__connected(int fd, struct sock *sk, long ret, __u
 	net__connect_outcome(n, sk, ret > 0 ? 0 : ret, &tp);
 	tp.sport = n->sport;
 	tp.dport = n->dport;
-	if (!net__port_ok(&tp)) {
+	/* another process name: only the outcomes (refused, …) some rule takes from any process */
+	if (!net__port_ok(&tp) || (!by_name && (!f || !((f->states >> (n->state & 31)) & 1)))) {
 		stats__inc(BG_STAT_FILTERED);
 		return 0;
 	}
@@ -533,13 +564,13 @@ static __always_inline void net__outcome(struct sock *sk, struct bg_sock_owner *
 	old = __sync_fetch_and_or(&o->phase, BG_PH_OUTCOME);
 	if (!(old & BG_PH_EXITED))
 		return;
-	if (net__port_ok(&o->tuple) && (n = net__begin(BG_EV_NET_OUTCOME, &o->tuple))) {
+	if (net__port_ok(&o->tuple) && net__state_wanted(o) && (n = net__begin(BG_EV_NET_OUTCOME, &o->tuple))) {
 		net__owner(n, o);
 		n->ret = -o->err;
 		n->state = o->state;
 		emit__submit(n);
 	}
-	if (o->state != BG_NS_ESTABLISHED)
+	if (o->state != BG_NS_ESTABLISHED || (o->phase & BG_PH_BY_STATE))
 		bpf_map_delete_elem(&bg_socks, &key);
 }
 

@@ -31,6 +31,22 @@ export interface Block {
 /** A field value carried by an alert. */
 export type FieldValue = string | number | boolean | null | string[];
 
+/** What a folded alert carries besides its count: the distinct values its matches had. */
+export interface AlertAggregate {
+	/** The window's closing summary (false: the alert sent when a shape rule's threshold was reached). */
+	summary: boolean;
+	window_s: number;
+	/** Id of the alert that opened the window (for a shape rule: the first match, never sent alone). */
+	first: string;
+	/** Values carried per field, at most this many. */
+	cap: number;
+	/** Distinct values seen per field in the window so far, the first `cap` of them. */
+	values: Record<string, FieldValue[]>;
+	/** How many distinct values each field took in the window (a lower bound for the fields in saturated). */
+	distinct: Record<string, number>;
+	saturated: string[];
+}
+
 /** One rule match (or a throttled group of them), ready for sinks. */
 export interface Alert {
 	/** Stable unique id: receivers drop repeats by it (delivery is at least once). */
@@ -50,8 +66,10 @@ export interface Alert {
 	action: 'alert' | 'log';
 	/** Set when the rule blocks (kill, deny): what was done, or would have been (audit). */
 	block?: Block;
-	/** Occurrences this alert stands for (throttling); 1 for a single match. */
+	/** Occurrences this alert stands for (throttling, aggregation); 1 for a single match. */
 	count: number;
+	/** Set when the alert folds several matches of one rule by one process (alerts/aggregate). */
+	agg?: AlertAggregate;
 	source: string;
 	hostname: string;
 }

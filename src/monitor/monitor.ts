@@ -12,6 +12,7 @@ import type { NetNeeds } from '../sensors/options.js';
 import { kernelPlan, mergeWatch, sensorsFor, type FilePushdown, type KernelPlan } from '../rules/pushdown/index.js';
 import type { RuleSet } from '../rules/ruleset.js';
 import { Throttle } from '../alerts/throttle.js';
+import { Aggregator, type AggregateSpec } from '../alerts/aggregate.js';
 import type { Alert, Priority } from '../alerts/alert.js';
 import type { EventBatch, EventTrailStats, SinkStats } from '../sinks/sink.js';
 import { EventEncoder } from '../store/event-record.js';
@@ -67,7 +68,11 @@ export class Monitor {
 	private reloadTimer?: NodeJS.Timeout;
 	readonly engine: RuleEngine;
 	readonly table = new ProcessTable();
+	/** Rules opted out of aggregation: repeats with an identical output fold here. */
 	readonly throttle: Throttle;
+	/** Repeats of a rule by one process fold into one alert per window (alerts/aggregate). */
+	readonly aggregator: Aggregator;
+	private specs?: { set: RuleSet; byName: Map<string, AggregateSpec | false> };
 	alertsByRule: Record<string, number> = {};
 	sensors: readonly import('../sensors/sensor.js').Sensor[] = [];
 	/** The kernel filters in force: the start's plan, its file and net parts replaced at each reload. */
@@ -89,11 +94,20 @@ export class Monitor {
 		for (const w of warnings) o.log(formatProblem(w));
 		this.table.seed();
 		this.engine = new RuleEngine(ruleset, this.table, new UserDb());
-		this.throttle = new Throttle(o.throttleWindowMs, (a) => {
+		const send = (a: Alert): void => {
 			this.alertsByRule[a.rule] = (this.alertsByRule[a.rule] ?? 0) + a.count;
 			o.metrics?.alerted(a);
 			o.out.write(a);
-		});
+		};
+		this.throttle = new Throttle(o.throttleWindowMs, send);
+		this.aggregator = new Aggregator(o.throttleWindowMs, (r) => this.aggregateSpec(r), send, (a) => this.throttle.push(a));
+	}
+
+	/** A rule's aggregate spec in the rule set in force (default: fold by process in the throttle window). */
+	private aggregateSpec(rule: string): AggregateSpec | false {
+		const set = this.engine.ruleset;
+		if (this.specs?.set !== set) this.specs = { set, byName: new Map(set.all.map((r) => [r.name, r.aggregate ?? {}])) };
+		return this.specs.byName.get(rule) ?? {};
 	}
 
 	/** Load and attach the sensors the rules need, then start evaluating. */
@@ -131,6 +145,7 @@ export class Monitor {
 		let ticks = 0;
 		let compatSeen = 0;
 		this.tick = setInterval(() => {
+			this.aggregator.tick();
 			this.throttle.tick();
 			this.table.sweep();
 			this.deny?.sweep();
@@ -267,7 +282,7 @@ export class Monitor {
 	/** A rule match: its latency is observed, then it goes through the throttle. */
 	private readonly onMatch = (a: Alert): void => {
 		this.o.metrics?.matched(a.timeMs);
-		this.throttle.push(a);
+		this.aggregator.push(a);
 	};
 
 	private bindMetrics(rt: SensorRuntime): void {
@@ -354,7 +369,7 @@ export class Monitor {
 
 	/** The rule engine evaluates the agent's own records like any event (default rules: rules/50-bpfguard.yaml). */
 	private emitAgent(evs: AgentEvent[]): void {
-		if (evs.length) this.engine.process(evs, (a) => this.throttle.push(a));
+		if (evs.length) this.engine.process(evs, (a) => this.aggregator.push(a));
 	}
 
 	/** Every loss total so far, by cause. */
@@ -383,6 +398,7 @@ export class Monitor {
 			const last = this.health.tick(losses, totals, this.engine.stats.events, true);
 			this.emitAgent([...last, this.health.stop(reason, totals, this.engine.stats.events)]);
 		}
+		this.aggregator.tick(true);
 		this.throttle.tick(true);
 		await this.o.out.flush();
 		await this.o.out.close();
@@ -392,5 +408,6 @@ export class Monitor {
 /** What either of two net needs asks for (undefined, i.e. everything, wins). */
 function unionNeeds(a: NetNeeds, b: NetNeeds): NetNeeds {
 	const both = <T>(x: readonly T[] | undefined, y: readonly T[] | undefined) => (x && y ? [...new Set([...x, ...y])] : undefined);
-	return { kinds: both(a.kinds, b.kinds), comms: both(a.comms, b.comms) };
+	const states = [...new Set([...(a.states ?? []), ...(b.states ?? [])])];
+	return { kinds: both(a.kinds, b.kinds), comms: both(a.comms, b.comms), states: states.length ? states : undefined };
 }

@@ -2,6 +2,7 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, Scalar, type Node as YNode, type YAMLMap } from 'yaml';
 import type { Pos, RuleProblem } from './errors.js';
 import { nodePos, placedText } from './yaml-pos.js';
+import type { AggregateSpec } from '../alerts/aggregate.js';
 import { PRIORITIES, RULE_ACTIONS, type Priority, type RuleAction } from '../alerts/alert.js';
 
 /** A piece of condition text and where it starts. */
@@ -37,6 +38,7 @@ export type RawItem =
 			enabled?: boolean;
 			action?: RuleAction;
 			mode?: 'audit' | 'enforce';
+			aggregate?: AggregateSpec | false;
 			exceptions?: ExceptionItem[];
 			/** Falco's event source (syscall when absent). */
 			source?: string;
@@ -44,7 +46,7 @@ export type RawItem =
 			falco: boolean;
 	  };
 
-const RULE_KEYS = new Set(['rule', 'desc', 'condition', 'output', 'priority', 'tags', 'enabled', 'exceptions', 'append', 'override', 'action', 'source', 'warn_evttypes', 'skip-if-unknown-filter', 'capture', 'capture_duration', 'mode']);
+const RULE_KEYS = new Set(['rule', 'desc', 'condition', 'output', 'priority', 'tags', 'enabled', 'exceptions', 'append', 'override', 'action', 'source', 'warn_evttypes', 'skip-if-unknown-filter', 'capture', 'capture_duration', 'mode', 'aggregate']);
 const IGNORED_TOP = new Set(['required_engine_version', 'required_plugin_versions']);
 
 /**
@@ -210,10 +212,37 @@ class ItemReader {
 			enabled: this.bool('enabled'),
 			action: (ACTIONS as readonly string[]).includes(action ?? '') ? (action as RuleAction) : undefined,
 			mode: mode === 'audit' || mode === 'enforce' ? mode : undefined,
+			aggregate: this.aggregate(name),
 			exceptions: this.exceptions(name),
 			source: this.str('source'),
 			falco: this.falco,
 		};
+	}
+
+	/** `aggregate: false`, or a map of window (s), values (fields), cap and min_distinct (needs values). */
+	private aggregate(name: string): AggregateSpec | false | undefined {
+		const n = this.node('aggregate');
+		if (n === undefined) return undefined;
+		if (isScalar(n) && n.value === false) return false;
+		const bad = (at: YNode | undefined, why: string): undefined => (this.err(this.pos(at), `rule ${name}: aggregate: ${why}`), undefined);
+		if (!isMap(n)) return bad(n, 'false, or a map of window, values, cap, min_distinct');
+		const out: AggregateSpec = {};
+		for (const p of n.items) {
+			const k = isScalar(p.key) ? String(p.key.value) : '';
+			const v = p.value as YNode | undefined;
+			const num = isScalar(v) && typeof v.value === 'number' && Number.isInteger(v.value) && v.value > 0 ? v.value : undefined;
+			if (k === 'values') {
+				if (!isSeq(v) || !v.items.length || !v.items.every((x) => isScalar(x) && typeof x.value === 'string')) return bad(v, 'values must be a list of field names');
+				out.values = v.items.map((x) => String((x as { value: unknown }).value));
+			} else if (k === 'window' || k === 'cap' || k === 'min_distinct') {
+				if (num === undefined || num > 86400) return bad(v, `${k} must be an integer from 1 to 86400`);
+				if (k === 'window') out.windowMs = num * 1000;
+				else if (k === 'cap') out.cap = num;
+				else out.minDistinct = num;
+			} else return bad(p.key as YNode, `unknown key '${k}' (window, values, cap, min_distinct)`);
+		}
+		if (out.minDistinct && !out.values) return bad(n, 'min_distinct counts distinct values of the values fields: name them');
+		return out;
 	}
 
 	private override(name: string, kind = 'rule'): Record<string, 'append' | 'replace'> {
@@ -297,6 +326,8 @@ export interface MergedRule {
 	action: RuleAction;
 	/** Blocking actions: pinned to audit (never act) or enforce (act when the monitor enforces); default: the monitor's switch. */
 	mode?: 'audit' | 'enforce';
+	/** How repeats by one process fold (alerts/aggregate); false: not folded by process (the throttle applies). */
+	aggregate?: AggregateSpec | false;
 	exceptions: ExceptionItem[];
 	/** Falco's event source (syscall when absent). */
 	source?: string;

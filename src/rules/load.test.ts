@@ -225,3 +225,20 @@ test('a rules symlink is resolved and its target checked', () => {
 	chmodSync(target, 0o644);
 	assert.deepEqual(validateRules([link]).map(formatProblem), []);
 });
+
+test('aggregate: false, a map of window/values/cap/min_distinct, or an error at its position; values fields are read into the alert', () => {
+	const rule = (name: string, agg: string[]) => [`- rule: ${name}`, '  desc: d', '  condition: evt.type = connect', '  output: o', '  priority: info', '  aggregate:', ...agg.map((l) => `    ${l}`)];
+	const ok = file('agg-ok.yaml', [...rule('scan', ['window: 60', 'values: [fd.dport, fd.dip]', 'cap: 8', 'min_distinct: 20']), '- rule: off', '  desc: d', '  condition: evt.type = connect', '  output: o', '  priority: info', '  aggregate: false'].join('\n'));
+	const { ruleset } = loadRules([ok]);
+	const scan = ruleset.all.find((r) => r.name === 'scan')!;
+	assert.deepEqual(scan.aggregate, { windowMs: 60_000, values: ['fd.dport', 'fd.dip'], cap: 8, minDistinct: 20 });
+	assert.ok(scan.fields.includes('fd.dport') && scan.fields.includes('fd.dip'));
+	assert.equal(ruleset.all.find((r) => r.name === 'off')!.aggregate, false);
+	const bad = file('agg-bad.yaml', [...rule('a', ['min_distinct: 5']), ...rule('b', ['window: -1']), ...rule('c', ['every: 3']), ...rule('d', ['values: [fd.nope]'])].join('\n'));
+	assert.deepEqual(validateRules([bad]).map(formatProblem), [
+		`${bad}:7:5: error: rule a: aggregate: min_distinct counts distinct values of the values fields: name them`,
+		`${bad}:14:13: error: rule b: aggregate: window must be an integer from 1 to 86400`,
+		`${bad}:21:5: error: rule c: aggregate: unknown key 'every' (window, values, cap, min_distinct)`,
+		`${bad}:22:3: error: rule d: aggregate: unknown field fd.nope`,
+	]);
+});

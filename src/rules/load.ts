@@ -85,6 +85,7 @@ function mergeRule(m: MergedItems, it: Extract<RawItem, { kind: 'rule' }>, err: 
 			enabled: it.enabled ?? true,
 			action: it.action ?? 'alert',
 			mode: it.mode,
+			aggregate: it.aggregate,
 			exceptions: it.exceptions ?? [],
 			source: it.source,
 			falco: it.falco,
@@ -102,6 +103,7 @@ function mergeRule(m: MergedItems, it: Extract<RawItem, { kind: 'rule' }>, err: 
 	if (it.enabled !== undefined) r.enabled = it.enabled;
 	if (it.action) r.action = it.action;
 	if (it.mode) r.mode = it.mode;
+	if (it.aggregate !== undefined) r.aggregate = it.aggregate;
 	if (it.falco) r.falco = true;
 	m.rules.set(it.name, r);
 }

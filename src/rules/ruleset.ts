@@ -9,6 +9,8 @@ import { compileTemplate, type Template } from './output.js';
 import { parsePieces } from './parser.js';
 import type { EvalCtx } from './context.js';
 import { PRIORITIES, type Priority, type RuleAction } from '../alerts/alert.js';
+import type { AggregateSpec } from '../alerts/aggregate.js';
+import { lookupFieldRef } from './fields/index.js';
 
 /** A rule ready to evaluate. */
 export interface CompiledRule {
@@ -19,6 +21,8 @@ export interface CompiledRule {
 	action: RuleAction;
 	/** Blocking actions only: pinned mode (default: the monitor's --enforce switch). */
 	mode?: 'audit' | 'enforce';
+	/** How repeats by one process fold into one alert (alerts/aggregate); false: opted out. */
+	aggregate?: AggregateSpec | false;
 	enabled: boolean;
 	pred: Pred;
 	output: Template;
@@ -130,7 +134,13 @@ export function buildRuleSet(m: MergedItems, problems: RuleProblem[], opts: { mi
 			const types = possibleTypes(cond, env);
 			if (types === 'any' && r.enabled) problem(problems, r.pos, `rule ${r.name}: no evt.type restriction: it is evaluated for every event`, 'warning');
 			const enabled = r.enabled && PRIORITIES.indexOf(r.priority) <= minRank;
-			rules.push({ ...r, pred, output, types, enabled, condition: full, fields: [...new Set([...used, ...output.fields])], pos: r.pos });
+			const aggFields = r.aggregate ? (r.aggregate.values ?? []) : [];
+			const unknown = aggFields.find((f) => !lookupFieldRef(f));
+			if (unknown) {
+				problem(problems, r.pos, `rule ${r.name}: aggregate: unknown field ${unknown}`);
+				continue;
+			}
+			rules.push({ ...r, pred, output, types, enabled, condition: full, fields: [...new Set([...used, ...output.fields, ...aggFields])], pos: r.pos });
 		} catch (e) {
 			if (!(e instanceof ConditionError)) throw e;
 			const pos = e.pos.file ? e.pos : { ...e.pos, file: r.pos.file };

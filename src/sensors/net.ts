@@ -1,7 +1,7 @@
 /** @module sensors/net: TCP connect/accept/outcome/close, UDP first sends (DNS names), listen and bind. */
 import { configureFollow, populateFollow, u32, u8, type Sensor } from './sensor.js';
 import type { SensorRuntime } from './runtime.js';
-import { BG_NET_FILTER, BgKind, BgNetFilterLimit } from '../events/generated/layouts.js';
+import { BG_NET_FILTER, BgKind, BgNetFilterLimit, BgNetState } from '../events/generated/layouts.js';
 import { EVENT_TABLE, kindsOfSensor } from '../events/table.js';
 import type { NetNeeds } from './options.js';
 import type { NativeBpfObject } from '../bridge/addon.js';
@@ -34,10 +34,21 @@ export function commKey(name: string): Buffer | null {
 	return k;
 }
 
+/** bg_net_filter.states: one bit per net.state name (enum bg_net_state). */
+export function netStateMask(states: readonly string[] | undefined): number {
+	let mask = 0;
+	for (const s of states ?? []) {
+		const v = (BgNetState as Record<string, number>)[`BG_NS_${s.toUpperCase()}`];
+		if (v !== undefined) mask |= 1 << v;
+	}
+	return mask >>> 0;
+}
+
 function filterValue(n: NetNeeds): Buffer {
 	const v = Buffer.alloc(BG_NET_FILTER.SIZE);
 	v.writeUInt32LE(netSkipMask(n.kinds) >>> 0, BG_NET_FILTER.skip);
 	v.writeUInt32LE(n.comms ? 1 : 0, BG_NET_FILTER.by_comm);
+	v.writeUInt32LE(n.comms ? netStateMask(n.states) : 0, BG_NET_FILTER.states);
 	return v;
 }
 

