@@ -54,3 +54,6 @@ enum bg_deny_limit bg_anchor_deny_limit;
 struct bg_seccomp bg_anchor_seccomp;
 enum bg_sc_action bg_anchor_sc_action;
 enum bg_sc_arch bg_anchor_sc_arch;
+struct bg_ia32 bg_anchor_ia32;
+enum bg_ia32_flag bg_anchor_ia32_flag;
+enum bg_ia32_limit bg_anchor_ia32_limit;

@@ -97,6 +97,44 @@ static __always_inline void file__args(struct bg_fsys *sp, struct pt_regs *regs,
 		a->mode = 0;	/* the register holds whatever the caller left there */
 }
 
+/* Argument i (0-4) of the six compat__args read; 0 when absent. */
+static __always_inline unsigned long file__arg32(const __u64 *v, __s8 i)
+{
+	switch (i) {
+	case 0: return v[0];
+	case 1: return v[1];
+	case 2: return v[2];
+	case 3: return v[3];
+	case 4: return v[4];
+	default: return 0;
+	}
+}
+
+/* file__args of a 32-bit call (fl: compat__call's): 32-bit registers, 16-bit ids. */
+static __always_inline void file__args32(struct bg_fsys *sp, struct pt_regs *regs, __u32 fl,
+					 struct file__args *a)
+{
+	struct open_how how = {};
+	__u64 v[6] = {};
+
+	compat__args(regs, 1, fl, v);
+	a->path = (const char *)file__arg32(v, sp->path);
+	a->path2 = (const char *)file__arg32(v, sp->path2);
+	a->dfd = sp->dfd >= 0 ? (__s32)file__arg32(v, sp->dfd) : FILE_AT_FDCWD;
+	a->dfd2 = sp->dfd2 >= 0 ? (__s32)file__arg32(v, sp->dfd2) : FILE_AT_FDCWD;
+	a->flags = sp->flags >= 0 ? file__arg32(v, sp->flags) : sp->fixed_flags;
+	a->mode = sp->mode >= 0 ? file__arg32(v, sp->mode) : 0;
+	a->owner = sp->owner >= 0 ? compat__id(file__arg32(v, sp->owner), fl) : (__u32)-1;
+	a->group = sp->group >= 0 ? compat__id(file__arg32(v, sp->group), fl) : (__u32)-1;
+	if (sp->fl & BG_FSYS_HOW) {
+		bpf_probe_read_user(&how, sizeof(how), (void *)file__arg32(v, sp->flags));
+		a->flags = how.flags;
+		a->mode = how.mode;
+	}
+	if (sp->kind == BG_EV_OPEN && !(a->flags & (FILE_O_CREAT | FILE_O_TMPFILE)))
+		a->mode = 0;
+}
+
 /* Access an open asks for, as enum bg_watch_mode bits. */
 static __always_inline __u32 file__access(__u32 flags)
 {
@@ -271,11 +309,13 @@ static __always_inline void file__fill(struct bg_file *e, struct task_struct *t,
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 }
 
-static __always_inline struct bg_fsys *file__spec(struct pt_regs *regs, __u32 *nr)
+/* The spec of the call in flight (a 32-bit call: of its 64-bit number *nr); *fl: compat__call's. */
+static __always_inline struct bg_fsys *file__spec(struct pt_regs *regs, int ia32, __u32 *nr,
+						  __u32 *fl)
 {
 	struct bg_fsys *sp;
 
-	*nr = compat__syscall_nr(regs);
+	*nr = compat__call(regs, ia32, fl);
 	sp = bpf_map_lookup_elem(&bg_file_sys, nr);
 	if (!sp || !sp->kind) {
 		stats__inc(BG_STAT_FILE_NOSPEC);
@@ -377,18 +417,34 @@ static __always_inline int file__open(struct task_struct *t, __u32 nr, struct bg
 	return 0;
 }
 
-SEC("tp_btf/sys_exit")
-int BPF_PROG(bg_file_open, struct pt_regs *regs, long ret)
+/* open, openat, openat2, creat at exit, of one ABI (ia32: a constant). */
+static __always_inline int file__open_exit(struct pt_regs *regs, long ret, int ia32)
 {
 	struct task_struct *t = bpf_get_current_task_btf();
 	struct file__args a = {};
 	struct bg_fsys *sp;
-	__u32 nr;
+	__u32 nr, fl;
 
-	if (!file__wanted(t, ret) || !(sp = file__spec(regs, &nr)))
+	if (!file__wanted(t, ret) || !(sp = file__spec(regs, ia32, &nr, &fl)))
 		return 0;
-	file__args(sp, regs, &a);
-	return file__open(t, nr, sp, ret, &a, 1, 0);
+	if (ia32)
+		file__args32(sp, regs, fl, &a);
+	else
+		file__args(sp, regs, &a);
+	return file__open(t, nr, sp, ret, &a, 1, ia32 ? BG_FF_IA32 : 0);
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(bg_file_open, struct pt_regs *regs, long ret)
+{
+	return file__open_exit(regs, ret, 0);
+}
+
+/* The same for a 32-bit call (bg_sys_exit32: int $0x80, a 32-bit process), flagged BG_FF_IA32. */
+SEC("tp_btf/sys_exit")
+int BPF_PROG(bg_file_open32, struct pt_regs *regs, long ret)
+{
+	return file__open_exit(regs, ret, 1);
 }
 
 /*
@@ -447,10 +503,10 @@ int BPF_PROG(bg_file_chg, struct pt_regs *regs, long ret)
 	struct bg_fsys *sp;
 	struct bg_file *e;
 	__u16 ff = 0;
-	__u32 nr, watch;
+	__u32 nr, watch, fl = 0;
 	__u8 all;
 
-	if (!(sp = file__spec(regs, &nr)))
+	if (!(sp = file__spec(regs, 0, &nr, &fl)))
 		return 0;
 	/* rename and link move or add names (a rename a whole subtree): cached verdicts are stale */
 	if (sp->path2 >= 0 && !(sp->fl & BG_FSYS_RAW2))

@@ -39,7 +39,7 @@ export const fileSensor: Sensor<'file'> = {
 	object: 'file',
 	kinds: kindsOfSensor('file'),
 	syscalls: [
-		{ hook: 'exit', syscalls: names(false), prog: 'bg_file_open' },
+		{ hook: 'exit', syscalls: names(false), prog: 'bg_file_open', ia32Prog: 'bg_file_open32' },
 		{ hook: 'exit', syscalls: names(true), prog: 'bg_file_chg' },
 		{ hook: 'exit', syscalls: MOUNT_SYSCALLS, prog: 'bg_file_mnt' },
 		{ hook: 'enter', syscalls: [...NAME_MOVERS, ...MOUNT_SYSCALLS], prog: 'bg_file_gen_enter' },
