@@ -7,10 +7,11 @@ import { join } from 'node:path';
 import { requireBpf } from '../helpers/bpf.js';
 import { collect, run } from '../helpers/collect.js';
 import { fileSensor } from '../../src/sensors/file.js';
+import { privSensor } from '../../src/sensors/priv.js';
 import { EvalCtx } from '../../src/rules/context.js';
 import { eventJson } from '../../src/rules/fields/json.js';
-import { BgFileFlag } from '../../src/events/generated/layouts.js';
-import type { BgEvent, OpenEvent } from '../../src/events/types.js';
+import { BgFileFlag, BgPrivFlag } from '../../src/events/generated/layouts.js';
+import type { BgEvent, OpenEvent, PrivEvent } from '../../src/events/types.js';
 import { repoPath } from '../../src/util/paths.js';
 
 const IA32 = repoPath('build/progs/ia32');
@@ -77,4 +78,28 @@ test('a 32-bit unlink (no 32-bit decoder for file changes yet) is counted as com
 	} finally {
 		rmSync(dir, { recursive: true, force: true });
 	}
+});
+
+test('32-bit setuid32, setuid (16-bit ids) and setresuid32: priv records named setuid/setresuid with the ids as the kernel took them, flagged i386', async (t) => {
+	if (!requireBpf(t, ['dispatch', 'priv']) || !(await supported(t))) return;
+	const runs: Record<string, { pid: number; ret: number }> = {};
+	const { events } = await collect([privSensor], {}, async () => {
+		runs.regain32 = (await ia32('regain32', '65534'))!;
+		runs.minus16 = (await ia32('setuid16', '65535'))!;
+		runs.res32 = (await ia32('setresuid32', '0', '4294967295', '0'))!;
+	});
+	const mine = (pid: number) => events.filter((e): e is PrivEvent => e.kind === 'priv_call' && e.pid === pid && (e.flags & BgPrivFlag.BG_PF_IA32) !== 0);
+	const [up] = mine(runs.regain32.pid);
+	assert.ok(up, 'the 32-bit setuid32(0) is a record');
+	assert.deepEqual([up.syscall, up.ret, up.args, up.old.euid, up.new.euid, up.new.uid, up.site], ['setuid', 0, [0], 65534, 0, 65534, 'syscall'], 'an unprivileged setuid(0) sets the euid only');
+	assert.equal(up.flags & BgPrivFlag.BG_PF_NO_BEFORE, 0, 'creds before from the 32-bit sys_enter');
+	const uj = json(up);
+	assert.equal(uj['evt.type'], 'setuid');
+	assert.equal(uj['evt.arch'], 'i386');
+	assert.equal(uj['priv.becomes_root'], true);
+	const [m16] = mine(runs.minus16.pid);
+	assert.deepEqual([m16.syscall, m16.ret, m16.args], ['setuid', -22, [0xffffffff]], 'a 16-bit 0xffff is -1 (EINVAL)');
+	assert.equal(json(m16)['evt.arg.uid'], -1);
+	const [r32] = mine(runs.res32.pid);
+	assert.deepEqual([r32.syscall, r32.ret, r32.args], ['setresuid', 0, [0, 0xffffffff, 0]]);
 });
