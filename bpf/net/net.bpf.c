@@ -14,6 +14,7 @@
 #include "lib/emit.bpf.h"
 #include "lib/filter.bpf.h"
 #include "lib/task.bpf.h"
+#include "lib/compat.bpf.h"
 #include "net/sock.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
@@ -339,6 +340,24 @@ int BPF_PROG(bg_net_conn_in, struct pt_regs *regs, long id)
 	return net__own_connecting((int)PT_REGS_PARM1_SYSCALL(regs));
 }
 
+/* The fd (first argument) of a 32-bit connect: its register, or socketcall's array. */
+static __always_inline int net__fd32(struct pt_regs *regs)
+{
+	__u64 a[6];
+	__u32 fl;
+
+	compat__call(regs, 1, &fl);
+	compat__args(regs, 1, fl, a);
+	return (int)a[0];
+}
+
+/* The same for a 32-bit connect (bg_sys_enter32: connect, socketcall SYS_CONNECT). */
+SEC("tp_btf/sys_enter")
+int BPF_PROG(bg_net_conn_in32, struct pt_regs *regs, long id)
+{
+	return net__own_connecting(net__fd32(regs));
+}
+
 /*
  * A connect's exit record (connect(), or a send with MSG_FASTOPEN: ret 0 when it sent bytes;
  * an io_uring connect at its completion: flags BG_F_NET_IO_URING).
@@ -384,6 +403,19 @@ int BPF_PROG(bg_net_connect, struct pt_regs *regs, long ret)
 	int fd = (int)PT_REGS_PARM1_SYSCALL(regs);
 
 	return net__connected(fd, sock__from_fd(fd), ret, 0);
+}
+
+/*
+ * The same for a 32-bit connect (bg_sys_exit32), flagged BG_F_NET_IA32. socketcall's fd is read
+ * again from its user array (the kernel's copy is gone): a thread that rewrites it meanwhile
+ * can make the record name another of its sockets.
+ */
+SEC("tp_btf/sys_exit")
+int BPF_PROG(bg_net_connect32, struct pt_regs *regs, long ret)
+{
+	int fd = net__fd32(regs);
+
+	return net__connected(fd, sock__from_fd(fd), ret, BG_F_NET_IA32);
 }
 
 /*

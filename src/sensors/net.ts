@@ -63,8 +63,8 @@ export const netSensor: Sensor<'net'> = {
 	object: 'net',
 	kinds: kindsOfSensor('net'),
 	syscalls: [
-		{ hook: 'enter', syscalls: ['connect'], prog: 'bg_net_conn_in' },
-		{ hook: 'exit', syscalls: ['connect'], prog: 'bg_net_connect' },
+		{ hook: 'enter', syscalls: ['connect'], prog: 'bg_net_conn_in', ia32Prog: 'bg_net_conn_in32' },
+		{ hook: 'exit', syscalls: ['connect'], prog: 'bg_net_connect', ia32Prog: 'bg_net_connect32' },
 		{ hook: 'exit', syscalls: ['accept', 'accept4'], prog: 'bg_net_accept' },
 		{ hook: 'exit', syscalls: ['listen'], prog: 'bg_net_listen' },
 		{ hook: 'exit', syscalls: ['bind'], prog: 'bg_net_bind' },

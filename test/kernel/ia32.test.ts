@@ -1,17 +1,20 @@
-/** @module test/kernel/ia32.test: 32-bit (ia32) syscalls from a 64-bit process (int $0x80) decoded by the sensors. */
+/** @module test/kernel/ia32.test: 32-bit (ia32) syscalls from a 64-bit process (int $0x80) decoded by the file, privilege and network sensors, and the default rules' alerts on them. */
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { requireBpf } from '../helpers/bpf.js';
 import { collect, run } from '../helpers/collect.js';
+import { withMonitor } from '../helpers/monitor.js';
+import { tcpServer } from '../helpers/tcpserver.js';
 import { fileSensor } from '../../src/sensors/file.js';
 import { privSensor } from '../../src/sensors/priv.js';
+import { netSensor } from '../../src/sensors/net.js';
 import { EvalCtx } from '../../src/rules/context.js';
 import { eventJson } from '../../src/rules/fields/json.js';
-import { BgFileFlag, BgPrivFlag } from '../../src/events/generated/layouts.js';
-import type { BgEvent, OpenEvent, PrivEvent } from '../../src/events/types.js';
+import { BgFileFlag, BgNetFlag, BgPrivFlag } from '../../src/events/generated/layouts.js';
+import type { BgEvent, NetEvent, OpenEvent, PrivEvent } from '../../src/events/types.js';
 import { repoPath } from '../../src/util/paths.js';
 
 const IA32 = repoPath('build/progs/ia32');
@@ -102,4 +105,62 @@ test('32-bit setuid32, setuid (16-bit ids) and setresuid32: priv records named s
 	assert.equal(json(m16)['evt.arg.uid'], -1);
 	const [r32] = mine(runs.res32.pid);
 	assert.deepEqual([r32.syscall, r32.ret, r32.args], ['setresuid', 0, [0, 0xffffffff, 0]]);
+});
+
+test('32-bit connect (362) and socketcall SYS_CONNECT: connect records with the destination and fd, flagged i386', async (t) => {
+	if (!requireBpf(t, ['dispatch', 'net']) || !(await supported(t))) return;
+	const runs: { pid: number; ret: number; fd: number }[] = [];
+	let port = 0;
+	const { events } = await collect([netSensor], {}, async () => {
+		const s = await tcpServer('127.0.0.1', 2);
+		port = s.port;
+		runs.push((await ia32('connect', '127.0.0.1', String(port)))!, (await ia32('socketcall', '127.0.0.1', String(port)))!);
+		await s.done;
+	}, 300);
+	for (const r of runs) {
+		assert.equal(r.ret, 0, 'connected');
+		const c = events.filter((e): e is NetEvent => e.kind === 'net_connect' && e.pid === r.pid);
+		assert.equal(c.length, 1, 'one connect record');
+		assert.deepEqual([c[0].dip, c[0].dport, c[0].fd, c[0].ret, c[0].state, c[0].proto, c[0].comm, c[0].dir], ['127.0.0.1', port, r.fd, 0, 'established', 'tcp', 'ia32', 'out']);
+		assert.equal(c[0].flags & BgNetFlag.BG_F_NET_IA32, BgNetFlag.BG_F_NET_IA32);
+		assert.ok(c[0].connId > 0n, 'tracked from its 32-bit entry');
+		const j = json(c[0]);
+		assert.equal(j['evt.type'], 'connect');
+		assert.equal(j['evt.arch'], 'i386');
+	}
+});
+
+test('the default rules alert on 32-bit evasion: /etc/shadow read, root regained with setuid32, netcat connect through socketcall', async (t) => {
+	if (!requireBpf(t, ['dispatch', 'process', 'file', 'priv', 'net']) || !(await supported(t))) return;
+	const dir = mkdtempSync('/var/lib/bg-ia32-');
+	chmodSync(dir, 0o755);
+	const nc = join(dir, 'nc');
+	copyFileSync(IA32, nc);
+	chmodSync(nc, 0o755);
+	const pids: Record<string, number> = {};
+	try {
+		const { alerts } = await withMonitor(async () => {
+			pids.shadow = (await ia32('open', '/etc/shadow'))!.pid;
+			pids.root = (await ia32('regain32', '65534'))!.pid;
+			const s = await tcpServer('127.0.0.1', 1);
+			const r = await run(nc, ['socketcall', '127.0.0.1', String(s.port)]);
+			pids.nc = Number(/pid=(\d+)/.exec(r.stdout)?.[1]);
+			await s.done;
+		}, undefined, { settleMs: 400 });
+		const hit = (rule: string, pid: number) => alerts.filter((a) => a.rule === rule && a.fields['proc.pid'] === pid);
+		const shadow = hit('Read of a sensitive credential file', pids.shadow);
+		assert.equal(shadow.length, 1, JSON.stringify(alerts.map((a) => a.output)));
+		assert.equal(shadow[0].fields['fd.name'], '/etc/shadow');
+		assert.equal(shadow[0].fields['evt.type'], 'open');
+		const root = hit('Root gained by an unusual binary', pids.root);
+		assert.equal(root.length, 1, JSON.stringify(alerts.map((a) => a.output)));
+		assert.equal(root[0].fields['evt.type'], 'setuid');
+		assert.equal(root[0].fields['priv.new_euid'], 0);
+		const out = hit('Shell or netcat connects out', pids.nc);
+		assert.equal(out.length, 1, JSON.stringify(alerts.map((a) => a.output)));
+		assert.equal(out[0].fields['evt.type'], 'connect');
+		assert.equal(out[0].fields['proc.name'], 'nc');
+	} finally {
+		rmSync(dir, { recursive: true, force: true });
+	}
 });
