@@ -214,8 +214,25 @@ static __always_inline int net__port_ok(struct bg_sock_tuple *tp)
 	       bpf_map_lookup_elem(&bg_net_ports, &tp->dport);
 }
 
-/* A zeroed record of this kind with the tuple filled; NULL (counted) without scratch. */
-static __always_inline struct bg_net *net__begin(__u16 kind, struct bg_sock_tuple *tp)
+/*
+ * The record buffer of bg_net_state (inet_sock_set_state, often in softirq: an incoming SYN-ACK
+ * or RST): its own, so it never shares one with the syscall handlers it can interrupt between
+ * their reserve and submit (bg_scratch). The program never nests in itself on a CPU (the
+ * kernel skips a recursive run of the same program), so one buffer per CPU is enough.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct bg_scratch_val);
+} bg_scratch_st SEC(".maps");
+
+/*
+ * A zeroed record of this kind with the tuple filled, in scratch (bg_scratch in process
+ * context, bg_scratch_st for bg_net_state); NULL (counted) without scratch.
+ */
+static __always_inline struct bg_net *net__begin_in(void *scratch, __u16 kind,
+						    struct bg_sock_tuple *tp)
 {
 	struct bg_net *n;
 
@@ -223,7 +240,7 @@ static __always_inline struct bg_net *net__begin(__u16 kind, struct bg_sock_tupl
 		stats__inc(BG_STAT_FILTERED);
 		return NULL;
 	}
-	n = emit__begin(kind, sizeof(*n));
+	n = emit__begin_in(scratch, kind, sizeof(*n));
 	if (!n)
 		return NULL;
 	__builtin_memset((char *)n + sizeof(struct bg_hdr), 0, sizeof(*n) - sizeof(struct bg_hdr));
@@ -235,6 +252,12 @@ static __always_inline struct bg_net *net__begin(__u16 kind, struct bg_sock_tupl
 	n->family = tp->family;
 	n->proto = tp->proto;
 	return n;
+}
+
+/* net__begin_in in the process-context buffer (syscall and io_uring handlers). */
+static __always_inline struct bg_net *net__begin(__u16 kind, struct bg_sock_tuple *tp)
+{
+	return net__begin_in(&bg_scratch, kind, tp);
 }
 
 /* Identity of the current task (process context only). */
@@ -565,7 +588,8 @@ static __always_inline void net__outcome(struct sock *sk, struct bg_sock_owner *
 	old = __sync_fetch_and_or(&o->phase, BG_PH_OUTCOME);
 	if (!(old & BG_PH_EXITED))
 		return;
-	if (net__port_ok(&o->tuple) && (n = net__begin(BG_EV_NET_OUTCOME, &o->tuple))) {
+	if (net__port_ok(&o->tuple) &&
+	    (n = net__begin_in(&bg_scratch_st, BG_EV_NET_OUTCOME, &o->tuple))) {
 		net__owner(n, o);
 		n->ret = -o->err;
 		n->state = o->state;
@@ -583,7 +607,8 @@ static __always_inline void net__close(struct sock *sk, struct bg_sock_owner *o)
 	struct bg_sock_tuple tp;
 	struct bg_net *n;
 
-	if (!sock__tuple(sk, &tp) && net__port_ok(&tp) && (n = net__begin(BG_EV_NET_CLOSE, &tp))) {
+	if (!sock__tuple(sk, &tp) && net__port_ok(&tp) &&
+	    (n = net__begin_in(&bg_scratch_st, BG_EV_NET_CLOSE, &tp))) {
 		net__owner(n, o);
 		n->ret = -BPF_CORE_READ(sk, sk_err);
 		n->state = BG_NS_CLOSED;
