@@ -506,6 +506,13 @@ int BPF_PROG(bg_net_accept, struct pt_regs *regs, long ret)
 	return net__accepted(ret, 0);
 }
 
+/* The same for a 32-bit accept/accept4 (364, socketcall SYS_ACCEPT/SYS_ACCEPT4), flagged BG_F_NET_IA32. */
+SEC("tp_btf/sys_exit")
+int BPF_PROG(bg_net_accept32, struct pt_regs *regs, long ret)
+{
+	return net__accepted(ret, BG_F_NET_IA32);
+}
+
 /*
  * io_uring (issue #14): an IORING_OP_CONNECT request at its completion is a connect record, as
  * the syscall's (fd -1: the request's descriptor is not kept), flagged BG_F_NET_IO_URING (its
@@ -532,10 +539,9 @@ int BPF_PROG(bg_net_uring, struct io_ring_ctx *ring, void *req, struct io_uring_
 	return net__connected(-1, sock__from_file(f), BPF_CORE_READ(cqe, res), BG_F_NET_IO_URING);
 }
 
-/* listen()/bind() exit: the local address the socket now has. */
-static __always_inline int net__local(struct pt_regs *regs, long ret, __u16 kind, __u8 state)
+/* listen()/bind() exit on fd: the local address the socket now has (flags: BG_F_NET_IA32 or 0). */
+static __always_inline int net__local(int fd, long ret, __u16 kind, __u8 state, __u16 flags)
 {
-	int fd = (int)PT_REGS_PARM1_SYSCALL(regs);
 	struct sock *sk = ret == 0 ? sock__from_fd(fd) : NULL;
 	struct bg_sock_tuple tp;
 	struct bg_net *n;
@@ -551,6 +557,7 @@ static __always_inline int net__local(struct pt_regs *regs, long ret, __u16 kind
 	n = net__begin(kind, &tp);
 	if (!n)
 		return 0;
+	n->hdr.flags |= flags;
 	n->ret = ret;
 	n->fd = fd;
 	n->state = state;
@@ -563,14 +570,28 @@ static __always_inline int net__local(struct pt_regs *regs, long ret, __u16 kind
 SEC("tp_btf/sys_exit")
 int BPF_PROG(bg_net_listen, struct pt_regs *regs, long ret)
 {
-	return net__local(regs, ret, BG_EV_NET_LISTEN, BG_NS_LISTEN);
+	return net__local((int)PT_REGS_PARM1_SYSCALL(regs), ret, BG_EV_NET_LISTEN, BG_NS_LISTEN, 0);
+}
+
+/* The same for a 32-bit listen (363, socketcall SYS_LISTEN), flagged BG_F_NET_IA32. */
+SEC("tp_btf/sys_exit")
+int BPF_PROG(bg_net_listen32, struct pt_regs *regs, long ret)
+{
+	return net__local(net__fd32(regs), ret, BG_EV_NET_LISTEN, BG_NS_LISTEN, BG_F_NET_IA32);
 }
 
 /* Parameters (bind exit): ret, saddr, sport, family, proto, fd, uid, start_ns, comm. */
 SEC("tp_btf/sys_exit")
 int BPF_PROG(bg_net_bind, struct pt_regs *regs, long ret)
 {
-	return net__local(regs, ret, BG_EV_NET_BIND, BG_NS_NONE);
+	return net__local((int)PT_REGS_PARM1_SYSCALL(regs), ret, BG_EV_NET_BIND, BG_NS_NONE, 0);
+}
+
+/* The same for a 32-bit bind (361, socketcall SYS_BIND), flagged BG_F_NET_IA32. */
+SEC("tp_btf/sys_exit")
+int BPF_PROG(bg_net_bind32, struct pt_regs *regs, long ret)
+{
+	return net__local(net__fd32(regs), ret, BG_EV_NET_BIND, BG_NS_NONE, BG_F_NET_IA32);
 }
 
 /* SYN_SENT left: keep the outcome; report it unless connect() is still running (it will). */

@@ -65,9 +65,9 @@ export const netSensor: Sensor<'net'> = {
 	syscalls: [
 		{ hook: 'enter', syscalls: ['connect'], prog: 'bg_net_conn_in', ia32Prog: 'bg_net_conn_in32' },
 		{ hook: 'exit', syscalls: ['connect'], prog: 'bg_net_connect', ia32Prog: 'bg_net_connect32' },
-		{ hook: 'exit', syscalls: ['accept', 'accept4'], prog: 'bg_net_accept' },
-		{ hook: 'exit', syscalls: ['listen'], prog: 'bg_net_listen' },
-		{ hook: 'exit', syscalls: ['bind'], prog: 'bg_net_bind' },
+		{ hook: 'exit', syscalls: ['accept', 'accept4'], prog: 'bg_net_accept', ia32Prog: 'bg_net_accept32' },
+		{ hook: 'exit', syscalls: ['listen'], prog: 'bg_net_listen', ia32Prog: 'bg_net_listen32' },
+		{ hook: 'exit', syscalls: ['bind'], prog: 'bg_net_bind', ia32Prog: 'bg_net_bind32' },
 		{ hook: 'enter', syscalls: ['sendto'], prog: 'bg_net_tfo_sendto_in' },
 		{ hook: 'enter', syscalls: ['sendmsg'], prog: 'bg_net_tfo_sendmsg_in' },
 		{ hook: 'exit', syscalls: ['sendto'], prog: 'bg_net_sendto' },

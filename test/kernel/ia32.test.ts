@@ -5,7 +5,9 @@ import { chmodSync, copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { requireBpf } from '../helpers/bpf.js';
-import { collect, run } from '../helpers/collect.js';
+import { collect, run, sleep } from '../helpers/collect.js';
+import { spawn } from 'node:child_process';
+import { connect } from 'node:net';
 import { withMonitor } from '../helpers/monitor.js';
 import { tcpServer } from '../helpers/tcpserver.js';
 import { fileSensor } from '../../src/sensors/file.js';
@@ -127,6 +129,53 @@ test('32-bit connect (362) and socketcall SYS_CONNECT: connect records with the 
 		const j = json(c[0]);
 		assert.equal(j['evt.type'], 'connect');
 		assert.equal(j['evt.arch'], 'i386');
+	}
+});
+
+/** Run `ia32 serve MODE` (32-bit bind, listen, accept); connect to it once; its pid, listening fd, accepted fd, port and client port. */
+async function serve32(mode: string): Promise<{ pid: number; lfd: number; ret: number; port: number; cport: number }> {
+	const c = spawn(IA32, ['serve', mode], { stdio: ['ignore', 'pipe', 'inherit'] });
+	let out = '';
+	c.stdout.on('data', (d) => (out += d));
+	const done = new Promise((r) => c.on('close', r));
+	for (let i = 0; i < 100 && !out.includes('\n'); i++) await sleep(50);
+	const port = Number(/port=(\d+) bind=0 listen=0/.exec(out)?.[1]);
+	assert.ok(port > 0, `ia32 serve: ${out}`);
+	const cport = await new Promise<number>((resolve, reject) => {
+		const s = connect(port, '127.0.0.1', () => {
+			const p = s.localPort!;
+			s.end();
+			resolve(p);
+		});
+		s.on('error', reject);
+	});
+	await done;
+	const m = /pid=(\d+) fd=(\d+) ret=(-?\d+)/.exec(out);
+	assert.ok(m, out);
+	return { pid: Number(m[1]), lfd: Number(m[2]), ret: Number(m[3]), port, cport };
+}
+
+test('32-bit bind, listen and accept (361/363/364 and socketcall SYS_BIND/SYS_LISTEN/SYS_ACCEPT): bind, listen and accept records, flagged i386', async (t) => {
+	if (!requireBpf(t, ['dispatch', 'net']) || !(await supported(t))) return;
+	const runs: Awaited<ReturnType<typeof serve32>>[] = [];
+	const { events } = await collect([netSensor], {}, async () => {
+		runs.push(await serve32('direct'), await serve32('socketcall'));
+	}, 300);
+	for (const r of runs) {
+		assert.ok(r.ret >= 0, `accepted (${r.ret})`);
+		const of = (kind: string) => events.filter((e): e is NetEvent => e.kind === kind && e.pid === r.pid);
+		const [b] = of('net_bind');
+		const [l] = of('net_listen');
+		const [a] = of('net_accept');
+		assert.deepEqual([of('net_bind').length, of('net_listen').length, of('net_accept').length], [1, 1, 1]);
+		assert.deepEqual([b.sip, b.sport, b.fd, b.ret, b.proto, b.comm], ['127.0.0.1', r.port, r.lfd, 0, 'tcp', 'ia32']);
+		assert.deepEqual([l.sip, l.sport, l.fd, l.ret, l.state, l.comm], ['127.0.0.1', r.port, r.lfd, 0, 'listen', 'ia32']);
+		assert.deepEqual([a.sip, a.sport, a.dip, a.dport, a.fd, a.ret, a.state, a.dir], ['127.0.0.1', r.port, '127.0.0.1', r.cport, r.ret, r.ret, 'established', 'in']);
+		for (const e of [b, l, a]) {
+			assert.equal(e.flags & BgNetFlag.BG_F_NET_IA32, BgNetFlag.BG_F_NET_IA32, e.kind);
+			assert.equal(json(e)['evt.arch'], 'i386');
+		}
+		assert.deepEqual([json(b)['evt.type'], json(l)['evt.type'], json(a)['evt.type']], ['bind', 'listen', 'accept']);
 	}
 });
 

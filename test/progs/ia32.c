@@ -14,6 +14,9 @@
  *                                  then back to root with setuid32 (213) or setuid (23) 0
  *   ia32 connect IPV4 PORT         socket (64-bit), then connect (362)
  *   ia32 socketcall IPV4 PORT      socket (64-bit), then socketcall (102) SYS_CONNECT
+ *   ia32 serve direct|socketcall   socket (64-bit), bind 127.0.0.1:0, listen, prints "port=P",
+ *                                  accepts one connection: bind (361), listen (363), accept4 (364)
+ *                                  or socketcall SYS_BIND, SYS_LISTEN, SYS_ACCEPT
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -32,7 +35,7 @@ static long int80(long nr, long b, long c, long d)
 
 	__asm__ volatile("int $0x80"
 			 : "=a"(ret)
-			 : "a"(nr), "b"(b), "c"(c), "d"(d)
+			 : "a"(nr), "b"(b), "c"(c), "d"(d), "S"(0L), "D"(0L)
 			 : "memory", "r8", "r9", "r10", "r11");
 	return ret;
 }
@@ -48,6 +51,35 @@ static int ia32_dest(char *low, const char *ip, const char *port)
 	inet_pton(AF_INET, ip, &sa->sin_addr);
 	return fd;
 }
+
+/* A call through socketcall (102): its arguments in the u32 array below 4 GiB. */
+static long sockcall(unsigned int *args, int call, long a0, long a1, long a2)
+{
+	args[0] = a0;
+	args[1] = a1;
+	args[2] = a2;
+	return int80(102, call, (long)args, 0);
+}
+
+/* Bind to 127.0.0.1:0, listen, print the port, accept one: every step a 32-bit call. */
+static int serve(char *low, int direct)
+{
+	unsigned int *args = (unsigned int *)(low + 4096);
+	struct sockaddr_in got = { 0 };
+	socklen_t len = sizeof(got);
+	int fd = ia32_dest(low, "127.0.0.1", "0");
+	long b, l, a;
+
+	b = direct ? int80(361, fd, (long)low, sizeof(struct sockaddr_in))
+		   : sockcall(args, 2 /* SYS_BIND */, fd, (long)low, sizeof(struct sockaddr_in));
+	l = direct ? int80(363, fd, 8, 0) : sockcall(args, 4 /* SYS_LISTEN */, fd, 8, 0);
+	getsockname(fd, (struct sockaddr *)&got, &len);
+	printf("port=%d bind=%ld listen=%ld\n", ntohs(got.sin_port), b, l);
+	fflush(stdout);
+	a = direct ? int80(364, fd, 0, 0) : sockcall(args, 5 /* SYS_ACCEPT */, fd, 0, 0);
+	printf("pid=%d fd=%d ret=%ld\n", getpid(), fd, a);
+	return 0;
+}
 #endif
 
 int main(int argc, char **argv)
@@ -58,7 +90,7 @@ int main(int argc, char **argv)
 	long ret;
 
 	if (low == MAP_FAILED || argc < 3) {
-		fprintf(stderr, "usage: ia32 open|openat|unlink|setuid32|setuid16|setresuid32|regain32|regain16|connect|socketcall ARGS\n");
+		fprintf(stderr, "usage: ia32 open|openat|unlink|setuid32|setuid16|setresuid32|regain32|regain16|connect|socketcall|serve ARGS\n");
 		return 2;
 	}
 	if (!strcmp(op, "open") || !strcmp(op, "openat")) {
@@ -77,6 +109,8 @@ int main(int argc, char **argv)
 		ret = int80(op[6] == '3' ? 213 : 23, 0, 0, 0);
 	} else if (!strcmp(op, "setresuid32") && argc > 4) {
 		ret = int80(208, atol(argv[2]), atol(argv[3]), atol(argv[4]));
+	} else if (!strcmp(op, "serve")) {
+		return serve(low, !strcmp(argv[2], "direct"));
 	} else if ((!strcmp(op, "connect") || !strcmp(op, "socketcall")) && argc > 3) {
 		unsigned int *args = (unsigned int *)(low + 4096);
 		int fd = ia32_dest(low, argv[2], argv[3]);
