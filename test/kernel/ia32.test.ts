@@ -1,7 +1,7 @@
 /** @module test/kernel/ia32.test: 32-bit (ia32) syscalls from a 64-bit process (int $0x80) decoded by the file, privilege and network sensors, and the default rules' alerts on them. */
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { requireBpf } from '../helpers/bpf.js';
@@ -107,6 +107,29 @@ test('32-bit setuid32, setuid (16-bit ids) and setresuid32: priv records named s
 	assert.equal(json(m16)['evt.arg.uid'], -1);
 	const [r32] = mine(runs.res32.pid);
 	assert.deepEqual([r32.syscall, r32.ret, r32.args], ['setresuid', 0, [0, 0xffffffff, 0]]);
+});
+
+test('a 32-bit execve of a setuid-root binary by nobody: the exec transition has its creds before (from the 32-bit sys_enter)', async (t) => {
+	if (!requireBpf(t, ['dispatch', 'priv']) || !(await supported(t))) return;
+	const dir = mkdtempSync('/var/lib/bg-ia32-');
+	chmodSync(dir, 0o755);
+	const suid = join(dir, 'rootme');
+	copyFileSync('/usr/bin/id', suid);
+	chownSync(suid, 0, 0);
+	chmodSync(suid, 0o4755);
+	try {
+		let out = '';
+		const { events } = await collect([privSensor], {}, async () => {
+			out = (await run('/usr/bin/setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', IA32, 'exec', suid])).stdout;
+		});
+		assert.match(out, /euid=0/, 'the setuid binary ran as root');
+		const ex = events.filter((e): e is PrivEvent => e.kind === 'priv_exec' && e.exe === suid);
+		assert.equal(ex.length, 1);
+		assert.deepEqual([ex[0].old.uid, ex[0].old.euid, ex[0].new.euid, ex[0].fileMode & 0o7777], [65534, 65534, 0, 0o4755]);
+		assert.equal(ex[0].flags & BgPrivFlag.BG_PF_NO_BEFORE, 0, 'creds before from the 32-bit sys_enter of execve');
+	} finally {
+		rmSync(dir, { recursive: true, force: true });
+	}
 });
 
 test('32-bit connect (362) and socketcall SYS_CONNECT: connect records with the destination and fd, flagged i386', async (t) => {

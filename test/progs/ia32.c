@@ -14,6 +14,7 @@
  *                                  then back to root with setuid32 (213) or setuid (23) 0
  *   ia32 connect IPV4 PORT         socket (64-bit), then connect (362)
  *   ia32 socketcall IPV4 PORT      socket (64-bit), then socketcall (102) SYS_CONNECT
+ *   ia32 exec PATH                 execve (11) of PATH, no arguments (no return on success)
  *   ia32 serve direct|socketcall   socket (64-bit), bind 127.0.0.1:0, listen, prints "port=P",
  *                                  accepts one connection: bind (361), listen (363), accept4 (364)
  *                                  or socketcall SYS_BIND, SYS_LISTEN, SYS_ACCEPT
@@ -90,7 +91,7 @@ int main(int argc, char **argv)
 	long ret;
 
 	if (low == MAP_FAILED || argc < 3) {
-		fprintf(stderr, "usage: ia32 open|openat|unlink|setuid32|setuid16|setresuid32|regain32|regain16|connect|socketcall|serve ARGS\n");
+		fprintf(stderr, "usage: ia32 open|openat|unlink|setuid32|setuid16|setresuid32|regain32|regain16|exec|connect|socketcall|serve ARGS\n");
 		return 2;
 	}
 	if (!strcmp(op, "open") || !strcmp(op, "openat")) {
@@ -109,6 +110,13 @@ int main(int argc, char **argv)
 		ret = int80(op[6] == '3' ? 213 : 23, 0, 0, 0);
 	} else if (!strcmp(op, "setresuid32") && argc > 4) {
 		ret = int80(208, atol(argv[2]), atol(argv[3]), atol(argv[4]));
+	} else if (!strcmp(op, "exec")) {
+		unsigned int *argv32 = (unsigned int *)(low + 4096);
+
+		strncpy(low, argv[2], 4095);
+		argv32[0] = (unsigned int)(unsigned long)low;
+		argv32[1] = 0;
+		ret = int80(11, (long)low, (long)argv32, 0);
 	} else if (!strcmp(op, "serve")) {
 		return serve(low, !strcmp(argv[2], "direct"));
 	} else if ((!strcmp(op, "connect") || !strcmp(op, "socketcall")) && argc > 3) {
