@@ -97,15 +97,18 @@ static __always_inline void file__args(struct bg_fsys *sp, struct pt_regs *regs,
 		a->mode = 0;	/* the register holds whatever the caller left there */
 }
 
-/* Argument i (0-4) of the six compat__args read; 0 when absent. */
-static __always_inline unsigned long file__arg32(const __u64 *v, __s8 i)
+/*
+ * Argument i (0-4) of a 32-bit call: its ia32 register (ebx, ecx, edx, esi, edi), 32 bits; 0
+ * when absent. No file syscall goes through socketcall, so the registers are all there is.
+ */
+static __always_inline unsigned long file__arg32(struct pt_regs *regs, __s8 i)
 {
 	switch (i) {
-	case 0: return v[0];
-	case 1: return v[1];
-	case 2: return v[2];
-	case 3: return v[3];
-	case 4: return v[4];
+	case 0: return (__u32)regs->bx;
+	case 1: return (__u32)regs->cx;
+	case 2: return (__u32)regs->dx;
+	case 3: return (__u32)regs->si;
+	case 4: return (__u32)regs->di;
 	default: return 0;
 	}
 }
@@ -115,19 +118,17 @@ static __always_inline void file__args32(struct bg_fsys *sp, struct pt_regs *reg
 					 struct file__args *a)
 {
 	struct open_how how = {};
-	__u64 v[6] = {};
 
-	compat__args(regs, 1, fl, v);
-	a->path = (const char *)file__arg32(v, sp->path);
-	a->path2 = (const char *)file__arg32(v, sp->path2);
-	a->dfd = sp->dfd >= 0 ? (__s32)file__arg32(v, sp->dfd) : FILE_AT_FDCWD;
-	a->dfd2 = sp->dfd2 >= 0 ? (__s32)file__arg32(v, sp->dfd2) : FILE_AT_FDCWD;
-	a->flags = sp->flags >= 0 ? file__arg32(v, sp->flags) : sp->fixed_flags;
-	a->mode = sp->mode >= 0 ? file__arg32(v, sp->mode) : 0;
-	a->owner = sp->owner >= 0 ? compat__id(file__arg32(v, sp->owner), fl) : (__u32)-1;
-	a->group = sp->group >= 0 ? compat__id(file__arg32(v, sp->group), fl) : (__u32)-1;
+	a->path = (const char *)file__arg32(regs, sp->path);
+	a->path2 = (const char *)file__arg32(regs, sp->path2);
+	a->dfd = sp->dfd >= 0 ? (__s32)file__arg32(regs, sp->dfd) : FILE_AT_FDCWD;
+	a->dfd2 = sp->dfd2 >= 0 ? (__s32)file__arg32(regs, sp->dfd2) : FILE_AT_FDCWD;
+	a->flags = sp->flags >= 0 ? file__arg32(regs, sp->flags) : sp->fixed_flags;
+	a->mode = sp->mode >= 0 ? file__arg32(regs, sp->mode) : 0;
+	a->owner = sp->owner >= 0 ? compat__id(file__arg32(regs, sp->owner), fl) : (__u32)-1;
+	a->group = sp->group >= 0 ? compat__id(file__arg32(regs, sp->group), fl) : (__u32)-1;
 	if (sp->fl & BG_FSYS_HOW) {
-		bpf_probe_read_user(&how, sizeof(how), (void *)file__arg32(v, sp->flags));
+		bpf_probe_read_user(&how, sizeof(how), (void *)file__arg32(regs, sp->flags));
 		a->flags = how.flags;
 		a->mode = how.mode;
 	}
@@ -494,8 +495,7 @@ int BPF_PROG(bg_file_uring, struct io_ring_ctx *ring, void *req, struct io_uring
  * ftruncate. fd-based calls name the fd's struct file; the others the raw argument joined to
  * the dirfd's or cwd's path (the object may be gone: unlink). Watched if either path is.
  */
-SEC("tp_btf/sys_exit")
-int BPF_PROG(bg_file_chg, struct pt_regs *regs, long ret)
+static __always_inline int file__chg_exit(struct pt_regs *regs, long ret, int ia32)
 {
 	struct task_struct *t = bpf_get_current_task_btf();
 	struct file__path o = {}, o2 = {};
@@ -506,7 +506,7 @@ int BPF_PROG(bg_file_chg, struct pt_regs *regs, long ret)
 	__u32 nr, watch, fl = 0;
 	__u8 all;
 
-	if (!(sp = file__spec(regs, 0, &nr, &fl)))
+	if (!(sp = file__spec(regs, ia32, &nr, &fl)))
 		return 0;
 	/* rename and link move or add names (a rename a whole subtree): cached verdicts are stale */
 	if (sp->path2 >= 0 && !(sp->fl & BG_FSYS_RAW2))
@@ -514,7 +514,10 @@ int BPF_PROG(bg_file_chg, struct pt_regs *regs, long ret)
 	if (!file__wanted(t, ret))
 		return 0;
 	all = cfg_all || (sp->fl & BG_FSYS_ALL);
-	file__args(sp, regs, &a);
+	if (ia32)
+		file__args32(sp, regs, fl, &a);
+	else
+		file__args(sp, regs, &a);
 	norm__reset();
 	if ((sp->fl & BG_FSYS_FD) && file__path_of(file__from_fd(t, a.dfd), &o))
 		ff = BG_FF_NAME_FILE;
@@ -547,9 +550,24 @@ int BPF_PROG(bg_file_chg, struct pt_regs *regs, long ret)
 		return 0;
 	}
 	e->hdr.flags |= ff | (__u16)(norm__deep() & (BG_FF_NAME_DEEP | BG_FF_NAME2_DEEP));
+	if (ia32)
+		e->hdr.flags |= BG_FF_IA32;
 	file__fill(e, t, nr, ret, &a, watch & (BG_WATCH_READ | BG_WATCH_WRITE));
 	emit__submit(e);
 	return 0;
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(bg_file_chg, struct pt_regs *regs, long ret)
+{
+	return file__chg_exit(regs, ret, 0);
+}
+
+/* The same for a 32-bit call (bg_sys_exit32), flagged BG_FF_IA32. */
+SEC("tp_btf/sys_exit")
+int BPF_PROG(bg_file_chg32, struct pt_regs *regs, long ret)
+{
+	return file__chg_exit(regs, ret, 1);
 }
 
 /*

@@ -11,12 +11,13 @@ import { connect } from 'node:net';
 import { withMonitor } from '../helpers/monitor.js';
 import { tcpServer } from '../helpers/tcpserver.js';
 import { fileSensor } from '../../src/sensors/file.js';
+import { processSensor } from '../../src/sensors/process.js';
 import { privSensor } from '../../src/sensors/priv.js';
 import { netSensor } from '../../src/sensors/net.js';
 import { EvalCtx } from '../../src/rules/context.js';
 import { eventJson } from '../../src/rules/fields/json.js';
 import { BgFileFlag, BgNetFlag, BgPrivFlag } from '../../src/events/generated/layouts.js';
-import type { BgEvent, NetEvent, OpenEvent, PrivEvent } from '../../src/events/types.js';
+import type { BgEvent, FileChangeEvent, NetEvent, OpenEvent, PrivEvent } from '../../src/events/types.js';
 import { repoPath } from '../../src/util/paths.js';
 
 const IA32 = repoPath('build/progs/ia32');
@@ -66,7 +67,7 @@ test('32-bit open and openat of /etc/shadow through int $0x80: open records name
 	assert.equal(kernel.compat_syscall ?? 0, 0, 'nothing the file sensor handles went undecoded');
 });
 
-test('a 32-bit unlink (no 32-bit decoder for file changes yet) is counted as compat_syscall, never read as the 64-bit call of its number', async (t) => {
+test('a 32-bit unlink through int $0x80: a file change record named unlink, flagged i386', async (t) => {
 	if (!requireBpf(t, ['dispatch', 'file']) || !(await supported(t))) return;
 	const dir = mkdtempSync(join(tmpdir(), 'bg-ia32-'));
 	const f = join(dir, 'victim');
@@ -78,11 +79,26 @@ test('a 32-bit unlink (no 32-bit decoder for file changes yet) is counted as com
 			assert.equal(r?.ret, 0);
 			pid = r!.pid;
 		});
-		assert.ok(kernel.compat_syscall >= 1, `counted (${kernel.compat_syscall})`);
-		assert.equal(events.filter((e) => e.pid === pid && e.kind === 'file_change').length, 0);
+		const ch = events.filter((e): e is FileChangeEvent => e.kind === 'file_change' && e.pid === pid);
+		assert.equal(ch.length, 1);
+		assert.deepEqual([ch[0].syscall, ch[0].name, ch[0].raw, ch[0].ret, ch[0].dirfd, ch[0].comm], ['unlink', f, f, 0, -100, 'ia32']);
+		assert.equal(ch[0].flags & BgFileFlag.BG_FF_IA32, BgFileFlag.BG_FF_IA32);
+		assert.equal(json(ch[0])['evt.arch'], 'i386');
+		assert.equal(kernel.compat_syscall ?? 0, 0);
 	} finally {
 		rmSync(dir, { recursive: true, force: true });
 	}
+});
+
+test('a failed 32-bit execve (no 32-bit decoder for exec failures) is counted as compat_syscall, never read as the 64-bit call of its number', async (t) => {
+	if (!requireBpf(t, ['dispatch', 'process']) || !(await supported(t))) return;
+	let r: Awaited<ReturnType<typeof ia32>>;
+	const { events, kernel } = await collect([processSensor], {}, async () => {
+		r = await ia32('exec', '/nonexistent/bg-ia32');
+	});
+	assert.equal(r!.ret, -2, 'ENOENT');
+	assert.ok(kernel.compat_syscall >= 1, `counted (${kernel.compat_syscall})`);
+	assert.equal(events.filter((e) => e.pid === r!.pid && e.kind === 'exec' && e.ret !== 0).length, 0, 'no failure record (a known gap, counted)');
 });
 
 test('32-bit setuid32, setuid (16-bit ids) and setresuid32: priv records named setuid/setresuid with the ids as the kernel took them, flagged i386', async (t) => {
