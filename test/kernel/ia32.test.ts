@@ -218,7 +218,7 @@ test('32-bit bind, listen and accept (361/363/364 and socketcall SYS_BIND/SYS_LI
 	}
 });
 
-test('the default rules alert on 32-bit evasion: /etc/shadow read, root regained with setuid32, netcat connect through socketcall', async (t) => {
+test('the default rules alert on 32-bit evasion: /etc/shadow read, setuid bit set by chmod, root regained with setuid32, netcat connect through socketcall', async (t) => {
 	if (!requireBpf(t, ['dispatch', 'process', 'file', 'priv', 'net']) || !(await supported(t))) return;
 	const dir = mkdtempSync('/var/lib/bg-ia32-');
 	chmodSync(dir, 0o755);
@@ -229,6 +229,8 @@ test('the default rules alert on 32-bit evasion: /etc/shadow read, root regained
 	try {
 		const { alerts } = await withMonitor(async () => {
 			pids.shadow = (await ia32('open', '/etc/shadow'))!.pid;
+			writeFileSync(join(dir, 'backdoor'), '');
+			pids.chmod = (await ia32('chmod', join(dir, 'backdoor'), '4755'))!.pid;
 			pids.root = (await ia32('regain32', '65534'))!.pid;
 			const s = await tcpServer('127.0.0.1', 1);
 			const r = await run(nc, ['socketcall', '127.0.0.1', String(s.port)]);
@@ -240,6 +242,10 @@ test('the default rules alert on 32-bit evasion: /etc/shadow read, root regained
 		assert.equal(shadow.length, 1, JSON.stringify(alerts.map((a) => a.output)));
 		assert.equal(shadow[0].fields['fd.name'], '/etc/shadow');
 		assert.equal(shadow[0].fields['evt.type'], 'open');
+		const suid = hit('Setuid or setgid bit set on a file', pids.chmod);
+		assert.equal(suid.length, 1, JSON.stringify(alerts.map((a) => a.output)));
+		assert.equal(suid[0].fields['evt.type'], 'chmod');
+		assert.equal(suid[0].fields['fd.name'], join(dir, 'backdoor'));
 		const root = hit('Root gained by an unusual binary', pids.root);
 		assert.equal(root.length, 1, JSON.stringify(alerts.map((a) => a.output)));
 		assert.equal(root[0].fields['evt.type'], 'setuid');

@@ -7,6 +7,7 @@
  *   ia32 open PATH                 open (5), O_RDONLY
  *   ia32 openat PATH               openat (295), AT_FDCWD, O_RDONLY
  *   ia32 unlink PATH               unlink (10)
+ *   ia32 chmod PATH MODE           chmod (15), MODE in octal
  *   ia32 setuid32 UID              setuid32 (213)
  *   ia32 setuid16 UID              setuid (23, 16-bit uid)
  *   ia32 setresuid32 R E S         setresuid32 (208)
@@ -91,7 +92,7 @@ int main(int argc, char **argv)
 	long ret;
 
 	if (low == MAP_FAILED || argc < 3) {
-		fprintf(stderr, "usage: ia32 open|openat|unlink|setuid32|setuid16|setresuid32|regain32|regain16|exec|connect|socketcall|serve ARGS\n");
+		fprintf(stderr, "usage: ia32 open|openat|unlink|chmod|setuid32|setuid16|setresuid32|regain32|regain16|exec|connect|socketcall|serve ARGS\n");
 		return 2;
 	}
 	if (!strcmp(op, "open") || !strcmp(op, "openat")) {
@@ -100,6 +101,9 @@ int main(int argc, char **argv)
 	} else if (!strcmp(op, "unlink")) {
 		strncpy(low, argv[2], 4095);
 		ret = int80(10, (long)low, 0, 0);
+	} else if (!strcmp(op, "chmod") && argc > 3) {
+		strncpy(low, argv[2], 4095);
+		ret = int80(15, (long)low, strtol(argv[3], NULL, 8), 0);
 	} else if (!strcmp(op, "setuid32")) {
 		ret = int80(213, atol(argv[2]), 0, 0);
 	} else if (!strcmp(op, "setuid16")) {
