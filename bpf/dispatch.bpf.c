@@ -49,7 +49,7 @@ int BPF_PROG(bg_sys_exit, struct pt_regs *regs, long ret)
 		bpf_tail_call(ctx, &bg_sc_exit_tbl, 0);
 		stats__inc(BG_STAT_SC_NO_HANDLER);
 	}
-	dispatch__exit(ctx, compat__syscall_nr(regs));
+	dispatch__exit(ctx, regs, compat__syscall_nr(regs));
 	return 0;
 }
 
@@ -60,6 +60,6 @@ int BPF_PROG(bg_sys_enter, struct pt_regs *regs, long id)
 		bpf_tail_call(ctx, &bg_sc_enter_tbl, 0);
 		stats__inc(BG_STAT_SC_NO_HANDLER);
 	}
-	dispatch__enter(ctx, id);
+	dispatch__enter(ctx, regs, id);
 	return 0;
 }

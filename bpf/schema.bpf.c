@@ -58,3 +58,6 @@ enum bg_sc_arch bg_anchor_sc_arch;
 struct bg_act bg_anchor_act;
 enum bg_act_flag bg_anchor_act_flag;
 enum bg_act_limit bg_anchor_act_limit;
+struct bg_ia32 bg_anchor_ia32;
+enum bg_ia32_flag bg_anchor_ia32_flag;
+enum bg_ia32_limit bg_anchor_ia32_limit;

@@ -97,6 +97,45 @@ static __always_inline void file__args(struct bg_fsys *sp, struct pt_regs *regs,
 		a->mode = 0;	/* the register holds whatever the caller left there */
 }
 
+/*
+ * Argument i (0-4) of a 32-bit call: its ia32 register (ebx, ecx, edx, esi, edi), 32 bits; 0
+ * when absent. No file syscall goes through socketcall, so the registers are all there is.
+ */
+static __always_inline unsigned long file__arg32(struct pt_regs *regs, __s8 i)
+{
+	switch (i) {
+	case 0: return (__u32)regs->bx;
+	case 1: return (__u32)regs->cx;
+	case 2: return (__u32)regs->dx;
+	case 3: return (__u32)regs->si;
+	case 4: return (__u32)regs->di;
+	default: return 0;
+	}
+}
+
+/* file__args of a 32-bit call (fl: compat__call's): 32-bit registers, 16-bit ids. */
+static __always_inline void file__args32(struct bg_fsys *sp, struct pt_regs *regs, __u32 fl,
+					 struct file__args *a)
+{
+	struct open_how how = {};
+
+	a->path = (const char *)file__arg32(regs, sp->path);
+	a->path2 = (const char *)file__arg32(regs, sp->path2);
+	a->dfd = sp->dfd >= 0 ? (__s32)file__arg32(regs, sp->dfd) : FILE_AT_FDCWD;
+	a->dfd2 = sp->dfd2 >= 0 ? (__s32)file__arg32(regs, sp->dfd2) : FILE_AT_FDCWD;
+	a->flags = sp->flags >= 0 ? file__arg32(regs, sp->flags) : sp->fixed_flags;
+	a->mode = sp->mode >= 0 ? file__arg32(regs, sp->mode) : 0;
+	a->owner = sp->owner >= 0 ? compat__id(file__arg32(regs, sp->owner), fl) : (__u32)-1;
+	a->group = sp->group >= 0 ? compat__id(file__arg32(regs, sp->group), fl) : (__u32)-1;
+	if (sp->fl & BG_FSYS_HOW) {
+		bpf_probe_read_user(&how, sizeof(how), (void *)file__arg32(regs, sp->flags));
+		a->flags = how.flags;
+		a->mode = how.mode;
+	}
+	if (sp->kind == BG_EV_OPEN && !(a->flags & (FILE_O_CREAT | FILE_O_TMPFILE)))
+		a->mode = 0;
+}
+
 /* Access an open asks for, as enum bg_watch_mode bits. */
 static __always_inline __u32 file__access(__u32 flags)
 {
@@ -271,11 +310,13 @@ static __always_inline void file__fill(struct bg_file *e, struct task_struct *t,
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 }
 
-static __always_inline struct bg_fsys *file__spec(struct pt_regs *regs, __u32 *nr)
+/* The spec of the call in flight (a 32-bit call: of its 64-bit number *nr); *fl: compat__call's. */
+static __always_inline struct bg_fsys *file__spec(struct pt_regs *regs, int ia32, __u32 *nr,
+						  __u32 *fl)
 {
 	struct bg_fsys *sp;
 
-	*nr = compat__syscall_nr(regs);
+	*nr = compat__call(regs, ia32, fl);
 	sp = bpf_map_lookup_elem(&bg_file_sys, nr);
 	if (!sp || !sp->kind) {
 		stats__inc(BG_STAT_FILE_NOSPEC);
@@ -377,18 +418,34 @@ static __always_inline int file__open(struct task_struct *t, __u32 nr, struct bg
 	return 0;
 }
 
-SEC("tp_btf/sys_exit")
-int BPF_PROG(bg_file_open, struct pt_regs *regs, long ret)
+/* open, openat, openat2, creat at exit, of one ABI (ia32: a constant). */
+static __always_inline int file__open_exit(struct pt_regs *regs, long ret, int ia32)
 {
 	struct task_struct *t = bpf_get_current_task_btf();
 	struct file__args a = {};
 	struct bg_fsys *sp;
-	__u32 nr;
+	__u32 nr, fl;
 
-	if (!file__wanted(t, ret) || !(sp = file__spec(regs, &nr)))
+	if (!file__wanted(t, ret) || !(sp = file__spec(regs, ia32, &nr, &fl)))
 		return 0;
-	file__args(sp, regs, &a);
-	return file__open(t, nr, sp, ret, &a, 1, 0);
+	if (ia32)
+		file__args32(sp, regs, fl, &a);
+	else
+		file__args(sp, regs, &a);
+	return file__open(t, nr, sp, ret, &a, 1, ia32 ? BG_FF_IA32 : 0);
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(bg_file_open, struct pt_regs *regs, long ret)
+{
+	return file__open_exit(regs, ret, 0);
+}
+
+/* The same for a 32-bit call (bg_sys_exit32: int $0x80, a 32-bit process), flagged BG_FF_IA32. */
+SEC("tp_btf/sys_exit")
+int BPF_PROG(bg_file_open32, struct pt_regs *regs, long ret)
+{
+	return file__open_exit(regs, ret, 1);
 }
 
 /*
@@ -438,8 +495,7 @@ int BPF_PROG(bg_file_uring, struct io_ring_ctx *ring, void *req, struct io_uring
  * ftruncate. fd-based calls name the fd's struct file; the others the raw argument joined to
  * the dirfd's or cwd's path (the object may be gone: unlink). Watched if either path is.
  */
-SEC("tp_btf/sys_exit")
-int BPF_PROG(bg_file_chg, struct pt_regs *regs, long ret)
+static __always_inline int file__chg_exit(struct pt_regs *regs, long ret, int ia32)
 {
 	struct task_struct *t = bpf_get_current_task_btf();
 	struct file__path o = {}, o2 = {};
@@ -447,10 +503,10 @@ int BPF_PROG(bg_file_chg, struct pt_regs *regs, long ret)
 	struct bg_fsys *sp;
 	struct bg_file *e;
 	__u16 ff = 0;
-	__u32 nr, watch;
+	__u32 nr, watch, fl = 0;
 	__u8 all;
 
-	if (!(sp = file__spec(regs, &nr)))
+	if (!(sp = file__spec(regs, ia32, &nr, &fl)))
 		return 0;
 	/* rename and link move or add names (a rename a whole subtree): cached verdicts are stale */
 	if (sp->path2 >= 0 && !(sp->fl & BG_FSYS_RAW2))
@@ -458,7 +514,10 @@ int BPF_PROG(bg_file_chg, struct pt_regs *regs, long ret)
 	if (!file__wanted(t, ret))
 		return 0;
 	all = cfg_all || (sp->fl & BG_FSYS_ALL);
-	file__args(sp, regs, &a);
+	if (ia32)
+		file__args32(sp, regs, fl, &a);
+	else
+		file__args(sp, regs, &a);
 	norm__reset();
 	if ((sp->fl & BG_FSYS_FD) && file__path_of(file__from_fd(t, a.dfd), &o))
 		ff = BG_FF_NAME_FILE;
@@ -491,9 +550,24 @@ int BPF_PROG(bg_file_chg, struct pt_regs *regs, long ret)
 		return 0;
 	}
 	e->hdr.flags |= ff | (__u16)(norm__deep() & (BG_FF_NAME_DEEP | BG_FF_NAME2_DEEP));
+	if (ia32)
+		e->hdr.flags |= BG_FF_IA32;
 	file__fill(e, t, nr, ret, &a, watch & (BG_WATCH_READ | BG_WATCH_WRITE));
 	emit__submit(e);
 	return 0;
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(bg_file_chg, struct pt_regs *regs, long ret)
+{
+	return file__chg_exit(regs, ret, 0);
+}
+
+/* The same for a 32-bit call (bg_sys_exit32), flagged BG_FF_IA32. */
+SEC("tp_btf/sys_exit")
+int BPF_PROG(bg_file_chg32, struct pt_regs *regs, long ret)
+{
+	return file__chg_exit(regs, ret, 1);
 }
 
 /*

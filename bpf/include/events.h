@@ -22,9 +22,9 @@
  *   ------------------------------------ --------- -------------------------------------------
  *   BG_EV_EXEC                           0-5       bg_flag
  *   BG_EV_FORK, BG_EV_EXIT               none      - (always 0)
- *   BG_EV_PRIV_CALL, _EXEC, _DRIFT       1, 8-11   bg_priv_flag, and BG_F_EXE_TRUNC of bg_flag
- *   BG_EV_OPEN, BG_EV_FCHANGE            0-8       bg_file_flag
- *   BG_EV_NET_CONNECT … BG_EV_NET_SEND   8-13      bg_net_flag
+ *   BG_EV_PRIV_CALL, _EXEC, _DRIFT       1, 8-12   bg_priv_flag, and BG_F_EXE_TRUNC of bg_flag
+ *   BG_EV_OPEN, BG_EV_FCHANGE            0-9       bg_file_flag
+ *   BG_EV_NET_CONNECT … BG_EV_NET_SEND   8-14      bg_net_flag
  *   BG_EV_SECCOMP                        1         BG_F_EXE_TRUNC of bg_flag
  *   BG_EV_KMOD … BG_EV_PROCMEM           1, 8-14   bg_act_flag
  *
@@ -168,6 +168,7 @@ enum bg_priv_flag {
 	BG_PF_SETUID_FILE = 1 << 9,	/* EXEC: the executed file has S_ISUID */
 	BG_PF_SETGID_FILE = 1 << 10,	/* EXEC: the executed file has S_ISGID */
 	BG_PF_USERNS = 1 << 11,		/* CALL, EXEC, DRIFT: cred->user_ns changed (ids in a new ns) */
+	BG_PF_IA32 = 1 << 12,		/* CALL: a 32-bit (ia32) syscall; nr is the 64-bit number of the same call */
 };
 
 /* Where a credential check ran (bg_priv.site). */
@@ -221,7 +222,7 @@ struct bg_priv {
 	__u32 _pad2;
 };
 _Static_assert(sizeof(struct bg_priv) == 224, "bg_priv size");
-/* hdr.flags of BG_EV_OPEN and BG_EV_FCHANGE records (bits 0-7; no other enum's bits). */
+/* hdr.flags of BG_EV_OPEN and BG_EV_FCHANGE records (bits 0-9; no other enum's bits). */
 enum bg_file_flag {
 	BG_FF_NAME_FILE = 1 << 0,	/* OPEN, FCHANGE: name is the struct file's path (else from raw) */
 	BG_FF_NAME_TRUNC = 1 << 1,	/* OPEN, FCHANGE: name cut (over BG_PATH_MAX - 1 or too deep) */
@@ -233,6 +234,7 @@ enum bg_file_flag {
 					 * whatever the watch set (user space normalises it) */
 	BG_FF_NAME2_DEEP = 1 << 7,	/* FCHANGE: the same for name2 */
 	BG_FF_IO_URING = 1 << 8,	/* OPEN: submitted through io_uring (IORING_OP_OPENAT/OPENAT2), at its completion */
+	BG_FF_IA32 = 1 << 9,		/* OPEN, FCHANGE: a 32-bit (ia32) syscall; sysnr is the 64-bit number of the same call */
 };
 
 /*
@@ -260,7 +262,7 @@ struct bg_file {
 	struct bg_blob raw2;	/* second argument as passed: new name, or the symlink target */
 };
 _Static_assert(sizeof(struct bg_file) == 104, "bg_file size");
-/* hdr.flags of BG_EV_NET_CONNECT … BG_EV_NET_SEND records (bits 8-12; no other enum's bits). */
+/* hdr.flags of BG_EV_NET_CONNECT … BG_EV_NET_SEND records (bits 8-14; no other enum's bits). */
 enum bg_net_flag {
 	BG_F_NET_PAYLOAD_TRUNC = 1 << 8,	/* SEND: datagram over BG_NET_PAYLOAD_MAX bytes */
 	BG_F_NET_PAYLOAD_FAULT = 1 << 9,	/* SEND: the user buffer could not be read */
@@ -268,6 +270,7 @@ enum bg_net_flag {
 	BG_F_NET_INBOUND = 1 << 11,	/* ACCEPT, CLOSE: an accepted connection (accept, its close) */
 	BG_F_NET_DENY = 1 << 12,	/* CONNECT, SEND: from the deny hook (cgroup connect/sendmsg), enforce says what it did */
 	BG_F_NET_IO_URING = 1 << 13,	/* CONNECT, ACCEPT: submitted through io_uring (IORING_OP_CONNECT/ACCEPT), at its completion */
+	BG_F_NET_IA32 = 1 << 14,	/* CONNECT, ACCEPT, LISTEN, BIND, SEND: a 32-bit (ia32) syscall (socketcall too) */
 };
 
 /* Where a connection stands (bg_net.state). */

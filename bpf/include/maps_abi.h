@@ -22,6 +22,31 @@ enum bg_priv_sys {
 	BG_PSYS_GROUPS = 6,	/* setgroups (1 argument: size); always reported: members are not in bg_creds */
 };
 
+/*
+ * 32-bit (ia32) syscalls (bg_ia32_sys, by ia32 number; filled by user space from the i386 table):
+ * the 64-bit number of the same call and which sensor handlers decode it. socketcall's own
+ * entry only says so (BG_IA32_SOCKETCALL): its sub-calls are at BG_IA32_SOCKETCALL_KEY + call.
+ */
+enum bg_ia32_flag {
+	BG_IA32_WATCHED = 1,	/* a sensor handles the 64-bit call (its 32-bit handler, if any: bg_sys_*32) */
+	BG_IA32_UID16 = 4,	/* ids are 16-bit (setuid, chown …: old_uid_t; 0xffff is -1) */
+	BG_IA32_SOCKETCALL = 8,	/* socketcall(call, u32 *args): look up BG_IA32_SOCKETCALL_KEY + call */
+	BG_IA32_MEMARGS = 16,	/* a socketcall sub-call: its arguments are the u32 array in user memory */
+};
+
+struct bg_ia32 {
+	__u16 nr;		/* the 64-bit syscall number of the same call */
+	__u8 fl;		/* enum bg_ia32_flag bits; 0: no sensor looks at it */
+	__u8 _pad;
+};
+_Static_assert(sizeof(struct bg_ia32) == 4, "bg_ia32 size");
+
+enum bg_ia32_limit {
+	BG_IA32_MAX = 512,		/* ia32 syscall numbers kept (the i386 table ends below) */
+	BG_IA32_SOCKETCALL_KEY = 512,	/* + the socketcall call number (SYS_CONNECT 3 …) */
+	BG_IA32_KEYS = 544,		/* entries in bg_ia32_sys */
+};
+
 /* File sensor: what a watch entry (bg_watch_pfx, bg_watch_name) covers. */
 enum bg_watch_mode {
 	BG_WATCH_READ = 1,	/* opens for reading */

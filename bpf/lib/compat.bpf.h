@@ -9,6 +9,17 @@
 
 #include "common.bpf.h"
 
+/*
+ * 32-bit calls the sensors decode: the 64-bit number of each ia32 one (maps_abi.h, struct
+ * bg_ia32). Shared by every object (user space reuses one map: keep the definition identical).
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, BG_IA32_KEYS);
+	__type(key, __u32);
+	__type(value, struct bg_ia32);
+} bg_ia32_sys SEC(".maps");
+
 #if defined(__TARGET_ARCH_x86)
 enum bg_sysno {
 	BG_NR_EXECVE = 59,
@@ -34,6 +45,89 @@ static __always_inline int compat__in_ia32_syscall(void)
 	if (!bpf_core_field_exists(t->thread_info.status))
 		return 0;
 	return (t->thread_info.status & 0x0002 /* TS_COMPAT */) != 0;
+}
+
+/*
+ * The bg_ia32_sys entry of a 32-bit call (nr: its ia32 number; socketcall: the entry of its
+ * sub-call, regs->bx), or NULL when no sensor decodes it.
+ */
+static __always_inline struct bg_ia32 *compat__ia32_entry(struct pt_regs *regs, long nr)
+{
+	__u32 k = nr;
+	struct bg_ia32 *c;
+
+	if (k >= BG_IA32_MAX)
+		return NULL;
+	c = bpf_map_lookup_elem(&bg_ia32_sys, &k);
+	if (!c || !(c->fl & BG_IA32_SOCKETCALL))
+		return c && c->fl ? c : NULL;
+	k = regs->bx;
+	if (k >= BG_IA32_KEYS - BG_IA32_SOCKETCALL_KEY)
+		return NULL;
+	k += BG_IA32_SOCKETCALL_KEY;
+	c = bpf_map_lookup_elem(&bg_ia32_sys, &k);
+	return c && c->fl ? c : NULL;
+}
+
+/*
+ * The call in flight, for a handler built for one ABI (ia32: a constant, so each build keeps only
+ * its own code and the verifier walks each separately): its 64-bit number (BG_SYSCALL_MAX: a
+ * 32-bit call no sensor decodes); *fl: the enum bg_ia32_flag bits of a 32-bit call, else 0.
+ */
+static __always_inline __u32 compat__call(struct pt_regs *regs, int ia32, __u32 *fl)
+{
+	struct bg_ia32 *c;
+
+	*fl = 0;
+	if (!ia32)
+		return regs->orig_ax;
+	c = compat__ia32_entry(regs, regs->orig_ax);
+	*fl = c ? c->fl : 0;
+	return c ? c->nr : BG_SYSCALL_MAX;
+}
+
+/*
+ * Its six arguments: the 64-bit registers, the ia32 ones (ebx, ecx, edx, esi, edi, ebp: 32 bits
+ * each), or a socketcall's u32 array in user memory (read now: the kernel's copy is not
+ * reachable, so a thread of the caller could have changed it since).
+ */
+static __always_inline void compat__args(struct pt_regs *regs, int ia32, __u32 fl, __u64 *a)
+{
+	__u32 v[6] = {};
+
+	if (!ia32) {
+		a[0] = regs->di;
+		a[1] = regs->si;
+		a[2] = regs->dx;
+		a[3] = regs->r10;
+		a[4] = regs->r8;
+		a[5] = regs->r9;
+		return;
+	}
+	if (fl & BG_IA32_MEMARGS) {
+		bpf_probe_read_user(v, sizeof(v), (void *)(unsigned long)(__u32)regs->cx);
+	} else {
+		v[0] = regs->bx;
+		v[1] = regs->cx;
+		v[2] = regs->dx;
+		v[3] = regs->si;
+		v[4] = regs->di;
+		v[5] = regs->bp;
+	}
+	a[0] = v[0];
+	a[1] = v[1];
+	a[2] = v[2];
+	a[3] = v[3];
+	a[4] = v[4];
+	a[5] = v[5];
+}
+
+/* An id argument as the kernel takes it: a 16-bit call's (old_uid_t) 0xffff is -1. */
+static __always_inline __u32 compat__id(__u64 v, __u32 fl)
+{
+	if (!(fl & BG_IA32_UID16))
+		return v;
+	return (__u16)v == 0xffff ? (__u32)-1 : (__u16)v;
 }
 
 /* ia32 link, mount, umount, rename, umount2, pivot_root, renameat, linkat, renameat2, move_mount, mount_setattr. */
@@ -97,6 +191,32 @@ static __always_inline int compat__in_ia32_syscall(void)
 static __always_inline int compat__ia32_moves_names(long nr)
 {
 	return 0;
+}
+
+static __always_inline struct bg_ia32 *compat__ia32_entry(struct pt_regs *regs, long nr)
+{
+	return NULL;
+}
+
+static __always_inline __u32 compat__call(struct pt_regs *regs, int ia32, __u32 *fl)
+{
+	*fl = 0;
+	return regs->syscallno;
+}
+
+static __always_inline void compat__args(struct pt_regs *regs, int ia32, __u32 fl, __u64 *a)
+{
+	a[0] = regs->orig_x0;
+	a[1] = regs->regs[1];
+	a[2] = regs->regs[2];
+	a[3] = regs->regs[3];
+	a[4] = regs->regs[4];
+	a[5] = regs->regs[5];
+}
+
+static __always_inline __u32 compat__id(__u64 v, __u32 fl)
+{
+	return v;
 }
 static __always_inline __u32 compat__syscall_arch(long nr)
 {

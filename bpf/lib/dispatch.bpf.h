@@ -28,15 +28,41 @@ struct {
 } bg_sys_enter_tbl SEC(".maps");
 
 /*
- * Tail-call the exit handler a sensor registered for this syscall number. A 32-bit syscall's
- * number means another call in the 64-bit table: counted, never dispatched. Its renames, links
- * and mounts still invalidate the file sensor's cached verdicts (their ia32 numbers, x86 only:
- * see compat__ia32_moves_names).
+ * The handlers of 32-bit calls, by the 64-bit number of the same call (bg_ia32_sys): separate
+ * programs, each built for the ia32 ABI, so the 64-bit ones stay as they are.
  */
-static __always_inline void dispatch__exit(void *ctx, __u64 nr)
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__uint(max_entries, BG_SYSCALL_MAX);
+	__type(key, __u32);
+	__type(value, __u32);
+} bg_sys_exit32 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__uint(max_entries, BG_SYSCALL_MAX);
+	__type(key, __u32);
+	__type(value, __u32);
+} bg_sys_enter32 SEC(".maps");
+
+/*
+ * Tail-call the exit handler a sensor registered for this syscall number. A 32-bit syscall's
+ * number means another call in the 64-bit table: one a sensor looks at (bg_ia32_sys) goes to the
+ * 32-bit handler registered for its 64-bit number (bg_sys_exit32); without one it is counted
+ * (compat_syscall: not decoded), never handed to a 64-bit handler. Renames, links and mounts not
+ * dispatched still invalidate the file sensor's cached verdicts (their ia32 numbers, x86 only:
+ * see compat__ia32_moves_names). 64-bit calls pay one branch.
+ */
+static __always_inline void dispatch__exit(void *ctx, struct pt_regs *regs, __u64 nr)
 {
+	struct bg_ia32 *c;
+
 	if (compat__in_ia32_syscall()) {
-		stats__inc(BG_STAT_COMPAT_SYSCALL);
+		c = compat__ia32_entry(regs, nr);
+		if (c && c->nr < BG_SYSCALL_MAX) {
+			bpf_tail_call(ctx, &bg_sys_exit32, c->nr);
+			stats__inc(BG_STAT_COMPAT_SYSCALL);
+		}
 		if (compat__ia32_moves_names(nr))
 			gen__change_exit();
 		return;
@@ -45,10 +71,15 @@ static __always_inline void dispatch__exit(void *ctx, __u64 nr)
 		bpf_tail_call(ctx, &bg_sys_exit_tbl, nr);
 }
 
-/* The same at entry (32-bit calls: only the verdict generation). */
-static __always_inline void dispatch__enter(void *ctx, long id)
+/* The same at entry (32-bit calls not dispatched: only the verdict generation). */
+static __always_inline void dispatch__enter(void *ctx, struct pt_regs *regs, long id)
 {
+	struct bg_ia32 *c;
+
 	if (compat__in_ia32_syscall()) {
+		c = compat__ia32_entry(regs, id);
+		if (c && c->nr < BG_SYSCALL_MAX)
+			bpf_tail_call(ctx, &bg_sys_enter32, c->nr);
 		if (compat__ia32_moves_names(id))
 			gen__change_enter();
 		return;

@@ -52,11 +52,16 @@ static __always_inline void stats__inc(__u32 idx)
 		*v += 1;
 }
 
-/* Per-CPU record buffer, header filled; NULL (and counted) when unavailable. */
-static __always_inline void *emit__begin(__u16 kind, __u32 fixed_size)
+/*
+ * Per-CPU record buffer of scratch (a PERCPU_ARRAY of struct bg_scratch_val), header filled;
+ * NULL (and counted) when unavailable. A program that can run in softirq (a state change of a
+ * socket) must build in its own buffer: it may interrupt a process-context program of the same
+ * object between its reserve and its submit on that CPU, and would overwrite its record.
+ */
+static __always_inline void *emit__begin_in(void *scratch, __u16 kind, __u32 fixed_size)
 {
 	__u32 zero = 0;
-	struct bg_scratch_val *s = bpf_map_lookup_elem(&bg_scratch, &zero);
+	struct bg_scratch_val *s = bpf_map_lookup_elem(scratch, &zero);
 	struct bg_hdr *h;
 	__u64 id;
 
@@ -74,6 +79,12 @@ static __always_inline void *emit__begin(__u16 kind, __u32 fixed_size)
 	h->tid = (__u32)id;
 	h->cgroup_id = bpf_get_current_cgroup_id();
 	return s->data;
+}
+
+/* A record in the object's process-context buffer (bg_scratch). */
+static __always_inline void *emit__begin(__u16 kind, __u32 fixed_size)
+{
+	return emit__begin_in(&bg_scratch, kind, fixed_size);
 }
 
 /* Copy the record (hdr->size bytes) into the ring buffer; count the loss if it is full. */

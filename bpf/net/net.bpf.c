@@ -14,6 +14,7 @@
 #include "lib/emit.bpf.h"
 #include "lib/filter.bpf.h"
 #include "lib/task.bpf.h"
+#include "lib/compat.bpf.h"
 #include "net/sock.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
@@ -232,8 +233,25 @@ static __always_inline int net__port_ok(struct bg_sock_tuple *tp)
 	       bpf_map_lookup_elem(&bg_net_ports, &tp->dport);
 }
 
-/* A zeroed record of this kind with the tuple filled; NULL (counted) without scratch. */
-static __always_inline struct bg_net *net__begin(__u16 kind, struct bg_sock_tuple *tp)
+/*
+ * The record buffer of bg_net_state (inet_sock_set_state, often in softirq: an incoming SYN-ACK
+ * or RST): its own, so it never shares one with the syscall handlers it can interrupt between
+ * their reserve and submit (bg_scratch). The program never nests in itself on a CPU (the
+ * kernel skips a recursive run of the same program), so one buffer per CPU is enough.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct bg_scratch_val);
+} bg_scratch_st SEC(".maps");
+
+/*
+ * A zeroed record of this kind with the tuple filled, in scratch (bg_scratch in process
+ * context, bg_scratch_st for bg_net_state); NULL (counted) without scratch.
+ */
+static __always_inline struct bg_net *net__begin_in(void *scratch, __u16 kind,
+						    struct bg_sock_tuple *tp)
 {
 	struct bg_net *n;
 
@@ -241,7 +259,7 @@ static __always_inline struct bg_net *net__begin(__u16 kind, struct bg_sock_tupl
 		stats__inc(BG_STAT_FILTERED);
 		return NULL;
 	}
-	n = emit__begin(kind, sizeof(*n));
+	n = emit__begin_in(scratch, kind, sizeof(*n));
 	if (!n)
 		return NULL;
 	__builtin_memset((char *)n + sizeof(struct bg_hdr), 0, sizeof(*n) - sizeof(struct bg_hdr));
@@ -253,6 +271,12 @@ static __always_inline struct bg_net *net__begin(__u16 kind, struct bg_sock_tupl
 	n->family = tp->family;
 	n->proto = tp->proto;
 	return n;
+}
+
+/* net__begin_in in the process-context buffer (syscall and io_uring handlers). */
+static __always_inline struct bg_net *net__begin(__u16 kind, struct bg_sock_tuple *tp)
+{
+	return net__begin_in(&bg_scratch, kind, tp);
 }
 
 /* Identity of the current task (process context only). */
@@ -363,6 +387,24 @@ int BPF_PROG(bg_net_conn_in, struct pt_regs *regs, long id)
 	return net__own_connecting((int)PT_REGS_PARM1_SYSCALL(regs));
 }
 
+/* The fd (first argument) of a 32-bit connect: its register, or socketcall's array. */
+static __always_inline int net__fd32(struct pt_regs *regs)
+{
+	__u64 a[6];
+	__u32 fl;
+
+	compat__call(regs, 1, &fl);
+	compat__args(regs, 1, fl, a);
+	return (int)a[0];
+}
+
+/* The same for a 32-bit connect (bg_sys_enter32: connect, socketcall SYS_CONNECT). */
+SEC("tp_btf/sys_enter")
+int BPF_PROG(bg_net_conn_in32, struct pt_regs *regs, long id)
+{
+	return net__own_connecting(net__fd32(regs));
+}
+
 /*
  * A connect's exit record (connect(), or a send with MSG_FASTOPEN: ret 0 when it sent bytes;
  * an io_uring connect at its completion: flags BG_F_NET_IO_URING).
@@ -415,6 +457,19 @@ int BPF_PROG(bg_net_connect, struct pt_regs *regs, long ret)
 	int fd = (int)PT_REGS_PARM1_SYSCALL(regs);
 
 	return net__connected(fd, sock__from_fd(fd), ret, 0);
+}
+
+/*
+ * The same for a 32-bit connect (bg_sys_exit32), flagged BG_F_NET_IA32. socketcall's fd is read
+ * again from its user array (the kernel's copy is gone): a thread that rewrites it meanwhile
+ * can make the record name another of its sockets.
+ */
+SEC("tp_btf/sys_exit")
+int BPF_PROG(bg_net_connect32, struct pt_regs *regs, long ret)
+{
+	int fd = net__fd32(regs);
+
+	return net__connected(fd, sock__from_fd(fd), ret, BG_F_NET_IA32);
 }
 
 /*
@@ -482,6 +537,13 @@ int BPF_PROG(bg_net_accept, struct pt_regs *regs, long ret)
 	return net__accepted(ret, 0);
 }
 
+/* The same for a 32-bit accept/accept4 (364, socketcall SYS_ACCEPT/SYS_ACCEPT4), flagged BG_F_NET_IA32. */
+SEC("tp_btf/sys_exit")
+int BPF_PROG(bg_net_accept32, struct pt_regs *regs, long ret)
+{
+	return net__accepted(ret, BG_F_NET_IA32);
+}
+
 /*
  * io_uring (issue #14): an IORING_OP_CONNECT request at its completion is a connect record, as
  * the syscall's (fd -1: the request's descriptor is not kept), flagged BG_F_NET_IO_URING (its
@@ -508,10 +570,9 @@ int BPF_PROG(bg_net_uring, struct io_ring_ctx *ring, void *req, struct io_uring_
 	return net__connected(-1, sock__from_file(f), BPF_CORE_READ(cqe, res), BG_F_NET_IO_URING);
 }
 
-/* listen()/bind() exit: the local address the socket now has. */
-static __always_inline int net__local(struct pt_regs *regs, long ret, __u16 kind, __u8 state)
+/* listen()/bind() exit on fd: the local address the socket now has (flags: BG_F_NET_IA32 or 0). */
+static __always_inline int net__local(int fd, long ret, __u16 kind, __u8 state, __u16 flags)
 {
-	int fd = (int)PT_REGS_PARM1_SYSCALL(regs);
 	struct sock *sk = ret == 0 ? sock__from_fd(fd) : NULL;
 	struct bg_sock_tuple tp;
 	struct bg_net *n;
@@ -527,6 +588,7 @@ static __always_inline int net__local(struct pt_regs *regs, long ret, __u16 kind
 	n = net__begin(kind, &tp);
 	if (!n)
 		return 0;
+	n->hdr.flags |= flags;
 	n->ret = ret;
 	n->fd = fd;
 	n->state = state;
@@ -539,14 +601,28 @@ static __always_inline int net__local(struct pt_regs *regs, long ret, __u16 kind
 SEC("tp_btf/sys_exit")
 int BPF_PROG(bg_net_listen, struct pt_regs *regs, long ret)
 {
-	return net__local(regs, ret, BG_EV_NET_LISTEN, BG_NS_LISTEN);
+	return net__local((int)PT_REGS_PARM1_SYSCALL(regs), ret, BG_EV_NET_LISTEN, BG_NS_LISTEN, 0);
+}
+
+/* The same for a 32-bit listen (363, socketcall SYS_LISTEN), flagged BG_F_NET_IA32. */
+SEC("tp_btf/sys_exit")
+int BPF_PROG(bg_net_listen32, struct pt_regs *regs, long ret)
+{
+	return net__local(net__fd32(regs), ret, BG_EV_NET_LISTEN, BG_NS_LISTEN, BG_F_NET_IA32);
 }
 
 /* Parameters (bind exit): ret, saddr, sport, family, proto, fd, uid, start_ns, comm. */
 SEC("tp_btf/sys_exit")
 int BPF_PROG(bg_net_bind, struct pt_regs *regs, long ret)
 {
-	return net__local(regs, ret, BG_EV_NET_BIND, BG_NS_NONE);
+	return net__local((int)PT_REGS_PARM1_SYSCALL(regs), ret, BG_EV_NET_BIND, BG_NS_NONE, 0);
+}
+
+/* The same for a 32-bit bind (361, socketcall SYS_BIND), flagged BG_F_NET_IA32. */
+SEC("tp_btf/sys_exit")
+int BPF_PROG(bg_net_bind32, struct pt_regs *regs, long ret)
+{
+	return net__local(net__fd32(regs), ret, BG_EV_NET_BIND, BG_NS_NONE, BG_F_NET_IA32);
 }
 
 /* SYN_SENT left: keep the outcome; report it unless connect() is still running (it will). */
@@ -564,7 +640,8 @@ static __always_inline void net__outcome(struct sock *sk, struct bg_sock_owner *
 	old = __sync_fetch_and_or(&o->phase, BG_PH_OUTCOME);
 	if (!(old & BG_PH_EXITED))
 		return;
-	if (net__port_ok(&o->tuple) && net__state_wanted(o) && (n = net__begin(BG_EV_NET_OUTCOME, &o->tuple))) {
+	if (net__port_ok(&o->tuple) && net__state_wanted(o) &&
+	    (n = net__begin_in(&bg_scratch_st, BG_EV_NET_OUTCOME, &o->tuple))) {
 		net__owner(n, o);
 		n->ret = -o->err;
 		n->state = o->state;
@@ -582,7 +659,8 @@ static __always_inline void net__close(struct sock *sk, struct bg_sock_owner *o)
 	struct bg_sock_tuple tp;
 	struct bg_net *n;
 
-	if (!sock__tuple(sk, &tp) && net__port_ok(&tp) && (n = net__begin(BG_EV_NET_CLOSE, &tp))) {
+	if (!sock__tuple(sk, &tp) && net__port_ok(&tp) &&
+	    (n = net__begin_in(&bg_scratch_st, BG_EV_NET_CLOSE, &tp))) {
 		net__owner(n, o);
 		n->ret = -BPF_CORE_READ(sk, sk_err);
 		n->state = BG_NS_CLOSED;

@@ -113,9 +113,8 @@ static __always_inline void priv__check(struct task_struct *t, struct bg_priv_ta
 	st->valid = 1;
 }
 
-/* Handler (sys_enter) for identity syscalls and execve/execveat: check, capture the before creds. */
-SEC("tp_btf/sys_enter")
-int BPF_PROG(bg_priv_enter, struct pt_regs *regs, long id)
+/* sys_enter of an identity syscall or exec numbered nr (64-bit): check, capture the before creds. */
+static __always_inline int priv__enter(__u32 nr)
 {
 	struct task_struct *t = bpf_get_current_task_btf();
 	struct bg_priv_task *st = priv__task(t);
@@ -124,46 +123,68 @@ int BPF_PROG(bg_priv_enter, struct pt_regs *regs, long id)
 	if (!st)
 		return 0;
 	cred__read(t, &cur);
-	priv__check(t, st, &cur, BG_PS_ENTER, id);
+	priv__check(t, st, &cur, BG_PS_ENTER, nr);
 	st->before = cur;
-	st->pending_nr = id + 1;
+	st->pending_nr = nr + 1;
 	return 0;
 }
 
+/* Handler (sys_enter) for identity syscalls and execve/execveat. */
+SEC("tp_btf/sys_enter")
+int BPF_PROG(bg_priv_enter, struct pt_regs *regs, long id)
+{
+	return priv__enter(id);
+}
+
+/* The same for a 32-bit call (bg_sys_enter32): by the 64-bit number of the same call. */
+SEC("tp_btf/sys_enter")
+int BPF_PROG(bg_priv_enter32, struct pt_regs *regs, long id)
+{
+	__u32 fl;
+
+	return priv__enter(compat__call(regs, 1, &fl));
+}
+
 /* capset(hdrp, datap): the requested sets from the two __user_cap_data_struct {eff, prm, inh}. */
-static __always_inline void priv__capset_args(struct bg_priv *r, struct pt_regs *regs)
+static __always_inline void priv__capset_args(struct bg_priv *r, const __u64 *a)
 {
 	__u32 d[6] = {};
 
-	bpf_probe_read_user(d, sizeof(d), (void *)PT_REGS_PARM2_SYSCALL(regs));
+	bpf_probe_read_user(d, sizeof(d), (void *)a[1]);
 	r->req_eff = d[0] | (__u64)d[3] << 32;
 	r->req_prm = d[1] | (__u64)d[4] << 32;
 }
 
-/* The ids as requested: only the arguments this syscall has (the others stay 0). */
-static __always_inline void priv__call_args(struct bg_priv *r, struct pt_regs *regs, __u32 sys)
+/*
+ * The ids as requested: only the arguments this syscall has (the others stay 0); a 32-bit
+ * call's from its registers (ia32, fl: compat__call's), a 16-bit id as the kernel widens it.
+ */
+static __always_inline void priv__call_args(struct bg_priv *r, struct pt_regs *regs, __u32 sys,
+					    int ia32, __u32 fl)
 {
+	__u64 a[6];
+
+	compat__args(regs, ia32, fl, a);
 	if (sys == BG_PSYS_CAPSET) {
-		priv__capset_args(r, regs);
+		priv__capset_args(r, a);
 		return;
 	}
-	r->arg[0] = PT_REGS_PARM1_SYSCALL(regs);
+	r->arg[0] = sys == BG_PSYS_GROUPS ? (__u32)a[0] : compat__id(a[0], fl);
 	if (sys == BG_PSYS_ID2 || sys == BG_PSYS_ID3)
-		r->arg[1] = PT_REGS_PARM2_SYSCALL(regs);
+		r->arg[1] = compat__id(a[1], fl);
 	if (sys == BG_PSYS_ID3)
-		r->arg[2] = PT_REGS_PARM3_SYSCALL(regs);
+		r->arg[2] = compat__id(a[2], fl);
 }
 
 /*
- * Handler (sys_exit) for identity syscalls and unshare/setns.
+ * Handler (sys_exit) for identity syscalls and unshare/setns, of one ABI (ia32: a constant).
  * Parameters: nr, ret, arg[0..2] (ids as requested), req_eff, req_prm (capset), old, new,
  * ppid, comm, exe (mm->exe_file).
  */
-SEC("tp_btf/sys_exit")
-int BPF_PROG(bg_priv_exit, struct pt_regs *regs, long ret)
+static __always_inline int priv__exit(struct pt_regs *regs, long ret, int ia32)
 {
 	struct task_struct *t = bpf_get_current_task_btf();
-	__u32 nr = compat__syscall_nr(regs), sys = priv__sys(nr);
+	__u32 fl, nr = compat__call(regs, ia32, &fl), sys = priv__sys(nr);
 	struct bg_priv_task *st;
 	struct bg_creds cur;
 	struct bg_priv *r;
@@ -189,7 +210,9 @@ int BPF_PROG(bg_priv_exit, struct pt_regs *regs, long ret)
 			r->ret = ret;
 			if (nobefore)
 				r->hdr.flags |= BG_PF_NO_BEFORE;
-			priv__call_args(r, regs, sys);
+			if (ia32)
+				r->hdr.flags |= BG_PF_IA32;
+			priv__call_args(r, regs, sys, ia32, fl);
 			priv__finish(r, BPF_CORE_READ(t, mm, exe_file));
 		}
 	}
@@ -197,6 +220,19 @@ int BPF_PROG(bg_priv_exit, struct pt_regs *regs, long ret)
 	st->valid = 1;
 	st->pending_nr = 0;
 	return 0;
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(bg_priv_exit, struct pt_regs *regs, long ret)
+{
+	return priv__exit(regs, ret, 0);
+}
+
+/* The same for a 32-bit call (bg_sys_exit32: setuid32, setuid's 16-bit ids …), flagged BG_PF_IA32. */
+SEC("tp_btf/sys_exit")
+int BPF_PROG(bg_priv_exit32, struct pt_regs *regs, long ret)
+{
+	return priv__exit(regs, ret, 1);
 }
 
 /* Handler (sys_exit) for common syscalls: the cheap check, no record unless creds drifted. */
@@ -231,7 +267,7 @@ int BPF_PROG(bg_priv_exec, struct task_struct *p, pid_t old_pid, struct linux_bi
 	if (!st)
 		return 0;
 	cred__read(p, &cur);
-	/* no sys_enter seen (a 32-bit execve, or one begun before the sensor): the creds last known */
+	/* no sys_enter seen (one begun before the sensor): the creds last known */
 	old = st->pending_nr ? &st->before : &st->expect;
 	if (st->valid && cred__eff_differ(old, &cur)) {
 		r = priv__begin(BG_EV_PRIV_EXEC, BG_PS_EXEC, 0, old, &cur, p);

@@ -112,7 +112,7 @@ int BPF_PROG(bg_secviol_enter, struct pt_regs *regs, long id)
 		*st = BG_SC_IN;
 	else
 		stats__inc(BG_STAT_SC_NO_STATE);
-	dispatch__enter(ctx, id);
+	dispatch__enter(ctx, regs, id);
 	return 0;
 }
 
@@ -126,7 +126,7 @@ int BPF_PROG(bg_secviol_exit, struct pt_regs *regs, long ret)
 	/* a negative number: skipped by a ptrace tracer, not by seccomp */
 	if (nr >= 0 && secviol__refused(t))
 		secviol__emit(t, regs, ret, secviol__action(t, nr, ret));
-	dispatch__exit(ctx, nr);
+	dispatch__exit(ctx, regs, nr);
 	return 0;
 }
 

@@ -24,3 +24,32 @@ export function syscallNameIn(nr: number, arch: string): string {
 	if (arch === 'x32') return syscallName(nr & ~X32_BIT);
 	return syscallName(nr);
 }
+
+/** socketcall(2)'s call numbers (include/uapi/linux/net.h SYS_*) of the calls a sensor may decode. */
+const SOCKETCALL: Readonly<Record<string, number>> = { socket: 1, bind: 2, connect: 3, listen: 4, accept: 5, sendto: 11, sendmsg: 16, accept4: 18, sendmmsg: 20 };
+
+/** One way a 32-bit (ia32) process reaches a 64-bit syscall: its ia32 number, or a socketcall call. */
+export interface Ia32Route {
+	/** ia32 syscall number, or the socketcall call number when socketcall is true. */
+	nr: number;
+	/** The call takes 16-bit ids (setuid, chown …: old_uid_t). */
+	uid16: boolean;
+	socketcall: boolean;
+}
+
+/**
+ * The ia32 calls that do what the x86-64 syscall name does: the same name (16-bit ids when a
+ * "…32" twin exists), its "…32" and "…64" twins, and its socketcall call. Empty off x86_64.
+ */
+export function ia32Routes(name: string): Ia32Route[] {
+	if (arch() !== 'x64') return [];
+	const out: Ia32Route[] = [];
+	const same = SYSCALLS_I386[name];
+	if (same !== undefined) out.push({ nr: same, uid16: SYSCALLS_I386[`${name}32`] !== undefined, socketcall: false });
+	for (const twin of [`${name}32`, `${name}64`]) if (SYSCALLS_I386[twin] !== undefined) out.push({ nr: SYSCALLS_I386[twin], uid16: false, socketcall: false });
+	if (SOCKETCALL[name] !== undefined) out.push({ nr: SOCKETCALL[name], uid16: false, socketcall: true });
+	return out;
+}
+
+/** The ia32 socketcall syscall's number (undefined off x86_64). */
+export const IA32_SOCKETCALL: number | undefined = arch() === 'x64' ? SYSCALLS_I386.socketcall : undefined;

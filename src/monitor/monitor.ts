@@ -156,7 +156,7 @@ export class Monitor {
 			if (++ticks % 60 !== 0 || !this.rt) return;
 			const compat = this.rt.kernelStats().compat_syscall ?? 0;
 			if (compat > compatSeen) {
-				this.o.log(`${compat - compatSeen} 32-bit (ia32) syscalls in the last minute: the file, privilege and network sensors do not decode them (successful execs are still reported)`, 'notice');
+				this.o.log(`${compat - compatSeen} 32-bit (ia32) syscalls in the last minute that no sensor decodes (sends, failed execs; file, identity and socket calls are decoded)`, 'notice');
 			}
 			compatSeen = compat;
 		}, 1000);

@@ -39,10 +39,11 @@ export const fileSensor: Sensor<'file'> = {
 	object: 'file',
 	kinds: kindsOfSensor('file'),
 	syscalls: [
-		{ hook: 'exit', syscalls: names(false), prog: 'bg_file_open' },
-		{ hook: 'exit', syscalls: names(true), prog: 'bg_file_chg' },
-		{ hook: 'exit', syscalls: MOUNT_SYSCALLS, prog: 'bg_file_mnt' },
-		{ hook: 'enter', syscalls: [...NAME_MOVERS, ...MOUNT_SYSCALLS], prog: 'bg_file_gen_enter' },
+		{ hook: 'exit', syscalls: names(false), prog: 'bg_file_open', ia32Prog: 'bg_file_open32' },
+		{ hook: 'exit', syscalls: names(true), prog: 'bg_file_chg', ia32Prog: 'bg_file_chg32' },
+		// these two read no argument: the same program serves both ABIs
+		{ hook: 'exit', syscalls: MOUNT_SYSCALLS, prog: 'bg_file_mnt', ia32Prog: 'bg_file_mnt' },
+		{ hook: 'enter', syscalls: [...NAME_MOVERS, ...MOUNT_SYSCALLS], prog: 'bg_file_gen_enter', ia32Prog: 'bg_file_gen_enter' },
 	],
 	description: 'opens and file changes (unlink, rename, chmod, chown, link, mkdir, truncate) of watched paths, true paths from the kernel',
 	configure(obj, f, o) {

@@ -24,8 +24,8 @@ export const privSensor: Sensor<'priv'> = {
 	object: 'priv',
 	kinds: kindsOfSensor('priv'),
 	syscalls: [
-		{ hook: 'enter', syscalls: [...IDENTITY, 'execve', 'execveat'], prog: 'bg_priv_enter' },
-		{ hook: 'exit', syscalls: [...IDENTITY, ...NS_SYSCALLS], prog: 'bg_priv_exit' },
+		{ hook: 'enter', syscalls: [...IDENTITY, 'execve', 'execveat'], prog: 'bg_priv_enter', ia32Prog: 'bg_priv_enter32' },
+		{ hook: 'exit', syscalls: [...IDENTITY, ...NS_SYSCALLS], prog: 'bg_priv_exit', ia32Prog: 'bg_priv_exit32' },
 		{ hook: 'exit', syscalls: PRIV_CHECK_SYSCALLS, prog: 'bg_priv_check', optional: true, optIn: 'hotChecks' },
 	],
 	description: 'identity syscalls with creds before/after, setuid/file-capability exec transitions, unexplained cred changes',

@@ -2,12 +2,12 @@
 import { addon, type NativeBpfObject, type NativeRingReader } from '../bridge/addon.js';
 import { decodeRecord, forEachRecord, recordKind } from '../events/decode.js';
 import { KIND_ROWS } from '../events/table.js';
-import { BgStat } from '../events/generated/layouts.js';
 import type { BgEvent } from '../events/types.js';
 import { bpfObjectPath } from '../util/paths.js';
 import { u32, u8, type Sensor, type SyscallHandler } from './sensor.js';
 import type { SensorFilter } from './options.js';
-import { syscallNr } from '../events/syscalls.js';
+import { IA32_SOCKETCALL, ia32Routes, syscallNr } from '../events/syscalls.js';
+import { BG_IA32, BgIa32Flag, BgIa32Limit, BgStat } from '../events/generated/layouts.js';
 
 /** Names of kernel counters, indexed by enum bg_stat (slots are sparse: by domain). */
 export const KERNEL_STAT_NAMES: string[] = [];
@@ -19,13 +19,17 @@ for (const [k, v] of Object.entries(BgStat)) if (k !== 'BG_STAT__MAX') KERNEL_ST
  * duty of keeping it). bg_watch_gen: the verdict generation of the dispatcher and the file
  * sensor; bg_follow: the -p set of every sensor, kept (children added at fork) by one object only;
  * bg_enf_*: the kill slots of the process and file sensors; bg_sys_enter_tbl, bg_sys_exit_tbl: the
- * dispatcher's tables, which a dispatch hook's programs resume.
+ * dispatcher's tables, which a dispatch hook's programs resume; bg_ia32_sys (with bg_sys_*32): how
+ * the dispatcher and the handlers read a 32-bit call.
  */
 const SHARED_MAPS: Readonly<Record<string, string | undefined>> = {
 	bg_watch_gen: undefined,
 	bg_follow: 'cfg_follow_own',
 	bg_sys_enter_tbl: undefined,
 	bg_sys_exit_tbl: undefined,
+	bg_sys_enter32: undefined,
+	bg_sys_exit32: undefined,
+	bg_ia32_sys: undefined,
 	// enforcement (bpf/lib/enforce.bpf.h): one slot table, budget and protected set for the exec and open kills
 	bg_enf_slots: undefined,
 	bg_enf_budget: undefined,
@@ -170,6 +174,7 @@ export class SensorRuntime {
 	/** Put every sensor's syscall handlers into the dispatcher's tables; optional ones last, never over another. */
 	private wireDispatch(filter: SensorFilter): void {
 		const taken = new Map<string, string>();
+		const watched = new Set<string>();
 		for (const optional of [false, true]) {
 			for (const s of this.sensors) {
 				const obj = this.bySensor.get(s.name)!;
@@ -186,10 +191,38 @@ export class SensorRuntime {
 						taken.set(slot, `${s.name}/${h.prog}`);
 						const table = h.hook === 'exit' ? 'bg_sys_exit_tbl' : 'bg_sys_enter_tbl';
 						this.dispatch!.mapUpdate(table, u32(nr), u32(fd));
+						watched.add(name);
+						if (h.ia32Prog) this.dispatch!.mapUpdate(h.hook === 'exit' ? 'bg_sys_exit32' : 'bg_sys_enter32', u32(nr), u32(obj.progFd(h.ia32Prog)));
 					}
 				}
 			}
 		}
+		this.wireIa32(watched);
+	}
+
+	/**
+	 * bg_ia32_sys: the 64-bit number of each 32-bit call that reaches a syscall a sensor handles
+	 * (its ia32 number, "…32" twin, socketcall call), so the dispatcher hands it to the 32-bit
+	 * handler of that number or counts it (compat_syscall) when there is none.
+	 */
+	private wireIa32(watched: ReadonlySet<string>): void {
+		const entry = (nr: number, fl: number) => {
+			const b = Buffer.alloc(BG_IA32.SIZE);
+			b.writeUInt16LE(nr, BG_IA32.nr);
+			b.writeUInt8(fl, BG_IA32.fl);
+			return b;
+		};
+		let socketcall = false;
+		for (const name of watched) {
+			const nr = syscallNr(name)!;
+			for (const r of ia32Routes(name)) {
+				const key = r.socketcall ? BgIa32Limit.BG_IA32_SOCKETCALL_KEY + r.nr : r.nr;
+				const fl = BgIa32Flag.BG_IA32_WATCHED | (r.uid16 ? BgIa32Flag.BG_IA32_UID16 : 0) | (r.socketcall ? BgIa32Flag.BG_IA32_MEMARGS : 0);
+				this.dispatch!.mapUpdate('bg_ia32_sys', u32(key), entry(nr, fl));
+				socketcall ||= r.socketcall;
+			}
+		}
+		if (socketcall && IA32_SOCKETCALL !== undefined) this.dispatch!.mapUpdate('bg_ia32_sys', u32(IA32_SOCKETCALL), entry(0, BgIa32Flag.BG_IA32_SOCKETCALL));
 	}
 
 	/** Put each dispatch hook's programs into their one-slot tables of the dispatcher. */
@@ -201,7 +234,7 @@ export class SensorRuntime {
 
 	private attachAll(): void {
 		// Every declared handler, wired or not (an opt-in one left out must not be attached itself).
-		const handlerProgs = new Set([...this.wanted.flatMap((s) => s.syscalls ?? []).map((h) => h.prog), ...this.wanted.flatMap((s) => (s.dispatch?.slots ?? []).map((x) => x.prog))]);
+		const handlerProgs = new Set([...this.wanted.flatMap((s) => s.syscalls ?? []).flatMap((h) => (h.ia32Prog ? [h.prog, h.ia32Prog] : [h.prog])), ...this.wanted.flatMap((s) => (s.dispatch?.slots ?? []).map((x) => x.prog))]);
 		for (const s of this.wanted) {
 			const obj = this.bySensor.get(s.name);
 			if (!obj) continue;

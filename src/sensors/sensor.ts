@@ -11,6 +11,8 @@ export interface SyscallHandler {
 	syscalls: readonly string[];
 	/** Program name in the sensor's object. */
 	prog: string;
+	/** The program (in the same object) that decodes the 32-bit (ia32) calls of these syscalls; without it they are counted (compat_syscall). */
+	ia32Prog?: string;
 	/** A nice-to-have (e.g. a cheap check): wired after all others, skipped where a slot is taken. */
 	optional?: boolean;
 	/** Wired only when this option of the sensor's own options is true (an opt-in cost). */

@@ -507,18 +507,3 @@ test('a path too deep to normalise in the kernel (130 components before its ..) 
 	assert.equal(ch[0].mode & 0o7777, 0o4755);
 	assert.equal(events.filter((e) => e.pid === plainPid).length, 0, 'a shallow path outside the watch set stays in the kernel');
 });
-
-test('a 32-bit open through int $0x80 is counted as a 32-bit syscall, never decoded as the 64-bit call of that number', async (t) => {
-	if (!requireBpf(t, OBJECTS)) return;
-	let pid = 0;
-	let ret = '';
-	const { events, kernel } = await collect([fileSensor], { file: { all: true } }, async () => {
-		const r = await run(repoPath('build/progs/int80'), ['/etc/passwd']);
-		const m = /pid=(\d+) ret=(\S+)/.exec(r.stdout);
-		[pid, ret] = m ? [Number(m[1]), m[2]] : [0, 'unsupported']; // no output: int $0x80 faulted (no IA32 emulation)
-	});
-	if (ret === 'unsupported') return t.skip('no 32-bit syscalls on this kernel');
-	assert.ok(Number(ret) >= 0, `the 32-bit open worked (${ret})`);
-	assert.ok(kernel.compat_syscall >= 1, `counted (${kernel.compat_syscall})`);
-	assert.equal(fileEvents(events, pid).filter((e) => e.name === '/etc/passwd' || e.raw === '/etc/passwd').length, 0, 'not decoded (a known gap, counted)');
-});

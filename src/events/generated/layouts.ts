@@ -201,6 +201,14 @@ export const BG_HDR = {
 	cgroup_id: 24, // u64, 8 bytes
 } as const;
 
+/** struct bg_ia32: byte offsets of its members. */
+export const BG_IA32 = {
+	SIZE: 4,
+	nr: 0, // u16, 2 bytes
+	fl: 2, // u8, 1 bytes
+	_pad: 3, // u8, 1 bytes
+} as const;
+
 /** struct bg_name_key: byte offsets of its members. */
 export const BG_NAME_KEY = {
 	SIZE: 64,
@@ -420,6 +428,7 @@ export const BgFileFlag = {
 	BG_FF_NAME_DEEP: 64,
 	BG_FF_NAME2_DEEP: 128,
 	BG_FF_IO_URING: 256,
+	BG_FF_IA32: 512,
 } as const;
 
 /** enum bg_flag. */
@@ -438,6 +447,21 @@ export const BgFsysFlag = {
 	BG_FSYS_FD: 2,
 	BG_FSYS_RAW2: 4,
 	BG_FSYS_ALL: 8,
+} as const;
+
+/** enum bg_ia32_flag. */
+export const BgIa32Flag = {
+	BG_IA32_WATCHED: 1,
+	BG_IA32_UID16: 4,
+	BG_IA32_SOCKETCALL: 8,
+	BG_IA32_MEMARGS: 16,
+} as const;
+
+/** enum bg_ia32_limit. */
+export const BgIa32Limit = {
+	BG_IA32_MAX: 512,
+	BG_IA32_SOCKETCALL_KEY: 512,
+	BG_IA32_KEYS: 544,
 } as const;
 
 /** enum bg_kind. */
@@ -500,6 +524,7 @@ export const BgNetFlag = {
 	BG_F_NET_INBOUND: 2048,
 	BG_F_NET_DENY: 4096,
 	BG_F_NET_IO_URING: 8192,
+	BG_F_NET_IA32: 16384,
 } as const;
 
 /** enum bg_net_limit. */
@@ -525,6 +550,7 @@ export const BgPrivFlag = {
 	BG_PF_SETUID_FILE: 512,
 	BG_PF_SETGID_FILE: 1024,
 	BG_PF_USERNS: 2048,
+	BG_PF_IA32: 4096,
 } as const;
 
 /** enum bg_priv_site. */

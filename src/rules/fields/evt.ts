@@ -4,9 +4,20 @@ import { evtType, evtRes } from '../event-view.js';
 import { errnoName } from '../../util/errno.js';
 import type { EvalCtx } from '../context.js';
 import { O_ACCMODE, O_APPEND, O_CREAT, O_TRUNC, O_WRONLY } from '../../events/file-flags.js';
-import { BgFileFlag, BgNetFlag } from '../../events/generated/layouts.js';
+import { BgFileFlag, BgNetFlag, BgPrivFlag } from '../../events/generated/layouts.js';
+import { arch } from 'node:os';
 
 const O_WRITES = O_CREAT | O_TRUNC | O_APPEND;
+const NATIVE_ARCH = arch() === 'arm64' ? 'aarch64' : 'x86_64';
+const NET_CALLS = new Set(['net_connect', 'net_accept', 'net_listen', 'net_bind', 'net_send']);
+
+/** The syscall table of an event's call: i386 for a 32-bit (ia32) call; undefined for events that are no syscall's. */
+function evtArch(c: EvalCtx): string | undefined {
+	const e = c.e;
+	const ia32 = e.kind === 'open' || e.kind === 'file_change' ? BgFileFlag.BG_FF_IA32 : e.kind === 'priv_call' ? BgPrivFlag.BG_PF_IA32 : NET_CALLS.has(e.kind) ? BgNetFlag.BG_F_NET_IA32 : 0;
+	if (!ia32) return undefined;
+	return (e.flags & ia32) !== 0 ? 'i386' : NATIVE_ARCH;
+}
 
 /** Open events: does the open read or write? Mirrors file__access in bpf/file/file.bpf.c (the watch modes). */
 function openAccess(c: EvalCtx, w: boolean): boolean | undefined {
@@ -22,6 +33,12 @@ defineFields([
 		type: 'bool',
 		desc: 'opens, connects and accepts: true when submitted through io_uring (IORING_OP_OPENAT/OPENAT2, IORING_OP_CONNECT, IORING_OP_ACCEPT), reported at the request\'s completion with the same fields as the syscall',
 		extract: (c) => (c.e.kind === 'open' ? (c.e.flags & BgFileFlag.BG_FF_IO_URING) !== 0 : c.e.kind === 'net_connect' || c.e.kind === 'net_accept' ? (c.e.flags & BgNetFlag.BG_F_NET_IO_URING) !== 0 : undefined),
+	},
+	{
+		name: 'evt.arch',
+		type: 'string',
+		desc: 'opens, file changes, identity syscalls and socket calls: the syscall table the call came through, i386 for a 32-bit call (int $0x80 from a 64-bit process, or a 32-bit process: reported as the 64-bit call it does, e.g. setuid32 as setuid, socketcall SYS_CONNECT as connect), else x86_64 (aarch64 on arm64)',
+		extract: evtArch,
 	},
 	{ name: 'evt.time', type: 'number', desc: 'event time, ms since the epoch', extract: (c) => c.e.timeMs },
 	{ name: 'evt.time.iso', type: 'string', desc: 'event time, ISO 8601', extract: (c) => new Date(c.e.timeMs).toISOString() },

@@ -23,21 +23,21 @@ const PRIV = [
 	...PRIV_ARGS,
 	...['evt.arg.cap_effective', 'evt.arg.cap_permitted'],
 	...['proc.pid', 'proc.tid', 'proc.ppid', 'proc.name', 'proc.exepath', 'user.uid', 'user.euid', 'group.gid', 'group.egid'],
-	...['priv.kind', 'priv.site', 'priv.syscall'],
+	...['priv.kind', 'priv.site', 'priv.syscall', 'evt.arch'],
 	...CREDS.map((k) => `priv.old_${k}`),
 	...CREDS.map((k) => `priv.new_${k}`),
 	...['priv.gained_caps', 'priv.file_uid', 'priv.file_gid', 'priv.file_mode', 'priv.no_before', 'priv.becomes_root', 'priv.unexplained', 'priv.unusual', 'container.cgroup_id'],
 ];
 const FILE = [
 	...RESULT,
-	...['evt.arg.flags', 'evt.arg.flags_raw', 'evt.arg.mode', 'evt.io_uring'],
+	...['evt.arg.flags', 'evt.arg.flags_raw', 'evt.arg.mode', 'evt.io_uring', 'evt.arch'],
 	...['fd.name', 'fd.directory', 'fd.filename', 'fd.name_raw', 'fd.name_source', 'fd.name_truncated', 'fd.watch'],
 	...['proc.pid', 'proc.tid', 'proc.name', 'user.uid', 'group.gid', 'container.cgroup_id'],
 	...['evt.arg.access', 'fd.num', 'evt.arg.setid', 'evt.arg.uid', 'evt.arg.gid', 'evt.arg.target', 'evt.arg.oldpath', 'evt.arg.newpath', 'evt.arg.newpath_raw'],
 	...['fd.name_b64', 'fd.name_raw_b64', 'evt.arg.newpath_b64', 'evt.arg.target_b64', 'evt.arg.newpath_raw_b64'],
 ];
 const NET = [
-	...['evt.time.iso', 'evt.type', 'evt.dir', 'evt.res', 'evt.rawres', 'evt.failed', 'evt.io_uring'],
+	...['evt.time.iso', 'evt.type', 'evt.dir', 'evt.res', 'evt.rawres', 'evt.failed', 'evt.io_uring', 'evt.arch'],
 	...['fd.num', 'fd.l4proto', 'fd.sockfamily', 'fd.sip', 'fd.sport', 'fd.dip', 'fd.dport', 'fd.v4mapped'],
 	...['net.state', 'net.conn_id', 'net.duration_ms', 'net.bytes_sent', 'net.bytes_received', 'net.dns_query'],
 	...['proc.pid', 'proc.tid', 'proc.name', 'user.uid', 'container.cgroup_id'],
