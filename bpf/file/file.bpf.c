@@ -158,22 +158,6 @@ static __always_inline int file__wanted(struct task_struct *t, long ret)
 	return 1;
 }
 
-/*
- * The struct file behind fd in the current task's table (a BTF pointer), or NULL. t is the
- * current task as a BTF pointer: the walk to the table is plain loads; the slot is a helper read.
- */
-static __always_inline struct file *file__from_fd(struct task_struct *t, __s32 fd)
-{
-	struct fdtable *fdt = t->files->fdt;
-	struct file **fds = fdt->fd;
-	struct file *f = NULL;
-
-	if (fd < 0 || (__u32)fd >= fdt->max_fds)
-		return NULL;
-	bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]);
-	return f ? bg_cast(f, struct file) : NULL;
-}
-
 /* Path of an open file (from file__from_fd) into the path buffer. */
 static __always_inline int file__path_of(struct file *f, struct file__path *o)
 {
@@ -214,7 +198,7 @@ static __always_inline void file__build(struct task_struct *t, const char *uraw,
 		return;
 	}
 	if (dfd != FILE_AT_FDCWD) {
-		f = file__from_fd(t, dfd);
+		f = task__file(t, dfd);
 		if (!f)
 			return;	/* a bad dirfd: only the raw name is known */
 		*fflags |= BG_FF_NAME_DIRFD;
@@ -346,7 +330,7 @@ static __always_inline int file__open(struct task_struct *t, __u32 nr, struct bg
 	access = file__access(a->flags);
 	all = cfg_all || (sp->fl & BG_FSYS_ALL);
 	if (ret >= 0 && by_fd)
-		f = file__from_fd(t, ret);
+		f = task__file(t, ret);
 	if (f && !all && !(busy = watch__busy())) {
 		struct dentry *d = f->f_path.dentry;
 
@@ -519,7 +503,7 @@ static __always_inline int file__chg_exit(struct pt_regs *regs, long ret, int ia
 	else
 		file__args(sp, regs, &a);
 	norm__reset();
-	if ((sp->fl & BG_FSYS_FD) && file__path_of(file__from_fd(t, a.dfd), &o))
+	if ((sp->fl & BG_FSYS_FD) && file__path_of(task__file(t, a.dfd), &o))
 		ff = BG_FF_NAME_FILE;
 	else if (!(sp->fl & BG_FSYS_FD))
 		file__build(t, a.path, a.dfd, &o, &ff, BG_FF_NAME_DEEP);

@@ -49,7 +49,7 @@ int BPF_PROG(bg_kmod_finit, struct pt_regs *regs, long ret)
 	if (!r)
 		return 0;
 	r->op = PT_REGS_PARM3_CORE_SYSCALL(regs);
-	f = act__file(PT_REGS_PARM1_CORE_SYSCALL(regs));
+	f = task__file(bpf_get_current_task_btf(), PT_REGS_PARM1_CORE_SYSCALL(regs));
 	if (f)
 		path__tail(r, &r->name, f->f_path.mnt, f->f_path.dentry, BG_AF_NAME_TRUNC);
 	act__finish(r);
@@ -74,7 +74,7 @@ int BPF_PROG(bg_kmod_delete, struct pt_regs *regs, long ret)
 /* Type and name of the program behind a prog fd (the kernel accepted it: ret >= 0). */
 static __always_inline void bpf__prog_of(struct bg_act *r, __s32 fd)
 {
-	struct file *f = act__file(fd);
+	struct file *f = task__file(bpf_get_current_task_btf(), fd);
 	struct bpf_prog *p;
 
 	if (!f)

@@ -47,21 +47,4 @@ static __always_inline void act__finish(struct bg_act *r)
 	emit__submit(r);
 }
 
-/*
- * The struct file behind fd in the current task's table, or NULL. Read at the syscall's exit:
- * the fd a call used or returned still names the same file unless another thread closed it.
- */
-static __always_inline struct file *act__file(__s32 fd)
-{
-	struct task_struct *t = bpf_get_current_task_btf();
-	struct fdtable *fdt = t->files->fdt;
-	struct file **fds = fdt->fd;
-	struct file *f = NULL;
-
-	if (fd < 0 || (__u32)fd >= fdt->max_fds)
-		return NULL;
-	bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]);
-	return f ? bg_cast(f, struct file) : NULL;
-}
-
 #endif /* BG_ACT_BPF_H */

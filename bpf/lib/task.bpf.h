@@ -103,4 +103,22 @@ static __always_inline __u32 task__stdio(struct task_struct *t, __u8 *kind, __u6
 	return out;
 }
 
+/*
+ * The struct file behind fd in the current task's table (a BTF pointer), or NULL. t is the
+ * current task as a BTF pointer: the walk to the table is plain loads; the slot is a helper read.
+ * Read at the syscall's exit, the fd a call used or returned still names the same file unless
+ * another thread closed it.
+ */
+static __always_inline struct file *task__file(struct task_struct *t, __s32 fd)
+{
+	struct fdtable *fdt = t->files->fdt;
+	struct file **fds = fdt->fd;
+	struct file *f = NULL;
+
+	if (fd < 0 || (__u32)fd >= fdt->max_fds)
+		return NULL;
+	bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]);
+	return f ? bg_cast(f, struct file) : NULL;
+}
+
 #endif /* BG_TASK_BPF_H */
