@@ -86,6 +86,34 @@ static __always_inline __u32 compat__call(struct pt_regs *regs, int ia32, __u32 
 	return c ? c->nr : BG_SYSCALL_MAX;
 }
 
+/* The table the current syscall's number belongs to (enum bg_sc_arch); nr as in orig_ax. */
+static __always_inline __u32 compat__syscall_arch(long nr)
+{
+	if (compat__in_ia32_syscall())
+		return BG_SC_ARCH_I386;
+	return (nr & 0x40000000 /* __X32_SYSCALL_BIT */) ? BG_SC_ARCH_X32 : BG_SC_ARCH_X86_64;
+}
+
+/* The six argument registers of a syscall, in the calling convention of its arch. */
+static __always_inline void compat__syscall_args(struct pt_regs *regs, __u32 arch, __u64 *a)
+{
+	if (arch == BG_SC_ARCH_I386) {
+		a[0] = regs->bx;
+		a[1] = regs->cx;
+		a[2] = regs->dx;
+		a[3] = regs->si;
+		a[4] = regs->di;
+		a[5] = regs->bp;
+		return;
+	}
+	a[0] = regs->di;
+	a[1] = regs->si;
+	a[2] = regs->dx;
+	a[3] = regs->r10;
+	a[4] = regs->r8;
+	a[5] = regs->r9;
+}
+
 /*
  * Its six arguments: the 64-bit registers, the ia32 ones (ebx, ecx, edx, esi, edi, ebp: 32 bits
  * each), or a socketcall's u32 array in user memory (read now: the kernel's copy is not
@@ -96,12 +124,7 @@ static __always_inline void compat__args(struct pt_regs *regs, int ia32, __u32 f
 	__u32 v[6] = {};
 
 	if (!ia32) {
-		a[0] = regs->di;
-		a[1] = regs->si;
-		a[2] = regs->dx;
-		a[3] = regs->r10;
-		a[4] = regs->r8;
-		a[5] = regs->r9;
+		compat__syscall_args(regs, BG_SC_ARCH_X86_64, a);
 		return;
 	}
 	if (fl & BG_IA32_MEMARGS) {
@@ -141,33 +164,6 @@ static __always_inline int compat__ia32_moves_names(long nr)
 		return 0;
 	}
 }
-/* The table the current syscall's number belongs to (enum bg_sc_arch); nr as in orig_ax. */
-static __always_inline __u32 compat__syscall_arch(long nr)
-{
-	if (compat__in_ia32_syscall())
-		return BG_SC_ARCH_I386;
-	return (nr & 0x40000000 /* __X32_SYSCALL_BIT */) ? BG_SC_ARCH_X32 : BG_SC_ARCH_X86_64;
-}
-
-/* The six argument registers of a syscall, in the calling convention of its arch. */
-static __always_inline void compat__syscall_args(struct pt_regs *regs, __u32 arch, __u64 *a)
-{
-	if (arch == BG_SC_ARCH_I386) {
-		a[0] = regs->bx;
-		a[1] = regs->cx;
-		a[2] = regs->dx;
-		a[3] = regs->si;
-		a[4] = regs->di;
-		a[5] = regs->bp;
-		return;
-	}
-	a[0] = regs->di;
-	a[1] = regs->si;
-	a[2] = regs->dx;
-	a[3] = regs->r10;
-	a[4] = regs->r8;
-	a[5] = regs->r9;
-}
 #elif defined(__TARGET_ARCH_arm64)
 enum bg_sysno {
 	BG_NR_EXECVE = 221,
@@ -204,20 +200,6 @@ static __always_inline __u32 compat__call(struct pt_regs *regs, int ia32, __u32 
 	return regs->syscallno;
 }
 
-static __always_inline void compat__args(struct pt_regs *regs, int ia32, __u32 fl, __u64 *a)
-{
-	a[0] = regs->orig_x0;
-	a[1] = regs->regs[1];
-	a[2] = regs->regs[2];
-	a[3] = regs->regs[3];
-	a[4] = regs->regs[4];
-	a[5] = regs->regs[5];
-}
-
-static __always_inline __u32 compat__id(__u64 v, __u32 fl)
-{
-	return v;
-}
 static __always_inline __u32 compat__syscall_arch(long nr)
 {
 	return BG_SC_ARCH_AARCH64;
@@ -232,6 +214,16 @@ static __always_inline void compat__syscall_args(struct pt_regs *regs, __u32 arc
 	a[3] = regs->regs[3];
 	a[4] = regs->regs[4];
 	a[5] = regs->regs[5];
+}
+
+static __always_inline void compat__args(struct pt_regs *regs, int ia32, __u32 fl, __u64 *a)
+{
+	compat__syscall_args(regs, BG_SC_ARCH_AARCH64, a);
+}
+
+static __always_inline __u32 compat__id(__u64 v, __u32 fl)
+{
+	return v;
 }
 #else
 #error "bpfguard supports x86_64 and arm64"
