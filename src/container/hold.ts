@@ -19,6 +19,8 @@ export interface HoldStats {
 	held: number;
 	/** Held alerts sent because their deadline passed before the answer. */
 	deadline: number;
+	/** Alerts sent at once, unresolved, because maxHeld alerts were already waiting (a flood from new containers). */
+	overflow: number;
 }
 
 interface Waiting {
@@ -29,7 +31,7 @@ interface Waiting {
 
 /** Holds container alerts up to holdMs for their metadata, then hands them to next. */
 export class MetaHold {
-	readonly stats: HoldStats = { held: 0, deadline: 0 };
+	readonly stats: HoldStats = { held: 0, deadline: 0, overflow: 0 };
 	private readonly waiting = new Set<Waiting>();
 
 	/** rerender: the alert's output rendered again from its (completed) fields, or undefined when its rule is gone. */
@@ -37,6 +39,8 @@ export class MetaHold {
 		private readonly holdMs: number,
 		private readonly next: (a: Alert) => void,
 		private readonly rerender: (a: Alert) => string | undefined = () => undefined,
+		/** At most this many alerts wait at once (memory stays bounded under a flood). */
+		private readonly maxHeld = 4096,
 	) {}
 
 	/** An alert from the rules: passed on at once (host, or metadata known), or held for its container's lookup. */
@@ -47,6 +51,10 @@ export class MetaHold {
 		if (r.current(id) === 'pending' && !r.settled(id)) r.peek(id);
 		const running = r.settled(id);
 		if (!running || this.holdMs <= 0) return this.release(a, id);
+		if (this.waiting.size >= this.maxHeld) {
+			this.stats.overflow++;
+			return this.release(a, id);
+		}
 		this.stats.held++;
 		const w: Waiting = { a, id, timer: setTimeout(() => this.done(w, true), this.holdMs) };
 		w.timer.unref();

@@ -141,7 +141,7 @@ test('hold: an alert waits for its container\'s answer, is completed and rendere
 		assert.equal(a.fields['container.image.tag'], 'busybox');
 		assert.equal(a.fields['container.image.digest'], 'sha256:ea85e830a71779aa08bd01140d428d3e69619f507a970004e05917453e1f6907');
 		assert.equal('container.name' in out[0].fields, false);
-		assert.deepEqual(hold.stats, { held: 1, deadline: 0 });
+		assert.deepEqual(hold.stats, { held: 1, deadline: 0, overflow: 0 });
 	} finally {
 		setContainerResolver(new ContainerResolver());
 		await api.close();
@@ -169,13 +169,23 @@ test('hold: a runtime that never answers: each alert leaves at its own deadline 
 		assert.equal(first.fields['container.name'], UNRESOLVED);
 		assert.equal(first.fields['container.image'], UNRESOLVED);
 		assert.equal(first.output, `name=${UNRESOLVED} image=${UNRESOLVED}`);
-		assert.deepEqual(hold.stats, { held: 1, deadline: 1 });
+		assert.deepEqual(hold.stats, { held: 1, deadline: 1, overflow: 0 });
 		// held alerts go out at stop with what is known
 		const second = alert('0123456789ab', 'x', { 'container.name': metaValue('container.name', undefined, '0123456789ab') as string });
 		hold.push(second);
 		hold.flush();
 		assert.equal(out[2].a, second);
 		assert.equal(second.fields['container.name'], UNRESOLVED);
+		// at most maxHeld wait: the next goes at once, unresolved, counted
+		const small = new MetaHold(10_000, (a) => out.push({ a, at: Date.now() }), undefined, 1);
+		small.push(alert('0123456789ac', 'x', {}));
+		small.push(alert('0123456789ad', 'y', {}));
+		assert.equal(out.length, 4);
+		assert.equal(out[3].a.output, 'y');
+		assert.equal(out[3].a.fields['container.name'], UNRESOLVED);
+		assert.deepEqual(small.stats, { held: 1, deadline: 0, overflow: 1 });
+		small.flush();
+		assert.equal(out.length, 5);
 	} finally {
 		setContainerResolver(new ContainerResolver());
 		await hung.close();

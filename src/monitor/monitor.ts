@@ -114,7 +114,7 @@ export class Monitor {
 	/** Container metadata counters: the resolver's and the wait's. */
 	containerStats(): Record<string, number> {
 		const r = containerResolver().stats;
-		return { ...r, held: this.hold.stats.held, heldDeadline: this.hold.stats.deadline };
+		return { ...r, held: this.hold.stats.held, heldDeadline: this.hold.stats.deadline, heldOverflow: this.hold.stats.overflow };
 	}
 
 	/** A rule's aggregate spec in the rule set in force (default: fold by process in the throttle window). */
