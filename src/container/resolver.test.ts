@@ -194,7 +194,7 @@ test('hold: a runtime that never answers: each alert leaves at its own deadline 
 
 test('config: the containers section (defaults, sources in order, bad values refused)', () => {
 	const c = Config.parse({});
-	assert.deepEqual(c.containers, { enabled: true, sources: ['docker', 'podman', 'storage'], docker_socket: '/var/run/docker.sock', podman_socket: '/run/podman/podman.sock', storage_root: '/var/lib/containers/storage', storage_run_root: '/run/containers/storage', storage_driver: 'overlay', timeout_ms: 1000, hold_ms: 250, cache_size: 1024, ttl_s: 600, negative_ttl_s: 10 });
+	assert.deepEqual(c.containers, { enabled: true, sources: ['docker', 'podman', 'storage', 'containerd'], docker_socket: '/var/run/docker.sock', podman_socket: '/run/podman/podman.sock', storage_root: '/var/lib/containers/storage', storage_run_root: '/run/containers/storage', storage_driver: 'overlay', containerd_state: '/run/containerd/io.containerd.runtime.v2.task', timeout_ms: 1000, hold_ms: 250, cache_size: 1024, ttl_s: 600, negative_ttl_s: 10 });
 	const r = resolverFromConfig(Config.parse({ containers: { sources: ['storage', 'podman'], podman_socket: '/tmp/p.sock', timeout_ms: 50 } }).containers);
 	assert.deepEqual(r.o.sources.map((s) => s.name), ['storage', 'podman']);
 	assert.equal((r.o.sources[1] as PodmanApi).socketPath, '/tmp/p.sock');

@@ -7,6 +7,7 @@ import { TtlLru } from './lru.js';
 import type { ContainerMeta, MetaSource, SourceError } from './meta.js';
 import { DockerApi, PodmanApi, ID_RE } from './http-api.js';
 import { DEFAULT_STORAGE, StorageState, type StoragePaths } from './storage.js';
+import { ContainerdState } from './containerd.js';
 
 /** The resolver's settings (config `containers:`). */
 export interface ResolverOptions {
@@ -48,12 +49,13 @@ export type CacheEntry = { meta: ContainerMeta } | { unresolved: string };
 /** What a read gets: the metadata, 'pending' (a lookup runs), 'unresolved' (no answer came), 'off' (disabled). */
 export type Peek = ContainerMeta | 'pending' | 'unresolved' | 'off';
 
-/** The standard places: Docker's and Podman's sockets, then containers-storage's state on disk. */
+/** The standard places: Docker's and Podman's sockets, then containers-storage's and containerd's state on disk. */
 export function defaultSources(o: { dockerSocket?: string; podmanSocket?: string; storage?: Partial<StoragePaths> } = {}): MetaSource[] {
 	return [
 		new DockerApi(o.dockerSocket ?? '/var/run/docker.sock'),
 		new PodmanApi(o.podmanSocket ?? '/run/podman/podman.sock'),
 		new StorageState({ ...DEFAULT_STORAGE, ...o.storage }),
+		new ContainerdState(),
 	];
 }
 

@@ -5,6 +5,7 @@ import { readFileSync, mkdirSync, writeFileSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { DockerApi, PodmanApi } from './http-api.js';
 import { StorageState } from './storage.js';
+import { ContainerdState } from './containerd.js';
 import { repoPath } from '../util/paths.js';
 import { fakeRuntime, silentSocket, socketDir } from '../../test/helpers/fake-runtime.js';
 
@@ -125,5 +126,27 @@ test('containers-storage: a CRI-O pod container gives the Kubernetes labels from
 		'io.kubernetes.pod.uid': '6a1e7c2e-aaaa-bbbb-cccc-ddddeeeeffff',
 	});
 	const none = await new StorageState({ root: join(socketDir(), 'nothing'), runRoot: '/nonexistent', driver: 'overlay' }).lookup('9c8b7a6f5e4d', 1000);
+	assert.ok('error' in none && none.error === 'absent', JSON.stringify(none));
+});
+
+test('containerd task bundles: the CRI plugin\'s annotations give pod, namespace, uid, container name and image; Docker\'s moby namespace is left to its API', async () => {
+	const s = new ContainerdState(repoPath('test/fixtures/containers/containerd'));
+	const a = await s.lookup('5e6f7a8b9c0d', 1000);
+	assert.ok('found' in a, JSON.stringify(a));
+	assert.deepEqual(a.found, {
+		id: '5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f',
+		name: 'api',
+		image: 'registry.k8s.io/acme/api:3.1',
+		labels: {
+			'io.kubernetes.pod.name': 'api-6c9d8',
+			'io.kubernetes.pod.namespace': 'payments',
+			'io.kubernetes.pod.uid': 'd41d8cd9-8f00-4b20-9e98-00998ecf8427',
+			'io.kubernetes.container.name': 'api',
+		},
+		startedMs: undefined,
+		source: 'containerd',
+	});
+	assert.deepEqual(await s.lookup('0123456789ab', 1000), { missing: true });
+	const none = await new ContainerdState(join(socketDir(), 'none')).lookup('5e6f7a8b9c0d', 1000);
 	assert.ok('error' in none && none.error === 'absent', JSON.stringify(none));
 });
