@@ -3,7 +3,7 @@
  * from the container resolver's cache: never waits; a container not known yet starts its lookup and
  * reads '<pending>' (the monitor holds its alerts a bounded time for the answer, see container/hold).
  */
-import { defineFields, lookupField, type FieldType } from './registry.js';
+import { defineFields, lookupField, type FieldDef, type FieldType } from './registry.js';
 import type { EvalCtx } from '../context.js';
 import type { FieldValue } from '../../alerts/alert.js';
 import { containerId } from './user.js';
@@ -22,8 +22,11 @@ export function lookupId(c: EvalCtx): string {
 }
 
 /** The container runtime when a field says it (container.runtime, once the process table has it): its sources are asked first. */
+let runtimeField: FieldDef | null | undefined;
 function runtimeHint(c: EvalCtx): string | undefined {
-	const v = lookupField('container.runtime')?.def.extract(c);
+	// looked up once, at the first read (every field module is registered by then)
+	if (runtimeField === undefined) runtimeField = lookupField('container.runtime')?.def ?? null;
+	const v = runtimeField?.extract(c);
 	return typeof v === 'string' && v !== 'host' ? v : undefined;
 }
 
