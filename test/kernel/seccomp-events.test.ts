@@ -11,6 +11,7 @@ import { withMonitor } from '../helpers/monitor.js';
 import { seccompSensor } from '../../src/sensors/seccomp.js';
 import type { BgEvent, OpenEvent, SeccompEvent } from '../../src/events/types.js';
 import { fileSensor } from '../../src/sensors/file.js';
+import { ia32Syscalls } from '../helpers/ia32.js';
 
 const BIN = repoPath('bin/bpfguard');
 const MINIMAL = repoPath('profiles/minimal.json');
@@ -72,7 +73,13 @@ test('refused calls: errno (openat under an ERRNO default), trap, and a 32-bit o
 	assert.equal(runs.errno.code, 1, 'rawopen exits with the errno (EPERM)');
 	assert.equal(runs.trap.signal, null);
 	assert.equal(runs.trap.code, 128 + 31, 'the sandbox passes SIGSYS on as 159');
-	assert.match(runs.i386.stdout, /ret=-13\n$/);
+	const i386 = ia32Syscalls();
+	if (i386.ok) assert.match(runs.i386.stdout, /ret=-13\n$/);
+	else {
+		// no 32-bit syscalls on this kernel: the int $0x80 faults before seccomp could see a call
+		assert.equal(runs.i386.code, 128 + 11, `int80 dies of SIGSEGV under the sandbox: ${JSON.stringify(runs.i386)}`);
+		t.diagnostic(i386.why);
+	}
 
 	const [o] = mine(events, prog('rawopen'));
 	assert.equal(mine(events, prog('rawopen')).length, 1);
@@ -89,11 +96,14 @@ test('refused calls: errno (openat under an ERRNO default), trap, and a 32-bit o
 	assert.deepEqual(tr[0].args.slice(0, 2), [0x1234n, 0x5678n]);
 
 	const i = mine(events, prog('int80'));
-	assert.equal(i.length, 1, JSON.stringify(i.map((e) => [e.syscall, e.action])));
-	assertCommon(i[0], prog('int80'), 'int80');
-	assert.deepEqual([i[0].syscall, i[0].nr, i[0].arch, i[0].action, i[0].ret], ['open', 5, 'i386', 'errno', -13]);
-	assert.ok(i[0].args[0] > 0n && i[0].args[0] < 1n << 32n, 'a 32-bit path pointer in ebx');
-	assert.deepEqual(i[0].args.slice(1, 3), [0n, 0n], 'flags and mode in ecx, edx');
+	if (!i386.ok) assert.deepEqual(i, [], 'no seccomp event where no 32-bit call ran');
+	else {
+		assert.equal(i.length, 1, JSON.stringify(i.map((e) => [e.syscall, e.action])));
+		assertCommon(i[0], prog('int80'), 'int80');
+		assert.deepEqual([i[0].syscall, i[0].nr, i[0].arch, i[0].action, i[0].ret], ['open', 5, 'i386', 'errno', -13]);
+		assert.ok(i[0].args[0] > 0n && i[0].args[0] < 1n << 32n, 'a 32-bit path pointer in ebx');
+		assert.deepEqual(i[0].args.slice(1, 3), [0n, 0n], 'flags and mode in ecx, edx');
+	}
 	assert.equal(kernel.sc_no_state, 0);
 	assert.equal(kernel.sc_no_handler, 0);
 });
@@ -173,7 +183,8 @@ test('no seccomp events from programs without a filter making the same calls, no
 		await run(prog('int80'), ['/etc/hostname']);
 		await run(prog('threadcall'), []);
 		const allowed = await sandbox(CONTAINERS, ['/bin/sh', '-c', `ls -R /usr/share/doc >/dev/null; ${prog('threadcall')}; ${prog('int80')} /etc/hostname`]);
-		assert.match(allowed.stdout, /^joined tid=\d+\npid=\d+ ret=\d+\n$/);
+		// where the kernel runs no 32-bit syscalls the int $0x80 faults (the shell reports it on stderr): no call, no event
+		assert.match(allowed.stdout, ia32Syscalls().ok ? /^joined tid=\d+\npid=\d+ ret=\d+\n$/ : /^joined tid=\d+\n$/);
 		assert.match((await before).stdout, /^joined tid=\d+\n/);
 	}, 300);
 	// this test's programs and what its shells run (other processes on the host may have filters of their own)
