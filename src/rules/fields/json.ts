@@ -15,9 +15,10 @@ const EXEC = [
 	...['proc.script', 'proc.env[LD_PRELOAD]', 'proc.env[LD_LIBRARY_PATH]', 'proc.env[LD_AUDIT]'],
 	...['proc.stdin.type', 'proc.stdout.type', 'proc.stderr.type', 'proc.stdin.writer.name', 'proc.stdout.reader.name'],
 	...['user.uid', 'user.euid', 'user.loginuid', 'group.gid', 'group.egid', 'container.cgroup_id'],
+	...['proc.vpid', 'proc.is_container_init', 'proc.pidns', 'proc.mntns', 'container.id', 'container.full_id', 'container.runtime'],
 ];
-const FORK = ['evt.time.iso', 'evt.type', 'proc.pid', 'proc.tid', 'proc.ppid', 'proc.name', 'container.cgroup_id'];
-const EXIT = ['evt.time.iso', 'evt.type', 'evt.arg.status', 'evt.arg.code', 'evt.arg.signal', 'proc.pid', 'proc.tid', 'proc.ppid', 'proc.name', 'container.cgroup_id'];
+const FORK = ['evt.time.iso', 'evt.type', 'proc.pid', 'proc.tid', 'proc.ppid', 'proc.name', 'proc.vpid', 'container.cgroup_id', 'container.id'];
+const EXIT = ['evt.time.iso', 'evt.type', 'evt.arg.status', 'evt.arg.code', 'evt.arg.signal', 'proc.pid', 'proc.tid', 'proc.ppid', 'proc.name', 'container.cgroup_id', 'container.id'];
 const PRIV = [
 	...RESULT,
 	...PRIV_ARGS,
@@ -26,13 +27,13 @@ const PRIV = [
 	...['priv.kind', 'priv.site', 'priv.syscall', 'evt.arch'],
 	...CREDS.map((k) => `priv.old_${k}`),
 	...CREDS.map((k) => `priv.new_${k}`),
-	...['priv.gained_caps', 'priv.file_uid', 'priv.file_gid', 'priv.file_mode', 'priv.no_before', 'priv.becomes_root', 'priv.unexplained', 'priv.unusual', 'container.cgroup_id'],
+	...['priv.gained_caps', 'priv.file_uid', 'priv.file_gid', 'priv.file_mode', 'priv.no_before', 'priv.becomes_root', 'priv.unexplained', 'priv.unusual', 'container.cgroup_id', 'container.id'],
 ];
 const FILE = [
 	...RESULT,
 	...['evt.arg.flags', 'evt.arg.flags_raw', 'evt.arg.mode', 'evt.io_uring', 'evt.arch'],
 	...['fd.name', 'fd.directory', 'fd.filename', 'fd.name_raw', 'fd.name_source', 'fd.name_truncated', 'fd.watch'],
-	...['proc.pid', 'proc.tid', 'proc.name', 'user.uid', 'group.gid', 'container.cgroup_id'],
+	...['proc.pid', 'proc.tid', 'proc.name', 'user.uid', 'group.gid', 'container.cgroup_id', 'container.id'],
 	...['evt.arg.access', 'fd.num', 'evt.arg.setid', 'evt.arg.uid', 'evt.arg.gid', 'evt.arg.target', 'evt.arg.oldpath', 'evt.arg.newpath', 'evt.arg.newpath_raw'],
 	...['fd.name_b64', 'fd.name_raw_b64', 'evt.arg.newpath_b64', 'evt.arg.target_b64', 'evt.arg.newpath_raw_b64'],
 ];
@@ -40,24 +41,24 @@ const NET = [
 	...['evt.time.iso', 'evt.type', 'evt.dir', 'evt.res', 'evt.rawres', 'evt.failed', 'evt.io_uring', 'evt.arch'],
 	...['fd.num', 'fd.l4proto', 'fd.sockfamily', 'fd.sip', 'fd.sport', 'fd.dip', 'fd.dport', 'fd.v4mapped'],
 	...['net.state', 'net.conn_id', 'net.duration_ms', 'net.bytes_sent', 'net.bytes_received', 'net.dns_query'],
-	...['proc.pid', 'proc.tid', 'proc.name', 'user.uid', 'container.cgroup_id'],
+	...['proc.pid', 'proc.tid', 'proc.name', 'user.uid', 'container.cgroup_id', 'container.id'],
 ];
 
 const SECCOMP = [
 	...RESULT,
 	...['seccomp.syscall', 'seccomp.nr', 'seccomp.arch', 'seccomp.action', 'seccomp.errno', 'seccomp.killed', 'seccomp.args'],
-	...['proc.pid', 'proc.tid', 'proc.ppid', 'proc.name', 'proc.exepath', 'user.uid', 'container.cgroup_id'],
+	...['proc.pid', 'proc.tid', 'proc.ppid', 'proc.name', 'proc.exepath', 'user.uid', 'container.cgroup_id', 'container.id'],
 ];
 
-const KMOD = [...RESULT, ...['kmod.op', 'kmod.name', 'kmod.path', 'kmod.image_size', 'kmod.flags'], ...['proc.pid', 'proc.tid', 'proc.ppid', 'proc.name', 'proc.exepath', 'user.uid', 'container.cgroup_id']];
-const BPF = [...RESULT, ...['bpf.cmd', 'bpf.prog_type', 'bpf.prog_name', 'bpf.attach_type', 'bpf.from_user'], ...['proc.pid', 'proc.tid', 'proc.ppid', 'proc.name', 'proc.exepath', 'user.uid', 'container.cgroup_id']];
+const KMOD = [...RESULT, ...['kmod.op', 'kmod.name', 'kmod.path', 'kmod.image_size', 'kmod.flags'], ...['proc.pid', 'proc.tid', 'proc.ppid', 'proc.name', 'proc.exepath', 'user.uid', 'container.cgroup_id', 'container.id']];
+const BPF = [...RESULT, ...['bpf.cmd', 'bpf.prog_type', 'bpf.prog_name', 'bpf.attach_type', 'bpf.from_user'], ...['proc.pid', 'proc.tid', 'proc.ppid', 'proc.name', 'proc.exepath', 'user.uid', 'container.cgroup_id', 'container.id']];
 
 const TARGET = ['target.pid', 'target.tid', 'target.name', 'target.exepath', 'target.uid', 'target.own', 'target.other_user', 'target.exact'];
-const CALLER = ['proc.pid', 'proc.tid', 'proc.ppid', 'proc.name', 'proc.exepath', 'user.uid', 'container.cgroup_id'];
+const CALLER = ['proc.pid', 'proc.tid', 'proc.ppid', 'proc.name', 'proc.exepath', 'user.uid', 'container.cgroup_id', 'container.id'];
 const PTRACE = [...RESULT, 'ptrace.request', 'ptrace.write', 'ptrace.addr', ...TARGET, ...CALLER];
 const PROCMEM = [...RESULT, 'procmem.write', 'procmem.iovcnt', ...TARGET, ...CALLER];
 
-const AGENT = ['evt.time.iso', 'evt.type', 'bpfguard.what', 'bpfguard.reason', 'bpfguard.lost', 'bpfguard.events', 'bpfguard.counts', 'bpfguard.uptime_s', 'bpfguard.window_s', 'proc.pid', 'proc.name'];
+const AGENT = ['evt.time.iso', 'evt.type', 'bpfguard.what', 'bpfguard.reason', 'bpfguard.lost', 'bpfguard.events', 'bpfguard.counts', 'bpfguard.uptime_s', 'bpfguard.window_s', 'proc.pid', 'proc.name', 'container.id'];
 
 /** Per kind, the fields its JSON shows, in order; a field the event does not have is left out. */
 export const JSON_FIELDS: Readonly<Record<EventKind, readonly string[]>> = {
