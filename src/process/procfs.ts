@@ -151,9 +151,18 @@ function containerFacts(dir: string, cg: string | null, status: string | null, p
 	};
 }
 
-/** The host's namespaces: those of procRoot/1 (0 where unreadable). */
+/** The initial pid namespace's inum: fixed by the kernel (PROC_PID_INIT_INO). */
+const PROC_PID_INIT_INO = 0xeffffffc;
+
+/**
+ * The host's namespaces: those of pid 1, else of pid 2 (kthreadd: kernel threads stay in the
+ * initial namespaces) when pid 1's are unreadable (a hardened or sandboxed init); 0 where neither
+ * is readable, except the initial pid namespace's fixed inum under the real /proc.
+ */
 export function hostNamespaces(procRoot: string): { pidns: number; mntns: number } {
-	return { pidns: nsInum(join(procRoot, '1', 'ns', 'pid')), mntns: nsInum(join(procRoot, '1', 'ns', 'mnt')) };
+	const of = (kind: string) => nsInum(join(procRoot, '1', 'ns', kind)) || nsInum(join(procRoot, '2', 'ns', kind));
+	const pidns = of('pid') || (procRoot === '/proc' ? PROC_PID_INIT_INO : 0);
+	return { pidns, mntns: of('mnt') };
 }
 
 /** cgroup v2 id (the inode of its directory) from the "0::" line of /proc/[pid]/cgroup. */
