@@ -4,8 +4,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdirSync, rmdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { requireBpf } from '../helpers/bpf.js';
 import { run, sleep } from '../helpers/collect.js';
+import { traceAround } from '../helpers/cli.js';
 import { ensureTestImage, requirePodman, startContainer } from '../helpers/podman.js';
 import { processSensor } from '../../src/sensors/process.js';
 import { fileSensor } from '../../src/sensors/file.js';
@@ -16,6 +19,8 @@ import { EvalCtx } from '../../src/rules/context.js';
 import { fieldValues } from '../../src/rules/fields/index.js';
 import type { FieldValue } from '../../src/alerts/alert.js';
 import type { BgEvent } from '../../src/events/types.js';
+import { BgFlag, BgLimit } from '../../src/events/generated/layouts.js';
+import { findCgroup2 } from '../../src/process/procfs.js';
 
 const FIELDS = ['container.id', 'container.full_id', 'container.runtime', 'proc.vpid', 'proc.is_container_init', 'proc.pidns', 'proc.mntns', 'proc.name'];
 
@@ -150,4 +155,46 @@ test('the same acts on the host say host; unshare --fork --pid --mount-proc is n
 	/* unshare itself stays in the host's pid namespace, but has the new mount namespace */
 	const un = execsOf(seen, nsPid)[0];
 	assert.equal(un?.f['container.id'], 'host', 'unshare execs on the host (before it unshares)');
+});
+
+test('a cgroup deeper than the kernel keeps: the last components, cut from the top and flagged', async (t) => {
+	if (!requireBpf(t)) return;
+	const root = findCgroup2();
+	if (!root) {
+		if (process.env.CI === 'true') throw new Error('no cgroup v2 mount under CI=true');
+		t.skip('no cgroup v2 mount');
+		return;
+	}
+	const names = ['bg-cid-deep', ...'abcdefg'.split('').map((c) => `level-${c}`)];
+	const dir = join(root, ...names);
+	mkdirSync(dir, { recursive: true });
+	t.after(() => {
+		for (let i = names.length; i > 0; i--) rmdirSync(join(root, ...names.slice(0, i)));
+	});
+	let pid = 0;
+	const seen = await watch(async () => {
+		/* the shell moves itself into the deep cgroup, then execs true there (argument array, no data in the script) */
+		pid = (await run('/bin/sh', ['-c', 'echo $$ > "$1/cgroup.procs" && exec /bin/true', 'sh', dir])).pid;
+	});
+	const ex = execsOf(seen, pid).find((x) => x.e.kind === 'exec' && x.e.comm === 'true');
+	assert.ok(ex && ex.e.kind === 'exec', 'exec of true in the deep cgroup');
+	assert.equal(ex.e.cgroup, `/${names.slice(-BgLimit.BG_CGROUP_DEPTH).join('/')}`);
+	assert.equal(ex.e.cgroupTruncated, true);
+	assert.ok((ex.e.flags & BgFlag.BG_F_CGROUP_TRUNC) !== 0, 'BG_F_CGROUP_TRUNC');
+	assert.equal(ex.f['container.id'], 'host');
+});
+
+test('bpfguard trace on container.id: the container\'s read of /etc/shadow is shown with its id, the host\'s is not', async (t) => {
+	if (!requireBpf(t) || !requirePodman(t)) return;
+	ensureTestImage();
+	const c = startContainer('bg-cid-trace', ['--network', 'none']);
+	t.after(() => c.stop());
+	const { out, err, code } = await traceAround('trace', ['container.id != host and fd.name = /etc/shadow', '--json'], async () => {
+		assert.equal(c.exec(['cat', '/etc/shadow']).status, 0);
+		await run('/bin/cat', ['/etc/shadow']);
+	});
+	assert.equal(code, 0, err);
+	const lines = out.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+	assert.equal(lines.length, 1, out);
+	assert.deepEqual([lines[0]['container.id'], lines[0]['proc.name'], lines[0]['fd.name']], [c.id.slice(0, 12), 'cat', '/etc/shadow']);
 });
