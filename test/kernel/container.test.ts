@@ -4,11 +4,14 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, rmdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { requireBpf } from '../helpers/bpf.js';
 import { run, sleep } from '../helpers/collect.js';
 import { traceAround } from '../helpers/cli.js';
+import { withMonitor } from '../helpers/monitor.js';
+import { repoPath } from '../../src/util/paths.js';
 import { ensureTestImage, requirePodman, startContainer } from '../helpers/podman.js';
 import { processSensor } from '../../src/sensors/process.js';
 import { fileSensor } from '../../src/sensors/file.js';
@@ -197,4 +200,29 @@ test('bpfguard trace on container.id: the container\'s read of /etc/shadow is sh
 	const lines = out.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
 	assert.equal(lines.length, 1, out);
 	assert.deepEqual([lines[0]['container.id'], lines[0]['proc.name'], lines[0]['fd.name']], [c.id.slice(0, 12), 'cat', '/etc/shadow']);
+});
+
+test('the monitor (default rules and one of ours on container.runtime) alerts with the container fields of a process in the container', async (t) => {
+	if (!requireBpf(t) || !requirePodman(t)) return;
+	ensureTestImage();
+	const dir = mkdtempSync(join(tmpdir(), 'bg-cid-rules-'));
+	t.after(() => rmSync(dir, { recursive: true, force: true }));
+	const rules = join(dir, 'container.yaml');
+	writeFileSync(
+		rules,
+		'- rule: cat in a podman container\n  desc: test\n  condition: evt.type = execve and container.runtime = podman and proc.name = cat\n' +
+			'  output: "cat in %container.id (%container.full_id) vpid=%proc.vpid init=%proc.is_container_init"\n  priority: WARNING\n',
+		{ mode: 0o600 },
+	);
+	const c = startContainer('bg-cid-monitor', ['--network', 'none']);
+	t.after(() => c.stop());
+	const { alerts } = await withMonitor(async () => {
+		assert.equal(c.exec(['cat', '/etc/shadow']).status, 0);
+	}, [repoPath('rules'), rules]);
+	const hits = alerts.filter((a) => a.rule === 'cat in a podman container');
+	assert.equal(hits.length, 1, JSON.stringify(alerts.map((a) => a.rule)));
+	const f = hits[0].fields;
+	assert.deepEqual([f['container.id'], f['container.full_id'], f['proc.is_container_init']], [c.id.slice(0, 12), c.id, false]);
+	assert.ok((f['proc.vpid'] as number) > 1, 'the vpid inside');
+	assert.match(hits[0].output, new RegExp(`^cat in ${c.id.slice(0, 12)} \\(${c.id}\\) vpid=\\d+ init=false$`));
 });
