@@ -138,7 +138,7 @@ static __always_inline void task__ns(struct task_struct *t, __u32 *vpid, __u32 *
 	*mntns = BPF_CORE_READ(t, nsproxy, mnt_ns, ns.inum);
 }
 
-/* kernfs_node's parent before 6.15 (kernel commit 633488947ef6 renamed it __parent). */
+/* kernfs_node's parent before it became RCU-protected and was renamed __parent (v6.15). */
 struct kernfs_node___o {
 	struct kernfs_node *parent;
 } __attribute__((preserve_access_index));
