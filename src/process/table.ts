@@ -2,7 +2,7 @@
 import type { BgEvent, ExecEvent, ExitEvent, ForkEvent, StdioKind } from '../events/types.js';
 import { scriptOf } from './script.js';
 import { findCgroup2, hostNamespaces, listPids, readContainerFacts, readProc, UNKNOWN_ID, UNSET_LOGINUID } from './procfs.js';
-import { ContainerResolver, PidLookup, type ContainerIdentity, type HostNamespaces, type PidLookupStats, type ProcContainer } from './container.js';
+import { ContainerResolver, PidLookup, type ContainerIdentity, type HostNamespaces, type ProcContainer } from './container.js';
 import { UserDb } from './users.js';
 
 export { UNKNOWN_ID, UNSET_LOGINUID } from './procfs.js';
@@ -61,7 +61,7 @@ export interface ProcessTableOptions {
 	now?: () => number;
 	/** Clock ticks per second of /proc times; $BPFGUARD_CLK_TCK or 100. */
 	clockTicks?: number;
-	/** The host's pid and mount namespaces; those of procRoot/1 by default. */
+	/** The host's pid and mount namespaces; by default those of procRoot/1 (else of kthreadd, procfs.ts hostNamespaces). */
 	hostNs?: HostNamespaces;
 }
 
