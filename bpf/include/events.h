@@ -20,7 +20,7 @@
  *
  *   hdr.kind (enum bg_kind)              bits      enum(s) of hdr.flags
  *   ------------------------------------ --------- -------------------------------------------
- *   BG_EV_EXEC                           0-5       bg_flag
+ *   BG_EV_EXEC                           0-7       bg_flag
  *   BG_EV_FORK, BG_EV_EXIT               none      - (always 0)
  *   BG_EV_PRIV_CALL, _EXEC, _DRIFT       1, 8-12   bg_priv_flag, and BG_F_EXE_TRUNC of bg_flag
  *   BG_EV_OPEN, BG_EV_FCHANGE            0-9       bg_file_flag
@@ -69,6 +69,9 @@ enum bg_flag {
 	BG_F_ARGS_FAULT = 1 << 3,	/* EXEC: argv could not be read */
 	BG_F_EXE_DELETED = 1 << 4,	/* EXEC: the executed file is unlinked (or memfd) */
 	BG_F_ENV_TRUNC = 1 << 5,	/* EXEC: env scan cut (BG_ENV_MAX, BG_ENV_VARS or unreadable) */
+	BG_F_CGROUP_TRUNC = 1 << 6,	/* EXEC: cgroup path cut from the top (deeper than
+					 * BG_CGROUP_DEPTH, or a name over BG_CGROUP_NAME bytes) */
+	BG_F_CGROUP1_TRUNC = 1 << 7,	/* EXEC: cgroup1 path cut the same way */
 };
 
 /* What an fd of a new process is (bg_exec.stdio_kind), from its struct file's inode. */
@@ -93,6 +96,8 @@ enum bg_limit {
 	BG_ENV_VARS = 512,	/* environment strings scanned at exec; more sets BG_F_ENV_TRUNC */
 	BG_ENV_NAMES = 8,	/* environment names looked for (cfg_env_names) */
 	BG_ENV_NAME_MAX = 32,	/* bytes of each, "NAME=" with its NUL */
+	BG_CGROUP_DEPTH = 6,	/* cgroup path components kept, the lowest (a container's are there) */
+	BG_CGROUP_NAME = 128,	/* bytes of each component kept, its NUL included */
 };
 
 struct bg_hdr {
@@ -138,8 +143,17 @@ struct bg_exec {
 	__u8 stdio_kind[4];	/* enum bg_fd_kind of fds 0, 1, 2 at exec; [3] is 0 */
 	__u32 _pad;
 	__u64 stdio_ino[3];	/* inode number of fds 0, 1, 2 (a pipe's is shared by both its ends) */
+	__u32 vpid;		/* pid in its own pid namespace: thread_pid->numbers[level].nr */
+	__u32 pidns;		/* inode number of its pid namespace: thread_pid->numbers[level].ns */
+	__u32 mntns;		/* inode number of its mount namespace: nsproxy->mnt_ns->ns.inum */
+	struct bg_blob cgroup;	/* path: cgroups->dfl_cgrp (cgroup v2), kernfs names from its root
+				 * ("/" for the root), at most the last BG_CGROUP_DEPTH */
+	struct bg_blob cgroup1;	/* path: the cgroup of the first v1 hierarchy of the pids, memory and
+				 * cpu controllers (subsys[id]->cgroup), as cgroup; empty when all three
+				 * are on v2 or absent */
+	__u32 _pad2;
 };
-_Static_assert(sizeof(struct bg_exec) == 160, "bg_exec size");
+_Static_assert(sizeof(struct bg_exec) == 184, "bg_exec size");
 
 struct bg_fork {
 	struct bg_hdr hdr;	/* pid/tid: the child */
@@ -147,8 +161,12 @@ struct bg_fork {
 	__u32 parent_tid;	/* parent task pid */
 	__u64 start_ns;		/* ns, child->start_boottime */
 	char comm[16];		/* child comm (inherited) */
+	__u32 vpid;		/* child pid in its own pid namespace: thread_pid->numbers[level].nr */
+	__u32 pidns;		/* inode number of the child's pid namespace */
+	__u32 mntns;		/* inode number of the child's mount namespace (nsproxy->mnt_ns) */
+	__u32 _pad;
 };
-_Static_assert(sizeof(struct bg_fork) == 64, "bg_fork size");
+_Static_assert(sizeof(struct bg_fork) == 80, "bg_fork size");
 
 struct bg_exit {
 	struct bg_hdr hdr;	/* pid: the process; tid: its last thread */

@@ -121,4 +121,114 @@ static __always_inline struct file *task__file(struct task_struct *t, __s32 fd)
 	return f ? bg_cast(f, struct file) : NULL;
 }
 
+/*
+ * The task's pid in its own pid namespace (*vpid) and the inode numbers of that namespace and of
+ * its mount namespace: thread_pid->numbers[level] is the innermost of the pid's numbers.
+ */
+static __always_inline void task__ns(struct task_struct *t, __u32 *vpid, __u32 *pidns, __u32 *mntns)
+{
+	struct pid *p = BPF_CORE_READ(t, thread_pid);
+	__u32 level = BPF_CORE_READ(p, level);
+	struct upid *u;
+
+	u = (struct upid *)((char *)p + bpf_core_field_offset(struct pid, numbers) +
+			    (level & 31) * bpf_core_type_size(struct upid));
+	*vpid = BPF_CORE_READ(u, nr);
+	*pidns = BPF_CORE_READ(u, ns, ns.inum);
+	*mntns = BPF_CORE_READ(t, nsproxy, mnt_ns, ns.inum);
+}
+
+/* kernfs_node's parent before it became RCU-protected and was renamed __parent (v6.15). */
+struct kernfs_node___o {
+	struct kernfs_node *parent;
+} __attribute__((preserve_access_index));
+
+static __always_inline struct kernfs_node *task__kn_parent(struct kernfs_node *kn)
+{
+	if (bpf_core_field_exists(kn->__parent))
+		return BPF_CORE_READ(kn, __parent);
+	return BPF_CORE_READ((struct kernfs_node___o *)kn, parent);
+}
+
+/*
+ * The cgroup of the first of the pids, memory and cpu controllers that sits on a v1 hierarchy
+ * (its cgroup's root is not the default hierarchy's), or NULL: on a cgroup v2 host every
+ * controller is on the default hierarchy; a controller the kernel lacks is skipped (CO-RE).
+ */
+static __always_inline struct cgroup *task__cgroup1(struct css_set *cs, struct cgroup *dfl)
+{
+	struct cgroup_root *droot = BPF_CORE_READ(dfl, root);
+	__u32 ids[3], n = 0, max = bpf_core_field_size(struct css_set, subsys) / sizeof(void *);
+	char *subsys = (char *)cs + bpf_core_field_offset(struct css_set, subsys);
+
+	if (bpf_core_enum_value_exists(enum cgroup_subsys_id, pids_cgrp_id))
+		ids[n++] = bpf_core_enum_value(enum cgroup_subsys_id, pids_cgrp_id);
+	if (bpf_core_enum_value_exists(enum cgroup_subsys_id, memory_cgrp_id))
+		ids[n++] = bpf_core_enum_value(enum cgroup_subsys_id, memory_cgrp_id);
+	if (bpf_core_enum_value_exists(enum cgroup_subsys_id, cpu_cgrp_id))
+		ids[n++] = bpf_core_enum_value(enum cgroup_subsys_id, cpu_cgrp_id);
+	for (__u32 i = 0; i < 3; i++) {
+		struct cgroup_subsys_state *css = NULL;
+		struct cgroup *c;
+
+		if (i >= n || ids[i] >= max)
+			break;
+		bpf_probe_read_kernel(&css, sizeof(css), subsys + ids[i] * sizeof(void *));
+		c = BPF_CORE_READ(css, cgroup);
+		if (c && BPF_CORE_READ(c, root) != droot)
+			return c;
+	}
+	return NULL;
+}
+
+/*
+ * Append the path of cgroup c to the record as blob: its kernfs names from the hierarchy's root
+ * ("/" for the root itself), at most the last BG_CGROUP_DEPTH of them, each cut to
+ * BG_CGROUP_NAME - 1 bytes; a cut path sets trunc in the record's flags. c NULL: empty blob.
+ * The tail must start below BG_REC_MAX - BG_CGROUP_DEPTH * BG_CGROUP_NAME.
+ */
+static __always_inline void task__cgroup_tail(void *rec, struct bg_blob *blob, struct cgroup *c,
+					      __u16 trunc)
+{
+	struct bg_hdr *h = rec;
+	struct kernfs_node *kn = BPF_CORE_READ(c, kn), *up, *kns[BG_CGROUP_DEPTH];
+	__u32 pos = h->size, n = 0;
+
+	blob->off = pos;
+	blob->len = 0;
+	if (!c || !kn)
+		return;
+	for (__u32 i = 0; i < BG_CGROUP_DEPTH; i++) {
+		up = task__kn_parent(kn);
+		if (!up)
+			break;
+		kns[i] = kn;
+		n = i + 1;
+		kn = up;
+	}
+	if (n == BG_CGROUP_DEPTH && task__kn_parent(kn))
+		h->flags |= trunc;
+	if (!n) {
+		((char *)rec)[pos & (BG_REC_MAX - 1)] = '/';
+		pos++;
+	}
+	for (int i = BG_CGROUP_DEPTH - 1; i >= 0; i--) {
+		long len;
+
+		if (i >= n)
+			continue;
+		((char *)rec)[pos & (BG_REC_MAX - 1)] = '/';
+		pos = (pos + 1) & (BG_REC_MAX - 1);
+		len = bpf_probe_read_kernel_str((char *)rec + pos, BG_CGROUP_NAME,
+						BPF_CORE_READ(kns[i], name));
+		if (len <= 0)
+			len = 1;
+		if (len >= BG_CGROUP_NAME)
+			h->flags |= trunc;
+		pos += len - 1;
+	}
+	blob->len = pos - blob->off;
+	h->size = pos;
+}
+
 #endif /* BG_TASK_BPF_H */

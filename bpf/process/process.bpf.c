@@ -51,6 +51,21 @@ static __always_inline void proc__fill_common(struct bg_exec *e, struct task_str
 		emit__tail_str(e, &e->tty, BPF_CORE_READ(tty, name), BG_TTY_MAX, 0);
 }
 
+/*
+ * The container identity of the task, first in the tail (so nothing after it can push it out):
+ * vpid, pidns, mntns, and the cgroup paths of the default hierarchy and of a v1 one.
+ */
+static __always_inline void proc__container(struct bg_exec *e, struct task_struct *t)
+{
+	struct css_set *cs = BPF_CORE_READ(t, cgroups);
+	struct cgroup *dfl = BPF_CORE_READ(cs, dfl_cgrp);
+
+	task__ns(t, &e->vpid, &e->pidns, &e->mntns);
+	e->_pad2 = 0;
+	task__cgroup_tail(e, &e->cgroup, dfl, BG_F_CGROUP_TRUNC);
+	task__cgroup_tail(e, &e->cgroup1, task__cgroup1(cs, dfl), BG_F_CGROUP1_TRUNC);
+}
+
 /* Exec kills (bg_enf_exe): exe path prefixes ("/tmp/") and exact paths (with the NUL) -> slot bits. */
 struct {
 	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
@@ -100,7 +115,7 @@ static __always_inline void proc__script(struct bg_exec *e, struct linux_binprm 
 
 /*
  * Parameters: ppid, old_tid, uid, gid, euid, egid, loginuid, sid, ret, argc, stdio_sock, start_ns, comm,
- * exe, args, cwd, tty, script, env, stdio_kind, stdio_ino.
+ * exe, args, cwd, tty, script, env, stdio_kind, stdio_ino, vpid, pidns, mntns, cgroup, cgroup1.
  */
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(bg_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
@@ -121,6 +136,7 @@ int BPF_PROG(bg_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 	e->old_tid = old_pid;
 	e->ret = 0;
 	e->argc = BPF_CORE_READ(bprm, argc);
+	proc__container(e, p);
 	e->exe.off = e->hdr.size;
 	e->exe.len = 0;
 	path__tail(e, &e->exe, BPF_CORE_READ(f, f_path.mnt), BPF_CORE_READ(f, f_path.dentry),
@@ -182,6 +198,7 @@ int BPF_PROG(bg_exec_fail, struct pt_regs *regs, long ret)
 		return 0;
 	e->ret = ret;
 	e->old_tid = t->pid;
+	proc__container(e, t);
 	if (nr == BG_NR_EXECVE) {
 		fname = (const char *)PT_REGS_PARM1_SYSCALL(regs);
 		w.argv = (const char *const *)PT_REGS_PARM2_SYSCALL(regs);
@@ -216,7 +233,7 @@ int BPF_PROG(bg_exec_fail, struct pt_regs *regs, long ret)
 }
 
 /*
- * Parameters: ppid, parent_tid, start_ns, comm. Threads are not processes: skipped. A child is
+ * Parameters: ppid, parent_tid, start_ns, comm, vpid, pidns, mntns. Threads are not processes: skipped. A child is
  * followed when its parent is (whichever object adds it to bg_follow, and when).
  */
 SEC("tp_btf/sched_process_fork")
@@ -239,6 +256,8 @@ int BPF_PROG(bg_fork, struct task_struct *parent, struct task_struct *child)
 	f->parent_tid = parent->pid;
 	f->start_ns = child->start_boottime;
 	BPF_CORE_READ_STR_INTO(&f->comm, child, comm);
+	task__ns(child, &f->vpid, &f->pidns, &f->mntns);
+	f->_pad = 0;
 	emit__submit(f);
 	return 0;
 }

@@ -6,7 +6,7 @@
  */
 import type { Alert } from '../alerts/alert.js';
 import { lookupFieldRef } from '../rules/fields/index.js';
-import { isMetaField, metaValue, PENDING, UNRESOLVED } from '../rules/fields/container.js';
+import { isMetaField, metaValue, PENDING, UNRESOLVED } from '../rules/fields/container-meta.js';
 import { containerResolver } from './resolver.js';
 
 /** Fields every alert from a container carries (k8s.* only when the container is in a pod). */

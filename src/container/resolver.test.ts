@@ -7,7 +7,7 @@ import { ContainerResolver, setContainerResolver, type ResolverOptions } from '.
 import { DockerApi, PodmanApi } from './http-api.js';
 import { StorageState } from './storage.js';
 import { MetaHold } from './hold.js';
-import { metaValue, PENDING, UNRESOLVED } from '../rules/fields/container.js';
+import { metaValue, PENDING, UNRESOLVED } from '../rules/fields/container-meta.js';
 import type { Alert } from '../alerts/alert.js';
 import { resolverFromConfig } from './config.js';
 import { Config } from '../config/schema.js';

@@ -50,6 +50,17 @@ export interface ExecEvent extends EventBase {
 	stdioKind: readonly StdioKind[];
 	/** Inode numbers of fds 0, 1, 2 at exec (a pipe's is shared by both its ends); 0 when closed. */
 	stdioIno: readonly number[];
+	/** The pid in its own pid namespace (a container's view). */
+	vpid: number;
+	/** Inode numbers of its pid and mount namespaces (as /proc/PID/ns/pid and ns/mnt name them). */
+	pidns: number;
+	mntns: number;
+	/** cgroup v2 path from the kernel ("/" for the root; the last components only when cgroupTruncated). */
+	cgroup: string;
+	/** Path in a cgroup v1 hierarchy (pids, memory or cpu controller); "" on a cgroup v2 host. */
+	cgroup1: string;
+	/** One of the cgroup paths was cut from the top (deeper than the kernel keeps). */
+	cgroupTruncated: boolean;
 }
 
 /** What an fd is (enum bg_fd_kind): closed, regular file, pipe/FIFO, socket, terminal, other char device, other. */
@@ -62,6 +73,10 @@ export interface ForkEvent extends EventBase {
 	parentTid: number;
 	startNs: bigint;
 	comm: string;
+	/** The child's pid in its own pid namespace, and the inode numbers of its pid and mount namespaces. */
+	vpid: number;
+	pidns: number;
+	mntns: number;
 }
 
 /** The end of a process (its last thread). */

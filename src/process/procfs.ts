@@ -23,6 +23,12 @@ export interface ProcFields {
 	cwd: string;
 	startNs: bigint;
 	cgroupId: bigint;
+	/** Pid in its own pid namespace (last NSpid of status), its namespaces' inums, its cgroup paths. */
+	vpid: number;
+	pidns: number;
+	mntns: number;
+	cgroup: string;
+	cgroup1: string;
 }
 
 /** Name of a tty from its device number (tty_nr of /proc/[pid]/stat), spelled like the kernel's tty->name. */
@@ -86,10 +92,82 @@ function cgroup2Line(text: string | null): string | undefined {
 	return /^0::(\/.*)$/m.exec(text ?? '')?.[1];
 }
 
+/** The v1 hierarchy the kernel record names (bpf/lib/task.bpf.h task__cgroup1): the first of pids, memory, cpu. */
+const V1_CONTROLLERS = ['pids', 'memory', 'cpu'];
+
+/** The cgroup v1 path of the first of V1_CONTROLLERS mounted as v1 ("N:a,b:/path" lines), or "". */
+function cgroup1Line(text: string | null): string {
+	if (!text) return '';
+	for (const want of V1_CONTROLLERS) {
+		for (const line of text.split('\n')) {
+			const m = /^\d+:([^:]*):(\/.*)$/.exec(line);
+			if (m && m[1].split(',').includes(want)) return m[2];
+		}
+	}
+	return '';
+}
+
+/** Inode number of a namespace link (/proc/[pid]/ns/pid): the namespace's inum; 0 when unreadable. */
+function nsInum(path: string): number {
+	try {
+		return Number(statSync(path).ino);
+	} catch {
+		return 0;
+	}
+}
+
+/** The pid in the innermost pid namespace: the last number of status's NSpid line (pid itself without one). */
+function vpidOf(status: string | null, pid: number): number {
+	const m = status && /^NSpid:\s+([\d\s]+)$/m.exec(status);
+	if (!m) return pid;
+	const ids = m[1].trim().split(/\s+/);
+	return Number(ids[ids.length - 1]);
+}
+
+/** What identifies a process's container, read from /proc/[pid]; null when it is gone. */
+export interface ContainerFacts {
+	vpid: number;
+	pidns: number;
+	mntns: number;
+	cgroup: string;
+	cgroup1: string;
+}
+
+/** The container facts of pid under procRoot (cgroup, ns/pid, ns/mnt, status), or null when it is gone. */
+export function readContainerFacts(procRoot: string, pid: number): ContainerFacts | null {
+	const dir = join(procRoot, String(pid));
+	const cg = readText(join(dir, 'cgroup'));
+	if (cg === null) return null;
+	return containerFacts(dir, cg, readText(join(dir, 'status')), pid);
+}
+
+function containerFacts(dir: string, cg: string | null, status: string | null, pid: number): ContainerFacts {
+	return {
+		vpid: vpidOf(status, pid),
+		pidns: nsInum(join(dir, 'ns', 'pid')),
+		mntns: nsInum(join(dir, 'ns', 'mnt')),
+		cgroup: cgroup2Line(cg) ?? '',
+		cgroup1: cgroup1Line(cg),
+	};
+}
+
+/** The initial pid namespace's inum: fixed by the kernel (PROC_PID_INIT_INO). */
+const PROC_PID_INIT_INO = 0xeffffffc;
+
+/**
+ * The host's namespaces: those of pid 1, else of pid 2 (kthreadd: kernel threads stay in the
+ * initial namespaces) when pid 1's are unreadable (a hardened or sandboxed init); 0 where neither
+ * is readable, except the initial pid namespace's fixed inum under the real /proc.
+ */
+export function hostNamespaces(procRoot: string): { pidns: number; mntns: number } {
+	const of = (kind: string) => nsInum(join(procRoot, '1', 'ns', kind)) || nsInum(join(procRoot, '2', 'ns', kind));
+	const pidns = of('pid') || (procRoot === '/proc' ? PROC_PID_INIT_INO : 0);
+	return { pidns, mntns: of('mnt') };
+}
+
 /** cgroup v2 id (the inode of its directory) from the "0::" line of /proc/[pid]/cgroup. */
-function cgroupIdOf(dir: string, cgroupRoot: string | undefined): bigint {
+function cgroupIdOf(path: string | undefined, cgroupRoot: string | undefined): bigint {
 	if (!cgroupRoot) return 0n;
-	const path = cgroup2Line(readText(join(dir, 'cgroup')));
 	if (path === undefined) return 0n;
 	try {
 		return statSync(join(cgroupRoot, path), { bigint: true }).ino;
@@ -137,6 +215,7 @@ export function readProc(procRoot: string, pid: number, tickNs: bigint, cgroupRo
 	const cmdline = readText(join(dir, 'cmdline')) ?? '';
 	const login = readText(join(dir, 'loginuid'))?.trim() ?? '';
 	const exe = readLink(join(dir, 'exe'));
+	const cg = readText(join(dir, 'cgroup'));
 	return {
 		ppid: num(f[1]),
 		comm: exe ? exeName(exe) : stat.slice(open + 1, close),
@@ -151,6 +230,7 @@ export function readProc(procRoot: string, pid: number, tickNs: bigint, cgroupRo
 		tty: ttyName(num(f[4])),
 		cwd: readLink(join(dir, 'cwd')),
 		startNs: /^\d+$/.test(f[19] ?? '') ? BigInt(f[19]) * tickNs : 0n,
-		cgroupId: cgroupIdOf(dir, cgroupRoot),
+		cgroupId: cgroupIdOf(cgroup2Line(cg), cgroupRoot),
+		...containerFacts(dir, cg, status, pid),
 	};
 }

@@ -64,7 +64,7 @@ function world(t: TestContext): { root: string; cgroup: string; users: UserDb } 
 }
 
 const base = (pid: number) => ({ flags: 0, bootNs: 1n, timeMs: 0, pid, tid: pid, cgroupId: 7n });
-const fork = (pid: number, ppid: number, startNs: bigint, comm = 'bash'): ForkEvent => ({ kind: 'fork', ...base(pid), ppid, parentTid: ppid, startNs, comm });
+const fork = (pid: number, ppid: number, startNs: bigint, comm = 'bash'): ForkEvent => ({ kind: 'fork', ...base(pid), ppid, parentTid: ppid, startNs, comm, vpid: pid, pidns: 0, mntns: 0 });
 const exit = (pid: number, status: number, startNs: bigint, ppid = 1): ExitEvent => ({
 	kind: 'exit',
 	...base(pid),
@@ -80,7 +80,7 @@ function exec(pid: number, ppid: number, startNs: bigint, args: string[], ret = 
 	const ids = { uid: 0, gid: 0, euid: 0, egid: 0, loginuid: 1000, sid: 500 };
 	const comm = args[0].split('/').pop() ?? '';
 	const exe = `/usr/bin/${comm}`;
-	return { kind: 'exec', ...base(pid), ppid, oldTid: pid, ...ids, ret, argc: args.length, stdioSock: 0, enforce: 0, startNs, comm, exe, args, argsTruncated: false, cwd: '/tmp', tty: 'pts1', script: '', env: {}, stdioKind: ['tty', 'tty', 'tty'], stdioIno: [3, 3, 3] };
+	return { kind: 'exec', ...base(pid), ppid, oldTid: pid, ...ids, ret, argc: args.length, stdioSock: 0, enforce: 0, startNs, comm, exe, args, argsTruncated: false, cwd: '/tmp', tty: 'pts1', script: '', env: {}, stdioKind: ['tty', 'tty', 'tty'], stdioIno: [3, 3, 3], vpid: pid, pidns: 0, mntns: 0, cgroup: '/', cgroup1: '', cgroupTruncated: false };
 }
 
 test('seed reads stat, status, cmdline, links, loginuid and cgroup; skips vanished and non-pid entries', (t) => {
@@ -105,7 +105,7 @@ test('seed reads stat, status, cmdline, links, loginuid and cgroup; skips vanish
 	assert.deepEqual([k?.comm, k?.exe, k?.cwd, k?.args, k?.ppid, k?.cgroupId], ['kthreadd', '', '', [], 0, 0n]);
 	assert.equal(table.get(1)?.userName, 'root');
 	assert.equal(table.get(999), undefined, 'a pid without stat (exited meanwhile) is skipped');
-	assert.deepEqual(table.stats(), { live: 3, exited: 0, seeded: 3, evicted: 0, missingParent: 0 });
+	assert.deepEqual(table.stats(), { live: 3, exited: 0, seeded: 3, evicted: 0, missingParent: 0, containerLookups: 0, containerLookupsGone: 0 });
 });
 
 test('seed names a process by its executable, not by a comm it renamed itself to', (t) => {
@@ -151,7 +151,7 @@ test('fork inherits from the parent, exec replaces the image, failed exec change
 	assert.equal(c?.exited, true);
 	assert.equal(c?.exitStatus, 3 << 8);
 	assert.equal(c?.comm, 'ls', 'exit keeps what exec set');
-	assert.deepEqual(table.stats(), { live: 3, exited: 1, seeded: 3, evicted: 0, missingParent: 0 });
+	assert.deepEqual(table.stats(), { live: 3, exited: 1, seeded: 3, evicted: 0, missingParent: 0, containerLookups: 0, containerLookupsGone: 0 });
 	table.apply(exit(600, 0, 200n * TICK, 500));
 	assert.equal(table.get(600)?.exitStatus, 3 << 8, 'a duplicate exit is ignored');
 	assert.equal(table.stats().exited, 1);
@@ -201,7 +201,7 @@ test('an exited process stays for exitedTtlMs, then the next apply evicts it', (
 	now = 6_000;
 	table.apply(fork(602, 500, 202n * TICK));
 	assert.equal(table.get(600), undefined, 'evicted at the TTL');
-	assert.deepEqual(table.stats(), { live: 5, exited: 0, seeded: 3, evicted: 1, missingParent: 0 });
+	assert.deepEqual(table.stats(), { live: 5, exited: 0, seeded: 3, evicted: 1, missingParent: 0, containerLookups: 0, containerLookupsGone: 0 });
 	table.apply(exit(601, 0, 201n * TICK, 500));
 	now = 20_000;
 	assert.equal(table.sweep(), 1);
@@ -255,7 +255,7 @@ test('a fork, exec or exit with an unknown parent or pid still makes an entry an
 	assert.deepEqual(table.ancestry(900), []);
 	table.apply(exit(950, 9, 11n * TICK, 949));
 	assert.deepEqual([table.get(950)?.exited, table.get(950)?.exitStatus], [true, 9]);
-	assert.deepEqual(table.stats(), { live: 1, exited: 1, seeded: 0, evicted: 0, missingParent: 2 });
+	assert.deepEqual(table.stats(), { live: 1, exited: 1, seeded: 0, evicted: 0, missingParent: 2, containerLookups: 0, containerLookupsGone: 0 });
 });
 
 test('ttyName spells device numbers like the kernel', () => {
@@ -268,4 +268,48 @@ test('ttyName spells device numbers like the kernel', () => {
 	assert.equal(ttyName((4 << 8) | 64), 'ttyS0');
 	assert.equal(ttyName((5 << 8) | 1), 'console');
 	assert.equal(ttyName((188 << 8) | 0), '188:0');
+});
+
+test('container identity: seeded from /proc (cgroup, ns, NSpid), set at exec, inherited at fork with the fork\'s namespaces', (t) => {
+	const w = world(t);
+	const id = 'a7d7d7605d562e0f3ad7e44b6cf9326a8b7f40123a6f64e2d257d701ea694b8b';
+	/* namespace links as files: their inode numbers stand for the namespaces' inums */
+	const ns = (pid: number, kind: 'pid' | 'mnt', like?: number): number => {
+		const dir = join(w.root, String(pid), 'ns');
+		mkdirSync(dir, { recursive: true });
+		if (like !== undefined) symlinkSync(join(w.root, String(like), 'ns', kind), join(dir, kind));
+		else writeFileSync(join(dir, kind), '');
+		return Number(statSync(join(dir, kind)).ino);
+	};
+	const hostPid = ns(1, 'pid');
+	const hostMnt = ns(1, 'mnt');
+	ns(500, 'pid', 1);
+	ns(500, 'mnt', 1);
+	fakeProc(w.root, 600, { ppid: 1, comm: 'sleep', args: ['sleep', '600'], ticks: 2 });
+	writeFileSync(join(w.root, '600', 'cgroup'), `8:pids:/libpod_parent/libpod-${id}\n4:memory:/libpod_parent/libpod-${id}\n0::/\n`);
+	writeFileSync(join(w.root, '600', 'status'), 'Name:\tsleep\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nNSpid:\t600\t1\n');
+	const cPid = ns(600, 'pid');
+	const cMnt = ns(600, 'mnt');
+	const table = new ProcessTable({ procRoot: w.root, users: w.users });
+	table.seed();
+	const c = table.get(600)!;
+	assert.deepEqual([c.container.id, c.container.fullId, c.container.runtime, c.vpid, c.pidns, c.mntns, c.cgroup1], [id.slice(0, 12), id, 'podman', 1, cPid, cMnt, `/libpod_parent/libpod-${id}`]);
+	const h = table.get(500)!;
+	assert.deepEqual([h.container.id, h.vpid, h.pidns, h.mntns], ['host', 500, hostPid, hostMnt]);
+	/* a fork of the container's init: same container, its own vpid */
+	table.apply({ ...fork(700, 600, 300n), vpid: 7, pidns: cPid, mntns: cMnt });
+	assert.deepEqual([table.get(700)!.container.id, table.get(700)!.vpid], [id.slice(0, 12), 7]);
+	/* a host shell that unshares pid and mount namespaces (unshare -fpm): not the host */
+	table.apply({ ...fork(710, 500, 400n), vpid: 1, pidns: 4026532243, mntns: 4026532242 });
+	assert.equal(table.get(710)!.container.id, 'pidns-4026532243');
+	table.apply({ ...exec(710, 500, 400n, ['/bin/sh']), vpid: 1, pidns: 4026532243, mntns: 4026532242, cgroup: '/user.slice', cgroup1: '/' });
+	assert.deepEqual([table.get(710)!.container.id, table.get(710)!.container.runtime, table.get(710)!.vpid], ['pidns-4026532243', 'unknown', 1]);
+	/* an exec record in a docker container, its v2 cgroup the root (a hybrid host) */
+	table.apply({ ...exec(720, 500, 500n, ['/bin/cat']), vpid: 9, pidns: cPid, mntns: cMnt, cgroup: '/', cgroup1: `/docker/${id}` });
+	assert.deepEqual([table.get(720)!.container.id, table.get(720)!.container.runtime], [id.slice(0, 12), 'docker']);
+	/* a fork whose parent the table never saw: read once from /proc when asked (here: gone) and counted */
+	table.apply({ ...fork(730, 9999, 600n), vpid: 730, pidns: hostPid, mntns: hostMnt });
+	assert.equal(table.get(730)!.container.id, '<NA>');
+	assert.equal(table.containerOf(731).container.id, '<NA>');
+	assert.deepEqual([table.stats().containerLookups, table.stats().containerLookupsGone], [2, 2]);
 });

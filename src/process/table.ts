@@ -1,13 +1,14 @@
 /** @module process/table: every process from fork/exec/exit events, seeded from /proc, with its ancestry. */
 import type { BgEvent, ExecEvent, ExitEvent, ForkEvent, StdioKind } from '../events/types.js';
 import { scriptOf } from './script.js';
-import { findCgroup2, listPids, readProc, UNKNOWN_ID, UNSET_LOGINUID } from './procfs.js';
+import { findCgroup2, hostNamespaces, listPids, readContainerFacts, readProc, UNKNOWN_ID, UNSET_LOGINUID } from './procfs.js';
+import { ContainerResolver, PidLookup, type ContainerIdentity, type HostNamespaces, type ProcContainer } from './container.js';
 import { UserDb } from './users.js';
 
 export { UNKNOWN_ID, UNSET_LOGINUID } from './procfs.js';
 
 /** What the table knows about one process. */
-export interface ProcInfo {
+export interface ProcInfo extends ProcContainer {
 	readonly pid: number;
 	readonly ppid: number;
 	readonly comm: string;
@@ -34,6 +35,9 @@ export interface ProcInfo {
 	readonly startNs: bigint;
 	/** cgroup v2 id, 0n when unknown. */
 	readonly cgroupId: bigint;
+	/** cgroup v2 and v1 paths (from its exec, its parent, or /proc); "" when unknown. */
+	readonly cgroup: string;
+	readonly cgroup1: string;
 	readonly exited: boolean;
 	/** Raw wait status once exited. */
 	readonly exitStatus: number | null;
@@ -57,6 +61,8 @@ export interface ProcessTableOptions {
 	now?: () => number;
 	/** Clock ticks per second of /proc times; $BPFGUARD_CLK_TCK or 100. */
 	clockTicks?: number;
+	/** The host's pid and mount namespaces; by default those of procRoot/1 (else of kthreadd, procfs.ts hostNamespaces). */
+	hostNs?: HostNamespaces;
 }
 
 /** Counters of a ProcessTable. */
@@ -66,6 +72,9 @@ export interface ProcessTableStats {
 	seeded: number;
 	evicted: number;
 	missingParent: number;
+	/** Container facts read from /proc for pids the table did not know (PidLookup). */
+	containerLookups: number;
+	containerLookupsGone: number;
 }
 
 const NO_ENV: Readonly<Record<string, string>> = Object.freeze({});
@@ -92,6 +101,13 @@ class ProcEntry implements ProcInfo {
 	stdioIno: readonly number[] = NO_INO;
 	startNs = 0n;
 	cgroupId = 0n;
+	cgroup = '';
+	cgroup1 = '';
+	vpid = 0;
+	pidns = 0;
+	mntns = 0;
+	/** null: not known from events (a fork whose parent was never seen): read from /proc when asked. */
+	known: ContainerIdentity | null = null;
 	exited = false;
 	exitStatus: number | null = null;
 	exitedAtMs = 0;
@@ -100,10 +116,16 @@ class ProcEntry implements ProcInfo {
 		readonly pid: number,
 		readonly source: 'proc' | 'event',
 		private readonly users: UserDb,
+		private readonly lookup: PidLookup,
 	) {}
 
 	get userName(): string {
 		return this.users.userName(this.uid);
+	}
+
+	get container(): ContainerIdentity {
+		if (!this.known) this.known = this.lookup.get(this.pid).container;
+		return this.known;
 	}
 }
 
@@ -125,6 +147,10 @@ export class ProcessTable {
 	private readonly users: UserDb;
 	private readonly now: () => number;
 	private readonly tickNs: bigint;
+	/** Container identities from cgroup paths and namespaces, shared by the processes that have the same. */
+	readonly containers: ContainerResolver;
+	/** Container facts of pids the table does not know: read once from /proc, counted. */
+	readonly pidLookup: PidLookup;
 
 	constructor(opts: ProcessTableOptions = {}) {
 		this.procRoot = opts.procRoot ?? '/proc';
@@ -135,6 +161,13 @@ export class ProcessTable {
 		this.now = opts.now ?? Date.now;
 		const hz = opts.clockTicks ?? (Number(process.env.BPFGUARD_CLK_TCK) || 100);
 		this.tickNs = 1_000_000_000n / BigInt(hz);
+		this.containers = new ContainerResolver(opts.hostNs ?? hostNamespaces(this.procRoot));
+		this.pidLookup = new PidLookup(this.containers, (pid) => readContainerFacts(this.procRoot, pid));
+	}
+
+	/** The container facts of pid: its entry's, else read once from /proc (cached, counted in stats). */
+	containerOf(pid: number): ProcContainer {
+		return this.procs.get(pid) ?? this.pidLookup.get(pid);
 	}
 
 	/** Add every process under procRoot not already known from events; returns how many were read. */
@@ -143,7 +176,10 @@ export class ProcessTable {
 		for (const pid of listPids(this.procRoot)) {
 			if (this.procs.get(pid)?.source === 'event') continue;
 			const f = readProc(this.procRoot, pid, this.tickNs, this.cgroupRoot);
-			if (f) added.push(Object.assign(new ProcEntry(pid, 'proc', this.users), f));
+			if (!f) continue;
+			const e = Object.assign(new ProcEntry(pid, 'proc', this.users, this.pidLookup), f);
+			e.known = this.containers.identify(f.cgroup, f.cgroup1, f.pidns, f.mntns);
+			added.push(e);
 		}
 		for (const e of added) this.insert(e);
 		for (const e of added) if (e.ppid !== 0 && !this.procs.has(e.ppid)) this.counters.missingParent++;
@@ -202,7 +238,8 @@ export class ProcessTable {
 
 	/** Entry counts and counters since construction. */
 	stats(): ProcessTableStats {
-		return { live: this.procs.size - this.exitedCount, exited: this.exitedCount, ...this.counters };
+		const { lookups, gone } = this.pidLookup.stats;
+		return { live: this.procs.size - this.exitedCount, exited: this.exitedCount, ...this.counters, containerLookups: lookups, containerLookupsGone: gone };
 	}
 
 	/** Evict exited processes older than the TTL; cheap (looks at the head of the exit queue); returns how many. */
@@ -236,9 +273,14 @@ export class ProcessTable {
 			 * its name: the comm exec set, not what the forking thread renamed itself to since
 			 * (prctl, /proc/self/comm), so a rename before a fork cannot hide a shell
 			 */
-			const { comm, exe, args, uid, gid, euid, egid, loginuid, sid, tty, cwd, script, env, stdioKind, stdioIno } = parent;
-			Object.assign(e, { comm, exe, args, uid, gid, euid, egid, loginuid, sid, tty, cwd, script, env, stdioKind, stdioIno });
+			const { comm, exe, args, uid, gid, euid, egid, loginuid, sid, tty, cwd, script, env, stdioKind, stdioIno, cgroup, cgroup1 } = parent;
+			Object.assign(e, { comm, exe, args, uid, gid, euid, egid, loginuid, sid, tty, cwd, script, env, stdioKind, stdioIno, cgroup, cgroup1 });
+			/* the child is in its parent's cgroup, and in the namespaces the fork record names (a clone may make new ones) */
+			e.known = this.containers.identify(cgroup, cgroup1, ev.pidns || parent.pidns, ev.mntns || parent.mntns);
 		}
+		e.vpid = ev.vpid || ev.pid;
+		e.pidns = ev.pidns || (parent?.pidns ?? 0);
+		e.mntns = ev.mntns || (parent?.mntns ?? 0);
 		this.insert(e);
 	}
 
@@ -263,6 +305,12 @@ export class ProcessTable {
 		e.script = scriptOf(ev);
 		e.env = ev.env;
 		e.cgroupId = ev.cgroupId;
+		e.cgroup = ev.cgroup;
+		e.cgroup1 = ev.cgroup1;
+		e.vpid = ev.vpid || ev.pid;
+		e.pidns = ev.pidns;
+		e.mntns = ev.mntns;
+		e.known = this.containers.identify(ev.cgroup, ev.cgroup1, ev.pidns, ev.mntns);
 		if (e.startNs === 0n) e.startNs = ev.startNs;
 		this.unlinkPipes(e);
 		e.stdioKind = ev.stdioKind;
@@ -294,7 +342,8 @@ export class ProcessTable {
 
 	/** A new entry from an event, counting a parent the table does not know. */
 	private create(pid: number, ppid: number, startNs: bigint, cgroupId: bigint, comm: string): ProcEntry {
-		const e = new ProcEntry(pid, 'event', this.users);
+		const e = new ProcEntry(pid, 'event', this.users, this.pidLookup);
+		e.vpid = pid;
 		e.ppid = ppid;
 		e.startNs = startNs;
 		e.cgroupId = cgroupId;
@@ -325,6 +374,7 @@ export class ProcessTable {
 			if (old.exited) this.exitedCount--;
 		}
 		this.procs.set(e.pid, e);
+		this.pidLookup.forget(e.pid);
 		while (this.procs.size > this.maxEntries) {
 			let victim: ProcEntry | undefined;
 			while (!victim && this.qHead < this.queue.length) {

@@ -34,14 +34,14 @@ test('a Falco file loads: other sources and rules with fields bpfguard lacks are
 	const { ruleset, warnings } = loadRules([FALCO]);
 	assert.deepEqual(warnings.map(formatProblem), [
 		`${FALCO}:99:3: warning: rule FC k8s exec: skipped: source k8s_audit (bpfguard feeds syscall events only)`,
-		`${FALCO}:108:34: warning: rule FC unsupported field: skipped: field proc.vpid is not available in bpfguard`,
+		`${FALCO}:108:34: warning: rule FC unsupported field: skipped: field proc.vpgid is not available in bpfguard`,
 		`${FALCO}:116:26: warning: rule FC unsupported output field: skipped: field evt.cpu is not available in bpfguard`,
 	]);
 	assert.deepEqual(
 		ruleset.skipped.map((s) => [s.name, s.reason]),
 		[
 			['FC k8s exec', 'source k8s_audit (bpfguard feeds syscall events only)'],
-			['FC unsupported field', 'field proc.vpid is not available in bpfguard'],
+			['FC unsupported field', 'field proc.vpgid is not available in bpfguard'],
 			['FC unsupported output field', 'field evt.cpu is not available in bpfguard'],
 		],
 	);
@@ -87,11 +87,11 @@ test('the output of a Falco rule renders %proc.*, %container.*, %user.* and %evt
 		assert.ok(out.includes(want), `${want} in ${out}`);
 });
 
-const OWN = '- rule: r\n  desc: d\n  condition: evt.type = execve and proc.vpid = 1\n  output: o\n  priority: info\n';
+const OWN = '- rule: r\n  desc: d\n  condition: evt.type = execve and proc.vpgid = 1\n  output: o\n  priority: info\n';
 
 test('in a file that is not a Falco file an unknown field is still an error (a typo), with its position', () => {
 	const p = file('own.yaml', OWN);
-	assert.throws(() => loadRules([p]), (e: unknown) => e instanceof RulesError && e.message === `${p}:3:36: error: rule r: unknown field 'proc.vpid'; did you mean proc.apid?`);
+	assert.throws(() => loadRules([p]), (e: unknown) => e instanceof RulesError && e.message === `${p}:3:36: error: rule r: unknown field 'proc.vpgid'; did you mean proc.vpid?`);
 	const falco = file('falco.yaml', `- required_engine_version: 0.31.0\n${OWN}`);
 	assert.deepEqual(validateRules([falco]).map((x) => `${x.line}:${x.col} ${x.severity}`), ['4:36 warning']);
 });

@@ -113,4 +113,8 @@ export const CASES: ConditionCase[] = [
 	{ cond: 'not (proc.name = bash or proc.name = sh)', expect: false },
 	{ cond: 'proc.is_exe_deleted = false', expect: true },
 	{ cond: 'container.id = host', expect: true },
+	{ cond: 'container.id != host or container.runtime != host', expect: false },
+	{ cond: 'container.full_id = host and container.pod_uid = ""', expect: true },
+	{ cond: 'proc.vpid = 200 and proc.is_container_init = false', expect: true },
+	{ cond: 'proc.is_container_init = true', expect: false },
 ];

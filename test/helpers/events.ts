@@ -136,7 +136,7 @@ export function sampleEvents(): BgEvent[] {
 	return [
 		execEvent({ pid: 100, timeMs: T0, ppid: 99, oldTid: 101, args: ['/bin/echo', 'json marker', 'two'], uid: 1000, euid: 0, gid: 1001, egid: 0, loginuid: 1000, sid: 90, tty: 'pts0', cwd: '/home/u', cgroupId: 4294967297n, env: { LD_PRELOAD: '/tmp/x.so' }, stdioKind: ['pipe', 'file', 'tty'], stdioIno: [77, 78, 3] }),
 		execEvent({ pid: 102, timeMs: T0, ret: -2, exe: '/nonexistent/x', args: ['/nonexistent/x', 'a'], argc: 3, argsTruncated: true, comm: 'tryexec', flags: BgFlag.BG_F_ARGS_TRUNC }),
-		{ kind: 'fork', ...base(200, ++i), ppid: 199, parentTid: 198, startNs: 5n, comm: 'sh' },
+		{ kind: 'fork', ...base(200, ++i), ppid: 199, parentTid: 198, startNs: 5n, comm: 'sh', vpid: 200, pidns: 0, mntns: 0 },
 		{ kind: 'exit', ...base(201, ++i), ppid: 199, status: 0x100, exitCode: 1, signal: null, coreDumped: false, startNs: 5n, comm: 'sh' },
 		{ kind: 'exit', ...base(202, ++i), ppid: 199, status: 0x89, exitCode: null, signal: 9, coreDumped: true, startNs: 5n, comm: 'sh' },
 		priv('priv_call', ++i, { syscall: 'setresuid', args: [1000, 1000, 0xffffffff], old: creds(0, 0x1ffn), new: creds(1000, 0n) }),

@@ -42,6 +42,12 @@ export function execEvent(p: Partial<ExecEvent> & { pid: number }): ExecEvent {
 		env: {},
 		stdioKind: ['tty', 'tty', 'tty'],
 		stdioIno: [3, 3, 3],
+		vpid: p.pid,
+		pidns: 0,
+		mntns: 0,
+		cgroup: '/',
+		cgroup1: '',
+		cgroupTruncated: false,
 		...p,
 	};
 }

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, readlinkSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { requireBpf } from '../helpers/bpf.js';
@@ -60,6 +60,13 @@ test('exec of /bin/echo carries exact argv, ppid, ids, exe, cwd; fork and exit t
 	assert.equal(x[0].signal, null);
 	assert.equal(x[0].comm, 'echo');
 	assert.equal(x[0].ppid, process.pid);
+	/* container identity: the test runner's namespaces and cgroups, as /proc names them */
+	const ns = (kind: string) => Number(/\[(\d+)\]/.exec(readlinkSync(`/proc/self/ns/${kind}`))![1]);
+	const cg = readFileSync('/proc/self/cgroup', 'utf8');
+	const v1 = ['pids', 'memory', 'cpu'].map((c) => new RegExp(`^\\d+:(?:[^:]*,)?${c}(?:,[^:]*)?:(.*)$`, 'm').exec(cg)?.[1]).find((p) => p !== undefined) ?? '';
+	assert.deepEqual([e.vpid, e.pidns, e.mntns], [pid, ns('pid'), ns('mnt')]);
+	assert.deepEqual([e.cgroup, e.cgroup1, e.cgroupTruncated], [/^0::(.*)$/m.exec(cg)![1], v1, false]);
+	assert.deepEqual([forks[0].vpid, forks[0].pidns, forks[0].mntns], [pid, ns('pid'), ns('mnt')]);
 });
 
 test('failed exec: nonexistent path gives ENOENT, non-executable file gives EACCES', async (t) => {

@@ -138,6 +138,8 @@ async function run(o: Opts): Promise<void> {
 	const refresh = () => {
 		stats.extra = { matches: mon.engine.stats.matches, throttled: mon.throttle.stats.suppressed, folded: mon.aggregator.stats.folded, heldBelowShape: mon.aggregator.stats.held, sinkDropped: sinks.stats().dropped, sinkQueued: sinks.stats().queued };
 		for (const [k, v] of Object.entries(mon.containerStats())) stats.extra[`container${k[0].toUpperCase()}${k.slice(1)}`] = v;
+		const pt = mon.table.stats();
+		Object.assign(stats.extra, { containerLookups: pt.containerLookups, containerLookupsGone: pt.containerLookupsGone });
 		if (sinks.keepsEvents) {
 			const ev = sinks.eventStats();
 			Object.assign(stats.extra, { auditWritten: ev.written, auditDropped: ev.dropped, auditQueued: ev.queued });

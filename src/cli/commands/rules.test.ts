@@ -18,7 +18,7 @@ test('rules list --falco-compat prints which rules run, which are skipped and wh
 			'run       FC tightened',
 			`disabled  FC disabled: enabled: false (or below the minimum priority) (${FALCO}:90)`,
 			`skipped   FC k8s exec: source k8s_audit (bpfguard feeds syscall events only) (${FALCO}:99:3)`,
-			`skipped   FC unsupported field: field proc.vpid is not available in bpfguard (${FALCO}:108:34)`,
+			`skipped   FC unsupported field: field proc.vpgid is not available in bpfguard (${FALCO}:108:34)`,
 			`skipped   FC unsupported output field: field evt.cpu is not available in bpfguard (${FALCO}:116:26)`,
 			'4 run, 3 skipped, 1 disabled',
 			'',

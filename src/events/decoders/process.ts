@@ -60,6 +60,12 @@ export function decodeExec(buf: Buffer, off: number, size: number): ExecEvent {
 		env: envOf(buf, ...blob(buf, off, size, BG_EXEC.env)),
 		stdioKind: [0, 1, 2].map((i) => FD_KINDS[buf[off + BG_EXEC.stdio_kind + i]] ?? 'other'),
 		stdioIno: [0, 1, 2].map((i) => Number(buf.readBigUInt64LE(off + BG_EXEC.stdio_ino + 8 * i))),
+		vpid: buf.readUInt32LE(off + BG_EXEC.vpid),
+		pidns: buf.readUInt32LE(off + BG_EXEC.pidns),
+		mntns: buf.readUInt32LE(off + BG_EXEC.mntns),
+		cgroup: blobString(buf, off, size, BG_EXEC.cgroup),
+		cgroup1: blobString(buf, off, size, BG_EXEC.cgroup1),
+		cgroupTruncated: (flags & (BgFlag.BG_F_CGROUP_TRUNC | BgFlag.BG_F_CGROUP1_TRUNC)) !== 0,
 	};
 }
 
@@ -78,6 +84,9 @@ export function decodeFork(buf: Buffer, off: number): ForkEvent {
 		parentTid: buf.readUInt32LE(off + BG_FORK.parent_tid),
 		startNs: buf.readBigUInt64LE(off + BG_FORK.start_ns),
 		comm: decodeCString(buf, off + BG_FORK.comm, 16),
+		vpid: buf.readUInt32LE(off + BG_FORK.vpid),
+		pidns: buf.readUInt32LE(off + BG_FORK.pidns),
+		mntns: buf.readUInt32LE(off + BG_FORK.mntns),
 	};
 }
 

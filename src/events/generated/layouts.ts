@@ -103,7 +103,7 @@ export const BG_ENF_SLOT = {
 
 /** struct bg_exec: byte offsets of its members. */
 export const BG_EXEC = {
-	SIZE: 160,
+	SIZE: 184,
 	hdr: 0, // struct bg_hdr, 32 bytes
 	ppid: 32, // u32, 4 bytes
 	old_tid: 36, // u32, 4 bytes
@@ -128,6 +128,12 @@ export const BG_EXEC = {
 	stdio_kind: 128, // u8[4], 4 bytes
 	_pad: 132, // u32, 4 bytes
 	stdio_ino: 136, // u64[3], 24 bytes
+	vpid: 160, // u32, 4 bytes
+	pidns: 164, // u32, 4 bytes
+	mntns: 168, // u32, 4 bytes
+	cgroup: 172, // struct bg_blob, 4 bytes
+	cgroup1: 176, // struct bg_blob, 4 bytes
+	_pad2: 180, // u32, 4 bytes
 } as const;
 
 /** struct bg_exit: byte offsets of its members. */
@@ -164,12 +170,16 @@ export const BG_FILE = {
 
 /** struct bg_fork: byte offsets of its members. */
 export const BG_FORK = {
-	SIZE: 64,
+	SIZE: 80,
 	hdr: 0, // struct bg_hdr, 32 bytes
 	ppid: 32, // u32, 4 bytes
 	parent_tid: 36, // u32, 4 bytes
 	start_ns: 40, // u64, 8 bytes
 	comm: 48, // s8[16], 16 bytes
+	vpid: 64, // u32, 4 bytes
+	pidns: 68, // u32, 4 bytes
+	mntns: 72, // u32, 4 bytes
+	_pad: 76, // u32, 4 bytes
 } as const;
 
 /** struct bg_fsys: byte offsets of its members. */
@@ -439,6 +449,8 @@ export const BgFlag = {
 	BG_F_ARGS_FAULT: 8,
 	BG_F_EXE_DELETED: 16,
 	BG_F_ENV_TRUNC: 32,
+	BG_F_CGROUP_TRUNC: 64,
+	BG_F_CGROUP1_TRUNC: 128,
 } as const;
 
 /** enum bg_fsys_flag. */
@@ -500,6 +512,8 @@ export const BgLimit = {
 	BG_ENV_VARS: 512,
 	BG_ENV_NAMES: 8,
 	BG_ENV_NAME_MAX: 32,
+	BG_CGROUP_DEPTH: 6,
+	BG_CGROUP_NAME: 128,
 } as const;
 
 /** enum bg_map_limit. */

@@ -5,6 +5,7 @@ import './proc.js';
 import './proc-exec.js';
 import './user.js';
 import './container.js';
+import './container-meta.js';
 import './fd.js';
 import './priv.js';
 import './net.js';

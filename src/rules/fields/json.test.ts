@@ -1,17 +1,25 @@
 /** @module rules/fields/json.test: every kind's JSON is made of registered fields, each with the value rules see; golden JSON lines. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { eventJson, eventJsonText } from './json.js';
 import { fieldValues, lookupFieldRef } from './index.js';
 import { EvalCtx } from '../context.js';
 import { UserDb } from '../../process/users.js';
+import { ProcessTable } from '../../process/table.js';
 import { EVENT_TABLE } from '../../events/table.js';
 import { repoPath } from '../../util/paths.js';
 import { sampleEvents } from '../../../test/helpers/events.js';
 
 const GOLDEN = repoPath('test/cases/event-json.jsonl');
-const ctx = () => new EvalCtx(undefined, new UserDb({ passwd: '/nonexistent', group: '/nonexistent' }));
+/* an empty process table over an empty /proc: container.* of the samples do not depend on this machine's pids */
+const ctx = () => {
+	const users = new UserDb({ passwd: '/nonexistent', group: '/nonexistent' });
+	const procRoot = mkdtempSync(join(tmpdir(), 'bg-json-'));
+	return new EvalCtx(new ProcessTable({ procRoot, users, hostNs: { pidns: 4026531836, mntns: 4026531832 } }), users);
+};
 
 test("every key of every kind's JSON is a registered field of its own, maybe with its [argument] (not caught by a prefix like evt.arg.)", () => {
 	const c = ctx();

@@ -16,9 +16,10 @@ const EXEC = [
 	...['proc.script', 'proc.env[LD_PRELOAD]', 'proc.env[LD_LIBRARY_PATH]', 'proc.env[LD_AUDIT]'],
 	...['proc.stdin.type', 'proc.stdout.type', 'proc.stderr.type', 'proc.stdin.writer.name', 'proc.stdout.reader.name'],
 	...['user.uid', 'user.euid', 'user.loginuid', 'group.gid', 'group.egid', 'container.cgroup_id'],
+	...['proc.vpid', 'proc.is_container_init', 'proc.pidns', 'proc.mntns', 'container.id', 'container.full_id', 'container.runtime'],
 ];
-const FORK = ['evt.time.iso', 'evt.type', 'proc.pid', 'proc.tid', 'proc.ppid', 'proc.name', 'container.cgroup_id'];
-const EXIT = ['evt.time.iso', 'evt.type', 'evt.arg.status', 'evt.arg.code', 'evt.arg.signal', 'proc.pid', 'proc.tid', 'proc.ppid', 'proc.name', 'container.cgroup_id'];
+const FORK = ['evt.time.iso', 'evt.type', 'proc.pid', 'proc.tid', 'proc.ppid', 'proc.name', 'proc.vpid', 'container.cgroup_id', 'container.id'];
+const EXIT = ['evt.time.iso', 'evt.type', 'evt.arg.status', 'evt.arg.code', 'evt.arg.signal', 'proc.pid', 'proc.tid', 'proc.ppid', 'proc.name', 'container.cgroup_id', 'container.id'];
 const PRIV = [
 	...RESULT,
 	...PRIV_ARGS,
@@ -27,13 +28,13 @@ const PRIV = [
 	...['priv.kind', 'priv.site', 'priv.syscall', 'evt.arch'],
 	...CREDS.map((k) => `priv.old_${k}`),
 	...CREDS.map((k) => `priv.new_${k}`),
-	...['priv.gained_caps', 'priv.file_uid', 'priv.file_gid', 'priv.file_mode', 'priv.no_before', 'priv.becomes_root', 'priv.unexplained', 'priv.unusual', 'container.cgroup_id'],
+	...['priv.gained_caps', 'priv.file_uid', 'priv.file_gid', 'priv.file_mode', 'priv.no_before', 'priv.becomes_root', 'priv.unexplained', 'priv.unusual', 'container.cgroup_id', 'container.id'],
 ];
 const FILE = [
 	...RESULT,
 	...['evt.arg.flags', 'evt.arg.flags_raw', 'evt.arg.mode', 'evt.io_uring', 'evt.arch'],
 	...['fd.name', 'fd.directory', 'fd.filename', 'fd.name_raw', 'fd.name_source', 'fd.name_truncated', 'fd.watch'],
-	...['proc.pid', 'proc.tid', 'proc.name', 'user.uid', 'group.gid', 'container.cgroup_id'],
+	...['proc.pid', 'proc.tid', 'proc.name', 'user.uid', 'group.gid', 'container.cgroup_id', 'container.id'],
 	...['evt.arg.access', 'fd.num', 'evt.arg.setid', 'evt.arg.uid', 'evt.arg.gid', 'evt.arg.target', 'evt.arg.oldpath', 'evt.arg.newpath', 'evt.arg.newpath_raw'],
 	...['fd.name_b64', 'fd.name_raw_b64', 'evt.arg.newpath_b64', 'evt.arg.target_b64', 'evt.arg.newpath_raw_b64'],
 ];
@@ -41,28 +42,31 @@ const NET = [
 	...['evt.time.iso', 'evt.type', 'evt.dir', 'evt.res', 'evt.rawres', 'evt.failed', 'evt.io_uring', 'evt.arch'],
 	...['fd.num', 'fd.l4proto', 'fd.sockfamily', 'fd.sip', 'fd.sport', 'fd.dip', 'fd.dport', 'fd.v4mapped'],
 	...['net.state', 'net.conn_id', 'net.duration_ms', 'net.bytes_sent', 'net.bytes_received', 'net.dns_query'],
-	...['proc.pid', 'proc.tid', 'proc.name', 'user.uid', 'container.cgroup_id'],
+	...['proc.pid', 'proc.tid', 'proc.name', 'user.uid', 'container.cgroup_id', 'container.id'],
 ];
 
 const SECCOMP = [
 	...RESULT,
 	...['seccomp.syscall', 'seccomp.nr', 'seccomp.arch', 'seccomp.action', 'seccomp.errno', 'seccomp.killed', 'seccomp.args'],
-	...['proc.pid', 'proc.tid', 'proc.ppid', 'proc.name', 'proc.exepath', 'user.uid', 'container.cgroup_id'],
+	...['proc.pid', 'proc.tid', 'proc.ppid', 'proc.name', 'proc.exepath', 'user.uid', 'container.cgroup_id', 'container.id'],
 ];
 
-const KMOD = [...RESULT, ...['kmod.op', 'kmod.name', 'kmod.path', 'kmod.image_size', 'kmod.flags'], ...['proc.pid', 'proc.tid', 'proc.ppid', 'proc.name', 'proc.exepath', 'user.uid', 'container.cgroup_id']];
-const BPF = [...RESULT, ...['bpf.cmd', 'bpf.prog_type', 'bpf.prog_name', 'bpf.attach_type', 'bpf.from_user'], ...['proc.pid', 'proc.tid', 'proc.ppid', 'proc.name', 'proc.exepath', 'user.uid', 'container.cgroup_id']];
+const KMOD = [...RESULT, ...['kmod.op', 'kmod.name', 'kmod.path', 'kmod.image_size', 'kmod.flags'], ...['proc.pid', 'proc.tid', 'proc.ppid', 'proc.name', 'proc.exepath', 'user.uid', 'container.cgroup_id', 'container.id']];
+const BPF = [...RESULT, ...['bpf.cmd', 'bpf.prog_type', 'bpf.prog_name', 'bpf.attach_type', 'bpf.from_user'], ...['proc.pid', 'proc.tid', 'proc.ppid', 'proc.name', 'proc.exepath', 'user.uid', 'container.cgroup_id', 'container.id']];
 
 const TARGET = ['target.pid', 'target.tid', 'target.name', 'target.exepath', 'target.uid', 'target.own', 'target.other_user', 'target.exact'];
-const CALLER = ['proc.pid', 'proc.tid', 'proc.ppid', 'proc.name', 'proc.exepath', 'user.uid', 'container.cgroup_id'];
+const CALLER = ['proc.pid', 'proc.tid', 'proc.ppid', 'proc.name', 'proc.exepath', 'user.uid', 'container.cgroup_id', 'container.id'];
 const PTRACE = [...RESULT, 'ptrace.request', 'ptrace.write', 'ptrace.addr', ...TARGET, ...CALLER];
 const PROCMEM = [...RESULT, 'procmem.write', 'procmem.iovcnt', ...TARGET, ...CALLER];
 
-const AGENT = ['evt.time.iso', 'evt.type', 'bpfguard.what', 'bpfguard.reason', 'bpfguard.lost', 'bpfguard.events', 'bpfguard.counts', 'bpfguard.uptime_s', 'bpfguard.window_s', 'proc.pid', 'proc.name'];
+const AGENT = ['evt.time.iso', 'evt.type', 'bpfguard.what', 'bpfguard.reason', 'bpfguard.lost', 'bpfguard.events', 'bpfguard.counts', 'bpfguard.uptime_s', 'bpfguard.window_s', 'proc.pid', 'proc.name', 'container.id'];
 
-/** Container fields every kind but the agent's carries, left out for a host process (they would say 'host'). */
+/** Container fields every kind but the agent's carries, left out but for a container with a runtime id (a host process's would say 'host'; '<NA>' and pidns-N have no runtime to ask). */
 const CONTAINER = ['container.name', 'container.image'];
 const HOST_OMIT: ReadonlySet<string> = new Set(CONTAINER);
+const RUNTIME_ID = /^[0-9a-f]{12}$/;
+/** Whether the event's process is in a container a runtime can be asked about (container.id is 12 hex digits). */
+const noMeta = (c: EvalCtx): boolean => !RUNTIME_ID.test(containerId(c));
 
 /** Per kind, the fields its JSON shows, in order; a field the event does not have is left out. */
 const BY_KIND: Readonly<Record<EventKind, readonly string[]>> = {
@@ -122,7 +126,7 @@ export function eventJson(c: EvalCtx): Record<string, FieldValue> {
 	const out: Record<string, FieldValue> = {};
 	for (let i = 0; i < keys.length; i++) {
 		const k = keys[i];
-		if (k.hostOmit && containerId(c) === 'host') continue;
+		if (k.hostOmit && noMeta(c)) continue;
 		const v = k.def.extract(c, k.arg);
 		if (v !== undefined) out[k.ref] = v;
 		else if (k.nullable) out[k.ref] = null;
@@ -145,7 +149,7 @@ export function eventJsonText(c: EvalCtx): string {
 	let out = '{';
 	for (let i = 0; i < keys.length; i++) {
 		const k = keys[i];
-		if (k.hostOmit && containerId(c) === 'host') continue;
+		if (k.hostOmit && noMeta(c)) continue;
 		let v = k.def.extract(c, k.arg);
 		if (v === undefined) {
 			if (!k.nullable) continue;

@@ -7,7 +7,7 @@ import { execEvent, fixture } from '../../../test/helpers/rules.js';
 import type { BgEvent, StdioKind } from '../../events/types.js';
 import { envNamesRodata } from '../../sensors/process.js';
 
-const fork = (pid: number, ppid: number): BgEvent => ({ kind: 'fork', flags: 0, bootNs: 1n, timeMs: 1, pid, tid: pid, cgroupId: 1n, ppid, parentTid: ppid, startNs: BigInt(pid), comm: 'bash' });
+const fork = (pid: number, ppid: number): BgEvent => ({ kind: 'fork', flags: 0, bootNs: 1n, timeMs: 1, pid, tid: pid, cgroupId: 1n, ppid, parentTid: ppid, startNs: BigInt(pid), comm: 'bash', vpid: pid, pidns: 0, mntns: 0 });
 const piped = (pid: number, args: string[], kind: [StdioKind, StdioKind], ino: [number, number]) =>
 	execEvent({ pid, ppid: 10, args, exe: `/usr/bin/${args[0]}`, startNs: BigInt(pid), stdioKind: [kind[0], kind[1], 'tty'], stdioIno: [ino[0], ino[1], 3] });
 const PEER = ['proc.stdin.writer.name', 'proc.stdin.writer.pid', 'proc.stdout.reader.name', 'proc.stdout.reader.pid'];

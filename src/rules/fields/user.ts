@@ -1,29 +1,12 @@
 /** @module rules/fields/user: user, group and container fields (from the process table; else from what the event carries). */
-import { readFileSync } from 'node:fs';
 import { defineFields } from './registry.js';
 import type { EvalCtx } from '../context.js';
 import { ownCred } from '../event-view.js';
+import { containerId } from './container.js';
+
+export { containerId };
 
 const UNSET = 4294967295;
-
-// container id per pid: read once from /proc/<pid>/cgroup (docker/containerd/podman/crio ids are 64 hex digits).
-const containerCache = new Map<number, string>();
-/** The event's container id (12 hex digits) or 'host'. */
-export function containerId(c: EvalCtx): string {
-	const pid = c.e.pid;
-	let id = containerCache.get(pid);
-	if (id !== undefined) return id;
-	id = 'host';
-	try {
-		const m = /([0-9a-f]{64})/.exec(readFileSync(`/proc/${pid}/cgroup`, 'utf8'));
-		if (m) id = m[1].slice(0, 12);
-	} catch {
-		/* exited: host unless known */
-	}
-	if (containerCache.size > 65536) containerCache.clear();
-	containerCache.set(pid, id);
-	return id;
-}
 
 /** An id of the event's process: the table's, else the one the event carries. */
 const cred = (c: EvalCtx, k: 'uid' | 'euid' | 'gid' | 'egid'): number | undefined => (c.proc ? c.proc[k] : ownCred(c.e, k));
@@ -59,6 +42,5 @@ defineFields([
 	{ name: 'group.gid', type: 'number', desc: 'real group id', extract: (c) => cred(c, 'gid') },
 	{ name: 'group.egid', type: 'number', desc: 'effective group id', extract: (c) => cred(c, 'egid') },
 	{ name: 'group.name', type: 'string', desc: 'real group name', extract: groupName },
-	{ name: 'container.id', type: 'string', desc: "container id (12 hex digits) or 'host'", extract: containerId },
 	{ name: 'container.cgroup_id', type: 'number', desc: 'cgroup v2 id', extract: (c) => Number(c.e.cgroupId) },
 ]);
