@@ -8,7 +8,7 @@ const UNSET = 4294967295;
 
 // container id per pid: read once from /proc/<pid>/cgroup (docker/containerd/podman/crio ids are 64 hex digits).
 const containerCache = new Map<number, string>();
-function containerId(c: EvalCtx): string {
+export function containerId(c: EvalCtx): string {
 	const pid = c.e.pid;
 	let id = containerCache.get(pid);
 	if (id !== undefined) return id;
