@@ -10,10 +10,15 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { requireBpf } from '../helpers/bpf.js';
-import { run } from '../helpers/collect.js';
+import { collect, run } from '../helpers/collect.js';
 import { withMonitor } from '../helpers/monitor.js';
 import { ensureTestImage, podmanEnv, podmanTry, requirePodman, TEST_IMAGE } from '../helpers/podman.js';
 import type { Alert } from '../../src/alerts/alert.js';
+import type { OpenEvent } from '../../src/events/types.js';
+import { BgFileFlag } from '../../src/events/generated/layouts.js';
+import { EvalCtx } from '../../src/rules/context.js';
+import { lookupField } from '../../src/rules/fields/index.js';
+import { fileSensor } from '../../src/sensors/file.js';
 
 const OBJECTS = ['dispatch', 'process', 'file', 'priv', 'net'];
 const tag = () => randomBytes(4).toString('hex');
@@ -237,5 +242,31 @@ test('podman run --privileged and a container with an engine socket mounted aler
 		remove(...n);
 		srv.close();
 		rmSync(dir, { recursive: true, force: true });
+	}
+});
+
+test("a host process reading a container's /etc/shadow through /proc/PID/root: the path in the container's namespace, flagged, not the host's file, no credential alert", async (t) => {
+	if (!ready(t)) return;
+	const name = `bgc-proc-${tag()}`;
+	try {
+		await start(name, ['--network', 'none']);
+		const pid = Number((await pod(['inspect', '--format', '{{.State.Pid}}', name])).stdout.trim());
+		let cat = 0;
+		const { alerts } = await withMonitor(async () => {
+			cat = (await run('/bin/cat', [`/proc/${pid}/root/etc/shadow`])).pid;
+		});
+		const { events } = await collect([fileSensor], {}, async () => {
+			cat = (await run('/bin/cat', [`/proc/${pid}/root/etc/shadow`])).pid;
+		});
+		const e = events.find((x): x is OpenEvent => x.kind === 'open' && x.pid === cat && x.raw.endsWith('/etc/shadow'));
+		assert.ok(e, 'the open reached user space (the host /etc/shadow watch entry matches its path)');
+		assert.equal(e.name, '/etc/shadow', 'walked in the container mount namespace');
+		assert.ok(e.flags & BgFileFlag.BG_FF_MNT_FOREIGN, 'its mount is not in the reader\'s namespace');
+		const ctx = new EvalCtx();
+		assert.equal(lookupField('fd.on_host')!.def.extract(ctx.set(e)), false);
+		assert.equal(lookupField('fd.host_name')!.def.extract(ctx.set(e)), undefined);
+		assert.deepEqual(alerts.filter((a) => a.rule === 'Read of a sensitive credential file' && String(a.fields['proc.cmdline']).includes(`/proc/${pid}/root`)), []);
+	} finally {
+		remove(name);
 	}
 });

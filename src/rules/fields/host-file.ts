@@ -70,17 +70,17 @@ export function fileOnHost(c: EvalCtx): boolean | undefined {
 }
 
 /**
- * fd.host_name: the host's path of the opened object. fd.name when fd.on_host; else a watched host
- * file with this (dev, ino); else fd.name with its leading directories stripped one by one (a host
- * directory bind-mounted below another: /host/etc/x is the host's /etc/x), checked by stat.
+ * fd.host_name: the host's path of the opened object. A watched host file with this (dev, ino) by
+ * its watched path (/etc/shadow also when opened through a bind mount elsewhere); else fd.name when
+ * fd.on_host; else fd.name with its leading directories stripped one by one (a host directory
+ * bind-mounted below another: /host/etc/x is the host's /etc/x), checked by stat.
  */
 export function fileHostName(c: EvalCtx): string | undefined {
-	const on = fileOnHost(c);
-	if (on) return (c.e as FileEventBase).name;
 	const f = opened(c);
+	const w = f && watchedHostFiles.get(hostFileKey(f.dev, f.ino));
+	if (f && w !== undefined && hostPathIs(w, f.dev, f.ino)) return w;
+	if (fileOnHost(c)) return (c.e as FileEventBase).name;
 	if (!f) return undefined;
-	const w = watchedHostFiles.get(hostFileKey(f.dev, f.ino));
-	if (w !== undefined && hostPathIs(w, f.dev, f.ino)) return w;
 	let p = f.name;
 	for (let i = 0; i < MAX_STRIP; i++) {
 		const j = p.indexOf('/', 1);
