@@ -10,7 +10,7 @@ import { compileWhere, type WhereFilter } from '../store/where.js';
 import { ConditionError } from '../rules/errors.js';
 
 /** Filter flags as commander hands them over: SearchQuery's filters under their flag names. */
-export interface FilterFlags extends Pick<SearchQuery, 'rule' | 'pid' | 'uid' | 'user' | 'exe' | 'comm' | 'tag' | 'text'> {
+export interface FilterFlags extends Pick<SearchQuery, 'rule' | 'pid' | 'uid' | 'user' | 'exe' | 'comm' | 'container' | 'containersOnly' | 'hostOnly' | 'tag' | 'text'> {
 	db: string;
 	since?: number;
 	until?: number;
@@ -18,7 +18,7 @@ export interface FilterFlags extends Pick<SearchQuery, 'rule' | 'pid' | 'uid' | 
 	kind?: string[];
 }
 
-const FILTER_KEYS = ['rule', 'priority', 'pid', 'uid', 'user', 'exe', 'comm', 'tag', 'text'] as const;
+const FILTER_KEYS = ['rule', 'priority', 'pid', 'uid', 'user', 'exe', 'comm', 'container', 'containersOnly', 'hostOnly', 'tag', 'text'] as const;
 
 function when(v: string): number {
 	try {
@@ -67,6 +67,9 @@ export function addFilterOptions(c: Command): Command {
 		.option('--user <NAME>', 'user name')
 		.option('--exe <PATH|NAME>', 'executable: absolute path, or a file name in any directory')
 		.option('--comm <NAME>', 'process name (comm)')
+		.option('--container <ID|NAME>', 'a container: its id (full, 12 hex digits or a prefix) or its name')
+		.option('--containers-only', 'only processes in containers')
+		.option('--host-only', 'only processes on the host (not in a container)')
 		.option('--tag <TAG>', 'rule tag')
 		.option('--text <TEXT>', 'case-insensitive text in the alert output')
 		.option('--kind <KIND>', 'record kind: alert, log, prune, checkpoint (repeatable; default alert and log)', (v: string, acc: string[] | undefined) => [...(acc ?? []), v]);
@@ -74,11 +77,15 @@ export function addFilterOptions(c: Command): Command {
 
 /** The SearchQuery of the flags, and the flags as shown in a report header. */
 export function queryOf(o: FilterFlags): { q: SearchQuery; shown: Record<string, string | number> } {
-	const q: SearchQuery = { sinceMs: o.since, untilMs: o.until, rule: o.rule, minPriority: o.priority, pid: o.pid, uid: o.uid, user: o.user, exe: o.exe, comm: o.comm, tag: o.tag, text: o.text, kinds: o.kind };
+	if (o.containersOnly && o.hostOnly) throw new CliError('--containers-only and --host-only exclude each other', 'bad_flags', 2);
+	const q: SearchQuery = { sinceMs: o.since, untilMs: o.until, rule: o.rule, minPriority: o.priority, pid: o.pid, uid: o.uid, user: o.user, exe: o.exe, comm: o.comm, container: o.container, containersOnly: o.containersOnly, hostOnly: o.hostOnly, tag: o.tag, text: o.text, kinds: o.kind };
 	const shown: Record<string, string | number> = {};
 	if (o.since !== undefined) shown.since = new Date(o.since).toISOString();
 	if (o.until !== undefined) shown.until = new Date(o.until).toISOString();
-	for (const k of FILTER_KEYS) if (o[k] !== undefined) shown[k] = o[k];
+	for (const k of FILTER_KEYS) {
+		const v = o[k];
+		if (v !== undefined) shown[k] = typeof v === 'boolean' ? 'yes' : v;
+	}
 	if (o.kind) shown.kind = o.kind.join(',');
 	return { q, shown };
 }

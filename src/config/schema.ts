@@ -54,6 +54,30 @@ export const Config = z
 			})
 			.strict()
 			.default({}),
+		/**
+		 * Container metadata (container.name, .image …, k8s.*), looked up off the event path from these
+		 * sources in this order, cached per container; an alert waits at most hold_ms for the answer.
+		 */
+		containers: z
+			.object({
+				enabled: z.boolean().default(true),
+				sources: z.array(z.enum(['docker', 'podman', 'storage', 'containerd'])).max(4).default(['docker', 'podman', 'storage', 'containerd']),
+				docker_socket: z.string().startsWith('/').default('/var/run/docker.sock'),
+				podman_socket: z.string().startsWith('/').default('/run/podman/podman.sock'),
+				/** containers-storage's graphroot, runroot and graph driver (storage.conf), read when Podman's service is not running. */
+				storage_root: z.string().startsWith('/').default('/var/lib/containers/storage'),
+				storage_run_root: z.string().startsWith('/').default('/run/containers/storage'),
+				storage_driver: z.string().regex(/^[a-z0-9]+$/).default('overlay'),
+				/** containerd's task bundles (its CRI plugin's pod annotations). */
+				containerd_state: z.string().startsWith('/').default('/run/containerd/io.containerd.runtime.v2.task'),
+				timeout_ms: z.number().int().min(10).max(60000).default(1000),
+				hold_ms: z.number().int().min(0).max(10000).default(250),
+				cache_size: z.number().int().min(1).max(1000000).default(1024),
+				ttl_s: z.number().int().min(1).max(86400).default(600),
+				negative_ttl_s: z.number().int().min(1).max(86400).default(10),
+			})
+			.strict()
+			.default({}),
 		/** Where alerts go; default: terminal, a JSON-lines audit file and the embedded audit store under /var/lib/bpfguard. */
 		sinks: SinksConfig.default({
 			terminal: { enabled: true, logs: false },

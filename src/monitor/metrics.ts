@@ -20,6 +20,8 @@ export interface MetricsSource {
 	processes(): number;
 	/** Loaded BPF programs with their fds (for run time where kernel.bpf_stats_enabled is on). */
 	programs(): { name: string; fd: number }[];
+	/** Container metadata counters (lookups, hits, misses, timeouts, errors, held …). */
+	containers?(): Record<string, number>;
 }
 
 /** Histogram buckets of a batch's rule evaluation (seconds). */
@@ -71,6 +73,7 @@ export class MonitorMetrics {
 		}
 		new Gauge({ name: 'bpfguard_sink_queued', help: 'Alerts waiting in sink queues.', registers, collect() { this.set(self.src?.sinks().queued ?? 0); } });
 		new Gauge({ name: 'bpfguard_process_table_entries', help: 'Processes in the process table (live and recently exited).', registers, collect() { this.set(self.src?.processes() ?? 0); } });
+		new Counter({ name: 'bpfguard_container_metadata_total', help: 'Container metadata: lookups, cache hits and misses, source timeouts and errors, alerts held for an answer and those sent at their deadline.', labelNames: ['counter'], registers, collect() { if (self.src?.containers) setTotals(this, 'counter', self.src.containers()); } });
 		this.evaluation = new Histogram({ name: 'bpfguard_rule_evaluation_seconds', help: 'Time to evaluate the rules over one batch of events.', buckets: EVAL_BUCKETS, registers });
 		this.latency = new Histogram({ name: 'bpfguard_alert_latency_seconds', help: 'From the kernel event to its rule match (when the first occurrence is sent).', buckets: LATENCY_BUCKETS, registers });
 		this.programMetrics(registers);

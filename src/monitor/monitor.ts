@@ -25,6 +25,8 @@ import { DenyHook } from '../enforce/deny.js';
 import { quarantine } from '../enforce/quarantine.js';
 import { listPins, newPinDir, removePin, writePinState, type PinState } from '../enforce/pin.js';
 import type { MonitorMetrics } from './metrics.js';
+import { MetaHold } from '../container/hold.js';
+import { setContainerResolver, containerResolver, type ContainerResolver } from '../container/resolver.js';
 
 /** Where alerts go (the sink set). */
 export interface AlertOut {
@@ -58,6 +60,8 @@ export interface MonitorOptions {
 	enforcement?: { protect?: readonly string[]; budget?: number; cgroup?: string; quarantineDir?: string; pin?: boolean; pinStateDir?: string };
 	/** The audit trail: every event that passes the kernel filter is decoded and handed to out.writeEvents (not only those a rule evaluates). */
 	audit?: boolean;
+	/** Container metadata: the resolver (config `containers:`; default: the standard sockets and state) and how long an alert waits for it (default 250 ms). */
+	containers?: { resolver?: ContainerResolver; holdMs?: number };
 }
 
 /** A running monitor. */
@@ -72,6 +76,8 @@ export class Monitor {
 	readonly throttle: Throttle;
 	/** Repeats of a rule by one process fold into one alert per window (alerts/aggregate). */
 	readonly aggregator: Aggregator;
+	/** Alerts from a container wait here (bounded, each on its own deadline) for its metadata. */
+	readonly hold: MetaHold;
 	private specs?: { set: RuleSet; byName: Map<string, AggregateSpec | false> };
 	alertsByRule: Record<string, number> = {};
 	sensors: readonly import('../sensors/sensor.js').Sensor[] = [];
@@ -101,6 +107,14 @@ export class Monitor {
 		};
 		this.throttle = new Throttle(o.throttleWindowMs, send);
 		this.aggregator = new Aggregator(o.throttleWindowMs, (r) => this.aggregateSpec(r), send, (a) => this.throttle.push(a));
+		if (o.containers?.resolver) setContainerResolver(o.containers.resolver);
+		this.hold = new MetaHold(o.containers?.holdMs ?? 250, (a) => this.aggregator.push(a), (a) => this.engine.ruleset.all.find((r) => r.name === a.rule)?.output.renderValues(a.fields));
+	}
+
+	/** Container metadata counters: the resolver's and the wait's. */
+	containerStats(): Record<string, number> {
+		const r = containerResolver().stats;
+		return { ...r, held: this.hold.stats.held, heldDeadline: this.hold.stats.deadline, heldOverflow: this.hold.stats.overflow };
 	}
 
 	/** A rule's aggregate spec in the rule set in force (default: fold by process in the throttle window). */
@@ -282,7 +296,7 @@ export class Monitor {
 	/** A rule match: its latency is observed, then it goes through the throttle. */
 	private readonly onMatch = (a: Alert): void => {
 		this.o.metrics?.matched(a.timeMs);
-		this.aggregator.push(a);
+		this.hold.push(a);
 	};
 
 	private bindMetrics(rt: SensorRuntime): void {
@@ -293,6 +307,7 @@ export class Monitor {
 			sinks: () => this.o.out.stats(),
 			processes: () => this.table.size,
 			programs: () => rt.programFds(),
+			containers: () => this.containerStats(),
 		});
 	}
 
@@ -398,6 +413,7 @@ export class Monitor {
 			const last = this.health.tick(losses, totals, this.engine.stats.events, true);
 			this.emitAgent([...last, this.health.stop(reason, totals, this.engine.stats.events)]);
 		}
+		this.hold.flush();
 		this.aggregator.tick(true);
 		this.throttle.tick(true);
 		await this.o.out.flush();

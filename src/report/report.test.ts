@@ -64,7 +64,7 @@ test('json: the report round-trips through JSON', () => {
 	withReport((r) => {
 		const back = JSON.parse(JSON.stringify(r)) as Report;
 		assert.deepEqual(back.totals, r.totals);
-		assert.equal(back.breakdowns.length, 5);
+		assert.equal(back.breakdowns.length, 7);
 	});
 });
 
@@ -102,10 +102,10 @@ test('html: self-contained (no script, no external URL), counts present, event d
 		assert.match(h, /<td>&#60;script&#62;alert\(1\)&#60;\/script&#62;\|x\\n\\e\[2Jforged<\/td><td class="n">5<\/td>/);
 		assert.doesNotMatch(h, /<script>alert|\u001b/);
 		// a time chart, a bar chart per breakdown, and per host a priority bar and a sparkline
-		assert.equal((h.match(/<svg /g) ?? []).length, 1 + 5 + 2 * 2);
+		assert.equal((h.match(/<svg /g) ?? []).length, 1 + 7 + 2 * 2);
 		// one time segment per minute (one record each), one bar per breakdown row, one sparkline bar per minute a host had a match
 		assert.equal((h.match(/<rect class="seg p-\w+" data-priority="\w+" x="[\d.]+%" y="[\d.]+" width="[\d.]+%" height="[\d.]+"><title>2025/g) ?? []).length, 41);
-		assert.equal((h.match(/<rect class="bar[ "]/g) ?? []).length, 5 + 4 + 3 + 4 + 2 + (21 + 20));
+		assert.equal((h.match(/<rect class="bar[ "]/g) ?? []).length, 5 + 4 + 3 + 4 + 2 + 1 + 1 + (21 + 20));
 	});
 });
 
@@ -225,10 +225,10 @@ test('every query reads the report indexes: whole ones covering or in group orde
 	const t = tempStore(40);
 	try {
 		// covering (every value from the index), or grouped in the index's own order (the grouped expression is its key)
-		const fromIndex = /COVERING INDEX records_rep_|^(SCAN|SEARCH) records USING INDEX records_rep_(rule|prio|user|exe|host)(?!.*TEMP B-TREE FOR GROUP BY)/;
+		const fromIndex = /COVERING INDEX records_rep_|^(SCAN|SEARCH) records USING INDEX records_rep_(rule|prio|user|exe|host|ctr|image)(?!.*TEMP B-TREE FOR GROUP BY)/;
 		// rangeRows 0: every time range counts as wide (the breakdowns scan their indexes; the range is counted first)
 		const wide = [{ sinceMs: T0 + 600_000, untilMs: T0 + 1_800_000 }, { sinceMs: T0 + 600_000, minPriority: 'error' as const }];
-		for (const [q, n] of [[{}, 9], [wide[0], 10], [wide[1], 10]] as const) {
+		for (const [q, n] of [[{}, 11], [wide[0], 12], [wide[1], 12]] as const) {
 			const ps = plans(t.store, () => buildReport(t.store, q, { rangeRows: 0 }));
 			assert.equal(ps.length, n, JSON.stringify(q));
 			for (const p of ps) assert.match(p, fromIndex, `${JSON.stringify(q)}: ${p}`);
@@ -243,6 +243,26 @@ test('every query reads the report indexes: whole ones covering or in group orde
 				assert.doesNotMatch(p, /SCAN records/, `${JSON.stringify(q)}: ${p}`);
 			}
 		}
+	} finally {
+		t.cleanup();
+	}
+});
+
+test('by container and by image: a container is shown by name and id, the host as host, records without container fields as unknown', () => {
+	const t = tempStore(0);
+	try {
+		const ctr = (i: number, id: string, name: string, image: string, count = 1) => sampleAlert(i, { count, fields: { ...sampleAlert(i).fields, 'container.id': id, 'container.name': name, 'container.image': image } });
+		t.store.appendAlerts([
+			ctr(0, '1a2b3c4d5e6f', 'web', 'docker.io/library/nginx:1.25', 3),
+			ctr(1, '1a2b3c4d5e6f', 'web', 'docker.io/library/nginx:1.25'),
+			ctr(2, '0123456789ab', '<unresolved>', '<unresolved>'),
+			ctr(3, 'host', 'host', 'host', 2),
+			sampleAlert(4),
+		]);
+		const r = buildReport(t.store, {}, { top: 10 });
+		assert.deepEqual(rows(r, 'container'), [['web (1a2b3c4d5e6f)', 4], ['host', 2], ['(unknown)', 1], ['0123456789ab', 1]]);
+		assert.deepEqual(rows(r, 'image'), [['docker.io/library/nginx:1.25', 4], ['host', 2], ['(unknown)', 1], ['<unresolved>', 1]]);
+		assert.match(renderText(r), /By container[\s\S]*web \(1a2b3c4d5e6f\)/);
 	} finally {
 		t.cleanup();
 	}

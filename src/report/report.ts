@@ -1,4 +1,4 @@
-/** @module report/report: aureport-like counts from the audit store: totals, by rule, priority, user, executable, host, over time by priority, and per host. */
+/** @module report/report: aureport-like counts from the audit store: totals, by rule, priority, user, executable, host, container and image, over time by priority, and per host. */
 import { PRIORITIES } from '../alerts/alert.js';
 import type { AuditStore } from '../store/store.js';
 import type { SearchQuery } from '../store/search.js';
@@ -58,6 +58,8 @@ export const DIMENSIONS: readonly { name: string; title: string; expr: string }[
 	{ name: 'user', title: 'By user', expr: REPORT_EXPR.user },
 	{ name: 'exe', title: 'By executable', expr: REPORT_EXPR.exe },
 	{ name: 'host', title: 'By host', expr: REPORT_EXPR.host },
+	{ name: 'container', title: 'By container', expr: REPORT_EXPR.container },
+	{ name: 'image', title: 'By container image', expr: REPORT_EXPR.image },
 ];
 
 const BUCKETS_MS = [60_000, 300_000, 900_000, 3_600_000, 21_600_000, 86_400_000, 604_800_000];

@@ -7,6 +7,8 @@ import type { FieldValue } from '../alerts/alert.js';
 /** A compiled template: render(ctx) → text; fields lists what it reads. */
 export interface Template {
 	render(c: EvalCtx): string;
+	/** The same text from field values already taken (keyed by reference as in fields; an alert's fields completed later). */
+	renderValues(values: Readonly<Record<string, FieldValue>>): string;
 	fields: string[];
 }
 
@@ -35,6 +37,7 @@ export function outputText(v: FieldValue | undefined): string {
 /** Compile a template; unknown fields are positioned errors (pos = the template's position in the file). */
 export function compileTemplate(tpl: string, pos: Pos = { line: 1, col: 1 }): Template {
 	const parts: (string | ((c: EvalCtx) => string))[] = [];
+	const refs: string[] = [];
 	const fields: string[] = [];
 	let last = 0;
 	for (const m of tpl.matchAll(FIELD_RE)) {
@@ -53,6 +56,7 @@ export function compileTemplate(tpl: string, pos: Pos = { line: 1, col: 1 }): Te
 		}
 		const extract = r.extract;
 		parts.push((c) => outputText(extract(c)));
+		refs[parts.length - 1] = full;
 		fields.push(full);
 		last = at + m[0].length;
 	}
@@ -60,9 +64,17 @@ export function compileTemplate(tpl: string, pos: Pos = { line: 1, col: 1 }): Te
 	const fixed = parts.filter((p) => typeof p === 'string' && p !== '') as string[];
 	if (fixed.length === parts.length) {
 		const text = fixed.join('');
-		return { render: () => text, fields };
+		return { render: () => text, renderValues: () => text, fields };
 	}
 	return {
+		renderValues: (v) => {
+			let s = '';
+			for (let i = 0; i < parts.length; i++) {
+				const p = parts[i];
+				s += typeof p === 'string' ? p : outputText(v[refs[i]] ?? undefined);
+			}
+			return s;
+		},
 		render: (c) => {
 			let s = '';
 			for (const p of parts) s += typeof p === 'string' ? p : p(c);

@@ -17,6 +17,9 @@ export const REPORT_EXPR = {
 	user: `coalesce(${C.user}, 'uid ' || ${C.uid})`,
 	exe: `coalesce(${C.exe}, ${C.comm})`,
 	host: C.host,
+	/** The container's name and id ("web (1a2b3c4d5e6f)"), the id alone when no name is known, 'host' on the host. */
+	container: `CASE WHEN ${C.cname} IS NOT NULL AND ${C.cname} NOT IN ('host', '<NA>', '<unresolved>') THEN ${C.cname} || ' (' || ${C.container} || ')' ELSE ${C.container} END`,
+	image: C.image,
 	count: C.count,
 } as const;
 
@@ -39,6 +42,8 @@ const INDEXES: Readonly<Record<string, string>> = {
 	records_rep_user: `${E.user}, time_ms, ${E.priority}, ${E.count}, kind`,
 	records_rep_exe: `${E.exe}, time_ms, ${E.priority}, ${E.count}, kind`,
 	records_rep_host: `${E.host}, time_ms, ${E.priority}, ${E.count}, kind`,
+	records_rep_ctr: `${E.container}, time_ms, ${E.priority}, ${E.count}, kind`,
+	records_rep_image: `${E.image}, time_ms, ${E.priority}, ${E.count}, kind`,
 };
 
 /** Names of the report's indexes. */

@@ -18,6 +18,12 @@ export interface SearchQuery {
 	/** Absolute path (exact) or a file name (any directory). */
 	exe?: string;
 	comm?: string;
+	/** A container: its id (12 or 64 hex digits, or a prefix of at least 4) or its name. */
+	container?: string;
+	/** Only records of processes in a container (container.id set and not 'host'). */
+	containersOnly?: boolean;
+	/** Only records of host processes (container.id 'host'). */
+	hostOnly?: boolean;
 	tag?: string;
 	/** Case-insensitive substring of the rendered output. */
 	text?: string;
@@ -59,6 +65,14 @@ export function whereClause(q: SearchQuery): { sql: string; params: unknown[] } 
 	if (q.user !== undefined) add(`${C.user} = ?`, q.user);
 	if (q.exe !== undefined) add(q.exe.includes('/') ? `${C.exe} = ?` : `substr(${C.exe}, -length(?) - 1) = '/' || ?`, ...(q.exe.includes('/') ? [q.exe] : [q.exe, q.exe]));
 	if (q.comm !== undefined) add(`${C.comm} = ?`, q.comm);
+	if (q.container !== undefined) {
+		// ids are stored as 12 hex digits (Falco's container.id): a full id or a prefix matches them by prefix
+		const hex = /^[0-9a-f]{4,64}$/.test(q.container) ? q.container.slice(0, 12) : null;
+		if (hex) add(`(${C.cname} = ? OR substr(${C.container}, 1, length(?)) = ?)`, q.container, hex, hex);
+		else add(`${C.cname} = ?`, q.container);
+	}
+	if (q.containersOnly) add(`${C.container} IS NOT NULL AND ${C.container} <> 'host'`);
+	if (q.hostOnly) add(`${C.container} = 'host'`);
 	if (q.tag !== undefined) add(`EXISTS (SELECT 1 FROM json_each(records.data, '$.tags') WHERE value = ?)`, q.tag);
 	if (q.text !== undefined) add(`instr(lower(${C.output}), lower(?)) > 0`, q.text);
 	return { sql: c.join(' AND '), params: p };

@@ -16,6 +16,7 @@ import { createSinks, type SinkSet } from '../../sinks/registry.js';
 import { MonitorMetrics } from '../../monitor/metrics.js';
 import { SdNotifier, monotonicUsec } from '../../service/notify.js';
 import { journalLines, type Level } from '../../service/journal.js';
+import { resolverFromConfig } from '../../container/config.js';
 import { MetricsConfigError, metricsListen, serveMetrics, type MetricsListen } from '../../monitor/metrics-server.js';
 
 interface Opts {
@@ -101,7 +102,7 @@ async function start(cfg: Config, json: boolean, metrics?: MonitorMetrics): Prom
 	try {
 		const health = { lossIntervalS: cfg.health.loss_interval_s, heartbeatS: cfg.health.heartbeat_s };
 		const audit = sinks.keepsEvents;
-		const mon = new Monitor({ rulePaths: paths, minPriority: cfg.priority, throttleWindowMs: cfg.throttle_s * 1000, out: outputs(sinks, json), log: (m, level) => say(level ?? 'warning', m), watchFiles: true, execEnv: cfg.exec_env, health, metrics, audit, enforce: cfg.enforce, enforcement: { protect: cfg.enforcement.protect, budget: cfg.enforcement.kill_budget, cgroup: cfg.enforcement.cgroup, pin: cfg.enforcement.pin } });
+		const mon = new Monitor({ rulePaths: paths, minPriority: cfg.priority, throttleWindowMs: cfg.throttle_s * 1000, out: outputs(sinks, json), log: (m, level) => say(level ?? 'warning', m), watchFiles: true, execEnv: cfg.exec_env, health, metrics, audit, enforce: cfg.enforce, enforcement: { protect: cfg.enforcement.protect, budget: cfg.enforcement.kill_budget, cgroup: cfg.enforcement.cgroup, pin: cfg.enforcement.pin }, containers: { resolver: resolverFromConfig(cfg.containers), holdMs: cfg.containers.hold_ms } });
 		await sinks.start();
 		for (const w of sinks.warnings) process.stderr.write(`monitor: warning: ${w}\n`);
 		return { mon, sinks };
@@ -136,6 +137,7 @@ async function run(o: Opts): Promise<void> {
 	const server = metrics && listen ? await listenMetrics(mon, metrics, listen) : undefined;
 	const refresh = () => {
 		stats.extra = { matches: mon.engine.stats.matches, throttled: mon.throttle.stats.suppressed, folded: mon.aggregator.stats.folded, heldBelowShape: mon.aggregator.stats.held, sinkDropped: sinks.stats().dropped, sinkQueued: sinks.stats().queued };
+		for (const [k, v] of Object.entries(mon.containerStats())) stats.extra[`container${k[0].toUpperCase()}${k.slice(1)}`] = v;
 		if (sinks.keepsEvents) {
 			const ev = sinks.eventStats();
 			Object.assign(stats.extra, { auditWritten: ev.written, auditDropped: ev.dropped, auditQueued: ev.queued });

@@ -58,3 +58,35 @@ test('errors: missing db, corrupt db, bad --since, bad --priority are one line e
 	assertOneLineError(bpfguard(['search', '--db', t.path, '--since', 'last tuesday']), 2, /argument 'last tuesday' is invalid\. parse time 'last tuesday': expected ISO 8601/);
 	assertOneLineError(bpfguard(['search', '--db', t.path, '--priority', 'loud']), 2, /invalid priority 'loud'/);
 });
+
+test('container filters: --container by name, 12-hex id, full id or prefix; --containers-only; --host-only; both at once is an error', () => {
+	const c = tempStore(0);
+	const ID = 'a5e807bb03c608123a969e3968b206b6a44a26cc5d3b278609d407f12276fcad';
+	const ctr = (i: number, id: string, name: string, image: string) => sampleAlert(i, { id: `ctr-${i}`, fields: { ...sampleAlert(i).fields, 'container.id': id, 'container.name': name, 'container.image': image } });
+	c.store.appendAlerts([
+		ctr(0, ID.slice(0, 12), 'web', 'docker.io/library/nginx:1.25'),
+		ctr(1, 'host', 'host', 'host'),
+		ctr(2, '0123456789ab', 'db', 'docker.io/library/postgres:16'),
+		ctr(3, ID.slice(0, 12), 'web', 'docker.io/library/nginx:1.25'),
+		sampleAlert(4, { id: 'ctr-4' }),
+	]);
+	c.store.close();
+	try {
+		const got = (...flags: string[]): string[] => {
+			const r = bpfguard(['search', '--db', c.path, '--json', ...flags]);
+			if (r.status === 1 && r.stderr === '<no matches>\n') return [];
+			assert.equal(r.status, 0, r.stderr);
+			return r.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { id: string }).id);
+		};
+		assert.deepEqual(got('--container', 'web'), ['ctr-0', 'ctr-3']);
+		assert.deepEqual(got('--container', ID), ['ctr-0', 'ctr-3']);
+		assert.deepEqual(got('--container', ID.slice(0, 12)), ['ctr-0', 'ctr-3']);
+		assert.deepEqual(got('--container', '0123'), ['ctr-2']);
+		assert.deepEqual(got('--container', 'nope'), []);
+		assert.deepEqual(got('--containers-only'), ['ctr-0', 'ctr-2', 'ctr-3']);
+		assert.deepEqual(got('--host-only'), ['ctr-1']);
+		assertOneLineError(bpfguard(['search', '--db', c.path, '--host-only', '--containers-only']), 2, /--containers-only and --host-only exclude each other/);
+	} finally {
+		c.cleanup();
+	}
+});

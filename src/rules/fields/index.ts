@@ -4,6 +4,7 @@ import './evt-args.js';
 import './proc.js';
 import './proc-exec.js';
 import './user.js';
+import './container.js';
 import './fd.js';
 import './priv.js';
 import './net.js';

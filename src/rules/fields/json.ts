@@ -4,6 +4,7 @@ import type { EventKind } from '../../events/types.js';
 import { PRIV_SYSCALLS } from '../../events/table.js';
 import type { EvalCtx } from '../context.js';
 import { lookupFieldRef, type FieldDef } from './index.js';
+import { containerId } from './user.js';
 
 const RESULT = ['evt.time.iso', 'evt.type', 'evt.res', 'evt.rawres', 'evt.failed'];
 const CREDS = ['uid', 'euid', 'suid', 'fsuid', 'gid', 'egid', 'sgid', 'fsgid', 'caps', 'caps_permitted', 'ngroups', 'userns'];
@@ -59,8 +60,12 @@ const PROCMEM = [...RESULT, 'procmem.write', 'procmem.iovcnt', ...TARGET, ...CAL
 
 const AGENT = ['evt.time.iso', 'evt.type', 'bpfguard.what', 'bpfguard.reason', 'bpfguard.lost', 'bpfguard.events', 'bpfguard.counts', 'bpfguard.uptime_s', 'bpfguard.window_s', 'proc.pid', 'proc.name'];
 
+/** Container fields every kind but the agent's carries, left out for a host process (they would say 'host'). */
+const CONTAINER = ['container.name', 'container.image'];
+const HOST_OMIT: ReadonlySet<string> = new Set(CONTAINER);
+
 /** Per kind, the fields its JSON shows, in order; a field the event does not have is left out. */
-export const JSON_FIELDS: Readonly<Record<EventKind, readonly string[]>> = {
+const BY_KIND: Readonly<Record<EventKind, readonly string[]>> = {
 	exec: EXEC,
 	fork: FORK,
 	exit: EXIT,
@@ -84,6 +89,11 @@ export const JSON_FIELDS: Readonly<Record<EventKind, readonly string[]>> = {
 	agent: AGENT,
 };
 
+/** Per kind, the fields its JSON shows, in order; a field the event does not have is left out. */
+export const JSON_FIELDS: Readonly<Record<EventKind, readonly string[]>> = Object.fromEntries(
+	Object.entries(BY_KIND).map(([k, refs]) => [k, k === 'agent' ? refs : [...refs, ...CONTAINER]]),
+) as Record<EventKind, readonly string[]>;
+
 /** Fields written as null when the event has no value, where the others are left out. */
 const NULL_WHEN_ABSENT: ReadonlySet<string> = new Set(['evt.arg.mode', 'net.dns_query']);
 
@@ -92,13 +102,15 @@ interface JsonKey {
 	def: FieldDef;
 	arg: string | undefined;
 	nullable: boolean;
+	/** Left out when the event's process is on the host. */
+	hostOmit: boolean;
 }
 
 function resolve(refs: readonly string[]): JsonKey[] {
 	return refs.map((ref) => {
 		const hit = lookupFieldRef(ref);
 		if (!hit) throw new Error(`json field ${ref}: not a registered field`);
-		return { ref, def: hit.def, arg: hit.arg, nullable: NULL_WHEN_ABSENT.has(ref) };
+		return { ref, def: hit.def, arg: hit.arg, nullable: NULL_WHEN_ABSENT.has(ref), hostOmit: HOST_OMIT.has(ref) };
 	});
 }
 
@@ -110,6 +122,7 @@ export function eventJson(c: EvalCtx): Record<string, FieldValue> {
 	const out: Record<string, FieldValue> = {};
 	for (let i = 0; i < keys.length; i++) {
 		const k = keys[i];
+		if (k.hostOmit && containerId(c) === 'host') continue;
 		const v = k.def.extract(c, k.arg);
 		if (v !== undefined) out[k.ref] = v;
 		else if (k.nullable) out[k.ref] = null;
@@ -132,6 +145,7 @@ export function eventJsonText(c: EvalCtx): string {
 	let out = '{';
 	for (let i = 0; i < keys.length; i++) {
 		const k = keys[i];
+		if (k.hostOmit && containerId(c) === 'host') continue;
 		let v = k.def.extract(c, k.arg);
 		if (v === undefined) {
 			if (!k.nullable) continue;

@@ -8,6 +8,7 @@ const UNSET = 4294967295;
 
 // container id per pid: read once from /proc/<pid>/cgroup (docker/containerd/podman/crio ids are 64 hex digits).
 const containerCache = new Map<number, string>();
+/** The event's container id (12 hex digits) or 'host'. */
 export function containerId(c: EvalCtx): string {
 	const pid = c.e.pid;
 	let id = containerCache.get(pid);
@@ -59,6 +60,5 @@ defineFields([
 	{ name: 'group.egid', type: 'number', desc: 'effective group id', extract: (c) => cred(c, 'egid') },
 	{ name: 'group.name', type: 'string', desc: 'real group name', extract: groupName },
 	{ name: 'container.id', type: 'string', desc: "container id (12 hex digits) or 'host'", extract: containerId },
-	{ name: 'container.name', type: 'string', desc: "'host' for a host process, else '<NA>' (container runtimes are not queried yet)", extract: (c) => (containerId(c) === 'host' ? 'host' : '<NA>') },
 	{ name: 'container.cgroup_id', type: 'number', desc: 'cgroup v2 id', extract: (c) => Number(c.e.cgroupId) },
 ]);
