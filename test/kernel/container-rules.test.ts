@@ -143,6 +143,7 @@ test('a container with the host root bind-mounted writing below /host/etc raises
 		assert.equal(a.fields['fd.host_name'], `/etc/${f}`);
 		assert.equal(a.fields['fd.on_host'], false);
 		assert.equal(a.fields['container.id'], id);
+		assert.equal(a.fields['container.name'], name, 'the metadata lookup (container storage) names it');
 		assert.ok(a.tags.includes('T1611'));
 	} finally {
 		remove(name);
