@@ -23,6 +23,7 @@ enum bg_file_flag bg_anchor_file_flag;
 struct bg_watch_key bg_anchor_watch_key;
 struct bg_name_key bg_anchor_name_key;
 struct bg_watch_val bg_anchor_watch_val;
+struct bg_ino_key bg_anchor_ino_key;
 struct bg_watch_lens bg_anchor_watch_lens;
 struct bg_net_filter bg_anchor_net_filter;
 enum bg_net_filter_limit bg_anchor_net_filter_limit;

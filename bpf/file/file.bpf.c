@@ -294,6 +294,28 @@ static __always_inline void file__fill(struct bg_file *e, struct task_struct *t,
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 }
 
+/*
+ * Identity of the opened file (ino, s_dev) and whether its mount lies outside the caller's mount
+ * namespace (/proc/PID/root, a passed fd): its path was then walked in another namespace.
+ * f and t are BTF pointers. Parameters: ino, dev, then the flag.
+ */
+static __always_inline void file__ident(struct bg_file *e, struct file *f, struct task_struct *t)
+{
+	struct inode *in = f ? f->f_inode : NULL;
+	struct mount *m;
+
+	e->ino = 0;
+	e->dev = 0;
+	e->_pad = 0;
+	if (!in)
+		return;
+	e->ino = in->i_ino;
+	e->dev = BPF_CORE_READ(in, i_sb, s_dev);
+	m = path__real_mount(f->f_path.mnt);
+	if ((void *)BPF_CORE_READ(m, mnt_ns) != (void *)BPF_CORE_READ(t, nsproxy, mnt_ns))
+		e->hdr.flags |= BG_FF_MNT_FOREIGN;
+}
+
 /* The spec of the call in flight (a 32-bit call: of its 64-bit number *nr); *fl: compat__call's. */
 static __always_inline struct bg_fsys *file__spec(struct pt_regs *regs, int ia32, __u32 *nr,
 						  __u32 *fl)
@@ -363,7 +385,8 @@ static __always_inline int file__open(struct task_struct *t, __u32 nr, struct bg
 	}
 	if (!all) {
 		if (o.d) {
-			watch = watch__match_any(o.p, o.len, BG_WATCH_READ | BG_WATCH_WRITE, o.d, 1);
+			watch = watch__match_any(o.p, o.len, BG_WATCH_READ | BG_WATCH_WRITE, o.d, 1) |
+				watch__ino(o.d);
 			if (!o.trunc && !busy && mode < 0) {
 				if (dir == WATCH_DIR_UNKNOWN)
 					dir = watch__dir_put(o.p, o.len, mnt, o.d, gen);
@@ -394,6 +417,7 @@ static __always_inline int file__open(struct task_struct *t, __u32 nr, struct bg
 	e->name2 = (struct bg_blob){};
 	e->raw2 = (struct bg_blob){};
 	file__fill(e, t, nr, ret, a, watch & (BG_WATCH_READ | BG_WATCH_WRITE));
+	file__ident(e, (ff & BG_FF_NAME_FILE) ? f : NULL, t);
 	/* an io-wq worker (iou-wrk-N) acts for its process: the record names the process */
 	if (extra & BG_FF_IO_URING)
 		task__io_worker_comm(t, e->comm);
@@ -537,6 +561,7 @@ static __always_inline int file__chg_exit(struct pt_regs *regs, long ret, int ia
 	if (ia32)
 		e->hdr.flags |= BG_FF_IA32;
 	file__fill(e, t, nr, ret, &a, watch & (BG_WATCH_READ | BG_WATCH_WRITE));
+	file__ident(e, NULL, t);
 	emit__submit(e);
 	return 0;
 }

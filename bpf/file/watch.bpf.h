@@ -42,6 +42,41 @@ struct {
 	__type(value, struct bg_watch_val);
 } bg_watch_dir SEC(".maps");
 
+/* Watched host objects by (ino, dev): see struct bg_ino_key. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, BG_WATCH_MAX * 2);
+	__type(key, struct bg_ino_key);
+	__type(value, struct bg_watch_val);
+} bg_watch_ino SEC(".maps");
+
+/* The bg_watch_ino entry of inode in (dir: as a directory), or NULL. in is a BTF pointer. */
+static __always_inline struct bg_watch_val *watch__ino_entry(struct inode *in, __u32 dir)
+{
+	struct bg_ino_key k = { .dir = dir };
+
+	if (!in)
+		return NULL;
+	k.ino = in->i_ino;
+	k.dev = BPF_CORE_READ(in, i_sb, s_dev);
+	return bpf_map_lookup_elem(&bg_watch_ino, &k);
+}
+
+/*
+ * Mode bits bg_watch_ino gives the opened file d: its own entry, and its directory's (a file
+ * directly in a watched directory). d is a BTF pointer.
+ */
+static __always_inline __u32 watch__ino(struct dentry *d)
+{
+	struct dentry *p = d->d_parent;
+	struct bg_watch_val *v = watch__ino_entry(d->d_inode, 0);
+	__u32 m = v ? v->mode : 0;
+
+	if (p && p != d && (v = watch__ino_entry(p->d_inode, 1)))
+		m |= v->mode;
+	return m & (BG_WATCH_READ | BG_WATCH_WRITE);
+}
+
 /*
  * Verdict caches, so a file opened again (the common case: libraries, configs, a storm) costs
  * two lookups instead of a path walk, and a new file in a directory nothing is watched in
@@ -375,7 +410,8 @@ static __always_inline enum watch_dir watch__dir_put(const char *p, __u32 len, s
 	if (!bpf_map_lookup_elem(&bg_watch_pfx, &tmp->k)) {
 		tmp->k.data[dlen] = 0;
 		tmp->k.prefixlen += 8;
-		if (!bpf_map_lookup_elem(&bg_watch_dir, &tmp->k) && !watch__dname(tmp, BG_WATCH_DIR, parent))
+		if (!bpf_map_lookup_elem(&bg_watch_dir, &tmp->k) && !watch__dname(tmp, BG_WATCH_DIR, parent) &&
+		    !watch__ino_entry(parent->d_inode, 1))
 			v.mode = 0;
 	}
 	watch__vc_key(&k, m, parent);

@@ -23,7 +23,7 @@
  *   BG_EV_EXEC                           0-7       bg_flag
  *   BG_EV_FORK, BG_EV_EXIT               none      - (always 0)
  *   BG_EV_PRIV_CALL, _EXEC, _DRIFT       1, 8-12   bg_priv_flag, and BG_F_EXE_TRUNC of bg_flag
- *   BG_EV_OPEN, BG_EV_FCHANGE            0-9       bg_file_flag
+ *   BG_EV_OPEN, BG_EV_FCHANGE            0-10      bg_file_flag
  *   BG_EV_NET_CONNECT … BG_EV_NET_SEND   8-14      bg_net_flag
  *   BG_EV_SECCOMP                        1         BG_F_EXE_TRUNC of bg_flag
  *   BG_EV_KMOD … BG_EV_PROCMEM           1, 8-14   bg_act_flag
@@ -240,7 +240,7 @@ struct bg_priv {
 	__u32 _pad2;
 };
 _Static_assert(sizeof(struct bg_priv) == 224, "bg_priv size");
-/* hdr.flags of BG_EV_OPEN and BG_EV_FCHANGE records (bits 0-9; no other enum's bits). */
+/* hdr.flags of BG_EV_OPEN and BG_EV_FCHANGE records (bits 0-10; no other enum's bits). */
 enum bg_file_flag {
 	BG_FF_NAME_FILE = 1 << 0,	/* OPEN, FCHANGE: name is the struct file's path (else from raw) */
 	BG_FF_NAME_TRUNC = 1 << 1,	/* OPEN, FCHANGE: name cut (over BG_PATH_MAX - 1 or too deep) */
@@ -253,6 +253,9 @@ enum bg_file_flag {
 	BG_FF_NAME2_DEEP = 1 << 7,	/* FCHANGE: the same for name2 */
 	BG_FF_IO_URING = 1 << 8,	/* OPEN: submitted through io_uring (IORING_OP_OPENAT/OPENAT2), at its completion */
 	BG_FF_IA32 = 1 << 9,		/* OPEN, FCHANGE: a 32-bit (ia32) syscall; sysnr is the 64-bit number of the same call */
+	BG_FF_MNT_FOREIGN = 1 << 10,	/* OPEN: the opened file's mount is not in the caller's mount namespace
+					 * (reached through /proc/PID/root or an fd from elsewhere): name is
+					 * its path in the namespace that mount belongs to */
 };
 
 /*
@@ -278,8 +281,12 @@ struct bg_file {
 	struct bg_blob raw;	/* path argument as passed: user memory at exit */
 	struct bg_blob name2;	/* second path built like name: rename/link new name */
 	struct bg_blob raw2;	/* second argument as passed: new name, or the symlink target */
+	__u64 ino;		/* OPEN success: the opened struct file's inode number (f_inode->i_ino); else 0 */
+	__u32 dev;		/* OPEN success: its superblock's device (i_sb->s_dev, kernel encoding
+				 * major << 20 | minor; user space converts to stat()'s st_dev); else 0 */
+	__u32 _pad;
 };
-_Static_assert(sizeof(struct bg_file) == 104, "bg_file size");
+_Static_assert(sizeof(struct bg_file) == 120, "bg_file size");
 /* hdr.flags of BG_EV_NET_CONNECT … BG_EV_NET_SEND records (bits 8-14; no other enum's bits). */
 enum bg_net_flag {
 	BG_F_NET_PAYLOAD_TRUNC = 1 << 8,	/* SEND: datagram over BG_NET_PAYLOAD_MAX bytes */

@@ -117,6 +117,18 @@ struct bg_watch_val {
 	__u32 mode;		/* enum bg_watch_mode bits */
 };
 
+/*
+ * Key of bg_watch_ino: a watched host object by identity, from stat() of a watch entry's path
+ * when the set is applied, so a container reaching it under another path (a bind mount of the
+ * host's /etc at /host-etc, or of / at /host) is seen too. Value: struct bg_watch_val (mode bits
+ * only, no kill slots; mode 0 on a directory only marks it as holding a watched file).
+ */
+struct bg_ino_key {
+	__u64 ino;		/* st_ino */
+	__u32 dev;		/* st_dev in the kernel's encoding (i_sb->s_dev: major << 20 | minor) */
+	__u32 dir;		/* 0: the file itself; 1: a directory, matching the files directly in it */
+};
+
 /* Which lengths the watched names have (bit n: some name of n bytes): most names skip the lookup. */
 struct bg_watch_lens {
 	__u64 base;		/* BG_WATCH_BASE names */

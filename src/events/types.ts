@@ -178,6 +178,10 @@ export interface FileEventBase extends EventBase {
 	/** name is the opened struct file's path (not built from the argument). */
 	nameFromFile: boolean;
 	nameTruncated: boolean;
+	/** Open success: the opened file's inode number; 0 otherwise. */
+	ino: number;
+	/** Open success: its file system's device as stat() reports it (st_dev); 0 otherwise. */
+	dev: number;
 }
 
 /** An open, openat, openat2 or creat call. */

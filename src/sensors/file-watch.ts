@@ -1,7 +1,9 @@
 /** @module sensors/file-watch: the file sensor's watch set (default, --path) and its BPF map encoding. */
+import { statSync, type BigIntStats } from 'node:fs';
 import type { NativeBpfObject } from '../bridge/addon.js';
+import { hostFileKey, setWatchedHostFiles } from '../rules/fields/host-file.js';
 import type { WatchMode, WatchName, WatchPath, WatchSet } from './options.js';
-import { BG_NAME_KEY, BG_WATCH_KEY, BG_WATCH_LENS, BG_WATCH_VAL, BgWatchLimit, BgWatchMode, BgWatchWhere } from '../events/generated/layouts.js';
+import { BG_INO_KEY, BG_NAME_KEY, BG_WATCH_KEY, BG_WATCH_LENS, BG_WATCH_VAL, BgWatchLimit, BgWatchMode, BgWatchWhere } from '../events/generated/layouts.js';
 
 const exact = (path: string, mode: WatchMode = 'rw'): WatchPath => ({ path, exact: true, mode });
 const prefix = (path: string, mode: WatchMode = 'rw'): WatchPath => ({ path, mode });
@@ -119,6 +121,9 @@ export function applyWatch(obj: NativeBpfObject, ws: WatchSet): void {
 	replaceMap(obj, 'bg_watch_pfx', paths);
 	replaceMap(obj, 'bg_watch_name', names);
 	replaceMap(obj, 'bg_watch_dir', dirs);
+	const ino = inoEntries(ws.paths);
+	replaceMap(obj, 'bg_watch_ino', ino.entries);
+	setWatchedHostFiles(ino.files);
 	obj.mapUpdate('bg_watch_lens', Buffer.alloc(4), nameLengths(ws.names));
 	bumpGeneration(obj);
 }
@@ -154,4 +159,59 @@ function bumpGeneration(obj: NativeBpfObject): void {
 	const next = Buffer.alloc(8);
 	next.writeBigInt64LE((cur ? cur.readBigInt64LE(0) : 0n) + 1n);
 	obj.mapUpdate('bg_watch_gen', key, next);
+}
+
+/** st_dev (glibc's makedev encoding) in the kernel's (major << 20 | minor). */
+export function kernelDev(dev: bigint): number {
+	const major = Number(((dev >> 8n) & 0xfffn) | ((dev >> 32n) & ~0xfffn));
+	const minor = Number((dev & 0xffn) | ((dev >> 12n) & ~0xffn));
+	return ((major << 20) | (minor & 0xfffff)) >>> 0;
+}
+
+function inoKey(dev: bigint, ino: bigint, dir: boolean): string {
+	const k = Buffer.alloc(BG_INO_KEY.SIZE);
+	k.writeBigUInt64LE(ino, BG_INO_KEY.ino);
+	k.writeUInt32LE(kernelDev(dev), BG_INO_KEY.dev);
+	k.writeUInt32LE(dir ? 1 : 0, BG_INO_KEY.dir);
+	return k.toString('hex');
+}
+
+/**
+ * bg_watch_ino: the host objects the path entries name, by identity (stat now), so a container
+ * that reaches them under another path is seen: an exact entry's file (and its directory, mode 0:
+ * it holds a watched file), a prefix ending in '/' as a directory whose files match. Missing
+ * paths are skipped; a file replaced later (new inode) is found again at the next apply.
+ * files: "dev:ino" of the exact entries → their path (fd.host_name).
+ */
+export function inoEntries(paths: readonly WatchPath[]): { entries: Map<string, Buffer>; files: Map<string, string> } {
+	const entries = new Map<string, Buffer>();
+	const files = new Map<string, string>();
+	const put = (hex: string, mode: number) => {
+		const v = entries.get(hex) ?? Buffer.alloc(BG_WATCH_VAL.SIZE);
+		v.writeUInt32LE((v.readUInt32LE(BG_WATCH_VAL.mode) | mode) >>> 0, BG_WATCH_VAL.mode);
+		entries.set(hex, v);
+	};
+	for (const p of paths) {
+		const exactFile = p.exact === true;
+		if (!exactFile && !p.path.endsWith('/')) continue;
+		const st = statQuiet(p.path);
+		if (!st) continue;
+		if (exactFile) {
+			put(inoKey(st.dev, st.ino, false), modeBits(p.mode));
+			files.set(hostFileKey(Number(st.dev), Number(st.ino)), p.path);
+			const dir = statQuiet(p.path.slice(0, p.path.lastIndexOf('/') + 1) || '/');
+			if (dir) put(inoKey(dir.dev, dir.ino, true), 0);
+		} else if (st.isDirectory()) {
+			put(inoKey(st.dev, st.ino, true), modeBits(p.mode));
+		}
+	}
+	return { entries, files };
+}
+
+function statQuiet(path: string): BigIntStats | undefined {
+	try {
+		return statSync(path, { bigint: true });
+	} catch {
+		return undefined;
+	}
 }

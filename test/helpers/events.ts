@@ -96,6 +96,8 @@ function file(kind: 'open' | 'file_change', i: number, p: Partial<FileEventBase>
 		raw2B64: undefined,
 		nameFromFile: true,
 		nameTruncated: false,
+		ino: 0,
+		dev: 0,
 		...p,
 	};
 }

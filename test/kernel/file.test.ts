@@ -10,6 +10,7 @@ import { fileSensor, setFileWatch } from '../../src/sensors/file.js';
 import { SensorRuntime } from '../../src/sensors/runtime.js';
 import { EvalCtx } from '../../src/rules/context.js';
 import { eventJson } from '../../src/rules/fields/json.js';
+import { lookupField } from '../../src/rules/fields/index.js';
 import { BG_VC_KEY, BG_WATCH_L0, BgFileFlag, BgWatchMode } from '../../src/events/generated/layouts.js';
 import type { BgEvent, FileEventBase } from '../../src/events/types.js';
 import { repoPath } from '../../src/util/paths.js';
@@ -78,6 +79,15 @@ test('cat /etc/passwd: one open event with the true path, O_RDONLY, uid, comm, p
 	assert.equal(j['proc.pid'], pid);
 	assert.equal(j['proc.name'], 'cat');
 	assert.equal(j['user.uid'], 0);
+	const st = statSync('/etc/passwd', { bigint: true });
+	assert.equal(e.ino, Number(st.ino), 'the opened file\'s inode');
+	assert.equal(e.dev, Number(st.dev), 'its file system\'s device as stat() reports it');
+	assert.equal(j['fd.ino'], Number(st.ino));
+	assert.equal(j['fd.dev'], Number(st.dev));
+	// not in the JSON (a container process costs a stat): what rules and trace -o see
+	const field = (name: string) => lookupField(name)!.def.extract(CTX.set(e));
+	assert.equal(field('fd.on_host'), true);
+	assert.equal(field('fd.host_name'), '/etc/passwd');
 	assert.ok(kernel.filtered > 0, 'unwatched opens (ld.so.cache, libc) filtered in the kernel');
 	assert.equal(kernel.rb_full, 0);
 });
@@ -127,6 +137,8 @@ test('a non-root read of /etc/shadow gives a failed event with EACCES', async (t
 	assert.equal(e.raw, '/etc/shadow');
 	assert.equal(e.nameFromFile, false);
 	assert.equal(e.flags, 0);
+	assert.deepEqual([e.ino, e.dev], [0, 0], 'no file identity for a failed open');
+	assert.equal(fileJson(e)['fd.ino'], undefined);
 	assert.equal(e.uid, 65534);
 	assert.equal(e.gid, 65534);
 	assert.equal(e.comm, 'cat');
@@ -439,7 +451,10 @@ test('a bind mount cannot make a watched file look unwatched (verdicts are per m
 		await run('/bin/umount', [alias]);
 		rmSync(root, { recursive: true, force: true });
 	}
-	assert.equal(opened(join(alias, 'secret')), 0, 'the alias path is not watched');
+	// the watched directory is also watched by identity (bg_watch_ino): its files are reported
+	// under the alias path too, as a container's bind mount of a host directory is
+	assert.equal(opened(join(alias, 'other')), 1, 'a file of the watched directory through the alias');
+	assert.equal(opened(join(alias, 'secret')), 1, 'the alias path reaches the watched file by identity');
 	assert.equal(opened(join(watched, 'secret')), 1, 'the watched path is reported after the alias was opened');
 	assert.equal(opened(join(watched, 'other')), 1, 'the watched directory is not taken for the clean alias');
 });

@@ -26,6 +26,16 @@ function normalised([text, b64]: [string, string | undefined]): [string, string 
 	return [n, b64 === undefined ? undefined : Buffer.from(posix.normalize(Buffer.from(b64, 'base64').toString('latin1')), 'latin1').toString('base64')];
 }
 
+/**
+ * A kernel device number (major << 20 | minor, as in i_sb->s_dev) in the encoding stat() reports
+ * (glibc's makedev: minor's low byte, major, then minor's high bits).
+ */
+export function statDev(kdev: number): number {
+	const major = kdev >>> 20;
+	const minor = kdev & 0xfffff;
+	return (minor & 0xff) + (major & 0xfff) * 0x100 + (minor >>> 8) * 0x100000;
+}
+
 /** Both kinds share the layout; one literal with kind first keeps every event one shape per kind (no spreads: they cost microseconds). */
 function fields<K extends 'open' | 'file_change'>(kind: K, buf: Buffer, off: number, size: number): FileEventBase & { kind: K } {
 	const flags = buf.readUInt16LE(off + BG_HDR.flags);
@@ -67,6 +77,8 @@ function fields<K extends 'open' | 'file_change'>(kind: K, buf: Buffer, off: num
 		raw2B64,
 		nameFromFile: (flags & BgFileFlag.BG_FF_NAME_FILE) !== 0,
 		nameTruncated: (flags & BgFileFlag.BG_FF_NAME_TRUNC) !== 0,
+		ino: Number(buf.readBigUInt64LE(off + BG_FILE.ino)),
+		dev: statDev(buf.readUInt32LE(off + BG_FILE.dev)),
 	};
 }
 

@@ -148,7 +148,7 @@ export const BG_EXIT = {
 
 /** struct bg_file: byte offsets of its members. */
 export const BG_FILE = {
-	SIZE: 104,
+	SIZE: 120,
 	hdr: 0, // struct bg_hdr, 32 bytes
 	sysnr: 32, // u32, 4 bytes
 	ret: 36, // s32, 4 bytes
@@ -166,6 +166,9 @@ export const BG_FILE = {
 	raw: 92, // struct bg_blob, 4 bytes
 	name2: 96, // struct bg_blob, 4 bytes
 	raw2: 100, // struct bg_blob, 4 bytes
+	ino: 104, // u64, 8 bytes
+	dev: 112, // u32, 4 bytes
+	_pad: 116, // u32, 4 bytes
 } as const;
 
 /** struct bg_fork: byte offsets of its members. */
@@ -217,6 +220,14 @@ export const BG_IA32 = {
 	nr: 0, // u16, 2 bytes
 	fl: 2, // u8, 1 bytes
 	_pad: 3, // u8, 1 bytes
+} as const;
+
+/** struct bg_ino_key: byte offsets of its members. */
+export const BG_INO_KEY = {
+	SIZE: 16,
+	ino: 0, // u64, 8 bytes
+	dev: 8, // u32, 4 bytes
+	dir: 12, // u32, 4 bytes
 } as const;
 
 /** struct bg_name_key: byte offsets of its members. */
@@ -439,6 +450,7 @@ export const BgFileFlag = {
 	BG_FF_NAME2_DEEP: 128,
 	BG_FF_IO_URING: 256,
 	BG_FF_IA32: 512,
+	BG_FF_MNT_FOREIGN: 1024,
 } as const;
 
 /** enum bg_flag. */

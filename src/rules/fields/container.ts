@@ -40,6 +40,18 @@ function hostPidns(c: EvalCtx): number {
 	return (c.table?.containers ?? standalone().resolver).host.pidns;
 }
 
+/**
+ * Whether the event's process sees the host's file system: on the host (container.id 'host') and in the host's mount
+ * namespace, or in one whose inum is not known (then its container identity decides). A host process with a mount
+ * namespace of its own (PrivateTmp=, unshare -m) is on the host, but may see other files at the same paths.
+ */
+export function inHostMountNs(c: EvalCtx): boolean {
+	const f = containerFacts(c);
+	if (f.container.id !== 'host') return false;
+	const host = (c.table?.containers ?? standalone().resolver).host.mntns;
+	return f.mntns === 0 || host === 0 || f.mntns === host;
+}
+
 function isContainerInit(c: EvalCtx): boolean {
 	const f = containerFacts(c);
 	const host = hostPidns(c);

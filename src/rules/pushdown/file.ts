@@ -187,9 +187,13 @@ function leafAccess(n: Extract<Node, { type: 'cmp' | 'list' }>, values: string[]
 	return RW;
 }
 
-/** The path field a reference names: fd.name (and the rename/link target), fd.directory, fd.filename. */
+/**
+ * The path field a reference names: fd.name (and the rename/link target), fd.directory, fd.filename.
+ * fd.host_name bounds the path as fd.name does: a watch entry also watches its host object by
+ * (dev, ino) (bg_watch_ino), so a container reaching it under another path is reported too.
+ */
 function pathField(f: FieldRef): 'name' | 'directory' | 'filename' | undefined {
-	if (f.name === 'fd.name' || f.name === 'evt.arg.newpath' || (f.name === 'evt.arg' && f.arg === 'newpath')) return 'name';
+	if (f.name === 'fd.name' || f.name === 'fd.host_name' || f.name === 'evt.arg.newpath' || (f.name === 'evt.arg' && f.arg === 'newpath')) return 'name';
 	if (f.name === 'fd.directory') return 'directory';
 	if (f.name === 'fd.filename') return 'filename';
 	return undefined;
