@@ -51,6 +51,12 @@ const SECCOMP = [
 
 const KMOD = [...RESULT, ...['kmod.op', 'kmod.name', 'kmod.path', 'kmod.image_size', 'kmod.flags'], ...['proc.pid', 'proc.tid', 'proc.ppid', 'proc.name', 'proc.exepath', 'user.uid', 'container.cgroup_id']];
 const BPF = [...RESULT, ...['bpf.cmd', 'bpf.prog_type', 'bpf.prog_name', 'bpf.attach_type', 'bpf.from_user'], ...['proc.pid', 'proc.tid', 'proc.ppid', 'proc.name', 'proc.exepath', 'user.uid', 'container.cgroup_id']];
+const AUDIT = [
+	...RESULT,
+	...['audit.op', 'audit.msg_type', 'audit.acked', 'audit.sent', 'audit.seq', 'audit.index', 'audit.more', 'audit.partial', 'audit.mask'],
+	...['audit.enabled', 'audit.failure', 'audit.pid', 'audit.rate_limit', 'audit.backlog_limit', 'audit.backlog_wait_time', 'audit.tty_enabled', 'audit.feature_mask', 'audit.features'],
+	...['proc.pid', 'proc.tid', 'proc.ppid', 'proc.name', 'proc.exepath', 'user.uid', 'container.cgroup_id'],
+];
 
 const TARGET = ['target.pid', 'target.tid', 'target.name', 'target.exepath', 'target.uid', 'target.own', 'target.other_user', 'target.exact'];
 const CALLER = ['proc.pid', 'proc.tid', 'proc.ppid', 'proc.name', 'proc.exepath', 'user.uid', 'container.cgroup_id'];
@@ -79,6 +85,7 @@ export const JSON_FIELDS: Readonly<Record<EventKind, readonly string[]>> = {
 	seccomp: SECCOMP,
 	kmod: KMOD,
 	bpf: BPF,
+	audit_ctl: AUDIT,
 	ptrace: PTRACE,
 	procmem: PROCMEM,
 	agent: AGENT,
