@@ -150,7 +150,7 @@ int BPF_PROG(bg_bpf_exit, struct pt_regs *regs, long ret)
 }
 
 enum {
-	BG_AF_NETLINK = 16,		/* include/linux/socket.h AF_NETLINK */
+	BG_SOCK_AF_NETLINK = 16,	/* include/linux/socket.h AF_NETLINK */
 	BG_NETLINK_AUDIT = 9,		/* include/uapi/linux/netlink.h NETLINK_AUDIT */
 	BG_NLMSG_ERROR = 2,		/* include/uapi/linux/netlink.h NLMSG_ERROR */
 	BG_NLMSG_HDRLEN = 16,		/* sizeof(struct nlmsghdr) */
@@ -180,7 +180,7 @@ static __always_inline struct sock *audit__sock(__s32 fd)
 	if (!so || so->file != f)
 		return NULL;
 	sk = so->sk;
-	if (!sk || sk->__sk_common.skc_family != BG_AF_NETLINK || sk->sk_protocol != BG_NETLINK_AUDIT)
+	if (!sk || sk->__sk_common.skc_family != BG_SOCK_AF_NETLINK || sk->sk_protocol != BG_NETLINK_AUDIT)
 		return NULL;
 	return sk;
 }

@@ -70,7 +70,8 @@ static __always_inline void dispatch__exit_tbl(void *ctx, __u64 nr)
  * 32-bit handler registered for its 64-bit number (bg_sys_exit32); without one it is counted
  * (compat_syscall: not decoded), never handed to a 64-bit handler. Renames, links and mounts not
  * dispatched still invalidate the file sensor's cached verdicts (their ia32 numbers, x86 only:
- * see compat__ia32_moves_names). 64-bit calls pay one branch.
+ * see compat__ia32_moves_names). 64-bit calls pay one branch; 64-bit sendto and sendmsg go first
+ * to the audit check's slot (bg_au_exit_tbl), which goes on to their own handler.
  */
 static __always_inline void dispatch__exit(void *ctx, struct pt_regs *regs, __u64 nr)
 {
