@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { requireBpf } from '../helpers/bpf.js';
 import { collect, run } from '../helpers/collect.js';
 import { withMonitor } from '../helpers/monitor.js';
+import { traceAround } from '../helpers/cli.js';
 import { SENSORS } from '../../src/sensors/registry.js';
 import { syscallNr } from '../../src/events/syscalls.js';
 import { BgAuditFlag } from '../../src/events/generated/layouts.js';
@@ -187,4 +188,27 @@ s.sendmsg([b'yy'])
 	const sends = events.filter((e: BgEvent): e is NetEvent => e.kind === 'net_send' && e.pid === pid);
 	assert.deepEqual(sends.map((e) => [e.dport, e.ret]), [[9, 1], [7, 2]]);
 	assert.deepEqual(events.filter((e) => e.kind === 'audit_ctl' && e.pid === pid), []);
+});
+
+test("bpfguard trace 'evt.type = audit_ctl' shows the message with its fields (a raw AUDIT_SET of the state auditing already has)", async (t) => {
+	if (!requireBpf(t, OBJECTS)) return;
+	const saved = needAudit(t);
+	if (!saved) return;
+	const dir = mkdtempSync('/var/lib/bg-audit-');
+	let pid = 0;
+	try {
+		const { out, err, code } = await traceAround('trace', ['evt.type = audit_ctl', '--json', '-o', '%proc.name(%proc.pid) %audit.op %audit.mask %audit.enabled %evt.res'], async () => {
+			pid = (await run(AUDITNL, ['set-enabled', String(saved.enabled)])).pid;
+		});
+		assert.equal(code, 0, err);
+		const lines = out.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l['proc.pid'] === pid);
+		assert.deepEqual(
+			lines.map((l) => [l['evt.type'], l['proc.name'], l['audit.op'], l['audit.mask'], l['audit.enabled'], l['evt.res']]),
+			[['audit_ctl', 'auditnl', 'set', ['enabled'], saved.enabled, 'SUCCESS']],
+			out,
+		);
+	} finally {
+		restore(saved, dir);
+		rmSync(dir, { recursive: true, force: true });
+	}
 });
