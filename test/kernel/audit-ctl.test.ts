@@ -130,7 +130,7 @@ test('audit rules deleted and auditing disabled alert (auditctl -D, -e 0, raw AU
 	}
 });
 
-test('every record field: AUDIT_SET by sendto, AUDIT_GET + AUDIT_DEL_RULE in one sendmsg (the query filtered), a refused AUDIT_SET pid', async (t) => {
+test('every record field: AUDIT_SET by sendto, AUDIT_GET + AUDIT_DEL_RULE in one sendmsg (the query filtered), a refused AUDIT_SET pid, nine messages in one send', async (t) => {
 	if (!requireBpf(t, OBJECTS)) return;
 	const saved = needAudit(t);
 	if (!saved) return;
@@ -140,7 +140,7 @@ test('every record field: AUDIT_SET by sendto, AUDIT_GET + AUDIT_DEL_RULE in one
 	try {
 		const { events } = await collect(SENSORS.filter((s) => s.name === 'process' || s.name === 'kernel'), {}, async () => {
 			// the state it already has: nothing changes
-			for (const [k, args] of [['set', ['set-enabled', String(saved.enabled)]], ['batch', ['batch']], ['pid', ['set-pid', '1']]] as const) {
+			for (const [k, args] of [['set', ['set-enabled', String(saved.enabled)]], ['batch', ['batch']], ['pid', ['set-pid', '1']], ['many', ['many']]] as const) {
 				const p = await run(AUDITNL, [...args]);
 				pids[k] = p.pid;
 				out[k] = p.stdout;
@@ -166,6 +166,10 @@ test('every record field: AUDIT_SET by sendto, AUDIT_GET + AUDIT_DEL_RULE in one
 		const [p] = recs('pid');
 		assert.equal(recs('pid').length, 1);
 		assert.deepEqual([p.syscall, p.err, p.type, p.seq, p.mask, p.auditPid, p.enabled, p.index, p.flags], ['sendto', -22, 1001, 2, 0x4, 1, 0, 0, BgAuditFlag.BG_AUF_ACK | BgAuditFlag.BG_AUF_BODY]);
+		// nine messages in one send: eight queries walked (filtered), the ninth reported as not walked
+		const many = recs('many');
+		assert.deepEqual(many.map((e) => [e.syscall, e.type, e.seq, e.index, e.err, e.flags]), [['sendmsg', 1012, 18, 8, undefined, BgAuditFlag.BG_AUF_MORE | BgAuditFlag.BG_AUF_TYPE_USER]]);
+		assert.deepEqual(acks(out.many).acks.find((a) => a.seq === 18), { seq: 18, type: 1012, err: -2 }, 'the kernel handled it');
 	} finally {
 		restore(saved, dir);
 		rmSync(dir, { recursive: true, force: true });

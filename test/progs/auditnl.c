@@ -1,10 +1,11 @@
-/* auditnl set-enabled N | set-pid PID | batch: audit configuration messages sent straight on a
+/* auditnl set-enabled N | set-pid PID | batch | many: audit configuration messages sent straight on a
  * NETLINK_AUDIT socket, as any program can, without libaudit or auditctl.
  *  set-enabled N  sendto: AUDIT_SET, mask AUDIT_STATUS_ENABLED, enabled N (seq 1)
  *  set-pid PID    sendto: AUDIT_SET, mask AUDIT_STATUS_PID, pid PID (seq 2; the kernel refuses a
  *                 pid other than the caller's with EINVAL, so nothing changes)
  *  batch          sendmsg, one iovec, two messages: AUDIT_GET (seq 3, a query) and AUDIT_DEL_RULE
  *                 of a rule that does not exist (seq 4)
+ *  many           sendmsg: eight AUDIT_GET (seq 10-17) and that AUDIT_DEL_RULE (seq 18), one buffer
  * Every message asks for an ack. Prints "send ret=R errno=E", then "ack seq=S type=T err=E" for
  * each ack read back; exits 0. */
 #define _GNU_SOURCE
@@ -61,8 +62,8 @@ int main(int argc, char **argv)
 	ssize_t ret;
 	int fd;
 
-	if (argc < 2 || (strcmp(argv[1], "batch") && argc != 3)) {
-		fprintf(stderr, "usage: auditnl set-enabled N | set-pid PID | batch\n");
+	if (argc < 2 || (strcmp(argv[1], "batch") && strcmp(argv[1], "many") && argc != 3)) {
+		fprintf(stderr, "usage: auditnl set-enabled N | set-pid PID | batch | many\n");
 		return 2;
 	}
 	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_AUDIT);
@@ -81,11 +82,14 @@ int main(int argc, char **argv)
 			s.pid = atoi(argv[2]);
 		len = put(0, AUDIT_SET, en ? 1 : 2, &s, sizeof(s));
 		ret = sendto(fd, buf, len, 0, (struct sockaddr *)&kernel, sizeof(kernel));
-	} else if (!strcmp(argv[1], "batch")) {
+	} else if (!strcmp(argv[1], "batch") || !strcmp(argv[1], "many")) {
+		int many = !strcmp(argv[1], "many");
+
 		r.flags = AUDIT_FILTER_EXIT;
 		r.action = AUDIT_ALWAYS;
-		len = put(0, AUDIT_GET, 3, NULL, 0);
-		len = put(len, AUDIT_DEL_RULE, 4, &r, sizeof(r));
+		for (int i = 0; i < (many ? 8 : 1); i++)
+			len = put(len, AUDIT_GET, many ? 10 + i : 3, NULL, 0);
+		len = put(len, AUDIT_DEL_RULE, many ? 18 : 4, &r, sizeof(r));
 		iov.iov_len = len;
 		ret = sendmsg(fd, &m, 0);
 	} else {
