@@ -14,8 +14,10 @@ PKGS=(clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev make g++ pkg-config py
 # curl: test/kernel/exec-story.test.ts pipes a download from a loopback python3 http.server into sh;
 # procps: sysctl -w in test/kernel/rules-file.test.ts; chromium: test/browser/ opens the HTML report in it (driven by
 # playwright-core, which never downloads a browser); podman, runc, busybox-static: real containers for the container tests
-# (test/helpers/podman.ts imports a busybox rootfs offline); iptables: podman's default network.
-TEST_PKGS=(prometheus systemd golang-github-containers-common openssl chromium kmod gdb strace curl procps podman runc busybox-static iptables)
+# (test/helpers/podman.ts imports a busybox rootfs offline); iptables: podman's default network; auditd: auditctl for
+# test/kernel/audit-ctl.test.ts (it deletes and disables audit rules and restores them; it may start the auditd daemon
+# where systemd runs, which the test does not depend on).
+TEST_PKGS=(prometheus systemd golang-github-containers-common openssl chromium kmod gdb strace curl procps podman runc busybox-static iptables auditd)
 BENCH_PKGS=(bpftrace auditd stress-ng liburing-dev)
 for arg in "$@"; do
 	case "$arg" in

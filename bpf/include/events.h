@@ -27,6 +27,7 @@
  *   BG_EV_NET_CONNECT … BG_EV_NET_SEND   8-14      bg_net_flag
  *   BG_EV_SECCOMP                        1         BG_F_EXE_TRUNC of bg_flag
  *   BG_EV_KMOD … BG_EV_PROCMEM           1, 8-14   bg_act_flag
+ *   BG_EV_AUDIT_CTL                      1, 8-12   bg_audit_flag
  *
  * Within a family a bit means the same on every kind; each flag's comment names the kinds
  * that can carry it.
@@ -59,6 +60,8 @@ enum bg_kind {
 	BG_EV_BPF = 51,		/* kernel: bpf() program load or attach exit, ok or failed */
 	BG_EV_PTRACE = 52,	/* inject: ptrace() traceme, attach, seize, peek/poke/regs exit */
 	BG_EV_PROCMEM = 53,	/* inject: process_vm_readv/process_vm_writev exit */
+	BG_EV_AUDIT_CTL = 54,	/* kernel: an audit configuration message sent on a NETLINK_AUDIT
+				 * socket (sendto/sendmsg exit), one record per message */
 };
 
 /* hdr.flags of BG_EV_EXEC records (bits 0-7); BG_F_EXE_TRUNC also on BG_EV_PRIV_* records. */
@@ -432,5 +435,61 @@ struct bg_act {
 	__u32 _pad;
 };
 _Static_assert(sizeof(struct bg_act) == 128, "bg_act size");
+
+/* hdr.flags of struct bg_audit_ctl records (BG_EV_AUDIT_CTL). */
+enum bg_audit_flag {
+	BG_AUF_EXE_TRUNC = 1 << 1,	/* exe path cut (the bit of BG_F_EXE_TRUNC) */
+	BG_AUF_ACK = 1 << 8,		/* err holds the kernel's answer, read from its NLMSG_ERROR ack
+					 * queued on the sender's socket (kernel memory) */
+	BG_AUF_BODY = 1 << 9,		/* AUDIT_SET, AUDIT_TTY_SET, AUDIT_SET_FEATURE: the values were
+					 * read (from the caller's memory at exit) */
+	BG_AUF_MORE = 1 << 10,		/* the send held more than BG_AUDIT_MSGS_MAX messages: this is the
+					 * first one not walked; it and those after it are not reported */
+	BG_AUF_IOV = 1 << 11,		/* sendmsg with more than one iovec: only the first was read */
+	BG_AUF_TYPE_USER = 1 << 12,	/* no ack matched: type and seq are from the caller's memory only */
+};
+
+enum bg_audit_limit {
+	BG_AUDIT_MSGS_MAX = 8,		/* netlink messages walked in one send */
+	BG_AUDIT_ACKS_MAX = 8,		/* queued skbs searched (from the tail) for a message's ack */
+};
+
+/*
+ * An audit configuration message (include/uapi/linux/audit.h: AUDIT_SET, AUDIT_ADD_RULE,
+ * AUDIT_DEL_RULE, AUDIT_TRIM, AUDIT_MAKE_EQUIV, AUDIT_TTY_SET, AUDIT_SET_FEATURE, and the
+ * refused old AUDIT_ADD/AUDIT_DEL) sent by sendto()/sendmsg() on a NETLINK_AUDIT socket, at the
+ * syscall's exit. The kernel handles the message inside the call, so at exit its answer is the
+ * NLMSG_ERROR ack on the sender's socket (err, BG_AUF_ACK; a message without NLM_F_ACK that
+ * succeeded has none). The message (type, seq, values) is read from the caller's buffer at exit:
+ * the kernel keeps no copy of it (the ack copies the header). Parameters, in order: nr, type,
+ * nlflags, ret, err, seq, mask, enabled, failure, pid, rate_limit, backlog_limit,
+ * backlog_wait_time, uid, ppid, index, comm, exe.
+ */
+struct bg_audit_ctl {
+	struct bg_hdr hdr;
+	__s32 nr;		/* syscall number (sendto, sendmsg) */
+	__u16 type;		/* nlmsg_type (AUDIT_SET = 1001 …) */
+	__u16 nlflags;		/* nlmsg_flags (NLM_F_ACK …) */
+	__s64 ret;		/* syscall return value: bytes sent, or -errno */
+	__s32 err;		/* the kernel's answer: 0 done, -errno refused (BG_AUF_ACK) */
+	__u32 seq;		/* nlmsg_seq */
+	__u32 mask;		/* AUDIT_SET: audit_status.mask (AUDIT_STATUS_*); SET_FEATURE: mask */
+	__u32 enabled;		/* AUDIT_SET: enabled (0 off, 1 on, 2 locked); TTY_SET: enabled;
+				 * SET_FEATURE: features */
+	__u32 failure;		/* AUDIT_SET: failure mode (0 silent, 1 printk, 2 panic);
+				 * SET_FEATURE: lock */
+	__u32 pid;		/* AUDIT_SET: the audit daemon's pid to set (0: none) */
+	__u32 rate_limit;	/* AUDIT_SET: messages per second (0: unlimited) */
+	__u32 backlog_limit;	/* AUDIT_SET: queued records */
+	__u32 backlog_wait_time;	/* AUDIT_SET: jiffies */
+	__u32 uid;		/* real_cred->uid */
+	__u32 ppid;		/* real_parent->tgid */
+	__u16 index;		/* the message's place in the send (0 first) */
+	__u16 _pad0;
+	char comm[16];		/* task->comm */
+	struct bg_blob exe;	/* path: mm->exe_file */
+	__u32 _pad;
+};
+_Static_assert(sizeof(struct bg_audit_ctl) == 120, "bg_audit_ctl size");
 
 #endif /* BG_EVENTS_H */

@@ -27,6 +27,8 @@ enum bg_sysno {
 	BG_NR_OPENAT = 257,
 	BG_NR_OPENAT2 = 437,
 	BG_NR_CONNECT = 42,
+	BG_NR_SENDTO = 44,
+	BG_NR_SENDMSG = 46,
 };
 
 static __always_inline long compat__syscall_nr(struct pt_regs *regs)
@@ -171,6 +173,8 @@ enum bg_sysno {
 	BG_NR_OPENAT = 56,
 	BG_NR_OPENAT2 = 437,
 	BG_NR_CONNECT = 203,
+	BG_NR_SENDTO = 206,
+	BG_NR_SENDMSG = 211,
 };
 
 static __always_inline long compat__syscall_nr(struct pt_regs *regs)

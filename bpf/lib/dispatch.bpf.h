@@ -46,12 +46,32 @@ struct {
 } bg_sys_enter32 SEC(".maps");
 
 /*
+ * One slot: the kernel sensor's check of 64-bit sendto/sendmsg for audit configuration messages
+ * (bpf/kmod/kmod.bpf.c, bg_audit_exit), which resumes with dispatch__exit_tbl, so the handler a
+ * sensor registered for the same call (the net sensor's) still runs. Empty: one failed lookup.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} bg_au_exit_tbl SEC(".maps");
+
+/* Tail-call the exit handler a sensor registered for this 64-bit syscall number. */
+static __always_inline void dispatch__exit_tbl(void *ctx, __u64 nr)
+{
+	if (nr < BG_SYSCALL_MAX)
+		bpf_tail_call(ctx, &bg_sys_exit_tbl, nr);
+}
+
+/*
  * Tail-call the exit handler a sensor registered for this syscall number. A 32-bit syscall's
  * number means another call in the 64-bit table: one a sensor looks at (bg_ia32_sys) goes to the
  * 32-bit handler registered for its 64-bit number (bg_sys_exit32); without one it is counted
  * (compat_syscall: not decoded), never handed to a 64-bit handler. Renames, links and mounts not
  * dispatched still invalidate the file sensor's cached verdicts (their ia32 numbers, x86 only:
- * see compat__ia32_moves_names). 64-bit calls pay one branch.
+ * see compat__ia32_moves_names). 64-bit calls pay one branch; 64-bit sendto and sendmsg go first
+ * to the audit check's slot (bg_au_exit_tbl), which goes on to their own handler.
  */
 static __always_inline void dispatch__exit(void *ctx, struct pt_regs *regs, __u64 nr)
 {
@@ -67,8 +87,9 @@ static __always_inline void dispatch__exit(void *ctx, struct pt_regs *regs, __u6
 			gen__change_exit();
 		return;
 	}
-	if (nr < BG_SYSCALL_MAX)
-		bpf_tail_call(ctx, &bg_sys_exit_tbl, nr);
+	if (nr == BG_NR_SENDTO || nr == BG_NR_SENDMSG)
+		bpf_tail_call(ctx, &bg_au_exit_tbl, 0);
+	dispatch__exit_tbl(ctx, nr);
 }
 
 /* The same at entry (32-bit calls not dispatched: only the verdict generation). */

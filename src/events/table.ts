@@ -3,7 +3,7 @@
  * evt.type values, sensor, syscalls with their argument layout, direction and hdr.flags enum.
  * A new record kind is one row here, its decoder, and its sensor.
  */
-import { BgActFlag, BgFileFlag, BgFlag, BgKind, BgNetFlag, BgPrivFlag } from './generated/layouts.js';
+import { BgActFlag, BgAuditFlag, BgFileFlag, BgFlag, BgKind, BgNetFlag, BgPrivFlag } from './generated/layouts.js';
 import type { Decoder, TypePeek } from './wire.js';
 import type { BgEvent, EventKind, NetEvent, NetKind } from './types.js';
 import { decodeExec, decodeExit, decodeFork } from './decoders/process.js';
@@ -12,6 +12,7 @@ import { decodeFileChange, decodeOpen, peekFileType } from './decoders/file.js';
 import { netDecoder } from './decoders/net.js';
 import { decodeSeccomp } from './decoders/seccomp.js';
 import { actDecoder, peekActType } from './decoders/act.js';
+import { decodeAuditCtl } from './decoders/audit.js';
 import { CHANGE_SYSCALLS, OPEN_SYSCALLS, PRIV_ID_SYSCALLS, type FileSyscall, type PrivSyscall } from './syscall-args.js';
 
 /** Sensor names (src/sensors/registry.ts), one BPF object each. */
@@ -85,6 +86,8 @@ export const EVENT_TABLE: readonly KindRow[] = [
 	// module loads and unloads, BPF program loads and attaches: at exit, attempts too
 	{ kind: 'kmod', code: BgKind.BG_EV_KMOD, sensor: 'kernel', source: 'syscall', dir: 'exit', decode: actDecoder('kmod'), peek: peekActType, types: ['init_module', 'finit_module', 'delete_module'], flags: BgActFlag },
 	{ kind: 'bpf', code: BgKind.BG_EV_BPF, sensor: 'kernel', source: 'syscall', dir: 'exit', decode: actDecoder('bpf'), peek: peekActType, types: ['bpf'], flags: BgActFlag },
+	// audit configuration messages on a NETLINK_AUDIT socket (sendto/sendmsg exit), one record per message
+	{ kind: 'audit_ctl', code: BgKind.BG_EV_AUDIT_CTL, sensor: 'kernel', source: 'syscall', dir: 'exit', decode: decodeAuditCtl, peek: fixed('audit_ctl'), types: ['audit_ctl'], flags: BgAuditFlag },
 	// one process on another's memory or registers: at exit, attempts too
 	{ kind: 'ptrace', code: BgKind.BG_EV_PTRACE, sensor: 'inject', source: 'syscall', dir: 'exit', decode: actDecoder('ptrace'), peek: peekActType, types: ['ptrace'], flags: BgActFlag },
 	{ kind: 'procmem', code: BgKind.BG_EV_PROCMEM, sensor: 'inject', source: 'syscall', dir: 'exit', decode: actDecoder('procmem'), peek: peekActType, types: ['process_vm_readv', 'process_vm_writev'], flags: BgActFlag },

@@ -321,5 +321,38 @@ export interface ActEvent extends EventBase {
 	targetArg: number;
 }
 
-export type BgEvent = ExecEvent | ForkEvent | ExitEvent | PrivEvent | OpenEvent | FileChangeEvent | NetEvent | SeccompEvent | ActEvent | AgentEvent;
+/** An audit configuration message sent on a NETLINK_AUDIT socket (sendto/sendmsg), at the call's exit; one per message. */
+export interface AuditCtlEvent extends EventBase {
+	kind: 'audit_ctl';
+	nr: number;
+	/** Syscall name (sendto, sendmsg). */
+	syscall: string;
+	/** The syscall's return value: bytes sent, or -errno. */
+	ret: number;
+	/** The kernel's answer to this message (0 done, -errno refused), from its ack; undefined when none was queued. */
+	err: number | undefined;
+	/** nlmsg_type (include/uapi/linux/audit.h). */
+	type: number;
+	nlflags: number;
+	seq: number;
+	/** AUDIT_SET: audit_status.mask; SET_FEATURE: the feature mask. */
+	mask: number;
+	/** AUDIT_SET and TTY_SET: enabled; SET_FEATURE: features. */
+	enabled: number;
+	/** AUDIT_SET: failure mode; SET_FEATURE: lock. */
+	failure: number;
+	/** AUDIT_SET: the audit daemon's pid to set. */
+	auditPid: number;
+	rateLimit: number;
+	backlogLimit: number;
+	backlogWaitTime: number;
+	uid: number;
+	ppid: number;
+	/** The message's place in its send (0 first). */
+	index: number;
+	comm: string;
+	exe: string;
+}
+
+export type BgEvent = ExecEvent | ForkEvent | ExitEvent | PrivEvent | OpenEvent | FileChangeEvent | NetEvent | SeccompEvent | ActEvent | AuditCtlEvent | AgentEvent;
 export type EventKind = BgEvent['kind'];

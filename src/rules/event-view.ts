@@ -17,6 +17,9 @@ export function evtRes(e: BgEvent): number | undefined {
 		case 'ptrace':
 		case 'procmem':
 			return e.ret;
+		case 'audit_ctl':
+			// the kernel's answer to the message when its ack was seen; else the send's own result
+			return e.ret < 0 || e.err === undefined ? e.ret : e.err;
 		case 'seccomp':
 			// a killed call never returned; a trapped one returns what the SIGSYS handler sets
 			return e.action === 'errno' || e.action === 'skipped' ? e.ret : undefined;
@@ -42,6 +45,7 @@ export function ownPpid(e: BgEvent): number | undefined {
 		case 'bpf':
 		case 'ptrace':
 		case 'procmem':
+		case 'audit_ctl':
 			return e.ppid;
 		default:
 			return undefined;
@@ -61,6 +65,7 @@ export function ownExe(e: BgEvent): string | undefined {
 		case 'bpf':
 		case 'ptrace':
 		case 'procmem':
+		case 'audit_ctl':
 			return e.exe || undefined;
 		default:
 			return undefined;

@@ -19,7 +19,8 @@ for (const [k, v] of Object.entries(BgStat)) if (k !== 'BG_STAT__MAX') KERNEL_ST
  * duty of keeping it). bg_watch_gen: the verdict generation of the dispatcher and the file
  * sensor; bg_follow: the -p set of every sensor, kept (children added at fork) by one object only;
  * bg_enf_*: the kill slots of the process and file sensors; bg_sys_enter_tbl, bg_sys_exit_tbl: the
- * dispatcher's tables, which a dispatch hook's programs resume; bg_ia32_sys (with bg_sys_*32): how
+ * dispatcher's tables, which a dispatch hook's programs resume (bg_au_exit_tbl: the kernel sensor's
+ * audit check of sendto/sendmsg, in the dispatcher's header); bg_ia32_sys (with bg_sys_*32): how
  * the dispatcher and the handlers read a 32-bit call.
  */
 const SHARED_MAPS: Readonly<Record<string, string | undefined>> = {
@@ -27,6 +28,7 @@ const SHARED_MAPS: Readonly<Record<string, string | undefined>> = {
 	bg_follow: 'cfg_follow_own',
 	bg_sys_enter_tbl: undefined,
 	bg_sys_exit_tbl: undefined,
+	bg_au_exit_tbl: undefined,
 	bg_sys_enter32: undefined,
 	bg_sys_exit32: undefined,
 	bg_ia32_sys: undefined,
@@ -136,7 +138,7 @@ export class SensorRuntime {
 		// The dispatcher owns the shared maps when present; it is object 0.
 		if (handlers.length || hooks.length) {
 			this.dispatch = open('dispatch');
-			for (const h of hooks) this.dispatch.setRodata(h.rodata, u8(1));
+			for (const h of hooks) if (h.rodata) this.dispatch.setRodata(h.rodata, u8(1));
 			loaded(this.dispatch);
 		}
 		for (const s of this.wanted) {

@@ -25,8 +25,8 @@ export interface SyscallHandler {
  * tables; those programs resume the dispatch.
  */
 export interface DispatchHook {
-	/** The dispatcher's rodata flag (bpf/dispatch.bpf.c). */
-	rodata: string;
+	/** The dispatcher's rodata flag (bpf/dispatch.bpf.c); none for a check the dispatcher makes by syscall number alone (an empty slot costs one failed lookup). */
+	rodata?: string;
 	/** Each one-slot table of the dispatcher and the program (in the sensor's object; tail-called, never attached itself) it holds. */
 	slots: readonly { table: string; prog: string }[];
 }

@@ -1,6 +1,6 @@
 /** @module test/helpers/events: synthetic events of every record kind, with every optional part set somewhere (for JSON and field tests). */
-import type { ActEvent, BgEvent, Creds, FileEventBase, NetEvent, NetKind, PrivEvent, SeccompEvent } from '../../src/events/types.js';
-import { BgActFlag, BgFlag, BgPrivFlag, BgWatchMode } from '../../src/events/generated/layouts.js';
+import type { ActEvent, AuditCtlEvent, BgEvent, Creds, FileEventBase, NetEvent, NetKind, PrivEvent, SeccompEvent } from '../../src/events/types.js';
+import { BgActFlag, BgAuditFlag, BgFlag, BgPrivFlag, BgWatchMode } from '../../src/events/generated/layouts.js';
 import { execEvent } from './rules.js';
 
 const T0 = 1_700_000_000_000;
@@ -132,6 +132,34 @@ function net(kind: NetKind, i: number, p: Partial<NetEvent> = {}): NetEvent {
 
 const B64 = Buffer.from([0x2f, 0x74, 0xc3, 0x28]).toString('base64');
 
+function audit(i: number, p: Partial<AuditCtlEvent>): AuditCtlEvent {
+	return {
+		kind: 'audit_ctl',
+		...base(900 + i, i),
+		nr: 44,
+		syscall: 'sendto',
+		ret: 60,
+		err: 0,
+		type: 1001,
+		nlflags: 5,
+		seq: 1,
+		mask: 0,
+		enabled: 0,
+		failure: 0,
+		auditPid: 0,
+		rateLimit: 0,
+		backlogLimit: 0,
+		backlogWaitTime: 0,
+		uid: 0,
+		ppid: 899,
+		index: 0,
+		comm: 'auditctl',
+		exe: '/usr/sbin/auditctl',
+		flags: BgAuditFlag.BG_AUF_ACK | BgAuditFlag.BG_AUF_BODY,
+		...p,
+	};
+}
+
 /** Events of every kind (several per kind where the kind's JSON keys differ by syscall or outcome). */
 export function sampleEvents(): BgEvent[] {
 	let i = 0;
@@ -182,5 +210,12 @@ export function sampleEvents(): BgEvent[] {
 		act('procmem', ++i, { nr: 311, syscall: 'process_vm_writev', ret: -1, arg: 2n, name: '', comm: 'dumper', exe: '/tmp/bg/dumper', targetArg: 816, flags: BgActFlag.BG_AF_TARGET | BgActFlag.BG_AF_OTHER_USER, target: { pid: 816, tid: 816, uid: 1000, comm: 'bash', exe: '' } }),
 		{ kind: 'agent', ...base(4242, ++i), tid: 4242, cgroupId: 0n, what: 'loss', reason: 'ringbuf_full=7 sink_dropped=2', counts: { ringbuf_full: 7, sink_dropped: 2 }, total: 9, uptimeS: 61.5, windowS: 10, comm: 'node' },
 		{ kind: 'agent', ...base(4242, ++i), tid: 4242, cgroupId: 0n, what: 'stop', reason: 'SIGTERM', counts: { events: 100, lost: 9 }, total: 100, uptimeS: 70, windowS: 70, comm: 'node' },
+		audit(++i, { mask: 0x1, enabled: 0 }),
+		audit(++i, { mask: 0x7, enabled: 1, failure: 2, auditPid: 1234, comm: 'auditd', exe: '/usr/sbin/auditd' }),
+		audit(++i, { mask: 0x38, rateLimit: 100, backlogLimit: 8192, backlogWaitTime: 60000, err: -1 }),
+		audit(++i, { nr: 46, syscall: 'sendmsg', ret: 1072, err: -2, type: 1012, seq: 4, index: 1, comm: 'auditnl', exe: '/tmp/bg/auditnl', flags: BgAuditFlag.BG_AUF_ACK | BgAuditFlag.BG_AUF_IOV }),
+		audit(++i, { type: 1017, nlflags: 1, err: undefined, enabled: 1, flags: BgAuditFlag.BG_AUF_BODY | BgAuditFlag.BG_AUF_TYPE_USER }),
+		audit(++i, { type: 1018, mask: 1, enabled: 1, failure: 0 }),
+		audit(++i, { type: 1011, err: undefined, index: 8, flags: BgAuditFlag.BG_AUF_MORE | BgAuditFlag.BG_AUF_TYPE_USER }),
 	];
 }

@@ -22,6 +22,32 @@ export const BG_ACT = {
 	_pad: 124, // u32, 4 bytes
 } as const;
 
+/** struct bg_audit_ctl: byte offsets of its members. */
+export const BG_AUDIT_CTL = {
+	SIZE: 120,
+	hdr: 0, // struct bg_hdr, 32 bytes
+	nr: 32, // s32, 4 bytes
+	type: 36, // u16, 2 bytes
+	nlflags: 38, // u16, 2 bytes
+	ret: 40, // s64, 8 bytes
+	err: 48, // s32, 4 bytes
+	seq: 52, // u32, 4 bytes
+	mask: 56, // u32, 4 bytes
+	enabled: 60, // u32, 4 bytes
+	failure: 64, // u32, 4 bytes
+	pid: 68, // u32, 4 bytes
+	rate_limit: 72, // u32, 4 bytes
+	backlog_limit: 76, // u32, 4 bytes
+	backlog_wait_time: 80, // u32, 4 bytes
+	uid: 84, // u32, 4 bytes
+	ppid: 88, // u32, 4 bytes
+	index: 92, // u16, 2 bytes
+	_pad0: 94, // u16, 2 bytes
+	comm: 96, // s8[16], 16 bytes
+	exe: 112, // struct bg_blob, 4 bytes
+	_pad: 116, // u32, 4 bytes
+} as const;
+
 /** struct bg_blob: byte offsets of its members. */
 export const BG_BLOB = {
 	SIZE: 4,
@@ -384,6 +410,22 @@ export const BgActLimit = {
 	BG_ACT_NAME_MAX: 256,
 } as const;
 
+/** enum bg_audit_flag. */
+export const BgAuditFlag = {
+	BG_AUF_EXE_TRUNC: 2,
+	BG_AUF_ACK: 256,
+	BG_AUF_BODY: 512,
+	BG_AUF_MORE: 1024,
+	BG_AUF_IOV: 2048,
+	BG_AUF_TYPE_USER: 4096,
+} as const;
+
+/** enum bg_audit_limit. */
+export const BgAuditLimit = {
+	BG_AUDIT_MSGS_MAX: 8,
+	BG_AUDIT_ACKS_MAX: 8,
+} as const;
+
 /** enum bg_deny_limit. */
 export const BgDenyLimit = {
 	BG_DENY_SLOTS: 24,
@@ -510,6 +552,7 @@ export const BgKind = {
 	BG_EV_BPF: 51,
 	BG_EV_PTRACE: 52,
 	BG_EV_PROCMEM: 53,
+	BG_EV_AUDIT_CTL: 54,
 } as const;
 
 /** enum bg_limit. */

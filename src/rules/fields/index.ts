@@ -11,6 +11,7 @@ import './priv.js';
 import './net.js';
 import './seccomp.js';
 import './kernel.js';
+import './audit.js';
 import './inject.js';
 import './bpfguard.js';
 

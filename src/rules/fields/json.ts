@@ -53,6 +53,12 @@ const SECCOMP = [
 
 const KMOD = [...RESULT, ...['kmod.op', 'kmod.name', 'kmod.path', 'kmod.image_size', 'kmod.flags'], ...['proc.pid', 'proc.tid', 'proc.ppid', 'proc.name', 'proc.exepath', 'user.uid', 'container.cgroup_id', 'container.id']];
 const BPF = [...RESULT, ...['bpf.cmd', 'bpf.prog_type', 'bpf.prog_name', 'bpf.attach_type', 'bpf.from_user'], ...['proc.pid', 'proc.tid', 'proc.ppid', 'proc.name', 'proc.exepath', 'user.uid', 'container.cgroup_id', 'container.id']];
+const AUDIT = [
+	...RESULT,
+	...['audit.op', 'audit.msg_type', 'audit.acked', 'audit.sent', 'audit.seq', 'audit.index', 'audit.more', 'audit.partial', 'audit.mask'],
+	...['audit.enabled', 'audit.failure', 'audit.pid', 'audit.rate_limit', 'audit.backlog_limit', 'audit.backlog_wait_time', 'audit.tty_enabled', 'audit.feature_mask', 'audit.features'],
+	...['proc.pid', 'proc.tid', 'proc.ppid', 'proc.name', 'proc.exepath', 'user.uid', 'container.cgroup_id', 'container.id'],
+];
 
 const TARGET = ['target.pid', 'target.tid', 'target.name', 'target.exepath', 'target.uid', 'target.own', 'target.other_user', 'target.exact'];
 const CALLER = ['proc.pid', 'proc.tid', 'proc.ppid', 'proc.name', 'proc.exepath', 'user.uid', 'container.cgroup_id', 'container.id'];
@@ -88,6 +94,7 @@ const BY_KIND: Readonly<Record<EventKind, readonly string[]>> = {
 	seccomp: SECCOMP,
 	kmod: KMOD,
 	bpf: BPF,
+	audit_ctl: AUDIT,
 	ptrace: PTRACE,
 	procmem: PROCMEM,
 	agent: AGENT,
