@@ -7,12 +7,13 @@ import type { CommonFilter } from '../sensors/options.js';
 import { resolveUid } from '../util/ids.js';
 import { intFlag } from './run.js';
 import { compileRegex, RegexError, type Matcher } from '../rules/regex.js';
+import { containerOptions, type ContainerFlags } from './snoop-containers.js';
 
 /** The largest pid the kernel hands out (PID_MAX_LIMIT on 64-bit). */
 const PID_MAX = 4194304;
 
 /** The shared flags after parsing. */
-export interface SnoopFlags {
+export interface SnoopFlags extends ContainerFlags {
 	/** -p: this process and its descendants (decided in the kernel). */
 	pid?: number;
 	/** -u: a uid (from a number or a user name). */
@@ -51,9 +52,9 @@ export interface SnoopHelp {
 	json: string;
 }
 
-/** Add -p, -u, -n, --json, --duration and --stats, with the same parsers and meaning in every snoop. */
+/** Add -p, -u, -n, --json, --duration, --stats and the container options, with the same parsers and meaning in every snoop. */
 export function snoopFlags(cmd: Command, help: SnoopHelp): Command {
-	return cmd
+	return containerOptions(cmd)
 		.option('-p, --pid <PID>', 'only this process and its descendants (decided in the kernel)', intFlag('PID', PID_MAX))
 		.option('-u, --uid <UID>', help.uid ?? 'only this user (uid or name; decided in the kernel)', uidFlag)
 		.option('-n, --name <REGEX>', 'only processes whose name (comm) matches REGEX', regexFlag('name'))

@@ -82,7 +82,8 @@ test('write() only buffers; a full batch is written on a later tick, in one chai
 		for (let i = 0; i < 120; i++) sink.write(testAlert(i));
 		assert.equal(storedIds(t.path).length, 0);
 		// Written on later ticks, three batches one after another (flushIntervalMs is a minute): wait for them, not for a fixed time (a loaded machine is slow).
-		for (let i = 0; i < 500 && storedIds(t.path).length < 120; i++) await new Promise((r) => setTimeout(r, 10));
+		// (the worker's answer that counts a batch written arrives after its rows are visible in the database: wait for both)
+		for (let i = 0; i < 500 && (storedIds(t.path).length < 120 || sink.stats().written < 120); i++) await new Promise((r) => setTimeout(r, 10));
 		assert.equal(storedIds(t.path).length, 120);
 		assert.deepEqual(sink.stats(), { written: 120, failed: 0, dropped: 0, queued: 0 });
 		const v = verifyWithKey(t.path, t.keyPath);

@@ -31,6 +31,13 @@ test('a line is time, priority, rule and escaped output, with the count when mor
 	assert.doesNotMatch(formatTerminalLine(testAlert(1), false), /×/);
 });
 
+test('an alert from a container ends with its name, id and image (escaped); a host alert and unresolved names add nothing', () => {
+	const ctr = (f: Record<string, string>) => formatTerminalLine(testAlert(7, { fields: { ...testAlert(7).fields, ...f } }), false);
+	assert.match(ctr({ 'container.id': '1a2b3c4d5e6f', 'container.name': 'web\n', 'container.image': 'docker.io/library/nginx:1.25' }), / id=al-000007-7f3a \[container web\\n 1a2b3c4d5e6f docker\.io\/library\/nginx:1\.25\]$/);
+	assert.match(ctr({ 'container.id': '1a2b3c4d5e6f', 'container.name': '<unresolved>', 'container.image': '<unresolved>' }), / \[container 1a2b3c4d5e6f\]$/);
+	assert.match(ctr({ 'container.id': 'host', 'container.name': 'host' }), /id=al-000007-7f3a$/);
+});
+
 test('event data cannot break the line or reach the terminal as control sequences', async () => {
 	const out = new Capture();
 	const sink = new TerminalSink({ stream: out });

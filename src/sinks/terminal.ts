@@ -1,4 +1,4 @@
-/** @module sinks/terminal: human alert lines (`HH:MM:SS.mmm PRIORITY rule: output (count×)`) on a stream. */
+/** @module sinks/terminal: human alert lines (`HH:MM:SS.mmm PRIORITY rule: output (count×) [container NAME ID IMAGE]`) on a stream. */
 import type { Alert, Priority } from '../alerts/alert.js';
 import type { Sink, SinkStats } from './sink.js';
 import { escapeText } from './escape.js';
@@ -28,14 +28,24 @@ const RESET = '\u001b[0m';
 
 const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
 
-/** One alert as a human line (no newline); every piece of rule and event data escaped. */
+/** `[container NAME ID IMAGE]` for an alert from a container (its name and image once known), '' on the host. */
+function containerTag(a: Alert): string {
+	const f = a.fields ?? {};
+	const id = f['container.id'];
+	if (typeof id !== 'string' || id === 'host' || id === '') return '';
+	const known = (v: unknown): v is string => typeof v === 'string' && v !== '' && v !== 'host' && !v.startsWith('<');
+	const parts = [f['container.name'], id, f['container.image']].filter(known);
+	return ` [container ${escapeText(parts.join(' '))}]`;
+}
+
+/** One alert as a human line (no newline), ending with its container when it came from one; every piece of rule and event data escaped. */
 export function formatTerminalLine(a: Alert, colour: boolean): string {
 	const d = new Date(a.timeMs);
 	const time = `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
 	const prio = a.priority.toUpperCase();
 	const shown = colour ? `${COLOURS[a.priority]}${prio}${RESET}` : prio;
 	const count = a.count > 1 ? ` (${a.count}×)` : '';
-	return `${time} ${shown} ${escapeText(a.rule)}: ${escapeText(a.output)}${count}`;
+	return `${time} ${shown} ${escapeText(a.rule)}: ${escapeText(a.output)}${count}${containerTag(a)}`;
 }
 
 /** Prints alerts as human lines; never blocks: past maxBufferedBytes lines are dropped and counted. */

@@ -5,17 +5,15 @@ import type { BgEvent, NetEvent } from '../../events/types.js';
 import { escapeText } from '../../sinks/escape.js';
 import { evtType, isNet } from '../../events/table.js';
 import { errnoName } from '../../util/errno.js';
-import { EvalCtx } from '../../rules/context.js';
 import { eventJson } from '../../rules/fields/json.js';
 import { runTracing, intFlag } from '../run.js';
 import { commonFilter, snoopFlags, type SnoopFlags } from '../snoop.js';
+import { SnoopContainers } from '../snoop-containers.js';
 
 interface Opts extends SnoopFlags {
 	port: number[];
 }
 
-/** --json: the event's rule fields (no process table: proc.*, user.* from the event). */
-const JSON_CTX = new EvalCtx();
 
 function endpoint(ip: string, port: number): string {
 	return ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
@@ -51,22 +49,26 @@ function portFlag(v: string, prev: number[] = []): number[] {
 }
 
 async function run(o: Opts): Promise<void> {
+	// --json: the event's rule fields (proc.*, user.* from the event; from a process table with a container option)
+	const sc = await SnoopContainers.create(o);
 	await runTracing({
 		command: 'connsnoop',
-		sensors: [netSensor],
-		filter: { ...commonFilter(o), net: { ports: o.port.length ? o.port : undefined } },
+		sensors: sc.sensors([netSensor]),
+		filter: sc.filter({ ...commonFilter(o), net: { ports: o.port.length ? o.port : undefined } }),
 		durationS: o.duration,
 		verboseStats: o.stats,
 		onReady: () => {
-			if (!o.json) process.stdout.write(`${HEADER}\n`);
+			if (!o.json) process.stdout.write(`${sc.header()}${HEADER}\n`);
 		},
 		onEvents: (evs: BgEvent[], stats) => {
 			let out = '';
 			for (const e of evs) {
+				sc.observe(e);
 				if (!isNet(e)) continue;
 				stats.count(evtType(e));
 				if (o.name && !o.name.test(e.comm)) continue;
-				out += o.json ? `${JSON.stringify(eventJson(JSON_CTX.set(e)))}\n` : `${tableLine(e)}\n`;
+				if (!sc.keep(e)) continue;
+				out += o.json ? `${JSON.stringify(eventJson(sc.ctx))}\n` : `${sc.column()}${tableLine(e)}\n`;
 			}
 			if (out) process.stdout.write(out);
 		},

@@ -5,11 +5,11 @@ import { processSensor } from '../../sensors/process.js';
 import type { BgEvent, ExecEvent } from '../../events/types.js';
 import { escapeText, formatArg } from '../../sinks/escape.js';
 import { errnoName } from '../../util/errno.js';
-import { EvalCtx } from '../../rules/context.js';
 import { eventJson } from '../../rules/fields/json.js';
 import { runTracing, intFlag } from '../run.js';
 import { commonFilter, regexFlag, snoopFlags, type SnoopFlags } from '../snoop.js';
 import type { Matcher } from '../../rules/regex.js';
+import { SnoopContainers } from '../snoop-containers.js';
 
 interface Opts extends SnoopFlags {
 	timestamp?: boolean;
@@ -27,8 +27,6 @@ function hhmmss(ms: number): string {
 	return d.toTimeString().slice(0, 8);
 }
 
-/** --json: the exec's rule fields (no process table: proc.*, user.* from the event). */
-const JSON_CTX = new EvalCtx();
 
 function tableLine(e: ExecEvent, o: Opts, t0: number): string {
 	const cols: string[] = [];
@@ -55,23 +53,27 @@ function header(o: Opts): string {
 
 async function run(o: Opts): Promise<void> {
 	const t0 = Date.now();
+	// --json: the exec's rule fields (proc.*, user.* from the event; from a process table with a container option)
+	const sc = await SnoopContainers.create(o);
 	await runTracing({
 		command: 'execsnoop',
-		sensors: [processSensor],
-		filter: { ...commonFilter(o), failedOnly: o.fails, process: { lifecycle: false } },
+		sensors: sc.sensors([processSensor]),
+		filter: sc.filter({ ...commonFilter(o), failedOnly: o.fails, process: { lifecycle: false } }),
 		durationS: o.duration,
 		verboseStats: o.stats,
 		onReady: () => {
-			if (!o.json) process.stdout.write(`${header(o)}\n`);
+			if (!o.json) process.stdout.write(`${sc.header()}${header(o)}\n`);
 		},
 		onEvents: (evs: BgEvent[], stats) => {
 			let out = '';
 			for (const e of evs) {
+				sc.observe(e);
 				if (e.kind !== 'exec') continue;
 				stats.count('exec');
 				if (o.name && !o.name.test(e.comm)) continue;
 				if (o.line && !o.line.test(e.args.join(' '))) continue;
-				out += o.json ? `${JSON.stringify(eventJson(JSON_CTX.set(e)))}\n` : `${tableLine(e, o, t0)}\n`;
+				if (!sc.keep(e)) continue;
+				out += o.json ? `${JSON.stringify(eventJson(sc.ctx))}\n` : `${sc.column()}${tableLine(e, o, t0)}\n`;
 			}
 			if (out) process.stdout.write(out);
 		},

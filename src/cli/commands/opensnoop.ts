@@ -4,13 +4,13 @@ import { fileSensor } from '../../sensors/file.js';
 import { DEFAULT_WATCH, watchFromPrefixes } from '../../sensors/file-watch.js';
 import type { BgEvent, FileEventBase } from '../../events/types.js';
 import { detailText, targetText } from '../../events/file-fields.js';
-import { EvalCtx } from '../../rules/context.js';
 import { eventJson } from '../../rules/fields/json.js';
 import { escapeText } from '../../sinks/escape.js';
 import { errnoName } from '../../util/errno.js';
 import { runTracing } from '../run.js';
 import { commonFilter, snoopFlags, type SnoopFlags } from '../snoop.js';
 import { CliError } from '../errors.js';
+import { SnoopContainers } from '../snoop-containers.js';
 
 interface Opts extends SnoopFlags {
 	time?: boolean;
@@ -37,8 +37,6 @@ export function tableLine(e: FileEventBase, o: Opts): string {
 	return cols.join(' ');
 }
 
-/** --json: the event's rule fields (no process table: proc.*, user.* from the event). */
-const JSON_CTX = new EvalCtx();
 
 function collectPath(v: string, prev: string[] = []): string[] {
 	return [...prev, v];
@@ -49,23 +47,27 @@ async function run(o: Opts): Promise<void> {
 		if (!p.startsWith('/') || Buffer.byteLength(p) > 255) throw new CliError(`opensnoop: invalid --path '${p}': expected an absolute path of at most 255 bytes`, 'EBADPATH', 2);
 	}
 	const watch = o.path?.length ? watchFromPrefixes(o.path) : DEFAULT_WATCH;
+	// --json: the event's rule fields (proc.*, user.* from the event; from a process table with a container option)
+	const sc = await SnoopContainers.create(o);
 	await runTracing({
 		command: 'opensnoop',
-		sensors: [fileSensor],
-		filter: { ...commonFilter(o), failedOnly: o.fails, file: { all: o.all, watch } },
+		sensors: sc.sensors([fileSensor]),
+		filter: sc.filter({ ...commonFilter(o), failedOnly: o.fails, file: { all: o.all, watch } }),
 		durationS: o.duration,
 		verboseStats: o.stats,
 		onReady: () => {
-			if (!o.json) process.stdout.write(`${header(o)}\n`);
+			if (!o.json) process.stdout.write(`${sc.header()}${header(o)}\n`);
 		},
 		onEvents: (evs: BgEvent[], stats) => {
 			let out = '';
 			for (const e of evs) {
+				sc.observe(e);
 				if (e.kind !== 'open' && e.kind !== 'file_change') continue;
 				stats.count(e.kind);
 				if (e.kind === 'file_change' && !o.changes) continue;
 				if (o.name && !o.name.test(e.comm)) continue;
-				out += o.json ? `${JSON.stringify(eventJson(JSON_CTX.set(e)))}\n` : `${tableLine(e, o)}\n`;
+				if (!sc.keep(e)) continue;
+				out += o.json ? `${JSON.stringify(eventJson(sc.ctx))}\n` : `${sc.column()}${tableLine(e, o)}\n`;
 			}
 			if (out) process.stdout.write(out);
 		},

@@ -6,7 +6,7 @@ import { escapeText } from '../../sinks/escape.js';
 import { errnoName } from '../../util/errno.js';
 import { SystemPaths } from '../../process/system-paths.js';
 import { changeSummary, isUnusual, privType } from '../../process/priv-facts.js';
-import { EvalCtx } from '../../rules/context.js';
+import { SnoopContainers } from '../snoop-containers.js';
 import { eventJson } from '../../rules/fields/json.js';
 import { runTracing } from '../run.js';
 import { commonFilter, snoopFlags, type SnoopFlags } from '../snoop.js';
@@ -47,8 +47,6 @@ export function privLine(e: PrivEvent, unusual: boolean, colour: boolean): strin
 	return unusual && colour ? `\u001b[1;31m${line}\u001b[0m` : line;
 }
 
-/** --json: the record's rule fields (no process table: proc.*, user.* from the event). */
-const JSON_CTX = new EvalCtx();
 
 /** -u here means a user on either side of the change (uid or euid, before or after): decided in user space. */
 function wanted(e: PrivEvent, o: Opts): boolean {
@@ -59,22 +57,26 @@ function wanted(e: PrivEvent, o: Opts): boolean {
 async function run(o: Opts): Promise<void> {
 	const paths = new SystemPaths();
 	const colour = process.stdout.isTTY === true;
+	// --json: the record's rule fields (proc.*, user.* from the event; from a process table with a container option)
+	const sc = await SnoopContainers.create(o);
 	await runTracing({
 		command: 'privsnoop',
-		sensors: [privSensor],
-		filter: { ...commonFilter(o, false), priv: { hotChecks: o.hotChecks === true } },
+		sensors: sc.sensors([privSensor]),
+		filter: sc.filter({ ...commonFilter(o, false), priv: { hotChecks: o.hotChecks === true } }),
 		durationS: o.duration,
 		verboseStats: o.stats,
 		onReady: () => {
-			if (!o.json) process.stdout.write(`${HEADER}\n`);
+			if (!o.json) process.stdout.write(`${sc.header()}${HEADER}\n`);
 		},
 		onEvents: (evs: BgEvent[], stats) => {
 			let out = '';
 			for (const e of evs) {
+				sc.observe(e);
 				if (e.kind !== 'priv_call' && e.kind !== 'priv_exec' && e.kind !== 'priv_drift') continue;
 				stats.count(e.kind);
 				if (!wanted(e, o)) continue;
-				out += o.json ? `${JSON.stringify(eventJson(JSON_CTX.set(e)))}\n` : `${privLine(e, isUnusual(e, paths), colour)}\n`;
+				if (!sc.keep(e)) continue;
+				out += o.json ? `${JSON.stringify(eventJson(sc.ctx))}\n` : `${sc.column()}${privLine(e, isUnusual(e, paths), colour)}\n`;
 			}
 			if (out) process.stdout.write(out);
 		},
