@@ -20,7 +20,7 @@
  *
  *   hdr.kind (enum bg_kind)              bits      enum(s) of hdr.flags
  *   ------------------------------------ --------- -------------------------------------------
- *   BG_EV_EXEC                           0-7       bg_flag
+ *   BG_EV_EXEC                           0-8       bg_flag
  *   BG_EV_FORK, BG_EV_EXIT               none      - (always 0)
  *   BG_EV_PRIV_CALL, _EXEC, _DRIFT       1, 8-12   bg_priv_flag, and BG_F_EXE_TRUNC of bg_flag
  *   BG_EV_OPEN, BG_EV_FCHANGE            0-10      bg_file_flag
@@ -75,6 +75,7 @@ enum bg_flag {
 	BG_F_CGROUP_TRUNC = 1 << 6,	/* EXEC: cgroup path cut from the top (deeper than
 					 * BG_CGROUP_DEPTH, or a name over BG_CGROUP_NAME bytes) */
 	BG_F_CGROUP1_TRUNC = 1 << 7,	/* EXEC: cgroup1 path cut the same way */
+	BG_F_STDIN_TRUNC = 1 << 8,	/* EXEC: stdin_path cut (too long or too deep) */
 };
 
 /* What an fd of a new process is (bg_exec.stdio_kind), from its struct file's inode. */
@@ -154,7 +155,9 @@ struct bg_exec {
 	struct bg_blob cgroup1;	/* path: the cgroup of the first v1 hierarchy of the pids, memory and
 				 * cpu controllers (subsys[id]->cgroup), as cgroup; empty when all three
 				 * are on v2 or absent */
-	__u32 _pad2;
+	struct bg_blob stdin_path;	/* path: the file on fd 0 at exec when it is a regular file
+					 * (stdio_kind[0] BG_FD_FILE: `sh < /tmp/x.sh`), from its struct
+					 * file; empty otherwise and for a failed exec */
 };
 _Static_assert(sizeof(struct bg_exec) == 184, "bg_exec size");
 

@@ -43,8 +43,8 @@ static __always_inline void proc__fill_common(struct bg_exec *e, struct task_str
 	e->enforce = 0;
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 	/* the per-CPU scratch keeps the last record: a blob not filled below must be empty, not stale */
-	e->cwd.off = e->tty.off = e->hdr.size;
-	e->cwd.len = e->tty.len = 0;
+	e->cwd.off = e->tty.off = e->stdin_path.off = e->hdr.size;
+	e->cwd.len = e->tty.len = e->stdin_path.len = 0;
 	path__tail(e, &e->cwd, BPF_CORE_READ(t, fs, pwd.mnt), BPF_CORE_READ(t, fs, pwd.dentry),
 			BG_F_CWD_TRUNC);
 	if (tty)
@@ -61,7 +61,6 @@ static __always_inline void proc__container(struct bg_exec *e, struct task_struc
 	struct cgroup *dfl = BPF_CORE_READ(cs, dfl_cgrp);
 
 	task__ns(t, &e->vpid, &e->pidns, &e->mntns);
-	e->_pad2 = 0;
 	task__cgroup_tail(e, &e->cgroup, dfl, BG_F_CGROUP_TRUNC);
 	task__cgroup_tail(e, &e->cgroup1, task__cgroup1(cs, dfl), BG_F_CGROUP1_TRUNC);
 }
@@ -115,7 +114,8 @@ static __always_inline void proc__script(struct bg_exec *e, struct linux_binprm 
 
 /*
  * Parameters: ppid, old_tid, uid, gid, euid, egid, loginuid, sid, ret, argc, stdio_sock, start_ns, comm,
- * exe, args, cwd, tty, script, env, stdio_kind, stdio_ino, vpid, pidns, mntns, cgroup, cgroup1.
+ * exe, args, cwd, tty, script, env, stdio_kind, stdio_ino, vpid, pidns, mntns, cgroup, cgroup1,
+ * stdin_path.
  */
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(bg_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
@@ -165,6 +165,14 @@ int BPF_PROG(bg_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 		e->hdr.size = pos + alen;
 	}
 	proc__fill_common(e, p);
+	if (e->stdio_kind[0] == BG_FD_FILE) {
+		/* a shell reading its commands from a file on stdin: the file's path */
+		struct file *in = task__file(p, 0);
+
+		if (in)
+			path__tail(e, &e->stdin_path, BPF_CORE_READ(in, f_path.mnt),
+				   BPF_CORE_READ(in, f_path.dentry), BG_F_STDIN_TRUNC);
+	}
 	env__tail(e, &e->env, BPF_CORE_READ(mm, env_start), BPF_CORE_READ(mm, env_end));
 	/* kill here: the new image has not run an instruction; the record says so even if lost */
 	e->enforce = enforce__decide(proc__kill_slots(e, &e->exe), 0, 0);

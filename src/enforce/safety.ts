@@ -18,7 +18,7 @@ function exec(exe: string, uid: number): ExecEvent {
 		ppid: 1, oldTid: 100000 + n, uid, gid: uid, euid: uid, egid: uid, loginuid: uid, sid: 1, ret: 0, argc: 1, stdioSock: 0, enforce: 0,
 		startNs: BigInt(n), comm, exe, args: [exe], argsTruncated: false, cwd: '/', tty: '',
 		script: '', env: {}, stdioKind: ['none', 'none', 'none'], stdioIno: [0, 0, 0],
-		vpid: 100000 + n, pidns: 0, mntns: 0, cgroup: '/', cgroup1: '', cgroupTruncated: false,
+		vpid: 100000 + n, pidns: 0, mntns: 0, cgroup: '/', cgroup1: '', cgroupTruncated: false, stdinPath: '',
 	};
 }
 

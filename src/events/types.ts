@@ -61,6 +61,8 @@ export interface ExecEvent extends EventBase {
 	cgroup1: string;
 	/** One of the cgroup paths was cut from the top (deeper than the kernel keeps). */
 	cgroupTruncated: boolean;
+	/** The file on fd 0 at exec when it was a regular file (`sh < /tmp/x.sh`), from its struct file; "" otherwise. */
+	stdinPath: string;
 }
 
 /** What an fd is (enum bg_fd_kind): closed, regular file, pipe/FIFO, socket, terminal, other char device, other. */

@@ -80,7 +80,7 @@ function exec(pid: number, ppid: number, startNs: bigint, args: string[], ret = 
 	const ids = { uid: 0, gid: 0, euid: 0, egid: 0, loginuid: 1000, sid: 500 };
 	const comm = args[0].split('/').pop() ?? '';
 	const exe = `/usr/bin/${comm}`;
-	return { kind: 'exec', ...base(pid), ppid, oldTid: pid, ...ids, ret, argc: args.length, stdioSock: 0, enforce: 0, startNs, comm, exe, args, argsTruncated: false, cwd: '/tmp', tty: 'pts1', script: '', env: {}, stdioKind: ['tty', 'tty', 'tty'], stdioIno: [3, 3, 3], vpid: pid, pidns: 0, mntns: 0, cgroup: '/', cgroup1: '', cgroupTruncated: false };
+	return { kind: 'exec', ...base(pid), ppid, oldTid: pid, ...ids, ret, argc: args.length, stdioSock: 0, enforce: 0, startNs, comm, exe, args, argsTruncated: false, cwd: '/tmp', tty: 'pts1', script: '', env: {}, stdioKind: ['tty', 'tty', 'tty'], stdioIno: [3, 3, 3], vpid: pid, pidns: 0, mntns: 0, cgroup: '/', cgroup1: '', cgroupTruncated: false, stdinPath: '' };
 }
 
 test('seed reads stat, status, cmdline, links, loginuid and cgroup; skips vanished and non-pid entries', (t) => {

@@ -31,6 +31,8 @@ export interface ProcInfo extends ProcContainer {
 	readonly stdioKind: readonly StdioKind[];
 	/** Inode numbers of fds 0, 1, 2 at exec; 0 when unknown. */
 	readonly stdioIno: readonly number[];
+	/** The file on stdin at exec when it was a regular file; "" otherwise or unknown. */
+	readonly stdinPath: string;
 	/** Boot-time ns (task->start_boottime); from /proc only to clock-tick precision. */
 	readonly startNs: bigint;
 	/** cgroup v2 id, 0n when unknown. */
@@ -99,6 +101,7 @@ class ProcEntry implements ProcInfo {
 	env: Readonly<Record<string, string>> = NO_ENV;
 	stdioKind: readonly StdioKind[] = NO_KIND;
 	stdioIno: readonly number[] = NO_INO;
+	stdinPath = '';
 	startNs = 0n;
 	cgroupId = 0n;
 	cgroup = '';
@@ -273,8 +276,8 @@ export class ProcessTable {
 			 * its name: the comm exec set, not what the forking thread renamed itself to since
 			 * (prctl, /proc/self/comm), so a rename before a fork cannot hide a shell
 			 */
-			const { comm, exe, args, uid, gid, euid, egid, loginuid, sid, tty, cwd, script, env, stdioKind, stdioIno, cgroup, cgroup1 } = parent;
-			Object.assign(e, { comm, exe, args, uid, gid, euid, egid, loginuid, sid, tty, cwd, script, env, stdioKind, stdioIno, cgroup, cgroup1 });
+			const { comm, exe, args, uid, gid, euid, egid, loginuid, sid, tty, cwd, script, env, stdioKind, stdioIno, stdinPath, cgroup, cgroup1 } = parent;
+			Object.assign(e, { comm, exe, args, uid, gid, euid, egid, loginuid, sid, tty, cwd, script, env, stdioKind, stdioIno, stdinPath, cgroup, cgroup1 });
 			/* the child is in its parent's cgroup, and in the namespaces the fork record names (a clone may make new ones) */
 			e.known = this.containers.identify(cgroup, cgroup1, ev.pidns || parent.pidns, ev.mntns || parent.mntns);
 		}
@@ -315,6 +318,7 @@ export class ProcessTable {
 		this.unlinkPipes(e);
 		e.stdioKind = ev.stdioKind;
 		e.stdioIno = ev.stdioIno;
+		e.stdinPath = ev.stdinPath;
 		/* only an exec links a pipe: a forked shell that has not exec'd yet writes or reads nothing of its own */
 		if (ev.stdioKind[0] === 'pipe') this.readers.set(ev.stdioIno[0], e);
 		if (ev.stdioKind[1] === 'pipe') this.writers.set(ev.stdioIno[1], e);

@@ -48,6 +48,7 @@ export function execEvent(p: Partial<ExecEvent> & { pid: number }): ExecEvent {
 		cgroup: '/',
 		cgroup1: '',
 		cgroupTruncated: false,
+		stdinPath: '',
 		...p,
 	};
 }

@@ -1,11 +1,12 @@
 /** @module test/kernel/exec-story.test: exec records that tell the whole story (scripts, loader variables, the pipe on stdin), each act as an attacker does it, with the default rules, and a close benign one. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, mkdtempSync, openSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { requireBpf } from '../helpers/bpf.js';
-import { run, sleep } from '../helpers/collect.js';
+import { collect, run, sleep } from '../helpers/collect.js';
+import { processSensor } from '../../src/sensors/process.js';
 import { withMonitor } from '../helpers/monitor.js';
 import type { Alert } from '../../src/alerts/alert.js';
 import { repoPath } from '../../src/util/paths.js';
@@ -55,6 +56,56 @@ test('a script in /tmp alerts run directly, as sh x.sh, as bash -c x.sh and as s
 		}
 		assert.deepEqual(rulesFor(alerts, pids[4]), []);
 		assert.deepEqual(rulesFor(alerts, pids[5]), []);
+	} finally {
+		rmSync(dir, { recursive: true, force: true });
+		rmSync(share, { recursive: true, force: true });
+	}
+});
+
+test('a shell reading a script in /tmp on its stdin (sh < /tmp/x.sh) alerts with proc.stdin.name; the same from /usr/share, and cat < /tmp/x.sh, do not', async (t) => {
+	if (!requireBpf(t, ['dispatch', 'process'])) return;
+	const dir = mkdtempSync('/tmp/bg-stdin-');
+	const share = mkdtempSync('/usr/share/bg-stdin-');
+	const x = script(join(dir, 'x.sh'), 'exit 0\n');
+	const benign = script(join(share, 'y.sh'), 'exit 0\n');
+	/** Run file with stdin opened on path (a regular file, as a shell's < gives it). */
+	const withStdin = async (file: string, path: string) => {
+		const fd = openSync(path, 'r');
+		try {
+			return await run(file, [], { stdio: [fd, 'pipe', 'pipe'] });
+		} finally {
+			closeSync(fd);
+		}
+	};
+	try {
+		const pids: number[] = [];
+		const { alerts } = await withMonitor(async () => {
+			pids.push((await withStdin('/bin/sh', x)).pid);
+			pids.push((await withStdin('/bin/sh', benign)).pid);
+			pids.push((await withStdin('/bin/cat', x)).pid);
+		});
+		assert.deepEqual(rulesFor(alerts, pids[0]), [TMP_RULE]);
+		const a = alerts.find((y) => y.fields['proc.pid'] === pids[0])!;
+		assert.match(a.output, new RegExp(`stdin=${x} `));
+		assert.deepEqual(rulesFor(alerts, pids[1]), []);
+		assert.deepEqual(rulesFor(alerts, pids[2]), []);
+		// the exec records themselves: the path of the file on fd 0, from the kernel; none for /dev/null (a char device)
+		const rec: number[] = [];
+		const { events } = await collect([processSensor], {}, async () => {
+			rec.push((await withStdin('/bin/sh', x)).pid);
+			rec.push((await withStdin('/bin/sh', benign)).pid);
+			rec.push((await withStdin('/bin/cat', x)).pid);
+			rec.push((await run('/bin/cat', [])).pid);
+		});
+		const execOf = (pid: number) => events.find((e) => e.kind === 'exec' && e.pid === pid && e.ret === 0);
+		const piped = execOf(rec[3]);
+		assert.ok(piped && piped.kind === 'exec');
+		assert.deepEqual([piped.stdioKind[0], piped.stdinPath], ['chr', '']);
+		for (const [pid, path] of [[rec[0], x], [rec[1], benign], [rec[2], x]] as const) {
+			const e = execOf(pid);
+			assert.ok(e && e.kind === 'exec', `exec of ${pid}`);
+			assert.deepEqual([e.stdioKind[0], e.stdinPath], ['file', path]);
+		}
 	} finally {
 		rmSync(dir, { recursive: true, force: true });
 		rmSync(share, { recursive: true, force: true });

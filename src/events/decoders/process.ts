@@ -66,6 +66,7 @@ export function decodeExec(buf: Buffer, off: number, size: number): ExecEvent {
 		cgroup: blobString(buf, off, size, BG_EXEC.cgroup),
 		cgroup1: blobString(buf, off, size, BG_EXEC.cgroup1),
 		cgroupTruncated: (flags & (BgFlag.BG_F_CGROUP_TRUNC | BgFlag.BG_F_CGROUP1_TRUNC)) !== 0,
+		stdinPath: blobString(buf, off, size, BG_EXEC.stdin_path),
 	};
 }
 

@@ -159,7 +159,7 @@ export const BG_EXEC = {
 	mntns: 168, // u32, 4 bytes
 	cgroup: 172, // struct bg_blob, 4 bytes
 	cgroup1: 176, // struct bg_blob, 4 bytes
-	_pad2: 180, // u32, 4 bytes
+	stdin_path: 180, // struct bg_blob, 4 bytes
 } as const;
 
 /** struct bg_exit: byte offsets of its members. */
@@ -505,6 +505,7 @@ export const BgFlag = {
 	BG_F_ENV_TRUNC: 32,
 	BG_F_CGROUP_TRUNC: 64,
 	BG_F_CGROUP1_TRUNC: 128,
+	BG_F_STDIN_TRUNC: 256,
 } as const;
 
 /** enum bg_fsys_flag. */

@@ -14,7 +14,7 @@ const EXEC = [
 	...RESULT,
 	...['proc.pid', 'proc.tid', 'proc.ppid', 'proc.name', 'proc.exepath', 'proc.argv', 'proc.argc', 'proc.args_truncated', 'proc.cwd', 'proc.tty', 'proc.sid'],
 	...['proc.script', 'proc.env[LD_PRELOAD]', 'proc.env[LD_LIBRARY_PATH]', 'proc.env[LD_AUDIT]'],
-	...['proc.stdin.type', 'proc.stdout.type', 'proc.stderr.type', 'proc.stdin.writer.name', 'proc.stdout.reader.name'],
+	...['proc.stdin.type', 'proc.stdin.name', 'proc.stdout.type', 'proc.stderr.type', 'proc.stdin.writer.name', 'proc.stdout.reader.name'],
 	...['user.uid', 'user.euid', 'user.loginuid', 'group.gid', 'group.egid', 'container.cgroup_id'],
 	...['proc.vpid', 'proc.is_container_init', 'proc.pidns', 'proc.mntns', 'container.id', 'container.full_id', 'container.runtime'],
 ];

@@ -35,6 +35,13 @@ function stdio(c: EvalCtx, i: number): { kind: string; ino: number } | undefined
 	return { kind: p.stdioKind[i], ino: p.stdioIno[i] };
 }
 
+/** The file on stdin at exec (a regular file), from the table or a successful exec event's own record. */
+function stdinName(c: EvalCtx): string | undefined {
+	const p = c.proc ?? ownExec(c);
+	if (!p || (c.proc && c.proc.source === 'proc')) return undefined;
+	return p.stdinPath;
+}
+
 /** The process at the other end of fd i's pipe: the writer of stdin (0), the reader of stdout (1). */
 function pipePeer(c: EvalCtx, i: 0 | 1): ProcInfo | undefined {
 	const s = stdio(c, i);
@@ -53,6 +60,7 @@ defineFields([
 	{ name: 'proc.stdin.type', type: 'string', desc: 'what stdin (fd 0) was at exec: pipe (or FIFO), file, socket, tty, chr (another char device), other, none (closed)', extract: (c) => stdio(c, 0)?.kind },
 	{ name: 'proc.stdout.type', type: 'string', desc: 'what stdout (fd 1) was at exec (as proc.stdin.type)', extract: (c) => stdio(c, 1)?.kind },
 	{ name: 'proc.stderr.type', type: 'string', desc: 'what stderr (fd 2) was at exec (as proc.stdin.type)', extract: (c) => stdio(c, 2)?.kind },
+	{ name: 'proc.stdin.name', type: 'string', desc: "path of the regular file on stdin at exec (`sh < /tmp/x.sh`), from the kernel's struct file; \"\" when stdin was not a regular file", extract: stdinName },
 	{ name: 'proc.stdin.ino', type: 'number', desc: "inode number of stdin at exec (a pipe's is shared by its two ends)", extract: (c) => stdio(c, 0)?.ino },
 	{ name: 'proc.stdout.ino', type: 'number', desc: 'inode number of stdout at exec', extract: (c) => stdio(c, 1)?.ino },
 	{ name: 'proc.stdin.writer.name', type: 'string', desc: 'name of the process writing the pipe on stdin: the last to exec with that pipe as its stdout (a shell that forked but has not exec\'d, e.g. a builtin echo, is none)', extract: (c) => pipePeer(c, 0)?.comm },
