@@ -71,11 +71,6 @@ export class SnoopContainers {
 		return s;
 	}
 
-	/** Whether a table is kept (any container option). */
-	get active(): boolean {
-		return this.table !== undefined;
-	}
-
 	/** The snoop's sensors, with the process sensor for the table when one is kept. */
 	sensors(list: Sensor[]): Sensor[] {
 		return this.table && !list.includes(processSensor) ? [...list, processSensor] : list;
