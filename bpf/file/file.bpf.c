@@ -169,11 +169,11 @@ static __always_inline int file__path_of(struct file *f, struct file__path *o)
 }
 
 /*
- * Read the raw argument to data[BG_PATH_MAX + 1] and, when it is relative, walk the base
+ * Read the raw argument (user memory, or kernel memory when kern) to data[BG_PATH_MAX + 1] and, when it is relative, walk the base
  * directory (dirfd's file, or cwd) to end at data[BG_PATH_MAX - 1] with a '/' joining them.
  */
 static __always_inline void file__build(struct task_struct *t, const char *uraw, __s32 dfd,
-					struct file__path *o, __u16 *fflags, __u32 deep_bit)
+					struct file__path *o, __u16 *fflags, __u32 deep_bit, int kern)
 {
 	__u32 zero = 0, blen = 0;
 	struct bg_pathbuf_val *w = bpf_map_lookup_elem(&bg_pathbuf, &zero);
@@ -183,7 +183,11 @@ static __always_inline void file__build(struct task_struct *t, const char *uraw,
 
 	if (!w)
 		return;
-	n = uraw ? bpf_probe_read_user_str(w->data + BG_PATH_MAX + 1, BG_PATH_MAX - 1, uraw) : 0;
+	/* kern: the name is the kernel's copy (an io_uring request's struct filename) */
+	if (kern)
+		n = uraw ? bpf_probe_read_kernel_str(w->data + BG_PATH_MAX + 1, BG_PATH_MAX - 1, uraw) : 0;
+	else
+		n = uraw ? bpf_probe_read_user_str(w->data + BG_PATH_MAX + 1, BG_PATH_MAX - 1, uraw) : 0;
 	if (n <= 0) {
 		o->fault = 1;
 		n = 1;
@@ -333,10 +337,13 @@ static __always_inline struct bg_fsys *file__spec(struct pt_regs *regs, int ia32
 
 /*
  * open, openat, openat2, creat. Success: the path of the opened struct file (fd = ret);
- * failure (or fd already gone): the raw argument joined to the dirfd's or cwd's path.
+ * failure (or fd already gone): the raw argument joined to the dirfd's or cwd's path. Returns
+ * the record built in scratch, for the caller to send (or keep), or NULL when filtered.
  */
-static __always_inline int file__open(struct task_struct *t, __u32 nr, struct bg_fsys *sp, long ret,
-				      struct file__args *a, int by_fd, __u16 extra)
+static __always_inline struct bg_file *file__open(struct task_struct *t, __u32 nr,
+						   struct bg_fsys *sp, long ret,
+						   struct file__args *a, int by_fd, __u16 extra,
+						   int kern)
 {
 	struct file *f = NULL;
 	__u16 ff = 0;
@@ -369,7 +376,7 @@ static __always_inline int file__open(struct task_struct *t, __u32 nr, struct bg
 		/* only a verdict that rejects is used: a watched file is walked to report its path */
 		if (mode >= 0 && !(mode & access)) {
 			stats__inc(BG_STAT_FILTERED);
-			return 0;
+			return NULL;
 		}
 	}
 	norm__reset();
@@ -377,11 +384,11 @@ static __always_inline int file__open(struct task_struct *t, __u32 nr, struct bg
 		ff = BG_FF_NAME_FILE;
 	} else {
 		o.d = NULL;
-		if (ret >= 0) {
+		if (ret >= 0 && by_fd) {
 			ff = BG_FF_NO_FILE;
 			stats__inc(BG_STAT_FILE_NOFILE);
 		}
-		file__build(t, a->path, a->dfd, &o, &ff, BG_FF_NAME_DEEP);
+		file__build(t, a->path, a->dfd, &o, &ff, BG_FF_NAME_DEEP, kern);
 	}
 	if (!all) {
 		if (o.d) {
@@ -402,14 +409,14 @@ static __always_inline int file__open(struct task_struct *t, __u32 nr, struct bg
 		/* a path too deep to normalise could name a watched file: sent, flagged */
 		if (!watch && !norm__deep()) {
 			stats__inc(BG_STAT_FILTERED);
-			return 0;
+			return NULL;
 		}
 	}
 	/* kill here, whether or not the record can be sent: the process has not read a byte */
 	enf = (watch & BG_WATCH_KILLS) ? enforce__decide(watch >> 8, access, ret < 0) : 0;
 	e = emit__begin(BG_EV_OPEN, sizeof(*e));
 	if (!e)
-		return 0;
+		return NULL;
 	e->hdr.flags = ff | extra | (__u16)(norm__deep() & BG_FF_NAME_DEEP);
 	file__put(e, &e->name, (ff & BG_FF_NAME_FILE) ? NULL : &e->raw, &o, BG_FF_NAME_TRUNC);
 	if (ff & BG_FF_NAME_FILE)
@@ -422,8 +429,7 @@ static __always_inline int file__open(struct task_struct *t, __u32 nr, struct bg
 	if (extra & BG_FF_IO_URING)
 		task__io_worker_comm(t, e->comm);
 	e->enforce = enf;
-	emit__submit(e);
-	return 0;
+	return e;
 }
 
 /* open, openat, openat2, creat at exit, of one ABI (ia32: a constant). */
@@ -432,6 +438,7 @@ static __always_inline int file__open_exit(struct pt_regs *regs, long ret, int i
 	struct task_struct *t = bpf_get_current_task_btf();
 	struct file__args a = {};
 	struct bg_fsys *sp;
+	struct bg_file *e;
 	__u32 nr, fl;
 
 	if (!file__wanted(t, ret) || !(sp = file__spec(regs, ia32, &nr, &fl)))
@@ -440,7 +447,10 @@ static __always_inline int file__open_exit(struct pt_regs *regs, long ret, int i
 		file__args32(sp, regs, fl, &a);
 	else
 		file__args(sp, regs, &a);
-	return file__open(t, nr, sp, ret, &a, 1, ia32 ? BG_FF_IA32 : 0);
+	e = file__open(t, nr, sp, ret, &a, 1, ia32 ? BG_FF_IA32 : 0, 0);
+	if (e)
+		emit__submit(e);
+	return 0;
 }
 
 SEC("tp_btf/sys_exit")
@@ -456,62 +466,109 @@ int BPF_PROG(bg_file_open32, struct pt_regs *regs, long ret)
 	return file__open_exit(regs, ret, 1);
 }
 
-/*
- * io_uring (issue #14): an IORING_OP_OPENAT/OPENAT2 request at its completion, reported as the
- * openat/openat2 syscall would be (same watch sets, same kill slots), flagged BG_FF_IO_URING.
- * The completion runs in the submitter or in one of its io-wq threads: both share its file
- * table, so the new fd (cqe->res) names the opened struct file. A request that opened into a
- * fixed-file slot has no fd: only what the request kept (flags, dirfd) is known, and the
- * record is counted as file_nofile. Loaded only where the kernel has io_uring's tracepoints.
- */
-SEC("tp_btf/io_uring_complete")
-int BPF_PROG(bg_file_uring, struct io_ring_ctx *ring, void *req, struct io_uring_cqe *cqe)
-{
-	struct io_kiocb *r = bg_cast(req, struct io_kiocb);
-	struct task_struct *t = bpf_get_current_task_btf();
-	struct file__args a = {};
-	struct open_how how = {};
-	struct io_open *op;
-	struct bg_fsys *sp;
-	__u32 nr, slot = 0;
-	__u8 code = r->opcode;
-	long ret;
+/* Records of io_uring requests built at submission, until their completion (see bg_file_uring). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, __u64);			/* struct io_kiocb * */
+	__type(value, struct bg_rec_buf);	/* the record, ret to fill */
+} bg_file_uring_pend SEC(".maps");
 
-	if (code != IORING_OP_OPENAT && code != IORING_OP_OPENAT2)
-		return 0;
-	ret = BPF_CORE_READ(cqe, res);
-	if (!file__wanted(t, ret))
-		return 0;
-	nr = code == IORING_OP_OPENAT ? BG_NR_OPENAT : BG_NR_OPENAT2;
-	sp = bpf_map_lookup_elem(&bg_file_sys, &nr);
-	if (!sp || !sp->kind) {
-		stats__inc(BG_STAT_FILE_NOSPEC);
-		return 0;
-	}
-	op = (struct io_open *)&r->cmd;
-	bpf_probe_read_kernel(&how, sizeof(how), &op->how);
-	bpf_probe_read_kernel(&a.dfd, sizeof(a.dfd), &op->dfd);
-	bpf_probe_read_kernel(&slot, sizeof(slot), &op->file_slot);
-	a.flags = how.flags;
-	a.mode = how.mode;
-	a.owner = a.group = (__u32)-1;
-	return file__open(t, nr, sp, ret, &a, !slot, BG_FF_IO_URING);
+/* Keep a record built at a request's submission until its completion (see above), or send it. */
+static __always_inline void file__uring_keep(void *req, struct bg_file *e, int skip)
+{
+	__u64 key = (__u64)req;
+
+	if (!e)
+		return;
+	if (!skip && !bpf_map_update_elem(&bg_file_uring_pend, &key, e, BPF_ANY))
+		return;
+	if (!skip)
+		stats__inc(BG_STAT_FILE_URING_EARLY);
+	e->hdr.flags |= BG_FF_URING_SUBMIT;
+	emit__submit(e);
 }
 
 /*
  * unlink*, rename*, chmod family, chown family, link*, symlink*, mkdir*, rmdir, truncate,
  * ftruncate. fd-based calls name the fd's struct file; the others the raw argument joined to
  * the dirfd's or cwd's path (the object may be gone: unlink). Watched if either path is.
+ * The record is sent, or with req (an io_uring request's submission) kept (file__uring_keep).
+ * names: FILE_NAMES_SPEC for a syscall (its names as bg_file_sys says, user memory); for an
+ * io_uring request (names in kernel memory) FILE_NAMES_ONE (one name, and the raw second argument
+ * when the spec says so: symlink) or FILE_NAMES_TWO (rename, link). A constant: each program is
+ * verified for its own shape only. extra: flags to add.
  */
+enum { FILE_NAMES_SPEC, FILE_NAMES_ONE, FILE_NAMES_TWO };
+
+static __always_inline int file__chg(struct task_struct *t, __u32 nr, struct bg_fsys *sp,
+				     long ret, struct file__args *a, __u8 all, __u16 extra,
+				     int names, void *req, int skip)
+{
+	struct file__path o = {}, o2 = {};
+	int kern = names != FILE_NAMES_SPEC;
+	struct bg_file *e;
+	__u16 ff = 0;
+	__u32 watch;
+
+	norm__reset();
+	if (!kern && (sp->fl & BG_FSYS_FD) && file__path_of(task__file(t, a->dfd), &o))
+		ff = BG_FF_NAME_FILE;
+	else if (kern || !(sp->fl & BG_FSYS_FD))
+		file__build(t, a->path, a->dfd, &o, &ff, BG_FF_NAME_DEEP, kern);
+	watch = all ? 0 : watch__match(o.p, o.len, BG_WATCH_WRITE, o.d);
+	/* a path too deep to normalise could name a watched file: sent, flagged */
+	if (!all && !watch && !norm__deep() &&
+	    (names == FILE_NAMES_ONE ||
+	     (names == FILE_NAMES_SPEC && (sp->path2 < 0 || (sp->fl & BG_FSYS_RAW2))))) {
+		stats__inc(BG_STAT_FILTERED);
+		return 0;
+	}
+	e = emit__begin(BG_EV_FCHANGE, sizeof(*e));
+	if (!e)
+		return 0;
+	e->hdr.flags = ff;
+	e->name2 = (struct bg_blob){};
+	e->raw2 = (struct bg_blob){};
+	file__put(e, &e->name, (ff & BG_FF_NAME_FILE) ? NULL : &e->raw, &o, BG_FF_NAME_TRUNC);
+	if (ff & BG_FF_NAME_FILE)
+		e->raw = (struct bg_blob){};
+	if (names != FILE_NAMES_TWO && (sp->fl & BG_FSYS_RAW2)) {
+		if (kern)
+			emit__tail_str(e, &e->raw2, a->path2, BG_PATH_MAX, 0);
+		else
+			file__put_user(e, &e->raw2, a->path2);
+	} else if (names == FILE_NAMES_TWO || (names == FILE_NAMES_SPEC && sp->path2 >= 0)) {
+		file__build(t, a->path2, a->dfd2, &o2, &ff, BG_FF_NAME2_DEEP, kern);
+		watch |= all ? 0 : watch__match(o2.p, o2.len, BG_WATCH_WRITE, NULL);
+		file__put(e, &e->name2, &e->raw2, &o2, BG_FF_NAME2_TRUNC);
+	}
+	if (!all && !watch && !norm__deep()) {
+		stats__inc(BG_STAT_FILTERED);
+		return 0;
+	}
+	e->hdr.flags |= ff | (__u16)(norm__deep() & (BG_FF_NAME_DEEP | BG_FF_NAME2_DEEP));
+	if (extra)
+		e->hdr.flags |= extra;
+	file__fill(e, t, nr, ret, a, watch & (BG_WATCH_READ | BG_WATCH_WRITE));
+	file__ident(e, NULL, t);
+	if (!req) {
+		emit__submit(e);
+		return 0;
+	}
+	task__io_worker_comm(t, e->comm);
+	file__uring_keep(req, e, skip);
+	return 0;
+}
+
+/* The change syscalls at exit, of one ABI (ia32: a constant). */
 static __always_inline int file__chg_exit(struct pt_regs *regs, long ret, int ia32)
 {
 	struct task_struct *t = bpf_get_current_task_btf();
-	struct file__path o = {}, o2 = {};
 	struct file__args a = {};
 	struct bg_fsys *sp;
-	struct bg_file *e;
-	__u16 ff = 0;
-	__u32 nr, watch, fl = 0;
+	__u32 nr, fl = 0;
 	__u8 all;
 
 	if (!(sp = file__spec(regs, ia32, &nr, &fl)))
@@ -526,44 +583,7 @@ static __always_inline int file__chg_exit(struct pt_regs *regs, long ret, int ia
 		file__args32(sp, regs, fl, &a);
 	else
 		file__args(sp, regs, &a);
-	norm__reset();
-	if ((sp->fl & BG_FSYS_FD) && file__path_of(task__file(t, a.dfd), &o))
-		ff = BG_FF_NAME_FILE;
-	else if (!(sp->fl & BG_FSYS_FD))
-		file__build(t, a.path, a.dfd, &o, &ff, BG_FF_NAME_DEEP);
-	watch = all ? 0 : watch__match(o.p, o.len, BG_WATCH_WRITE, o.d);
-	/* a path too deep to normalise could name a watched file: sent, flagged */
-	if (!all && !watch && !norm__deep() && (sp->path2 < 0 || (sp->fl & BG_FSYS_RAW2))) {
-		stats__inc(BG_STAT_FILTERED);
-		return 0;
-	}
-	e = emit__begin(BG_EV_FCHANGE, sizeof(*e));
-	if (!e)
-		return 0;
-	e->hdr.flags = ff;
-	e->name2 = (struct bg_blob){};
-	e->raw2 = (struct bg_blob){};
-	file__put(e, &e->name, (ff & BG_FF_NAME_FILE) ? NULL : &e->raw, &o, BG_FF_NAME_TRUNC);
-	if (ff & BG_FF_NAME_FILE)
-		e->raw = (struct bg_blob){};
-	if (sp->fl & BG_FSYS_RAW2) {
-		file__put_user(e, &e->raw2, a.path2);
-	} else if (sp->path2 >= 0) {
-		file__build(t, a.path2, a.dfd2, &o2, &ff, BG_FF_NAME2_DEEP);
-		watch |= all ? 0 : watch__match(o2.p, o2.len, BG_WATCH_WRITE, NULL);
-		file__put(e, &e->name2, &e->raw2, &o2, BG_FF_NAME2_TRUNC);
-	}
-	if (!all && !watch && !norm__deep()) {
-		stats__inc(BG_STAT_FILTERED);
-		return 0;
-	}
-	e->hdr.flags |= ff | (__u16)(norm__deep() & (BG_FF_NAME_DEEP | BG_FF_NAME2_DEEP));
-	if (ia32)
-		e->hdr.flags |= BG_FF_IA32;
-	file__fill(e, t, nr, ret, &a, watch & (BG_WATCH_READ | BG_WATCH_WRITE));
-	file__ident(e, NULL, t);
-	emit__submit(e);
-	return 0;
+	return file__chg(t, nr, sp, ret, &a, all, ia32 ? BG_FF_IA32 : 0, FILE_NAMES_SPEC, NULL, 0);
 }
 
 SEC("tp_btf/sys_exit")
@@ -577,6 +597,235 @@ SEC("tp_btf/sys_exit")
 int BPF_PROG(bg_file_chg32, struct pt_regs *regs, long ret)
 {
 	return file__chg_exit(regs, ret, 1);
+}
+
+/*
+ * io_uring (issue #14). Requests never pass through the syscall tracepoints. An
+ * IORING_OP_OPENAT/OPENAT2 into an fd is reported at its completion (io_uring_complete) as the
+ * openat/openat2 it stands for: the completion runs in the submitter or in one of its io-wq
+ * threads, which share its file table, so the new fd (cqe->res) names the opened struct file.
+ * The other file requests (RENAMEAT, UNLINKAT, LINKAT, MKDIRAT, SYMLINKAT, and opens into a
+ * fixed-file slot, which have no fd) are built at their submission (io_uring_submit_req, after
+ * the request's prep took the kernel's copies of its names, struct filename, which the request
+ * frees before it completes), in the submitter's context (its cwd and dirfds, as the syscall's
+ * exit would see them), filtered there by the same watch sets, kept here by request and sent at
+ * its completion with the result. A request that asked for no completion on success
+ * (IOSQE_CQE_SKIP_SUCCESS: no io_uring_complete then) is sent at its submission, flagged
+ * BG_FF_URING_SUBMIT (ret 0, outcome unknown); so is a kept one when this table is full
+ * (counted: file_uring_early). All are flagged BG_FF_IO_URING and carry their syscall twin's
+ * number, so every rule on the syscall matches them. Loaded only where the kernel has io_uring's
+ * tracepoints.
+ */
+/* The spec of the syscall twin of an io_uring request (NULL, counted, when unknown). */
+static __always_inline struct bg_fsys *file__uring_spec(__u32 nr)
+{
+	struct bg_fsys *sp = bpf_map_lookup_elem(&bg_file_sys, &nr);
+
+	if (!sp || !sp->kind) {
+		stats__inc(BG_STAT_FILE_NOSPEC);
+		return NULL;
+	}
+	return sp;
+}
+
+/* Opens at submission: into a fixed-file slot, or without a completion on success. */
+SEC("tp_btf/io_uring_submit_req")
+int BPF_PROG(bg_file_uring_sub_open, void *req)
+{
+	struct io_kiocb *r = bg_cast(req, struct io_kiocb);
+	struct task_struct *t = bpf_get_current_task_btf();
+	struct file__args a = {};
+	struct open_how how = {};
+	struct io_open *op;
+	struct bg_fsys *sp;
+	__u32 nr, slot = 0;
+	__u8 code = r->opcode;
+	int skip = (r->flags & REQ_F_CQE_SKIP) != 0;
+
+	if (code != IORING_OP_OPENAT && code != IORING_OP_OPENAT2)
+		return 0;
+	op = (struct io_open *)&r->cmd;
+	bpf_probe_read_kernel(&slot, sizeof(slot), &op->file_slot);
+	if (!slot && !skip)
+		return 0;	/* reported at its completion, from the new fd */
+	/* the outcome is known at completion only: -1 passes a failed-only filter until then */
+	if (!file__wanted(t, skip ? 0 : -1))
+		return 0;
+	nr = code == IORING_OP_OPENAT ? BG_NR_OPENAT : BG_NR_OPENAT2;
+	if (!(sp = file__uring_spec(nr)))
+		return 0;
+	bpf_probe_read_kernel(&how, sizeof(how), &op->how);
+	bpf_probe_read_kernel(&a.dfd, sizeof(a.dfd), &op->dfd);
+	a.path = BPF_CORE_READ(op, filename, name);
+	a.flags = how.flags;
+	a.mode = how.mode;
+	a.owner = a.group = (__u32)-1;
+	file__uring_keep(req, file__open(t, nr, sp, 0, &a, 0, BG_FF_IO_URING, 1), skip);
+	return 0;
+}
+
+/* RENAMEAT and LINKAT at submission (two names). */
+SEC("tp_btf/io_uring_submit_req")
+int BPF_PROG(bg_file_uring_sub_mv, void *req)
+{
+	struct io_kiocb *r = bg_cast(req, struct io_kiocb);
+	struct task_struct *t = bpf_get_current_task_btf();
+	struct file__args a = {};
+	struct io_rename *rn;
+	struct io_link *ln;
+	struct bg_fsys *sp;
+	__u32 nr;
+	__u8 code = r->opcode;
+	int skip = (r->flags & REQ_F_CQE_SKIP) != 0;
+
+	a.owner = a.group = (__u32)-1;
+	if (code == IORING_OP_RENAMEAT) {
+		rn = (struct io_rename *)&r->cmd;
+		a.dfd = BPF_CORE_READ(rn, old_dfd);
+		a.path = BPF_CORE_READ(rn, oldpath, name);
+		a.dfd2 = BPF_CORE_READ(rn, new_dfd);
+		a.path2 = BPF_CORE_READ(rn, newpath, name);
+		a.flags = BPF_CORE_READ(rn, flags);
+		nr = BG_NR_RENAMEAT2;
+	} else if (code == IORING_OP_LINKAT) {
+		ln = (struct io_link *)&r->cmd;
+		a.dfd = BPF_CORE_READ(ln, old_dfd);
+		a.path = BPF_CORE_READ(ln, oldpath, name);
+		a.dfd2 = BPF_CORE_READ(ln, new_dfd);
+		a.path2 = BPF_CORE_READ(ln, newpath, name);
+		a.flags = BPF_CORE_READ(ln, flags);
+		nr = BG_NR_LINKAT;
+	} else {
+		return 0;
+	}
+	/*
+	 * Names change: cached verdicts go now and stay unused until its completion, as for the
+	 * syscall; a request that completes only on failure just invalidates them.
+	 */
+	if (skip)
+		watch__bump();
+	else
+		gen__change_enter();
+	if (!file__wanted(t, skip ? 0 : -1) || !(sp = file__uring_spec(nr)))
+		return 0;
+	return file__chg(t, nr, sp, 0, &a, cfg_all || (sp->fl & BG_FSYS_ALL), BG_FF_IO_URING,
+			 FILE_NAMES_TWO, req, skip);
+}
+
+/* UNLINKAT, MKDIRAT, SYMLINKAT at submission (one name; a symlink's target as given). */
+SEC("tp_btf/io_uring_submit_req")
+int BPF_PROG(bg_file_uring_sub_chg, void *req)
+{
+	struct io_kiocb *r = bg_cast(req, struct io_kiocb);
+	struct task_struct *t = bpf_get_current_task_btf();
+	struct file__args a = {};
+	struct io_unlink *ul;
+	struct io_mkdir *mk;
+	struct io_link *ln;
+	struct bg_fsys *sp;
+	__u32 nr;
+	__u8 code = r->opcode;
+	int skip = (r->flags & REQ_F_CQE_SKIP) != 0;
+
+	a.owner = a.group = (__u32)-1;
+	a.dfd2 = FILE_AT_FDCWD;
+	switch (code) {
+	case IORING_OP_UNLINKAT:
+		ul = (struct io_unlink *)&r->cmd;
+		a.dfd = BPF_CORE_READ(ul, dfd);
+		a.path = BPF_CORE_READ(ul, filename, name);
+		a.flags = BPF_CORE_READ(ul, flags);
+		nr = BG_NR_UNLINKAT;
+		break;
+	case IORING_OP_MKDIRAT:
+		mk = (struct io_mkdir *)&r->cmd;
+		a.dfd = BPF_CORE_READ(mk, dfd);
+		a.path = BPF_CORE_READ(mk, filename, name);
+		a.mode = BPF_CORE_READ(mk, mode);
+		nr = BG_NR_MKDIRAT;
+		break;
+	case IORING_OP_SYMLINKAT:
+		/* symlinkat(target, newdirfd, linkpath): the name made is linkpath (io_link's new) */
+		ln = (struct io_link *)&r->cmd;
+		a.dfd = BPF_CORE_READ(ln, new_dfd);
+		a.path = BPF_CORE_READ(ln, newpath, name);
+		a.path2 = BPF_CORE_READ(ln, oldpath, name);
+		nr = BG_NR_SYMLINKAT;
+		break;
+	default:
+		return 0;
+	}
+	if (!file__wanted(t, skip ? 0 : -1) || !(sp = file__uring_spec(nr)))
+		return 0;
+	return file__chg(t, nr, sp, 0, &a, cfg_all || (sp->fl & BG_FSYS_ALL), BG_FF_IO_URING,
+			 FILE_NAMES_ONE, req, skip);
+}
+
+/*
+ * Completions: a kept record is sent with the result; an open into an fd is built here.
+ */
+SEC("tp_btf/io_uring_complete")
+int BPF_PROG(bg_file_uring, struct io_ring_ctx *ring, void *req, struct io_uring_cqe *cqe)
+{
+	struct io_kiocb *r = bg_cast(req, struct io_kiocb);
+	struct task_struct *t = bpf_get_current_task_btf();
+	struct file__args a = {};
+	struct open_how how = {};
+	struct io_open *op;
+	struct bg_fsys *sp;
+	struct bg_file *e;
+	__u64 key = (__u64)req;
+	__u32 nr, slot = 0;
+	__u8 code = r->opcode;
+	long ret;
+
+	switch (code) {
+	case IORING_OP_RENAMEAT:
+	case IORING_OP_LINKAT:
+		if (!(r->flags & REQ_F_CQE_SKIP))
+			gen__change_exit();
+		/* fall through */
+	case IORING_OP_UNLINKAT:
+	case IORING_OP_MKDIRAT:
+	case IORING_OP_SYMLINKAT:
+	case IORING_OP_OPENAT:
+	case IORING_OP_OPENAT2:
+		break;
+	default:
+		return 0;
+	}
+	ret = BPF_CORE_READ(cqe, res);
+	e = bpf_map_lookup_elem(&bg_file_uring_pend, &key);
+	if (e) {
+		e->ret = ret;
+		e->hdr.ktime_ns = bpf_ktime_get_boot_ns();
+		if (!cfg_failed_only || ret < 0)
+			emit__submit(e);
+		else
+			stats__inc(BG_STAT_FILTERED);
+		bpf_map_delete_elem(&bg_file_uring_pend, &key);
+		return 0;
+	}
+	if (code != IORING_OP_OPENAT && code != IORING_OP_OPENAT2)
+		return 0;
+	op = (struct io_open *)&r->cmd;
+	bpf_probe_read_kernel(&slot, sizeof(slot), &op->file_slot);
+	if (slot)
+		return 0;	/* seen at its submission (filtered there, or kept above) */
+	if (!file__wanted(t, ret))
+		return 0;
+	nr = code == IORING_OP_OPENAT ? BG_NR_OPENAT : BG_NR_OPENAT2;
+	if (!(sp = file__uring_spec(nr)))
+		return 0;
+	bpf_probe_read_kernel(&how, sizeof(how), &op->how);
+	bpf_probe_read_kernel(&a.dfd, sizeof(a.dfd), &op->dfd);
+	a.flags = how.flags;
+	a.mode = how.mode;
+	a.owner = a.group = (__u32)-1;
+	e = file__open(t, nr, sp, ret, &a, 1, BG_FF_IO_URING, 1);
+	if (e)
+		emit__submit(e);
+	return 0;
 }
 
 /*

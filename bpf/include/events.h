@@ -246,7 +246,7 @@ struct bg_priv {
 	__u32 _pad2;
 };
 _Static_assert(sizeof(struct bg_priv) == 224, "bg_priv size");
-/* hdr.flags of BG_EV_OPEN and BG_EV_FCHANGE records (bits 0-10; no other enum's bits). */
+/* hdr.flags of BG_EV_OPEN and BG_EV_FCHANGE records (bits 0-11; no other enum's bits). */
 enum bg_file_flag {
 	BG_FF_NAME_FILE = 1 << 0,	/* OPEN, FCHANGE: name is the struct file's path (else from raw) */
 	BG_FF_NAME_TRUNC = 1 << 1,	/* OPEN, FCHANGE: name cut (over BG_PATH_MAX - 1 or too deep) */
@@ -257,11 +257,15 @@ enum bg_file_flag {
 	BG_FF_NAME_DEEP = 1 << 6,	/* OPEN, FCHANGE: name too deep to normalise in the kernel: sent unnormalised
 					 * whatever the watch set (user space normalises it) */
 	BG_FF_NAME2_DEEP = 1 << 7,	/* FCHANGE: the same for name2 */
-	BG_FF_IO_URING = 1 << 8,	/* OPEN: submitted through io_uring (IORING_OP_OPENAT/OPENAT2), at its completion */
+	BG_FF_IO_URING = 1 << 8,	/* OPEN, FCHANGE: submitted through io_uring (IORING_OP_OPENAT/OPENAT2,
+					 * RENAMEAT, UNLINKAT, LINKAT, MKDIRAT, SYMLINKAT), sent at its completion */
 	BG_FF_IA32 = 1 << 9,		/* OPEN, FCHANGE: a 32-bit (ia32) syscall; sysnr is the 64-bit number of the same call */
 	BG_FF_MNT_FOREIGN = 1 << 10,	/* OPEN: the opened file's mount is not in the caller's mount namespace
 					 * (reached through /proc/PID/root or an fd from elsewhere): name is
 					 * its path in the namespace that mount belongs to */
+	BG_FF_URING_SUBMIT = 1 << 11,	/* OPEN, FCHANGE (with BG_FF_IO_URING): sent at the request's submission,
+					 * its outcome unknown (ret 0): it asked for no completion on success
+					 * (IOSQE_CQE_SKIP_SUCCESS), or the pending table was full */
 };
 
 /*
@@ -300,7 +304,8 @@ enum bg_net_flag {
 	BG_F_NET_DST_FROM_SKB = 1 << 10,	/* SEND: destination from the datagram's IP header */
 	BG_F_NET_INBOUND = 1 << 11,	/* ACCEPT, CLOSE: an accepted connection (accept, its close) */
 	BG_F_NET_DENY = 1 << 12,	/* CONNECT, SEND: from the deny hook (cgroup connect/sendmsg), enforce says what it did */
-	BG_F_NET_IO_URING = 1 << 13,	/* CONNECT, ACCEPT: submitted through io_uring (IORING_OP_CONNECT/ACCEPT), at its completion */
+	BG_F_NET_IO_URING = 1 << 13,	/* CONNECT, ACCEPT, SEND: submitted through io_uring (IORING_OP_CONNECT/ACCEPT,
+					 * SEND/SENDMSG and their _ZC forms), at its completion */
 	BG_F_NET_IA32 = 1 << 14,	/* CONNECT, ACCEPT, LISTEN, BIND, SEND: a 32-bit (ia32) syscall (socketcall too) */
 };
 

@@ -29,6 +29,11 @@ enum bg_sysno {
 	BG_NR_CONNECT = 42,
 	BG_NR_SENDTO = 44,
 	BG_NR_SENDMSG = 46,
+	BG_NR_MKDIRAT = 258,
+	BG_NR_UNLINKAT = 263,
+	BG_NR_LINKAT = 265,
+	BG_NR_SYMLINKAT = 266,
+	BG_NR_RENAMEAT2 = 316,
 };
 
 static __always_inline long compat__syscall_nr(struct pt_regs *regs)
@@ -175,6 +180,11 @@ enum bg_sysno {
 	BG_NR_CONNECT = 203,
 	BG_NR_SENDTO = 206,
 	BG_NR_SENDMSG = 211,
+	BG_NR_MKDIRAT = 34,
+	BG_NR_UNLINKAT = 35,
+	BG_NR_SYMLINKAT = 36,
+	BG_NR_LINKAT = 37,
+	BG_NR_RENAMEAT2 = 276,
 };
 
 static __always_inline long compat__syscall_nr(struct pt_regs *regs)

@@ -14,6 +14,11 @@ struct bg_scratch_val {
 	char data[BG_SCRATCH_BYTES];
 };
 
+/* One whole record kept in a map (built in scratch, sent later). */
+struct bg_rec_buf {
+	char data[BG_REC_MAX];
+};
+
 /* Shared by every object (user space reuses the fds): keep definitions identical. */
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);

@@ -544,32 +544,6 @@ int BPF_PROG(bg_net_accept32, struct pt_regs *regs, long ret)
 	return net__accepted(ret, BG_F_NET_IA32);
 }
 
-/*
- * io_uring (issue #14): an IORING_OP_CONNECT request at its completion is a connect record, as
- * the syscall's (fd -1: the request's descriptor is not kept), flagged BG_F_NET_IO_URING (its
- * later close is not tracked: no owner was recorded at submission); an IORING_OP_ACCEPT is an
- * accept record, tracked to its close. Loaded only where the kernel has io_uring's tracepoints.
- */
-SEC("tp_btf/io_uring_complete")
-int BPF_PROG(bg_net_uring, struct io_ring_ctx *ring, void *req, struct io_uring_cqe *cqe)
-{
-	struct io_kiocb *r = bg_cast(req, struct io_kiocb);
-	__u32 slot = 1;
-	struct file *f;
-
-	if (r->opcode == IORING_OP_ACCEPT) {
-		/* into a fixed-file slot: no fd to name the socket by (not reported) */
-		bpf_probe_read_kernel(&slot, sizeof(slot), &((struct io_accept *)&r->cmd)->file_slot);
-		return slot ? 0 : net__accepted(BPF_CORE_READ(cqe, res), BG_F_NET_IO_URING);
-	}
-	if (r->opcode != IORING_OP_CONNECT)
-		return 0;
-	f = r->file;
-	if (!f)
-		return 0;
-	return net__connected(-1, sock__from_file(f), BPF_CORE_READ(cqe, res), BG_F_NET_IO_URING);
-}
-
 /* listen()/bind() exit on fd: the local address the socket now has (flags: BG_F_NET_IA32 or 0). */
 static __always_inline int net__local(int fd, long ret, __u16 kind, __u8 state, __u16 flags)
 {
@@ -867,11 +841,12 @@ static __always_inline void net__mmsg_at(const struct mmsghdr *mv, __u32 m, long
  * sendto()/sendmsg()/sendmmsg() exit on UDP: one record per (socket, destination). A connected
  * socket's destination is its peer; an unconnected one's come from the datagrams' headers
  * (bg_net_devq), every distinct one of the call. mv: sendmmsg's vector (ret: messages sent).
+ * sock: the socket when known (an io_uring send: fd -1), else the one of fd. flags: added to
+ * the records (BG_F_NET_IO_URING).
  */
-static __always_inline int net__send(struct pt_regs *regs, long ret, const void *buf, __u64 blen, __u64 mflags,
-				     const struct mmsghdr *mv)
+static __always_inline int net__send_on(int fd, struct sock *sock, long ret, const void *buf,
+					__u64 blen, __u64 mflags, const struct mmsghdr *mv, __u16 flags)
 {
-	int fd = (int)PT_REGS_PARM1_SYSCALL(regs);
 	struct bg_udp_dsts *v;
 	struct sock *sk;
 	struct bg_sock_tuple tp;
@@ -879,15 +854,15 @@ static __always_inline int net__send(struct pt_regs *regs, long ret, const void 
 	__u32 i;
 
 	if (mflags & BG_MSG_FASTOPEN) {
-		sk = sock__from_fd(fd);
+		sk = sock ? sock : sock__from_fd(fd);
 		if (sk && BPF_CORE_READ(sk, sk_protocol) == IPPROTO_TCP)
-			return net__connected(fd, sk, ret, 0);
+			return net__connected(fd, sk, ret, flags);
 	}
 
 	/* no rule takes sends: not even a socket lookup (most sends are TCP and never records) */
 	if (net__skipped(BG_EV_NET_SEND))
 		return 0;
-	sk = ret >= 0 ? sock__from_fd(fd) : NULL;
+	sk = ret < 0 ? NULL : sock ? sock : sock__from_fd(fd);
 	if (!sk || sock__tuple(sk, &tp) || tp.proto != IPPROTO_UDP)
 		return 0;
 	key = (__u64)sk;
@@ -895,7 +870,7 @@ static __always_inline int net__send(struct pt_regs *regs, long ret, const void 
 		if (mv)
 			net__mmsg_at(mv, 0, &ret, &buf, &blen);
 		if (!net__seen(key, &tp))
-			net__send_rec(fd, ret, &tp, 0, buf, blen);
+			net__send_rec(fd, ret, &tp, flags, buf, blen);
 		return 0;
 	}
 	v = bpf_map_lookup_elem(&bg_udp_dst, &key);
@@ -919,10 +894,17 @@ static __always_inline int net__send(struct pt_regs *regs, long ret, const void 
 			continue;
 		if (mv)
 			net__mmsg_at(mv, d->msg, &r, &b, &l);
-		net__send_rec(fd, r, &tp, BG_F_NET_DST_FROM_SKB, b, l);
+		net__send_rec(fd, r, &tp, BG_F_NET_DST_FROM_SKB | flags, b, l);
 	}
 	bpf_map_delete_elem(&bg_udp_dst, &key);
 	return 0;
+}
+
+/* A send syscall's exit (the socket of its fd, argument 1). */
+static __always_inline int net__send(struct pt_regs *regs, long ret, const void *buf, __u64 blen,
+				     __u64 mflags, const struct mmsghdr *mv)
+{
+	return net__send_on((int)PT_REGS_PARM1_SYSCALL(regs), NULL, ret, buf, blen, mflags, mv, 0);
 }
 
 /* Parameters (sendto exit): ret, saddr, daddr, sport, dport, family, proto, fd, uid, start_ns, comm, payload. */
@@ -951,6 +933,61 @@ SEC("tp_btf/sys_exit")
 int BPF_PROG(bg_net_sendmmsg, struct pt_regs *regs, long ret)
 {
 	return net__send(regs, ret, NULL, 0, 0, (const struct mmsghdr *)PT_REGS_PARM2_SYSCALL(regs));
+}
+
+/*
+ * io_uring (issue #14): an IORING_OP_CONNECT request at its completion is a connect record, as
+ * the syscall's (fd -1: the request's descriptor is not kept), flagged BG_F_NET_IO_URING (its
+ * later close is not tracked: no owner was recorded at submission); an IORING_OP_ACCEPT is an
+ * accept record, tracked to its close; an IORING_OP_SEND/SENDMSG (and _ZC) is what sendto/sendmsg
+ * give (fd -1). A request with IOSQE_CQE_SKIP_SUCCESS has no completion when it succeeds: not
+ * seen. Loaded only where the kernel has io_uring's tracepoints.
+ */
+SEC("tp_btf/io_uring_complete")
+int BPF_PROG(bg_net_uring, struct io_ring_ctx *ring, void *req, struct io_uring_cqe *cqe)
+{
+	struct io_kiocb *r = bg_cast(req, struct io_kiocb);
+	struct user_msghdr *um = NULL;
+	struct iovec *iov = NULL, v = {};
+	struct io_sr_msg *sr;
+	__u32 slot = 1, mflags = 0;
+	__u8 code = r->opcode;
+	struct file *f;
+	long ret;
+
+	if (code == IORING_OP_ACCEPT) {
+		/* into a fixed-file slot: no fd to name the socket by (not reported) */
+		bpf_probe_read_kernel(&slot, sizeof(slot), &((struct io_accept *)&r->cmd)->file_slot);
+		return slot ? 0 : net__accepted(BPF_CORE_READ(cqe, res), BG_F_NET_IO_URING);
+	}
+	if (code != IORING_OP_CONNECT && code != IORING_OP_SEND && code != IORING_OP_SENDMSG &&
+	    code != IORING_OP_SEND_ZC && code != IORING_OP_SENDMSG_ZC)
+		return 0;
+	f = r->file;
+	if (!f)
+		return 0;
+	ret = BPF_CORE_READ(cqe, res);
+	if (code == IORING_OP_CONNECT)
+		return net__connected(-1, sock__from_file(f), ret, BG_F_NET_IO_URING);
+	/*
+	 * A send (issue #14): as sendto/sendmsg (TCP Fast Open a connect; UDP one record per new
+	 * destination). The payload is read from the submitter's memory: the completion runs in it
+	 * or in one of its io-wq threads. A zero-copy send's later notification is no send.
+	 */
+	if (BPF_CORE_READ(cqe, flags) & (1U << 3))	/* IORING_CQE_F_NOTIF (uapi, not in BTF) */
+		return 0;
+	sr = (struct io_sr_msg *)&r->cmd;
+	bpf_probe_read_kernel(&mflags, sizeof(mflags), &sr->msg_flags);
+	if (code == IORING_OP_SEND || code == IORING_OP_SEND_ZC) {
+		bpf_probe_read_kernel(&v.iov_base, sizeof(v.iov_base), &sr->buf);
+		bpf_probe_read_kernel(&v.iov_len, sizeof(int), &sr->len);
+	} else {
+		bpf_probe_read_kernel(&um, sizeof(um), &sr->umsg);
+		if (um && !bpf_probe_read_user(&iov, sizeof(iov), &um->msg_iov) && iov)
+			bpf_probe_read_user(&v, sizeof(v), iov);
+	}
+	return net__send_on(-1, sock__from_file(f), ret, v.iov_base, v.iov_len, mflags, NULL,
+			    BG_F_NET_IO_URING);
 }
 
 /*

@@ -15,6 +15,9 @@ const names = (change: boolean) => Object.keys(FILE_SYSCALLS).filter((n) => !!FI
 const MOUNT_SYSCALLS = ['mount', 'umount2', 'move_mount', 'pivot_root', 'mount_setattr'];
 const NAME_MOVERS = Object.keys(FILE_SYSCALLS).filter((n) => FILE_SYSCALLS[n].path2 !== undefined && !FILE_SYSCALLS[n].raw2);
 
+/** io_uring's file requests (bpf/file/file.bpf.c): at completion, and at submission (opens into a fixed slot or without completion, changes). */
+const FILE_URING_PROGS = ['bg_file_uring', 'bg_file_uring_sub_open', 'bg_file_uring_sub_mv', 'bg_file_uring_sub_chg'];
+
 /** struct bg_fsys for one syscall. */
 export function fsysValue(s: FileSyscall, all = false): Buffer {
 	const b = Buffer.alloc(BG_FSYS.SIZE);
@@ -47,7 +50,7 @@ export const fileSensor: Sensor<'file'> = {
 	],
 	description: 'opens and file changes (unlink, rename, chmod, chown, link, mkdir, truncate) of watched paths, true paths from the kernel',
 	configure(obj, f, o) {
-		if (!hasIoUringTracepoints()) obj.setAutoload('bg_file_uring', false);
+		if (!hasIoUringTracepoints()) for (const p of FILE_URING_PROGS) obj.setAutoload(p, false);
 		if (o.all) obj.setRodata('cfg_all', u8(1));
 		if (f.uid !== undefined) obj.setRodata('cfg_uid', u32(f.uid));
 		if (o.pid !== undefined) obj.setRodata('cfg_pid', u32(o.pid));

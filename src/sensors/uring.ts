@@ -1,18 +1,20 @@
 /**
- * @module sensors/uring: whether this kernel has io_uring's tracepoints, which the file and network
- * sensors' io_uring programs (bg_file_uring, bg_net_uring) attach to: without them (io_uring not
- * built in) those programs are not loaded, and the rest of the sensor works as before.
+ * @module sensors/uring: whether this kernel has io_uring's tracepoints (io_uring_complete and
+ * io_uring_submit_req), which the file and network sensors' io_uring programs (bg_file_uring*,
+ * bg_net_uring) attach to: without them (io_uring not built in) those programs are not loaded,
+ * and the rest of the sensor works as before.
  */
 import { readFileSync } from 'node:fs';
 import { btfPath } from '../util/paths.js';
 
 let cached: boolean | undefined;
 
-/** True when the kernel's BTF has the io_uring_complete tracepoint (read once). */
+/** True when the kernel's BTF has the io_uring_complete and io_uring_submit_req tracepoints (read once). */
 export function hasIoUringTracepoints(btf = btfPath()): boolean {
 	if (cached === undefined) {
 		try {
-			cached = readFileSync(btf).includes('btf_trace_io_uring_complete\0');
+			const b = readFileSync(btf);
+			cached = b.includes('btf_trace_io_uring_complete\0') && b.includes('btf_trace_io_uring_submit_req\0');
 		} catch {
 			cached = false;
 		}

@@ -10,14 +10,16 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { requireBpf } from '../helpers/bpf.js';
-import { collect, run } from '../helpers/collect.js';
+import { collect, run, sleep } from '../helpers/collect.js';
+import { SensorRuntime } from '../../src/sensors/runtime.js';
 import { withMonitor } from '../helpers/monitor.js';
 import { createServer } from 'node:net';
+import { createSocket } from 'node:dgram';
 import { fileSensor } from '../../src/sensors/file.js';
 import { netSensor } from '../../src/sensors/net.js';
 import { EvalCtx } from '../../src/rules/context.js';
 import { eventJson } from '../../src/rules/fields/json.js';
-import type { BgEvent, NetEvent, OpenEvent } from '../../src/events/types.js';
+import type { BgEvent, FileChangeEvent, NetEvent, OpenEvent } from '../../src/events/types.js';
 import { repoPath } from '../../src/util/paths.js';
 
 const URING = repoPath('build/progs/uring');
@@ -106,5 +108,117 @@ test('io_uring: a deny rule refuses an IORING_OP_CONNECT with EPERM (the cgroup 
 		assert.deepEqual([a?.block?.outcome, a?.block?.how], ['denied', 'kernel']);
 	} finally {
 		rmSync(dir, { recursive: true, force: true });
+	}
+});
+
+/*
+ * Issue #14: the file-change requests (RENAMEAT, LINKAT, SYMLINKAT, MKDIRAT, UNLINKAT), an open
+ * into a fixed-file slot and requests with IOSQE_CQE_SKIP_SUCCESS (no completion on success, so
+ * nothing at io_uring_complete) are built at their submission; all of them gave no record before.
+ */
+test('io_uring: file changes, an open into a fixed-file slot and requests without a completion are reported as their syscalls, filtered by the watch set', async (t) => {
+	if (!requireBpf(t, ['dispatch', 'file'])) return;
+	const dir = mkdtempSync(join(tmpdir(), 'bg-uring-w-'));
+	const plain = mkdtempSync(join(tmpdir(), 'bg-uring-p-'));
+	const p: Record<string, { pid: number; stdout: string }> = {};
+	const u = async (k: string, args: string[]) => {
+		p[k] = await run(URING, args);
+		if (!k.endsWith('open')) assert.equal(p[k].stdout.trim(), '0', `${k}: ${JSON.stringify(p[k])}`);
+	};
+	const watch = { paths: [{ path: `${dir}/` }, { path: '/etc/shadow', exact: true }], names: [] };
+	let inflight = -1n;
+	try {
+		writeFileSync(join(dir, 'a'), 'x');
+		writeFileSync(join(plain, 'a'), 'x');
+		const events: BgEvent[] = [];
+		const rt = SensorRuntime.start([fileSensor], { file: { watch } }, (evs) => events.push(...evs));
+		try {
+			await u('rename', ['-d', dir, 'rename', 'a', 'b']); // relative to a dirfd
+			await u('link', ['link', join(dir, 'b'), join(dir, 'c')]);
+			await u('symlink', ['symlink', '/etc/passwd', join(dir, 's')]);
+			await u('mkdir', ['mkdir', join(dir, 'd')]);
+			await u('unlink', ['unlink', join(dir, 'c')]);
+			await u('skip-rename', ['-s', 'rename', join(dir, 'b'), join(dir, 'e')]);
+			await u('plain', ['rename', join(plain, 'a'), join(plain, 'b')]); // not watched
+			await u('slot-open', ['slot-open', '/etc/shadow']);
+			await u('skip-open', ['-s', 'open', '/etc/shadow']);
+			await sleep(200);
+			inflight = rt.object('file').mapLookup('bg_watch_gen', Buffer.from([2, 0, 0, 0]))!.readBigInt64LE(0);
+		} finally {
+			await rt.stop();
+		}
+		const of = (k: string) => events.filter((e) => (e.kind === 'file_change' || e.kind === 'open') && e.pid === p[k].pid && (e as FileChangeEvent).name !== '/etc/ld.so.cache').map(json);
+		const row = (k: string, fields: string[]) => {
+			const rs = of(k);
+			assert.equal(rs.length, 1, `${k}: one record: ${JSON.stringify(rs)}`);
+			return fields.map((f) => rs[0][f]);
+		};
+		const F = ['evt.type', 'fd.name', 'evt.rawres', 'evt.io_uring', 'evt.io_uring.at_submit', 'proc.name'];
+		assert.deepEqual(row('rename', [...F, 'evt.arg.newpath', 'fd.name_source']), ['renameat2', join(dir, 'a'), 0, true, false, 'uring', join(dir, 'b'), 'arg']);
+		assert.deepEqual(row('link', [...F, 'evt.arg.newpath']), ['linkat', join(dir, 'b'), 0, true, false, 'uring', join(dir, 'c')]);
+		assert.deepEqual(row('symlink', [...F, 'evt.arg.target']), ['symlinkat', join(dir, 's'), 0, true, false, 'uring', '/etc/passwd']);
+		assert.deepEqual(row('mkdir', [...F, 'evt.arg.mode']), ['mkdirat', join(dir, 'd'), 0, true, false, 'uring', '0755']);
+		assert.deepEqual(row('unlink', F), ['unlinkat', join(dir, 'c'), 0, true, false, 'uring']);
+		assert.deepEqual(row('skip-rename', [...F, 'evt.arg.newpath']), ['renameat2', join(dir, 'b'), 0, true, true, 'uring', join(dir, 'e')]);
+		assert.deepEqual(of('plain'), [], 'a rename outside the watch set dies in the kernel');
+		assert.equal(p['slot-open'].stdout.trim(), '0', 'opened into the slot');
+		assert.deepEqual(row('slot-open', [...F, 'fd.name_source']), ['openat', '/etc/shadow', 0, true, false, 'uring', 'arg']);
+		const fd = Number(p['skip-open'].stdout.trim().split(' ')[0]);
+		assert.ok(fd >= 3 && p['skip-open'].stdout.trim().endsWith(' 1'), `the skipped open opened fd ${fd} and read a byte: ${p['skip-open'].stdout}`);
+		assert.deepEqual(row('skip-open', F), ['openat', '/etc/shadow', 0, true, true, 'uring']);
+		assert.equal(inflight, 0n, 'no rename or link left in flight: cached open verdicts are used again');
+	} finally {
+		rmSync(dir, { recursive: true, force: true });
+		rmSync(plain, { recursive: true, force: true });
+	}
+});
+
+test('io_uring: the default rules alert on a rename into /etc/cron.d and on a read of /etc/shadow that asked for no completion', async (t) => {
+	if (!requireBpf(t, ['dispatch', 'process', 'file'])) return;
+	const src = mkdtempSync(join(tmpdir(), 'bg-uring-c-'));
+	const dst = `/etc/cron.d/bpfguard-test.uring${process.pid}`; // cron ignores names with a '.'
+	writeFileSync(join(src, 'job'), '# inert\n');
+	let mv = { pid: 0, stdout: '' };
+	let rd = { pid: 0, stdout: '' };
+	try {
+		const { alerts } = await withMonitor(async () => {
+			mv = await run(URING, ['rename', join(src, 'job'), dst]);
+			rd = await run(URING, ['-s', 'open', '/etc/shadow']);
+		}, [repoPath('rules')], { settleMs: 300 });
+		assert.equal(mv.stdout.trim(), '0');
+		const cron = alerts.find((x) => x.rule === 'Cron job changed' && x.fields['proc.pid'] === mv.pid);
+		assert.ok(cron, `alerts: ${alerts.map((x) => `${x.rule} ${x.fields['proc.pid']}`)}`);
+		assert.deepEqual([cron.fields['evt.type'], cron.fields['evt.arg.newpath'], cron.fields['proc.name']], ['renameat2', dst, 'uring']);
+		const shadow = alerts.find((x) => x.rule === 'Read of a sensitive credential file' && x.fields['proc.pid'] === rd.pid);
+		assert.ok(shadow, `alerts: ${alerts.map((x) => `${x.rule} ${x.fields['proc.pid']}`)}`);
+		assert.deepEqual([shadow.fields['fd.name'], shadow.fields['proc.name']], ['/etc/shadow', 'uring']);
+	} finally {
+		rmSync(src, { recursive: true, force: true });
+		rmSync(dst, { force: true });
+	}
+});
+
+test('io_uring: IORING_OP_SEND and IORING_OP_SENDMSG from an unconnected UDP socket are send records with the destination, as sendto/sendmsg', async (t) => {
+	if (!requireBpf(t, ['dispatch', 'net'])) return;
+	const rx = createSocket('udp4');
+	await new Promise<void>((r) => rx.bind(0, '127.0.0.1', r));
+	const port = rx.address().port;
+	const got: string[] = [];
+	rx.on('message', (m) => got.push(m.toString()));
+	const p: Record<string, { pid: number; stdout: string }> = {};
+	try {
+		const { events } = await collect([netSensor], {}, async () => {
+			p.send = await run(URING, ['send', String(port)]);
+			p.sendmsg = await run(URING, ['sendmsg', String(port)]);
+		});
+		assert.deepEqual([p.send.stdout.trim(), p.sendmsg.stdout.trim(), got], ['4', '4', ['ping', 'ping']], 'both datagrams arrived');
+		for (const k of ['send', 'sendmsg']) {
+			const rs = events.filter((e): e is NetEvent => e.kind === 'net_send' && e.pid === p[k].pid).map(json);
+			assert.equal(rs.length, 1, `${k}: one send record: ${JSON.stringify(rs)}`);
+			const F = ['evt.type', 'evt.rawres', 'fd.l4proto', 'fd.dip', 'fd.dport', 'evt.io_uring', 'proc.name'];
+			assert.deepEqual(F.map((f) => rs[0][f]), ['sendto', 4, 'udp', '127.0.0.1', port, true, 'uring'], k);
+		}
+	} finally {
+		rx.close();
 	}
 });

@@ -31,8 +31,14 @@ defineFields([
 	{
 		name: 'evt.io_uring',
 		type: 'bool',
-		desc: 'opens, connects and accepts: true when submitted through io_uring (IORING_OP_OPENAT/OPENAT2, IORING_OP_CONNECT, IORING_OP_ACCEPT), reported at the request\'s completion with the same fields as the syscall',
-		extract: (c) => (c.e.kind === 'open' ? (c.e.flags & BgFileFlag.BG_FF_IO_URING) !== 0 : c.e.kind === 'net_connect' || c.e.kind === 'net_accept' ? (c.e.flags & BgNetFlag.BG_F_NET_IO_URING) !== 0 : undefined),
+		desc: 'opens, file changes, connects, accepts and sends: true when submitted through io_uring (IORING_OP_OPENAT/OPENAT2, RENAMEAT, UNLINKAT, LINKAT, MKDIRAT, SYMLINKAT, CONNECT, ACCEPT, SEND/SENDMSG and their _ZC forms), reported with the same fields as the syscall (evt.type is the syscall: openat, renameat2, unlinkat, linkat, mkdirat, symlinkat, connect, accept, sendto; a send with MSG_FASTOPEN is a connect), at the request\'s completion unless evt.io_uring.at_submit',
+		extract: (c) => (c.e.kind === 'open' || c.e.kind === 'file_change' ? (c.e.flags & BgFileFlag.BG_FF_IO_URING) !== 0 : c.e.kind === 'net_connect' || c.e.kind === 'net_accept' || c.e.kind === 'net_send' ? (c.e.flags & BgNetFlag.BG_F_NET_IO_URING) !== 0 : undefined),
+	},
+	{
+		name: 'evt.io_uring.at_submit',
+		type: 'bool',
+		desc: 'io_uring opens and file changes: true when reported at the request\'s submission, its outcome unknown (evt.res then says SUCCESS): the request asked for no completion on success (IOSQE_CQE_SKIP_SUCCESS), or the kernel\'s table of pending requests was full (counted: file_uring_early)',
+		extract: (c) => (c.e.kind === 'open' || c.e.kind === 'file_change' ? (c.e.flags & BgFileFlag.BG_FF_URING_SUBMIT) !== 0 : undefined),
 	},
 	{
 		name: 'evt.arch',

@@ -32,7 +32,7 @@ const PRIV = [
 ];
 const FILE = [
 	...RESULT,
-	...['evt.arg.flags', 'evt.arg.flags_raw', 'evt.arg.mode', 'evt.io_uring', 'evt.arch'],
+	...['evt.arg.flags', 'evt.arg.flags_raw', 'evt.arg.mode', 'evt.io_uring', 'evt.io_uring.at_submit', 'evt.arch'],
 	...['fd.name', 'fd.directory', 'fd.filename', 'fd.name_raw', 'fd.name_source', 'fd.name_truncated', 'fd.watch', 'fd.dev', 'fd.ino'],
 	...['proc.pid', 'proc.tid', 'proc.name', 'user.uid', 'group.gid', 'container.cgroup_id', 'container.id'],
 	...['evt.arg.access', 'fd.num', 'evt.arg.setid', 'evt.arg.uid', 'evt.arg.gid', 'evt.arg.target', 'evt.arg.oldpath', 'evt.arg.newpath', 'evt.arg.newpath_raw'],
