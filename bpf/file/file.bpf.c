@@ -795,7 +795,12 @@ int BPF_PROG(bg_file_uring, struct io_ring_ctx *ring, void *req, struct io_uring
 		return 0;
 	}
 	ret = BPF_CORE_READ(cqe, res);
-	e = bpf_map_lookup_elem(&bg_file_uring_pend, &key);
+	op = (struct io_open *)&r->cmd;
+	if (code == IORING_OP_OPENAT || code == IORING_OP_OPENAT2)
+		bpf_probe_read_kernel(&slot, sizeof(slot), &op->file_slot);
+	/* an open into an fd (the common request) was not kept: no lookup */
+	e = (code != IORING_OP_OPENAT && code != IORING_OP_OPENAT2) || slot ?
+		bpf_map_lookup_elem(&bg_file_uring_pend, &key) : NULL;
 	if (e) {
 		e->ret = ret;
 		e->hdr.ktime_ns = bpf_ktime_get_boot_ns();
@@ -806,11 +811,7 @@ int BPF_PROG(bg_file_uring, struct io_ring_ctx *ring, void *req, struct io_uring
 		bpf_map_delete_elem(&bg_file_uring_pend, &key);
 		return 0;
 	}
-	if (code != IORING_OP_OPENAT && code != IORING_OP_OPENAT2)
-		return 0;
-	op = (struct io_open *)&r->cmd;
-	bpf_probe_read_kernel(&slot, sizeof(slot), &op->file_slot);
-	if (slot)
+	if (slot || (code != IORING_OP_OPENAT && code != IORING_OP_OPENAT2))
 		return 0;	/* seen at its submission (filtered there, or kept above) */
 	if (!file__wanted(t, ret))
 		return 0;
@@ -825,6 +826,19 @@ int BPF_PROG(bg_file_uring, struct io_ring_ctx *ring, void *req, struct io_uring
 	e = file__open(t, nr, sp, ret, &a, 1, BG_FF_IO_URING, 1);
 	if (e)
 		emit__submit(e);
+	return 0;
+}
+
+/*
+ * A completion the ring had no room for (the application did not reap its completion queue, or
+ * filled it on purpose): the kernel keeps it aside and io_uring_complete never sees it, so the
+ * request is not reported at completion. Counted (uring_cq_overflow): the tracepoint does not say
+ * which request it was.
+ */
+SEC("tp_btf/io_uring_cqe_overflow")
+int BPF_PROG(bg_file_uring_ovf, void *ring, __u64 user_data, __s32 res, __u32 cflags, void *ocqe)
+{
+	stats__inc(BG_STAT_URING_CQ_OVERFLOW);
 	return 0;
 }
 

@@ -20,6 +20,9 @@ enum bg_stat {
 	BG_STAT_FILE_NOSPEC = 9,	/* file: handler called for a syscall without a bg_file_sys entry */
 	BG_STAT_FILE_URING_EARLY = 10,	/* file: io_uring request sent at its submission, outcome unknown:
 					 * the table of pending requests was full (record still sent, flagged) */
+	BG_STAT_URING_CQ_OVERFLOW = 11,	/* io_uring completions that overflowed their completion queue: no
+					 * io_uring_complete, so an open, connect, accept or send completed
+					 * there is not reported (changes are kept at their submission) */
 	BG_STAT_COMPAT_SYSCALL = 13,	/* dispatch: 32-bit (ia32) calls of a syscall a sensor handles, with no 32-bit handler: not decoded */
 	BG_STAT_NET_TRACK_FAIL = 20,	/* socket owner not stored (map full): outcome/close missed */
 	BG_STAT_NET_UNTRACKED = 21,	/* TCP socket reached CLOSE with no owner (older than the run, or filtered) */

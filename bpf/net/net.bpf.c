@@ -78,7 +78,8 @@ struct bg_udp_seen_key {
 	__u64 sk;
 	__u8 daddr[16];
 	__u16 dport;
-	__u16 _pad[3];
+	__u16 _pad;
+	__u32 ino;	/* the socket's inode: a new socket at a freed one's address is another socket */
 };
 
 struct {
@@ -789,8 +790,10 @@ static __always_inline void net__payload(struct bg_net *n, const void *buf, __u6
 static __always_inline int net__seen(__u64 sk, struct bg_sock_tuple *tp)
 {
 	struct bg_udp_seen_key k = { .sk = sk };
+	struct socket_alloc *sa = (struct socket_alloc *)BPF_CORE_READ((struct sock *)sk, sk_socket);
 	__u8 one = 1;
 
+	k.ino = sa ? BPF_CORE_READ(sa, vfs_inode.i_ino) : 0;
 	__builtin_memcpy(k.daddr, tp->daddr, 16);
 	k.dport = tp->dport;
 	return bpf_map_update_elem(&bg_udp_seen, &k, &one, BPF_NOEXIST) ? 1 : 0;
@@ -988,6 +991,35 @@ int BPF_PROG(bg_net_uring, struct io_ring_ctx *ring, void *req, struct io_uring_
 	}
 	return net__send_on(-1, sock__from_file(f), ret, v.iov_base, v.iov_len, mflags, NULL,
 			    BG_F_NET_IO_URING);
+}
+
+/*
+ * An IORING_OP_CONNECT at its submission: record the submitter as the owner of its TCP socket, as
+ * connect()'s entry does, so the connection's outcome and close (duration, bytes) are reported
+ * like a syscall's. The request's file is not assigned yet: its fd (cqe.fd at submission) is
+ * looked up in the submitter's table (a fixed-file slot: not tracked). One that asked for no
+ * completion on success (IOSQE_CQE_SKIP_SUCCESS) never reaches bg_net_uring: it is marked as
+ * returned, so the TCP state handler reports its outcome (connect_result) when the handshake ends.
+ */
+SEC("tp_btf/io_uring_submit_req")
+int BPF_PROG(bg_net_uring_sub, void *req)
+{
+	struct io_kiocb *r = bg_cast(req, struct io_kiocb);
+	struct bg_sock_owner *o;
+	struct sock *sk;
+	__u64 key;
+
+	if (r->opcode != IORING_OP_CONNECT || (r->flags & REQ_F_FIXED_FILE))
+		return 0;
+	net__own_connecting(r->cqe.fd);
+	if (!(r->flags & REQ_F_CQE_SKIP))
+		return 0;
+	sk = sock__from_fd(r->cqe.fd);
+	key = (__u64)sk;
+	o = sk ? bpf_map_lookup_elem(&bg_socks, &key) : NULL;
+	if (o)
+		__sync_fetch_and_or(&o->phase, BG_PH_EXITED);
+	return 0;
 }
 
 /*

@@ -165,7 +165,8 @@ export function summaryLine(s: RunStats): string {
 		`lost ${s.lost} (ring buffer full ${k.rb_full ?? 0}, no scratch ${k.no_scratch ?? 0}); ` +
 		`kernel filtered ${k.filtered ?? 0}, truncated args ${k.args_trunc ?? 0}, paths ${k.path_trunc ?? 0}` +
 		(k.compat_syscall ? `; 32-bit syscalls not decoded ${k.compat_syscall}` : '') +
-		(k.file_uring_early ? `; io_uring requests sent without their outcome ${k.file_uring_early}` : '')
+		(k.file_uring_early ? `; io_uring requests sent without their outcome ${k.file_uring_early}` : '') +
+		(k.uring_cq_overflow ? `; io_uring completions overflowed (not seen) ${k.uring_cq_overflow}` : '')
 	);
 }
 

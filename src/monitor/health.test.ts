@@ -52,7 +52,7 @@ test('heartbeat every heartbeatS with the totals; start and stop with reason and
 
 test('lossCounters names every cause the monitor can see', () => {
 	const l = lossCounters({ rb_full: 3, no_scratch: 1, compat_syscall: 2, emitted: 100 }, { unknownKind: 4, oversize: 5, handlerErrors: 6 }, 7);
-	assert.deepEqual(l, { ringbuf_full: 3, no_scratch: 1, compat_syscall_undecoded: 2, priv_no_store: 0, net_track_fail: 0, seccomp_no_state: 0, seccomp_no_handler: 0, decode_unknown_kind: 4, decode_oversize: 5, handler_error: 6, sink_dropped: 7 });
+	assert.deepEqual(l, { ringbuf_full: 3, no_scratch: 1, compat_syscall_undecoded: 2, priv_no_store: 0, net_track_fail: 0, seccomp_no_state: 0, seccomp_no_handler: 0, io_uring_cq_overflow: 0, decode_unknown_kind: 4, decode_oversize: 5, handler_error: 6, sink_dropped: 7 });
 	const audit = lossCounters({}, { unknownKind: 0, oversize: 0, handlerErrors: 0 }, 0, 9);
 	assert.equal(audit.audit_dropped, 9, 'with the audit trail on: events the store could not keep');
 });

@@ -118,6 +118,7 @@ const KERNEL_LOSS: Readonly<Record<string, string>> = {
 	net_track_fail: 'net_track_fail',
 	sc_no_state: 'seccomp_no_state',
 	sc_no_handler: 'seccomp_no_handler',
+	uring_cq_overflow: 'io_uring_cq_overflow',
 };
 
 /** Every loss total the monitor can see: kernel drops, user-space decode failures, 32-bit calls not decoded, sink drops, and (audit trail on) events the store could not keep. */

@@ -16,7 +16,7 @@ const MOUNT_SYSCALLS = ['mount', 'umount2', 'move_mount', 'pivot_root', 'mount_s
 const NAME_MOVERS = Object.keys(FILE_SYSCALLS).filter((n) => FILE_SYSCALLS[n].path2 !== undefined && !FILE_SYSCALLS[n].raw2);
 
 /** io_uring's file requests (bpf/file/file.bpf.c): at completion, and at submission (opens into a fixed slot or without completion, changes). */
-const FILE_URING_PROGS = ['bg_file_uring', 'bg_file_uring_sub_open', 'bg_file_uring_sub_mv', 'bg_file_uring_sub_chg'];
+const FILE_URING_PROGS = ['bg_file_uring', 'bg_file_uring_sub_open', 'bg_file_uring_sub_mv', 'bg_file_uring_sub_chg', 'bg_file_uring_ovf'];
 
 /** struct bg_fsys for one syscall. */
 export function fsysValue(s: FileSyscall, all = false): Buffer {

@@ -87,7 +87,7 @@ export const netSensor: Sensor<'net'> = {
 	],
 	description: 'network: TCP connects (also by TCP Fast Open sends) with outcome, accepts, closes with bytes and duration, UDP destinations and DNS names, listen, bind',
 	configure(obj, f, o) {
-		if (!hasIoUringTracepoints()) obj.setAutoload('bg_net_uring', false);
+		if (!hasIoUringTracepoints()) for (const p of ['bg_net_uring', 'bg_net_uring_sub']) obj.setAutoload(p, false);
 		if (f.uid !== undefined) obj.setRodata('cfg_uid', u32(f.uid));
 		if (o.pid !== undefined) obj.setRodata('cfg_pid', u32(o.pid));
 		if (o.ports?.length) obj.setRodata('cfg_ports', u8(1));

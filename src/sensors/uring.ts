@@ -1,6 +1,6 @@
 /**
- * @module sensors/uring: whether this kernel has io_uring's tracepoints (io_uring_complete and
- * io_uring_submit_req), which the file and network sensors' io_uring programs (bg_file_uring*,
+ * @module sensors/uring: whether this kernel has io_uring's tracepoints (io_uring_complete,
+ * io_uring_submit_req and io_uring_cqe_overflow), which the file and network sensors' io_uring programs (bg_file_uring*,
  * bg_net_uring) attach to: without them (io_uring not built in) those programs are not loaded,
  * and the rest of the sensor works as before.
  */
@@ -14,7 +14,7 @@ export function hasIoUringTracepoints(btf = btfPath()): boolean {
 	if (cached === undefined) {
 		try {
 			const b = readFileSync(btf);
-			cached = b.includes('btf_trace_io_uring_complete\0') && b.includes('btf_trace_io_uring_submit_req\0');
+			cached = ['complete', 'submit_req', 'cqe_overflow'].every((t) => b.includes(`btf_trace_io_uring_${t}\0`));
 		} catch {
 			cached = false;
 		}

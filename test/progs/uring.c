@@ -13,6 +13,10 @@
 //       (read one byte from it: "0 1")
 //   -d  names relative to DIR (an O_PATH dirfd) instead of the cwd
 //   slot-open  IORING_OP_OPENAT into fixed-file slot 0 (registered sparse): res 0, no fd
+//   uring -s connect PORT  IORING_OP_CONNECT of a new TCP socket to 127.0.0.1:PORT without a
+//       completion on success
+//   uring -o open PATH  fill the completion queue with NOPs first (not reaped): the open's
+//       completion overflows it (no io_uring_complete); prints "fd 1" after reading a byte
 // Sends from an unconnected UDP socket to 127.0.0.1:PORT (4 bytes "ping"), printing res:
 //   uring send PORT | sendmsg PORT   IORING_OP_SEND (destination in addr2) | IORING_OP_SENDMSG (msg_name)
 #define _GNU_SOURCE
@@ -36,7 +40,7 @@ static int fail(const char *what) {
 static int changes(int argc, char **argv);
 
 int main(int argc, char **argv) {
-  if (argc >= 2 && (!strcmp(argv[1], "-s") || !strcmp(argv[1], "-d") || !strcmp(argv[1], "rename") ||
+  if (argc >= 2 && (!strcmp(argv[1], "-s") || !strcmp(argv[1], "-o") || !strcmp(argv[1], "-d") || !strcmp(argv[1], "rename") ||
                     !strcmp(argv[1], "link") || !strcmp(argv[1], "symlink") || !strcmp(argv[1], "unlink") ||
                     !strcmp(argv[1], "mkdir") || !strcmp(argv[1], "slot-open") || !strcmp(argv[1], "send") ||
                     !strcmp(argv[1], "sendmsg")))
@@ -113,10 +117,12 @@ int main(int argc, char **argv) {
 }
 
 static int changes(int argc, char **argv) {
-  int skip = 0, dfd = AT_FDCWD, i = 1;
+  int skip = 0, dfd = AT_FDCWD, i = 1, overflow = 0;
   for (; i < argc && argv[i][0] == '-'; i++) {
     if (!strcmp(argv[i], "-s")) {
       skip = 1;
+    } else if (!strcmp(argv[i], "-o")) {
+      overflow = 1;
     } else if (!strcmp(argv[i], "-d") && i + 1 < argc) {
       dfd = open(argv[++i], O_PATH | O_DIRECTORY);
       if (dfd < 0) return fail("dirfd");
@@ -154,6 +160,16 @@ static int changes(int argc, char **argv) {
     int none = -1;
     if (syscall(__NR_io_uring_register, ring, IORING_REGISTER_FILES, &none, 1) < 0) return fail("register");
   }
+  unsigned *tail = (unsigned *)(sq + p.sq_off.tail);
+  unsigned *array = (unsigned *)(sq + p.sq_off.array);
+  unsigned mask = *(unsigned *)(sq + p.sq_off.ring_mask);
+  for (unsigned k = 0; overflow && k < p.cq_entries; k++) {
+    memset(&sqes[0], 0, sizeof(sqes[0]));
+    sqes[0].opcode = IORING_OP_NOP;
+    array[*tail & mask] = 0;
+    __atomic_store_n(tail, *tail + 1, __ATOMIC_RELEASE);
+    if (syscall(__NR_io_uring_enter, ring, 1, 0, 0, NULL, 0) < 0) return fail("io_uring_enter");
+  }
   int lowest = dup(0);  // the fd an open will get
   close(lowest);
   struct io_uring_sqe *e = &sqes[0];
@@ -176,6 +192,13 @@ static int changes(int argc, char **argv) {
   } else if (!strcmp(op, "mkdir")) {
     e->opcode = IORING_OP_MKDIRAT;
     e->len = 0755;
+  } else if (!strcmp(op, "connect")) {
+    dst.sin_port = htons(atoi(a));
+    e->fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (e->fd < 0) return fail("socket");
+    e->opcode = IORING_OP_CONNECT;
+    e->addr = (unsigned long)&dst;
+    e->off = sizeof(dst);
   } else if (!strcmp(op, "send") || !strcmp(op, "sendmsg")) {
     dst.sin_port = htons(atoi(a));
     e->fd = socket(AF_INET, SOCK_DGRAM, 0);
@@ -208,12 +231,16 @@ static int changes(int argc, char **argv) {
     sqes[1].user_data = 1;
     n = 2;
   }
-  unsigned *tail = (unsigned *)(sq + p.sq_off.tail);
-  unsigned *array = (unsigned *)(sq + p.sq_off.array);
-  unsigned mask = *(unsigned *)(sq + p.sq_off.ring_mask);
   for (unsigned k = 0; k < n; k++) array[(*tail + k) & mask] = k;
   __atomic_store_n(tail, *tail + n, __ATOMIC_RELEASE);
-  if (syscall(__NR_io_uring_enter, ring, n, 1, IORING_ENTER_GETEVENTS, NULL, 0) < 0) return fail("io_uring_enter");
+  if (syscall(__NR_io_uring_enter, ring, n, overflow ? 0 : 1, overflow ? 0 : IORING_ENTER_GETEVENTS, NULL, 0) < 0)
+    return fail("io_uring_enter");
+  if (overflow) {
+    char ch;
+    usleep(50000);
+    printf("%d %zd\n", lowest, read(lowest, &ch, 1));
+    return 0;
+  }
   unsigned *head = (unsigned *)(cq + p.cq_off.head);
   struct io_uring_cqe *cqes = (struct io_uring_cqe *)(cq + p.cq_off.cqes);
   unsigned cmask = *(unsigned *)(cq + p.cq_off.ring_mask);
