@@ -616,6 +616,17 @@ int BPF_PROG(bg_file_chg32, struct pt_regs *regs, long ret)
  * number, so every rule on the syscall matches them. Loaded only where the kernel has io_uring's
  * tracepoints.
  */
+/*
+ * Forget what an earlier request at this address left (its completion overflowed the ring, so
+ * bg_file_uring never took it): this request, if not kept, must not complete with it.
+ */
+static __always_inline void file__uring_forget(void *req)
+{
+	__u64 key = (__u64)req;
+
+	bpf_map_delete_elem(&bg_file_uring_pend, &key);
+}
+
 /* The spec of the syscall twin of an io_uring request (NULL, counted, when unknown). */
 static __always_inline struct bg_fsys *file__uring_spec(__u32 nr)
 {
@@ -648,6 +659,7 @@ int BPF_PROG(bg_file_uring_sub_open, void *req)
 	bpf_probe_read_kernel(&slot, sizeof(slot), &op->file_slot);
 	if (!slot && !skip)
 		return 0;	/* reported at its completion, from the new fd */
+	file__uring_forget(req);
 	/* the outcome is known at completion only: -1 passes a failed-only filter until then */
 	if (!file__wanted(t, skip ? 0 : -1))
 		return 0;
@@ -698,6 +710,7 @@ int BPF_PROG(bg_file_uring_sub_mv, void *req)
 	} else {
 		return 0;
 	}
+	file__uring_forget(req);
 	/*
 	 * Names change: cached verdicts go now and stay unused until its completion, as for the
 	 * syscall; a request that completes only on failure just invalidates them.
@@ -755,10 +768,50 @@ int BPF_PROG(bg_file_uring_sub_chg, void *req)
 	default:
 		return 0;
 	}
+	file__uring_forget(req);
 	if (!file__wanted(t, skip ? 0 : -1) || !(sp = file__uring_spec(nr)))
 		return 0;
 	return file__chg(t, nr, sp, 0, &a, cfg_all || (sp->fl & BG_FSYS_ALL), BG_FF_IO_URING,
 			 FILE_NAMES_ONE, req, skip);
+}
+
+/* The submission programs above, by slot (filled by user space: src/sensors/file.ts). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__uint(max_entries, 3);
+	__type(key, __u32);
+	__type(value, __u32);
+} bg_file_uring_sub SEC(".maps");
+
+/*
+ * Every io_uring submission: the one attached program (a program per opcode family would each
+ * run on every request, reads and writes too); the file requests go on by tail call.
+ */
+SEC("tp_btf/io_uring_submit_req")
+int BPF_PROG(bg_file_uring_submit, void *req)
+{
+	struct io_kiocb *r = bg_cast(req, struct io_kiocb);
+	__u32 slot = 0;
+
+	switch (r->opcode) {
+	case IORING_OP_OPENAT:
+	case IORING_OP_OPENAT2:
+		/* an open into an fd with a completion (nearly all) is reported at its completion */
+		bpf_probe_read_kernel(&slot, sizeof(slot), &((struct io_open *)&r->cmd)->file_slot);
+		if (slot || (r->flags & REQ_F_CQE_SKIP))
+			bpf_tail_call(ctx, &bg_file_uring_sub, 0);
+		break;
+	case IORING_OP_RENAMEAT:
+	case IORING_OP_LINKAT:
+		bpf_tail_call(ctx, &bg_file_uring_sub, 1);
+		break;
+	case IORING_OP_UNLINKAT:
+	case IORING_OP_MKDIRAT:
+	case IORING_OP_SYMLINKAT:
+		bpf_tail_call(ctx, &bg_file_uring_sub, 2);
+		break;
+	}
+	return 0;
 }
 
 /*

@@ -16,7 +16,9 @@ const MOUNT_SYSCALLS = ['mount', 'umount2', 'move_mount', 'pivot_root', 'mount_s
 const NAME_MOVERS = Object.keys(FILE_SYSCALLS).filter((n) => FILE_SYSCALLS[n].path2 !== undefined && !FILE_SYSCALLS[n].raw2);
 
 /** io_uring's file requests (bpf/file/file.bpf.c): at completion, and at submission (opens into a fixed slot or without completion, changes). */
-const FILE_URING_PROGS = ['bg_file_uring', 'bg_file_uring_sub_open', 'bg_file_uring_sub_mv', 'bg_file_uring_sub_chg', 'bg_file_uring_ovf'];
+/** Tail-called by bg_file_uring_submit by opcode (bg_file_uring_sub: slots 0, 1, 2): one program attached per submission. */
+const FILE_URING_SUBS = ['bg_file_uring_sub_open', 'bg_file_uring_sub_mv', 'bg_file_uring_sub_chg'];
+const FILE_URING_PROGS = ['bg_file_uring', 'bg_file_uring_submit', ...FILE_URING_SUBS, 'bg_file_uring_ovf'];
 
 /** struct bg_fsys for one syscall. */
 export function fsysValue(s: FileSyscall, all = false): Buffer {
@@ -48,6 +50,7 @@ export const fileSensor: Sensor<'file'> = {
 		{ hook: 'exit', syscalls: MOUNT_SYSCALLS, prog: 'bg_file_mnt', ia32Prog: 'bg_file_mnt' },
 		{ hook: 'enter', syscalls: [...NAME_MOVERS, ...MOUNT_SYSCALLS], prog: 'bg_file_gen_enter', ia32Prog: 'bg_file_gen_enter' },
 	],
+	tails: [{ table: 'bg_file_uring_sub', progs: FILE_URING_SUBS }],
 	description: 'opens and file changes (unlink, rename, chmod, chown, link, mkdir, truncate) of watched paths, true paths from the kernel',
 	configure(obj, f, o) {
 		if (!hasIoUringTracepoints()) for (const p of FILE_URING_PROGS) obj.setAutoload(p, false);

@@ -241,6 +241,13 @@ export class SensorRuntime {
 			const obj = this.bySensor.get(s.name);
 			if (!obj) continue;
 			try {
+				const loaded = new Set(obj.programs().filter((p) => p.autoload).map((p) => p.name));
+				for (const t of s.tails ?? []) {
+					t.progs.forEach((name, i) => {
+						handlerProgs.add(name);
+						if (loaded.has(name)) obj.mapUpdate(t.table, u32(i), u32(obj.progFd(name)));
+					});
+				}
 				for (const p of obj.programs()) if (p.autoload && !handlerProgs.has(p.name)) obj.attach(p.name);
 			} catch (e) {
 				this.leaveOut(s, obj, e);

@@ -43,6 +43,8 @@ export interface Sensor<N extends SensorName = SensorName> {
 	readonly syscalls?: readonly SyscallHandler[];
 	/** The dispatcher's own per-syscall check for this sensor, if any (both hooks are attached). */
 	readonly dispatch?: DispatchHook;
+	/** Programs of the object reached only by tail call from another of its programs: each table (a BPF_MAP_TYPE_PROG_ARRAY of the object) gets them at slots 0, 1, …; never attached themselves. */
+	readonly tails?: readonly { table: string; progs: readonly string[] }[];
 	/** One-line description for --help and doctor. */
 	readonly description: string;
 	/** Before load: rodata and autoload from the common filter and the sensor's options. */
