@@ -13,6 +13,7 @@
 #include "lib/task.bpf.h"
 #include "file/watch.bpf.h"
 #include "lib/enforce.bpf.h"
+#include "lib/uring.bpf.h"
 #include "file/normpath.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
@@ -610,7 +611,8 @@ int BPF_PROG(bg_file_chg32, struct pt_regs *regs, long ret)
  * frees before it completes), in the submitter's context (its cwd and dirfds, as the syscall's
  * exit would see them), filtered there by the same watch sets, kept here by request and sent at
  * its completion with the result. A request that asked for no completion on success
- * (IOSQE_CQE_SKIP_SUCCESS: no io_uring_complete then) is sent at its submission, flagged
+ * (IOSQE_CQE_SKIP_SUCCESS: no io_uring_complete then), or submitted into a full completion
+ * queue (lib/uring.bpf.h), is sent at its submission, flagged
  * BG_FF_URING_SUBMIT (ret 0, outcome unknown); so is a kept one when this table is full
  * (counted: file_uring_early). All are flagged BG_FF_IO_URING and carry their syscall twin's
  * number, so every rule on the syscall matches them. Loaded only where the kernel has io_uring's
@@ -651,7 +653,7 @@ int BPF_PROG(bg_file_uring_sub_open, void *req)
 	struct bg_fsys *sp;
 	__u32 nr, slot = 0;
 	__u8 code = r->opcode;
-	int skip = (r->flags & REQ_F_CQE_SKIP) != 0;
+	int skip = uring__no_completion(r);
 
 	if (code != IORING_OP_OPENAT && code != IORING_OP_OPENAT2)
 		return 0;
@@ -688,7 +690,7 @@ int BPF_PROG(bg_file_uring_sub_mv, void *req)
 	struct bg_fsys *sp;
 	__u32 nr;
 	__u8 code = r->opcode;
-	int skip = (r->flags & REQ_F_CQE_SKIP) != 0;
+	int skip = uring__no_completion(r);
 
 	a.owner = a.group = (__u32)-1;
 	if (code == IORING_OP_RENAMEAT) {
@@ -713,12 +715,13 @@ int BPF_PROG(bg_file_uring_sub_mv, void *req)
 	file__uring_forget(req);
 	/*
 	 * Names change: cached verdicts go now and stay unused until its completion, as for the
-	 * syscall; a request that completes only on failure just invalidates them.
+	 * syscall; a request that completes only on failure just invalidates them (the same test
+	 * as at completion, so enter and exit pair up).
 	 */
-	if (skip)
+	if (r->flags & REQ_F_CQE_SKIP)
 		watch__bump();
 	else
-		gen__change_enter();
+		gen__change_enter();	/* its completion (exit) comes, unless it overflows the ring */
 	if (!file__wanted(t, skip ? 0 : -1) || !(sp = file__uring_spec(nr)))
 		return 0;
 	return file__chg(t, nr, sp, 0, &a, cfg_all || (sp->fl & BG_FSYS_ALL), BG_FF_IO_URING,
@@ -738,7 +741,7 @@ int BPF_PROG(bg_file_uring_sub_chg, void *req)
 	struct bg_fsys *sp;
 	__u32 nr;
 	__u8 code = r->opcode;
-	int skip = (r->flags & REQ_F_CQE_SKIP) != 0;
+	int skip = uring__no_completion(r);
 
 	a.owner = a.group = (__u32)-1;
 	a.dfd2 = FILE_AT_FDCWD;
@@ -796,9 +799,9 @@ int BPF_PROG(bg_file_uring_submit, void *req)
 	switch (r->opcode) {
 	case IORING_OP_OPENAT:
 	case IORING_OP_OPENAT2:
-		/* an open into an fd with a completion (nearly all) is reported at its completion */
+		/* an open into an fd with a completion to come (nearly all) is reported there */
 		bpf_probe_read_kernel(&slot, sizeof(slot), &((struct io_open *)&r->cmd)->file_slot);
-		if (slot || (r->flags & REQ_F_CQE_SKIP))
+		if (slot || uring__no_completion(r))
 			bpf_tail_call(ctx, &bg_file_uring_sub, 0);
 		break;
 	case IORING_OP_RENAMEAT:

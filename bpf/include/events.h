@@ -265,7 +265,8 @@ enum bg_file_flag {
 					 * its path in the namespace that mount belongs to */
 	BG_FF_URING_SUBMIT = 1 << 11,	/* OPEN, FCHANGE (with BG_FF_IO_URING): sent at the request's submission,
 					 * its outcome unknown (ret 0): it asked for no completion on success
-					 * (IOSQE_CQE_SKIP_SUCCESS), or the pending table was full */
+					 * (IOSQE_CQE_SKIP_SUCCESS), its completion queue was full, or the
+					 * pending table was full */
 };
 
 /*

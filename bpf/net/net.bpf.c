@@ -15,6 +15,7 @@
 #include "lib/filter.bpf.h"
 #include "lib/task.bpf.h"
 #include "lib/compat.bpf.h"
+#include "lib/uring.bpf.h"
 #include "net/sock.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
@@ -998,8 +999,9 @@ int BPF_PROG(bg_net_uring, struct io_ring_ctx *ring, void *req, struct io_uring_
  * connect()'s entry does, so the connection's outcome and close (duration, bytes) are reported
  * like a syscall's. The request's file is not assigned yet: its fd (cqe.fd at submission) is
  * looked up in the submitter's table (a fixed-file slot: not tracked). One that asked for no
- * completion on success (IOSQE_CQE_SKIP_SUCCESS) never reaches bg_net_uring: it is marked as
- * returned, so the TCP state handler reports its outcome (connect_result) when the handshake ends.
+ * completion on success (IOSQE_CQE_SKIP_SUCCESS), or whose ring's completion queue is full, never
+ * reaches bg_net_uring: it is marked as returned, so the TCP state handler reports its outcome
+ * (connect_result) when the handshake ends.
  */
 SEC("tp_btf/io_uring_submit_req")
 int BPF_PROG(bg_net_uring_sub, void *req)
@@ -1012,7 +1014,7 @@ int BPF_PROG(bg_net_uring_sub, void *req)
 	if (r->opcode != IORING_OP_CONNECT || (r->flags & REQ_F_FIXED_FILE))
 		return 0;
 	net__own_connecting(r->cqe.fd);
-	if (!(r->flags & REQ_F_CQE_SKIP))
+	if (!uring__no_completion(r))
 		return 0;
 	sk = sock__from_fd(r->cqe.fd);
 	key = (__u64)sk;

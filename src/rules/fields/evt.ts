@@ -37,7 +37,7 @@ defineFields([
 	{
 		name: 'evt.io_uring.at_submit',
 		type: 'bool',
-		desc: 'io_uring opens and file changes: true when reported at the request\'s submission, its outcome unknown (evt.res then says SUCCESS): the request asked for no completion on success (IOSQE_CQE_SKIP_SUCCESS), or the kernel\'s table of pending requests was full (counted: file_uring_early)',
+		desc: 'io_uring opens and file changes: true when reported at the request\'s submission, its outcome unknown (evt.res then says SUCCESS): the request asked for no completion on success (IOSQE_CQE_SKIP_SUCCESS), its ring\'s completion queue was full at submission (its completion would go unseen), or the kernel\'s table of pending requests was full (counted: file_uring_early)',
 		extract: (c) => (c.e.kind === 'open' || c.e.kind === 'file_change' ? (c.e.flags & BgFileFlag.BG_FF_URING_SUBMIT) !== 0 : undefined),
 	},
 	{

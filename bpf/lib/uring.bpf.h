@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * io_uring requests at their submission (io_uring_submit_req): will the completion reach
+ * io_uring_complete? Not when the request asked for none on success (IOSQE_CQE_SKIP_SUCCESS),
+ * nor when the ring's completion queue has no room (the kernel sets the completion aside:
+ * io_uring_cqe_overflow, which does not name the request). Such a request is reported at its
+ * submission, outcome unknown.
+ */
+#ifndef BG_URING_BPF_H
+#define BG_URING_BPF_H
+
+#include "common.bpf.h"
+
+/*
+ * The completion queue is full or has overflowed already. The head is the application's (shared
+ * memory, as the kernel reads it): one that moves it back after this check, or other requests that
+ * complete first, still overflow it unseen (counted: uring_cq_overflow).
+ */
+static __always_inline int uring__cq_full(struct io_kiocb *r)
+{
+	struct io_ring_ctx *c = BPF_CORE_READ(r, ctx);
+	__u32 head = BPF_CORE_READ(c, rings, cq.head);
+
+	if (BPF_CORE_READ(c, check_cq) & (1UL << IO_CHECK_CQ_OVERFLOW_BIT))
+		return 1;
+	return BPF_CORE_READ(c, cached_cq_tail) - head >= BPF_CORE_READ(c, cq_entries);
+}
+
+/* No io_uring_complete will come for this request when it succeeds. */
+static __always_inline int uring__no_completion(struct io_kiocb *r)
+{
+	return (r->flags & REQ_F_CQE_SKIP) || uring__cq_full(r);
+}
+
+#endif /* BG_URING_BPF_H */
