@@ -37,6 +37,21 @@ static int fail(const char *what) {
   return 1;
 }
 
+// A ring of 4 entries, its rings and entries mapped; -1 (reported) on failure.
+static int ring_setup(struct io_uring_params *p, char **sq, char **cq, struct io_uring_sqe **sqes) {
+  memset(p, 0, sizeof(*p));
+  int ring = syscall(__NR_io_uring_setup, 4, p);
+  if (ring < 0) return fail("io_uring_setup"), -1;
+  size_t sq_len = p->sq_off.array + p->sq_entries * sizeof(unsigned);
+  size_t cq_len = p->cq_off.cqes + p->cq_entries * sizeof(struct io_uring_cqe);
+  *sq = mmap(NULL, sq_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, ring, IORING_OFF_SQ_RING);
+  *cq = mmap(NULL, cq_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, ring, IORING_OFF_CQ_RING);
+  *sqes = mmap(NULL, p->sq_entries * sizeof(struct io_uring_sqe), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, ring,
+               IORING_OFF_SQES);
+  if (*sq == MAP_FAILED || *cq == MAP_FAILED || *sqes == MAP_FAILED) return fail("mmap"), -1;
+  return ring;
+}
+
 static int changes(int argc, char **argv);
 
 int main(int argc, char **argv) {
@@ -52,16 +67,10 @@ int main(int argc, char **argv) {
     return 2;
   }
   struct io_uring_params p;
-  memset(&p, 0, sizeof(p));
-  int ring = syscall(__NR_io_uring_setup, 4, &p);
-  if (ring < 0) return fail("io_uring_setup");
-  size_t sq_len = p.sq_off.array + p.sq_entries * sizeof(unsigned);
-  size_t cq_len = p.cq_off.cqes + p.cq_entries * sizeof(struct io_uring_cqe);
-  char *sq = mmap(NULL, sq_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, ring, IORING_OFF_SQ_RING);
-  char *cq = mmap(NULL, cq_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, ring, IORING_OFF_CQ_RING);
-  struct io_uring_sqe *sqes = mmap(NULL, p.sq_entries * sizeof(struct io_uring_sqe), PROT_READ | PROT_WRITE,
-                                   MAP_SHARED | MAP_POPULATE, ring, IORING_OFF_SQES);
-  if (sq == MAP_FAILED || cq == MAP_FAILED || sqes == MAP_FAILED) return fail("mmap");
+  char *sq, *cq;
+  struct io_uring_sqe *sqes;
+  int ring = ring_setup(&p, &sq, &cq, &sqes);
+  if (ring < 0) return 1;
 
   struct sockaddr_in dst;
   struct io_uring_sqe *e = &sqes[0];
@@ -145,16 +154,10 @@ static int changes(int argc, char **argv) {
     return 2;
   }
   struct io_uring_params p;
-  memset(&p, 0, sizeof(p));
-  int ring = syscall(__NR_io_uring_setup, 4, &p);
-  if (ring < 0) return fail("io_uring_setup");
-  size_t sq_len = p.sq_off.array + p.sq_entries * sizeof(unsigned);
-  size_t cq_len = p.cq_off.cqes + p.cq_entries * sizeof(struct io_uring_cqe);
-  char *sq = mmap(NULL, sq_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, ring, IORING_OFF_SQ_RING);
-  char *cq = mmap(NULL, cq_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, ring, IORING_OFF_CQ_RING);
-  struct io_uring_sqe *sqes = mmap(NULL, p.sq_entries * sizeof(struct io_uring_sqe), PROT_READ | PROT_WRITE,
-                                   MAP_SHARED | MAP_POPULATE, ring, IORING_OFF_SQES);
-  if (sq == MAP_FAILED || cq == MAP_FAILED || sqes == MAP_FAILED) return fail("mmap");
+  char *sq, *cq;
+  struct io_uring_sqe *sqes;
+  int ring = ring_setup(&p, &sq, &cq, &sqes);
+  if (ring < 0) return 1;
   int slot = !strcmp(op, "slot-open");
   if (slot) {
     int none = -1;
