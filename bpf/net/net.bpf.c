@@ -941,11 +941,11 @@ int BPF_PROG(bg_net_sendmmsg, struct pt_regs *regs, long ret)
 
 /*
  * io_uring (issue #14): an IORING_OP_CONNECT request at its completion is a connect record, as
- * the syscall's (fd -1: the request's descriptor is not kept), flagged BG_F_NET_IO_URING (its
- * later close is not tracked: no owner was recorded at submission); an IORING_OP_ACCEPT is an
- * accept record, tracked to its close; an IORING_OP_SEND/SENDMSG (and _ZC) is what sendto/sendmsg
- * give (fd -1). A request with IOSQE_CQE_SKIP_SUCCESS has no completion when it succeeds: not
- * seen. Loaded only where the kernel has io_uring's tracepoints.
+ * the syscall's (fd -1: the request's descriptor is not kept), flagged BG_F_NET_IO_URING, tracked
+ * to its close (its owner was recorded at submission: bg_net_uring_sub); an IORING_OP_ACCEPT is
+ * an accept record, tracked to its close; an IORING_OP_SEND/SENDMSG (and _ZC) is what
+ * sendto/sendmsg give (fd -1). An accept or send with no completion (IOSQE_CQE_SKIP_SUCCESS, or a
+ * full completion queue) is not seen. Loaded only where the kernel has io_uring's tracepoints.
  */
 SEC("tp_btf/io_uring_complete")
 int BPF_PROG(bg_net_uring, struct io_ring_ctx *ring, void *req, struct io_uring_cqe *cqe)
