@@ -321,19 +321,24 @@ static __always_inline void file__ident(struct bg_file *e, struct file *f, struc
 		e->hdr.flags |= BG_FF_MNT_FOREIGN;
 }
 
-/* The spec of the call in flight (a 32-bit call: of its 64-bit number *nr); *fl: compat__call's. */
-static __always_inline struct bg_fsys *file__spec(struct pt_regs *regs, int ia32, __u32 *nr,
-						  __u32 *fl)
+/* The spec of syscall nr (a change or open bg_file_sys knows); NULL, counted, when none. */
+static __always_inline struct bg_fsys *file__spec_of(__u32 nr)
 {
-	struct bg_fsys *sp;
+	struct bg_fsys *sp = bpf_map_lookup_elem(&bg_file_sys, &nr);
 
-	*nr = compat__call(regs, ia32, fl);
-	sp = bpf_map_lookup_elem(&bg_file_sys, nr);
 	if (!sp || !sp->kind) {
 		stats__inc(BG_STAT_FILE_NOSPEC);
 		return NULL;
 	}
 	return sp;
+}
+
+/* The spec of the call in flight (a 32-bit call: of its 64-bit number *nr); *fl: compat__call's. */
+static __always_inline struct bg_fsys *file__spec(struct pt_regs *regs, int ia32, __u32 *nr,
+						  __u32 *fl)
+{
+	*nr = compat__call(regs, ia32, fl);
+	return file__spec_of(*nr);
 }
 
 /*
@@ -550,8 +555,7 @@ static __always_inline int file__chg(struct task_struct *t, __u32 nr, struct bg_
 		return 0;
 	}
 	e->hdr.flags |= ff | (__u16)(norm__deep() & (BG_FF_NAME_DEEP | BG_FF_NAME2_DEEP));
-	if (extra)
-		e->hdr.flags |= extra;
+	e->hdr.flags |= extra;
 	file__fill(e, t, nr, ret, a, watch & (BG_WATCH_READ | BG_WATCH_WRITE));
 	file__ident(e, NULL, t);
 	if (!req) {
@@ -629,16 +633,20 @@ static __always_inline void file__uring_forget(void *req)
 	bpf_map_delete_elem(&bg_file_uring_pend, &key);
 }
 
-/* The spec of the syscall twin of an io_uring request (NULL, counted, when unknown). */
-static __always_inline struct bg_fsys *file__uring_spec(__u32 nr)
+/*
+ * A change request at submission, its names read: filtered as its syscall twin nr would be (the
+ * outcome is known at completion only: -1 passes a failed-only filter until then), then built.
+ */
+static __always_inline int file__uring_chg(void *req, __u32 nr, struct file__args *a, int names,
+					   int skip)
 {
-	struct bg_fsys *sp = bpf_map_lookup_elem(&bg_file_sys, &nr);
+	struct task_struct *t = bpf_get_current_task_btf();
+	struct bg_fsys *sp;
 
-	if (!sp || !sp->kind) {
-		stats__inc(BG_STAT_FILE_NOSPEC);
-		return NULL;
-	}
-	return sp;
+	if (!file__wanted(t, skip ? 0 : -1) || !(sp = file__spec_of(nr)))
+		return 0;
+	return file__chg(t, nr, sp, 0, a, cfg_all || (sp->fl & BG_FSYS_ALL), BG_FF_IO_URING, names,
+			 req, skip);
 }
 
 /* Opens at submission: into a fixed-file slot, or without a completion on success. */
@@ -666,7 +674,7 @@ int BPF_PROG(bg_file_uring_sub_open, void *req)
 	if (!file__wanted(t, skip ? 0 : -1))
 		return 0;
 	nr = code == IORING_OP_OPENAT ? BG_NR_OPENAT : BG_NR_OPENAT2;
-	if (!(sp = file__uring_spec(nr)))
+	if (!(sp = file__spec_of(nr)))
 		return 0;
 	bpf_probe_read_kernel(&how, sizeof(how), &op->how);
 	bpf_probe_read_kernel(&a.dfd, sizeof(a.dfd), &op->dfd);
@@ -683,11 +691,9 @@ SEC("tp_btf/io_uring_submit_req")
 int BPF_PROG(bg_file_uring_sub_mv, void *req)
 {
 	struct io_kiocb *r = bg_cast(req, struct io_kiocb);
-	struct task_struct *t = bpf_get_current_task_btf();
 	struct file__args a = {};
 	struct io_rename *rn;
 	struct io_link *ln;
-	struct bg_fsys *sp;
 	__u32 nr;
 	__u8 code = r->opcode;
 	int skip = uring__no_completion(r);
@@ -722,10 +728,7 @@ int BPF_PROG(bg_file_uring_sub_mv, void *req)
 		watch__bump();
 	else
 		gen__change_enter();	/* its completion (exit) comes, unless it overflows the ring */
-	if (!file__wanted(t, skip ? 0 : -1) || !(sp = file__uring_spec(nr)))
-		return 0;
-	return file__chg(t, nr, sp, 0, &a, cfg_all || (sp->fl & BG_FSYS_ALL), BG_FF_IO_URING,
-			 FILE_NAMES_TWO, req, skip);
+	return file__uring_chg(req, nr, &a, FILE_NAMES_TWO, skip);
 }
 
 /* UNLINKAT, MKDIRAT, SYMLINKAT at submission (one name; a symlink's target as given). */
@@ -733,12 +736,10 @@ SEC("tp_btf/io_uring_submit_req")
 int BPF_PROG(bg_file_uring_sub_chg, void *req)
 {
 	struct io_kiocb *r = bg_cast(req, struct io_kiocb);
-	struct task_struct *t = bpf_get_current_task_btf();
 	struct file__args a = {};
 	struct io_unlink *ul;
 	struct io_mkdir *mk;
 	struct io_link *ln;
-	struct bg_fsys *sp;
 	__u32 nr;
 	__u8 code = r->opcode;
 	int skip = uring__no_completion(r);
@@ -772,10 +773,7 @@ int BPF_PROG(bg_file_uring_sub_chg, void *req)
 		return 0;
 	}
 	file__uring_forget(req);
-	if (!file__wanted(t, skip ? 0 : -1) || !(sp = file__uring_spec(nr)))
-		return 0;
-	return file__chg(t, nr, sp, 0, &a, cfg_all || (sp->fl & BG_FSYS_ALL), BG_FF_IO_URING,
-			 FILE_NAMES_ONE, req, skip);
+	return file__uring_chg(req, nr, &a, FILE_NAMES_ONE, skip);
 }
 
 /* The submission programs above, by slot (filled by user space: src/sensors/file.ts). */
@@ -872,7 +870,7 @@ int BPF_PROG(bg_file_uring, struct io_ring_ctx *ring, void *req, struct io_uring
 	if (!file__wanted(t, ret))
 		return 0;
 	nr = code == IORING_OP_OPENAT ? BG_NR_OPENAT : BG_NR_OPENAT2;
-	if (!(sp = file__uring_spec(nr)))
+	if (!(sp = file__spec_of(nr)))
 		return 0;
 	bpf_probe_read_kernel(&how, sizeof(how), &op->how);
 	bpf_probe_read_kernel(&a.dfd, sizeof(a.dfd), &op->dfd);

@@ -363,30 +363,33 @@ static __always_inline void net__connect_outcome(struct bg_net *n, struct sock *
 		bpf_map_delete_elem(&bg_socks, &key);
 }
 
-/* Before a connect (connect(), a MSG_FASTOPEN send) on a TCP socket fd: record its owner. */
-static __always_inline int net__own_connecting(int fd)
+/*
+ * Before a connect (connect(), a MSG_FASTOPEN send, an io_uring connect) on a TCP socket fd:
+ * record its owner. Returns the owner record, or NULL when none is kept for it.
+ */
+static __always_inline struct bg_sock_owner *net__own_connecting(int fd)
 {
 	struct sock *sk = sock__from_fd(fd);
 	int how;
 
 	if (!sk || BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP)
-		return 0;
+		return NULL;
 	if (!net__wanted_self())
-		return 0;
+		return NULL;
 	how = net__track_connect();
 	if (!how)
-		return 0;
+		return NULL;
 	/* a fresh socket (CLOSE) starts a new record; a repeated connect() keeps the pending one */
-	net__own(sk, how == 2 ? BG_PH_BY_STATE : 0,
-		 BPF_CORE_READ(sk, __sk_common.skc_state) == TCP_CLOSE ? BPF_ANY : BPF_NOEXIST);
-	return 0;
+	return net__own(sk, how == 2 ? BG_PH_BY_STATE : 0,
+			BPF_CORE_READ(sk, __sk_common.skc_state) == TCP_CLOSE ? BPF_ANY : BPF_NOEXIST);
 }
 
 /* Parameters (connect entry): none emitted; records the owner of a TCP socket. */
 SEC("tp_btf/sys_enter")
 int BPF_PROG(bg_net_conn_in, struct pt_regs *regs, long id)
 {
-	return net__own_connecting((int)PT_REGS_PARM1_SYSCALL(regs));
+	net__own_connecting((int)PT_REGS_PARM1_SYSCALL(regs));
+	return 0;
 }
 
 /* The fd (first argument) of a 32-bit connect: its register, or socketcall's array. */
@@ -404,7 +407,8 @@ static __always_inline int net__fd32(struct pt_regs *regs)
 SEC("tp_btf/sys_enter")
 int BPF_PROG(bg_net_conn_in32, struct pt_regs *regs, long id)
 {
-	return net__own_connecting(net__fd32(regs));
+	net__own_connecting(net__fd32(regs));
+	return 0;
 }
 
 /*
@@ -481,7 +485,9 @@ int BPF_PROG(bg_net_connect32, struct pt_regs *regs, long ret)
  */
 static __always_inline int net__tfo_in(struct pt_regs *regs, __u64 flags)
 {
-	return (flags & BG_MSG_FASTOPEN) ? net__own_connecting((int)PT_REGS_PARM1_SYSCALL(regs)) : 0;
+	if (flags & BG_MSG_FASTOPEN)
+		net__own_connecting((int)PT_REGS_PARM1_SYSCALL(regs));
+	return 0;
 }
 
 /* Parameters (sendto entry, MSG_FASTOPEN): none emitted; records the owner of the TCP socket. */
@@ -920,15 +926,23 @@ int BPF_PROG(bg_net_sendto, struct pt_regs *regs, long ret)
 	return net__send(regs, ret, buf, PT_REGS_PARM3_SYSCALL(regs), PT_REGS_PARM4_SYSCALL(regs), NULL);
 }
 
+/* The first iovec of a user msghdr, into *v (left as it is when unreadable). */
+static __always_inline void net__first_iov(struct user_msghdr *msg, struct iovec *v)
+{
+	struct iovec *iov = NULL;
+
+	if (msg && !bpf_probe_read_user(&iov, sizeof(iov), &msg->msg_iov) && iov)
+		bpf_probe_read_user(v, sizeof(*v), iov);
+}
+
 /* Parameters (sendmsg exit): as sendto; the payload from the first iovec. */
 SEC("tp_btf/sys_exit")
 int BPF_PROG(bg_net_sendmsg, struct pt_regs *regs, long ret)
 {
-	struct user_msghdr *msg = (struct user_msghdr *)PT_REGS_PARM2_SYSCALL(regs);
-	struct iovec *iov = NULL, v = {};
+	struct iovec v = {};
 
-	if (ret >= 0 && !bpf_probe_read_user(&iov, sizeof(iov), &msg->msg_iov) && iov)
-		bpf_probe_read_user(&v, sizeof(v), iov);
+	if (ret >= 0)
+		net__first_iov((struct user_msghdr *)PT_REGS_PARM2_SYSCALL(regs), &v);
 	return net__send(regs, ret, v.iov_base, v.iov_len, PT_REGS_PARM3_SYSCALL(regs), NULL);
 }
 
@@ -952,7 +966,7 @@ int BPF_PROG(bg_net_uring, struct io_ring_ctx *ring, void *req, struct io_uring_
 {
 	struct io_kiocb *r = bg_cast(req, struct io_kiocb);
 	struct user_msghdr *um = NULL;
-	struct iovec *iov = NULL, v = {};
+	struct iovec v = {};
 	struct io_sr_msg *sr;
 	__u32 slot = 1, mflags = 0;
 	__u8 code = r->opcode;
@@ -987,8 +1001,7 @@ int BPF_PROG(bg_net_uring, struct io_ring_ctx *ring, void *req, struct io_uring_
 		bpf_probe_read_kernel(&v.iov_len, sizeof(int), &sr->len);
 	} else {
 		bpf_probe_read_kernel(&um, sizeof(um), &sr->umsg);
-		if (um && !bpf_probe_read_user(&iov, sizeof(iov), &um->msg_iov) && iov)
-			bpf_probe_read_user(&v, sizeof(v), iov);
+		net__first_iov(um, &v);
 	}
 	return net__send_on(-1, sock__from_file(f), ret, v.iov_base, v.iov_len, mflags, NULL,
 			    BG_F_NET_IO_URING);
@@ -1008,18 +1021,11 @@ int BPF_PROG(bg_net_uring_sub, void *req)
 {
 	struct io_kiocb *r = bg_cast(req, struct io_kiocb);
 	struct bg_sock_owner *o;
-	struct sock *sk;
-	__u64 key;
 
 	if (r->opcode != IORING_OP_CONNECT || (r->flags & REQ_F_FIXED_FILE))
 		return 0;
-	net__own_connecting(r->cqe.fd);
-	if (!uring__no_completion(r))
-		return 0;
-	sk = sock__from_fd(r->cqe.fd);
-	key = (__u64)sk;
-	o = sk ? bpf_map_lookup_elem(&bg_socks, &key) : NULL;
-	if (o)
+	o = net__own_connecting(r->cqe.fd);
+	if (o && uring__no_completion(r))
 		__sync_fetch_and_or(&o->phase, BG_PH_EXITED);
 	return 0;
 }
