@@ -34,6 +34,7 @@ struct bg_sc_key bg_anchor_sc_key;
 enum bg_sc_limit bg_anchor_sc_limit;
 enum bg_watch_where bg_anchor_watch_where;
 enum bg_fsys_flag bg_anchor_fsys_flag;
+enum bg_fsys_res bg_anchor_fsys_res;
 struct bg_net bg_anchor_net;
 enum bg_net_flag bg_anchor_net_flag;
 enum bg_net_state bg_anchor_net_state;

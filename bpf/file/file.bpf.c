@@ -567,17 +567,72 @@ static __always_inline int file__chg(struct task_struct *t, __u32 nr, struct bg_
 	return 0;
 }
 
+/*
+ * Changes named by the kernel's objects (issue #14): a change syscall updates the ctime of the
+ * inodes it changes (the object, its directories, the inode it creates), and the kernel's
+ * timestamp tracepoints (inode_set_ctime_to_ts, ctime_ns_xchg, ctime_xchg_skip: one of them on
+ * each update) give each inode while the call runs, its names still attached. bg_file_ctime keeps,
+ * per thread, which dentry or inode is the call's object (bg_fsys.res says how to pick it); the
+ * call's exit (file__chg_exit) hands a successful call with one to bg_file_chg_res, which names it
+ * by walking those dentries: a symlinked directory, ".." after a symlink, a rewritten argument, a
+ * dirfd swapped by dup2 or a chdir during the call no longer hide a watched file. Without one (no
+ * such tracepoints, an update raced out by another's on the same inode, a failed call, io_uring)
+ * the argument text is joined as before.
+ */
+struct file__res {
+	__u32 nr;		/* the change syscall (64-bit number) this is for */
+	__u8 cls;		/* enum bg_fsys_res */
+	__u8 found;		/* what the exit needs was seen */
+	__u16 last_len;		/* bytes in last */
+	struct dentry *obj;	/* the object's dentry at its update */
+	struct dentry *par;	/* its parent then (rename: the source's directory) */
+	struct inode *ino;	/* link: the object's inode; create: the new inode */
+	char last[256];		/* the path argument's last component */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u32);			/* thread id */
+	__type(value, struct file__res);
+} bg_file_res SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct file__res);
+} bg_file_res_new SEC(".maps");
+
+/* Slots: 0 bg_file_chg_res, 1 bg_file_chg_res32, 2 bg_file_chg, 3 bg_file_chg32. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__uint(max_entries, 4);
+	__type(key, __u32);
+	__type(value, __u32);
+} bg_file_res_tbl SEC(".maps");
+
+enum { FILE_RES_ALIASES = 4 };	/* names of one inode looked at (hard links) */
+
 /* The change syscalls at exit, of one ABI (ia32: a constant). */
-static __always_inline int file__chg_exit(struct pt_regs *regs, long ret, int ia32)
+static __always_inline int file__chg_exit(void *ctx, struct pt_regs *regs, long ret, int ia32)
 {
 	struct task_struct *t = bpf_get_current_task_btf();
 	struct file__args a = {};
 	struct bg_fsys *sp;
-	__u32 nr, fl = 0;
+	struct file__res *r;
+	__u32 nr, fl = 0, tid = (__u32)bpf_get_current_pid_tgid();
 	__u8 all;
 
 	if (!(sp = file__spec(regs, ia32, &nr, &fl)))
 		return 0;
+	/* the call's object, found by bg_file_ctime: bg_file_chg_res names it (or comes back) */
+	r = bpf_map_lookup_elem(&bg_file_res, &tid);
+	if (r) {
+		if (r->nr == nr && r->found && ret >= 0)
+			bpf_tail_call(ctx, &bg_file_res_tbl, ia32);
+		bpf_map_delete_elem(&bg_file_res, &tid);
+	}
 	/* rename and link move or add names (a rename a whole subtree): cached verdicts are stale */
 	if (sp->path2 >= 0 && !(sp->fl & BG_FSYS_RAW2))
 		gen__change_exit();
@@ -594,14 +649,367 @@ static __always_inline int file__chg_exit(struct pt_regs *regs, long ret, int ia
 SEC("tp_btf/sys_exit")
 int BPF_PROG(bg_file_chg, struct pt_regs *regs, long ret)
 {
-	return file__chg_exit(regs, ret, 0);
+	return file__chg_exit(ctx, regs, ret, 0);
 }
 
 /* The same for a 32-bit call (bg_sys_exit32), flagged BG_FF_IA32. */
 SEC("tp_btf/sys_exit")
 int BPF_PROG(bg_file_chg32, struct pt_regs *regs, long ret)
 {
-	return file__chg_exit(regs, ret, 1);
+	return file__chg_exit(ctx, regs, ret, 1);
+}
+
+/* The last component of the path in buf (n bytes): [start, end), trailing slashes left out. */
+struct file__lastc {
+	const char *s;
+	__u32 n;
+	__u32 start;
+	__u32 end;
+	char prev;
+};
+
+static long file__last_step(__u32 i, void *data)
+{
+	struct file__lastc *c = data;
+	char ch;
+
+	if (i >= c->n)
+		return 1;
+	ch = c->s[i & (BG_PATH_MAX - 1)];
+	if (ch != '/') {
+		if (i == 0 || c->prev == '/')
+			c->start = i;
+		c->end = i + 1;
+	}
+	c->prev = ch;
+	return 0;
+}
+
+/* Compare d's name with r->last (same length already checked). */
+struct file__cmpc {
+	const char *a;
+	const char *b;
+	__u32 n;
+	__u32 diff;
+};
+
+static long file__cmp_step(__u32 i, void *data)
+{
+	struct file__cmpc *c = data;
+
+	if (i >= c->n)
+		return 1;
+	if (c->a[i & 255] != c->b[i & 255]) {
+		c->diff = 1;
+		return 1;
+	}
+	return 0;
+}
+
+/* True when dentry d is named r->last. */
+static __always_inline int file__named(struct file__res *r, struct dentry *d)
+{
+	__u32 zero = 0, len = BPF_CORE_READ(d, d_name.len);
+	struct bg_pathbuf_val *w = bpf_map_lookup_elem(&bg_pathbuf, &zero);
+	struct file__cmpc c;
+
+	if (!w || !len || len != r->last_len || len > 255)
+		return 0;
+	if (bpf_probe_read_kernel(w->data, len & 255, BPF_CORE_READ(d, d_name.name)))
+		return 0;
+	c.a = w->data;
+	c.b = r->last;
+	c.n = len;
+	c.diff = 0;
+	bpf_loop(256, file__cmp_step, &c, 0);
+	return !c.diff;
+}
+
+/* A new per-thread entry for call nr: its class, and its path argument's last component. */
+static __always_inline struct file__res *file__res_new(__u32 tid, __u32 nr, struct bg_fsys *sp,
+						       struct pt_regs *regs, int ia32)
+{
+	__u32 zero = 0, len;
+	struct file__res *n = bpf_map_lookup_elem(&bg_file_res_new, &zero);
+	struct bg_pathbuf_val *w = bpf_map_lookup_elem(&bg_pathbuf, &zero);
+	const char *u = (const char *)(ia32 ? file__arg32(regs, sp->path) : file__arg(regs, sp->path));
+	struct file__lastc c = {};
+	long k;
+
+	if (!n || !w)
+		return NULL;
+	__builtin_memset(n, 0, sizeof(*n));
+	n->nr = nr;
+	n->cls = sp->res;
+	k = bpf_probe_read_user_str(w->data, BG_PATH_MAX, u);
+	if (k > 1) {
+		c.s = w->data;
+		c.n = k - 1;
+		bpf_loop(BG_PATH_MAX, file__last_step, &c, 0);
+		len = c.end - c.start;
+		if (c.end > c.start && len <= 255) {
+			bpf_probe_read_kernel(n->last, len & 255, w->data + (c.start & (BG_PATH_MAX - 1)));
+			n->last_len = len;
+		}
+	}
+	if (bpf_map_update_elem(&bg_file_res, &tid, n, BPF_ANY))
+		return NULL;
+	return bpf_map_lookup_elem(&bg_file_res, &tid);
+}
+
+/*
+ * A mount of file system sb to walk a path from: the caller's root's or cwd's when on sb, else
+ * sb's first mount when it mounts all of sb in the caller's mount namespace; NULL otherwise (a
+ * container's overlay upper layer: the change is then named by the overlay's own inode, or by its
+ * text).
+ */
+struct super_block___sm {
+	struct mount *s_mounts;
+} __attribute__((preserve_access_index));
+
+struct mount___sm {
+	struct mount *mnt_next_for_sb;
+} __attribute__((preserve_access_index));
+
+static __always_inline struct vfsmount *file__mnt_of(struct task_struct *t, struct super_block *sb)
+{
+	struct vfsmount *m = BPF_CORE_READ(t, fs, root.mnt);
+	struct mount *first;
+
+	if (m && BPF_CORE_READ(m, mnt_sb) == sb)
+		return m;
+	m = BPF_CORE_READ(t, fs, pwd.mnt);
+	if (m && BPF_CORE_READ(m, mnt_sb) == sb)
+		return m;
+	if (!bpf_core_field_exists(struct mount___sm, mnt_next_for_sb))
+		return NULL;
+	first = BPF_CORE_READ((struct super_block___sm *)sb, s_mounts);
+	/* the whole file system (not a bind mount of a part: a container's /etc/hosts), here */
+	if (!first || BPF_CORE_READ(first, mnt.mnt_root) != BPF_CORE_READ(sb, s_root) ||
+	    (void *)BPF_CORE_READ(first, mnt_ns) != (void *)BPF_CORE_READ(t, nsproxy, mnt_ns))
+		return NULL;
+	return (struct vfsmount *)((char *)first + bpf_core_field_offset(struct mount, mnt));
+}
+
+/* An inode's ctime update: the object of the change syscall in flight, when it is. */
+static __always_inline int file__ctime(struct inode *in)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+	struct hlist_node *n;
+	struct dentry *d, *first = NULL, *hit = NULL;
+	struct pt_regs *regs;
+	struct bg_fsys *sp;
+	struct file__res *r;
+	__u32 nr, fl, tid;
+	int ia32, i;
+
+	if (t->flags & (BG_PF_KTHREAD | BG_PF_IO_WORKER))
+		return 0;
+	regs = (struct pt_regs *)bpf_task_pt_regs(t);
+	ia32 = compat__in_ia32_syscall();
+	nr = compat__call(regs, ia32, &fl);
+	if (nr >= BG_SYSCALL_MAX)
+		return 0;
+	sp = bpf_map_lookup_elem(&bg_file_sys, &nr);
+	if (!sp || sp->kind != BG_EV_FCHANGE || !sp->res)
+		return 0;
+	tid = (__u32)bpf_get_current_pid_tgid();
+	r = bpf_map_lookup_elem(&bg_file_res, &tid);
+	if (!r || r->nr != nr)
+		r = file__res_new(tid, nr, sp, regs, ia32);
+	if (!r || r->found)
+		return 0;
+	/* a file system the caller cannot name (an overlay's upper layer) */
+	if (!file__mnt_of(t, BPF_CORE_READ(in, i_sb)))
+		return 0;
+	n = BPF_CORE_READ(in, i_dentry.first);
+	if (r->cls == BG_RES_CREATE) {
+		/* the parent directory has a name; the inode being created none yet */
+		if (!n) {
+			r->ino = in;
+			r->found = 1;
+		}
+		return 0;
+	}
+	for (i = 0; i < FILE_RES_ALIASES && n; i++) {
+		d = (struct dentry *)((char *)n - bpf_core_field_offset(struct dentry, d_u.d_alias));
+		if (!first)
+			first = d;
+		if (file__named(r, d)) {
+			hit = d;
+			break;
+		}
+		n = BPF_CORE_READ(n, next);
+	}
+	/* chmod, chown, truncate follow a final symlink: the object has another name then */
+	if (!hit && r->cls == BG_RES_OBJ)
+		hit = first;
+	if (!hit)
+		return 0;
+	r->obj = hit;
+	r->par = BPF_CORE_READ(hit, d_parent);
+	r->ino = in;
+	r->found = 1;
+	return 0;
+}
+
+SEC("tp_btf/inode_set_ctime_to_ts")
+int BPF_PROG(bg_file_ctime_set, struct inode *in)
+{
+	return file__ctime(in);
+}
+
+SEC("tp_btf/ctime_ns_xchg")
+int BPF_PROG(bg_file_ctime_xchg, struct inode *in)
+{
+	return file__ctime(in);
+}
+
+SEC("tp_btf/ctime_xchg_skip")
+int BPF_PROG(bg_file_ctime_skip, struct inode *in)
+{
+	return file__ctime(in);
+}
+
+/* The path of d into o (the per-CPU path buffer); with last, d's path joined to it. */
+static __always_inline int file__res_path(struct task_struct *t, struct dentry *d,
+					  struct file__res *r, int last, struct file__path *o)
+{
+	__u32 zero = 0, blen = 0, n = r->last_len;
+	struct bg_pathbuf_val *w = bpf_map_lookup_elem(&bg_pathbuf, &zero);
+	const char *base;
+
+	if (!w || !d)
+		return 0;
+	base = path__resolve(file__mnt_of(t, BPF_CORE_READ(d, d_sb)), d, &blen, &o->trunc);
+	if (!base)
+		return 0;
+	o->p = base;
+	o->len = blen;
+	if (!last)
+		return 1;
+	if (!n || n > 255)
+		return 0;
+	w->data[BG_PATH_MAX] = '/';
+	bpf_probe_read_kernel(w->data + BG_PATH_MAX + 1, n & 255, r->last);
+	if (blen == 1)
+		o->p = w->data + BG_PATH_MAX, o->len = n + 1;	/* base is "/" */
+	else
+		o->len = blen + 1 + n;
+	return 1;
+}
+
+/* The newest name of inode in (a link's new name, a created inode's name), or NULL. */
+static __always_inline struct dentry *file__alias(struct inode *in)
+{
+	struct hlist_node *n = BPF_CORE_READ(in, i_dentry.first);
+
+	return n ? (struct dentry *)((char *)n - bpf_core_field_offset(struct dentry, d_u.d_alias)) : NULL;
+}
+
+/*
+ * A successful change syscall whose object bg_file_ctime found (file__chg_exit): named from the
+ * kernel's dentries (BG_FF_NAME_REAL, BG_FF_NAME2_REAL), filtered by the same watch set on those
+ * names, the arguments as passed kept raw. Anything missing goes back to bg_file_chg (slot 2 + ia32).
+ */
+static __always_inline int file__chg_res(void *ctx, struct pt_regs *regs, long ret, int ia32)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+	__u32 tid = (__u32)bpf_get_current_pid_tgid(), nr, fl = 0, watch = 0, zero = 0;
+	struct file__path o = {}, o2 = {};
+	struct file__args a = {};
+	struct dentry *d1 = NULL, *d2 = NULL;
+	struct inode *in;
+	struct file__res *r = bpf_map_lookup_elem(&bg_file_res, &tid);
+	struct file__res *c = bpf_map_lookup_elem(&bg_file_res_new, &zero);
+	struct bg_fsys *sp;
+	struct bg_file *e;
+	__u8 all;
+	int join1 = 0;
+
+	if (!r || !c)
+		goto lexical;
+	*c = *r;
+	bpf_map_delete_elem(&bg_file_res, &tid);
+	if (!(sp = file__spec(regs, ia32, &nr, &fl)))
+		return 0;
+	switch (c->cls) {
+	case BG_RES_OBJ:
+	case BG_RES_NAMED:
+		d1 = c->obj;
+		break;
+	case BG_RES_RENAME:
+		d1 = c->par;	/* joined to the old last component */
+		join1 = 1;
+		d2 = c->obj;	/* moved there by the call */
+		break;
+	case BG_RES_LINK:
+		d1 = c->obj;
+		d2 = file__alias(c->ino);
+		break;
+	case BG_RES_CREATE:
+		d1 = file__alias(c->ino);
+		break;
+	}
+	/* everything is checked before the first effect: bg_file_chg redoes the exit otherwise */
+	if (!d1 || ((c->cls == BG_RES_RENAME || c->cls == BG_RES_LINK) && !d2) ||
+	    !file__mnt_of(t, BPF_CORE_READ(d1, d_sb)) || (d2 && !file__mnt_of(t, BPF_CORE_READ(d2, d_sb))))
+		goto lexical;
+	if (join1 && (!c->last_len || c->last_len > 255))
+		goto lexical;
+	if (sp->path2 >= 0 && !(sp->fl & BG_FSYS_RAW2))
+		gen__change_exit();
+	if (!file__wanted(t, ret))
+		return 0;
+	all = cfg_all || (sp->fl & BG_FSYS_ALL);
+	if (ia32)
+		file__args32(sp, regs, fl, &a);
+	else
+		file__args(sp, regs, &a);
+	if (!file__res_path(t, d1, c, join1, &o))
+		return 0;
+	watch = all ? 0 : watch__match(o.p, o.len, BG_WATCH_WRITE, NULL);
+	e = emit__begin(BG_EV_FCHANGE, sizeof(*e));
+	if (!e)
+		return 0;
+	e->hdr.flags = BG_FF_NAME_REAL | (ia32 ? BG_FF_IA32 : 0);
+	e->name2 = (struct bg_blob){};
+	e->raw2 = (struct bg_blob){};
+	file__put(e, &e->name, NULL, &o, BG_FF_NAME_TRUNC);
+	file__put_user(e, &e->raw, a.path);
+	if (d2 && file__res_path(t, d2, c, 0, &o2)) {
+		watch |= all ? 0 : watch__match(o2.p, o2.len, BG_WATCH_WRITE, NULL);
+		file__put(e, &e->name2, NULL, &o2, BG_FF_NAME2_TRUNC);
+		e->hdr.flags |= BG_FF_NAME2_REAL;
+	}
+	if (sp->path2 >= 0)
+		file__put_user(e, &e->raw2, a.path2);
+	if (!all && !watch) {
+		stats__inc(BG_STAT_FILTERED);
+		return 0;
+	}
+	file__fill(e, t, nr, ret, &a, watch & (BG_WATCH_READ | BG_WATCH_WRITE));
+	in = c->ino;
+	e->ino = BPF_CORE_READ(in, i_ino);
+	e->dev = BPF_CORE_READ(in, i_sb, s_dev);
+	e->_pad = 0;
+	emit__submit(e);
+	return 0;
+lexical:
+	bpf_tail_call(ctx, &bg_file_res_tbl, 2 + ia32);
+	return 0;
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(bg_file_chg_res, struct pt_regs *regs, long ret)
+{
+	return file__chg_res(ctx, regs, ret, 0);
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(bg_file_chg_res32, struct pt_regs *regs, long ret)
+{
+	return file__chg_res(ctx, regs, ret, 1);
 }
 
 /*

@@ -246,7 +246,7 @@ struct bg_priv {
 	__u32 _pad2;
 };
 _Static_assert(sizeof(struct bg_priv) == 224, "bg_priv size");
-/* hdr.flags of BG_EV_OPEN and BG_EV_FCHANGE records (bits 0-11; no other enum's bits). */
+/* hdr.flags of BG_EV_OPEN and BG_EV_FCHANGE records (bits 0-13; no other enum's bits). */
 enum bg_file_flag {
 	BG_FF_NAME_FILE = 1 << 0,	/* OPEN, FCHANGE: name is the struct file's path (else from raw) */
 	BG_FF_NAME_TRUNC = 1 << 1,	/* OPEN, FCHANGE: name cut (over BG_PATH_MAX - 1 or too deep) */
@@ -267,6 +267,9 @@ enum bg_file_flag {
 					 * its outcome unknown (ret 0): it asked for no completion on success
 					 * (IOSQE_CQE_SKIP_SUCCESS), its completion queue was full, or the
 					 * pending table was full */
+	BG_FF_NAME_REAL = 1 << 12,	/* FCHANGE: name is the path of the dentry the kernel changed (not the
+					 * argument text): symlinked directories and ".." resolved */
+	BG_FF_NAME2_REAL = 1 << 13,	/* FCHANGE: the same for name2 (rename: where the dentry moved; link: the new name) */
 };
 
 /*
@@ -292,9 +295,10 @@ struct bg_file {
 	struct bg_blob raw;	/* path argument as passed: user memory at exit */
 	struct bg_blob name2;	/* second path built like name: rename/link new name */
 	struct bg_blob raw2;	/* second argument as passed: new name, or the symlink target */
-	__u64 ino;		/* OPEN success: the opened struct file's inode number (f_inode->i_ino); else 0 */
-	__u32 dev;		/* OPEN success: its superblock's device (i_sb->s_dev, kernel encoding
-				 * major << 20 | minor; user space converts to stat()'s st_dev); else 0 */
+	__u64 ino;		/* OPEN success: the opened struct file's inode number (f_inode->i_ino);
+				 * FCHANGE with BG_FF_NAME_REAL: the changed (or created) inode's; else 0 */
+	__u32 dev;		/* its superblock's device (i_sb->s_dev, kernel encoding major << 20 |
+				 * minor; user space converts to stat()'s st_dev); 0 when ino is */
 	__u32 _pad;
 };
 _Static_assert(sizeof(struct bg_file) == 120, "bg_file size");

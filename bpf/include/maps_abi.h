@@ -155,6 +155,19 @@ enum bg_fsys_flag {
 	BG_FSYS_ALL = 8,	/* emit this syscall whatever the watch set (rules need every one, e.g. chmod) */
 };
 
+/*
+ * How the file sensor finds the object a change syscall changed from the kernel's own objects
+ * (the inodes whose ctime it updates, bpf/file/file.bpf.c bg_file_ctime): bg_fsys.res.
+ */
+enum bg_fsys_res {
+	BG_RES_NONE = 0,	/* named from its argument text (or fd) only */
+	BG_RES_OBJ = 1,		/* the inode it updates is the object (chmod, chown, truncate: symlinks followed) */
+	BG_RES_NAMED = 2,	/* the updated inode whose name is the path's last component (unlink, rmdir) */
+	BG_RES_RENAME = 3,	/* the same, and the new name is where that dentry moved (rename) */
+	BG_RES_LINK = 4,	/* the same, and the new name is the inode's newest name (link) */
+	BG_RES_CREATE = 5,	/* the inode created (no name until the call instantiates it: mkdir, symlink) */
+};
+
 struct bg_fsys {
 	__u16 kind;		/* enum bg_kind: BG_EV_OPEN or BG_EV_FCHANGE */
 	__u8 fl;		/* enum bg_fsys_flag bits */
@@ -166,7 +179,7 @@ struct bg_fsys {
 	__s8 mode;		/* arg index of the mode */
 	__s8 owner;		/* arg index of the chown uid */
 	__s8 group;		/* arg index of the chown gid */
-	__u8 _pad;
+	__u8 res;		/* enum bg_fsys_res */
 	__u32 fixed_flags;	/* flags when the syscall takes none (creat) */
 };
 _Static_assert(sizeof(struct bg_fsys) == 16, "bg_fsys size");

@@ -18,6 +18,8 @@ export interface FileSyscall {
 	owner?: number;
 	group?: number;
 	fixedFlags?: number;
+	/** How the kernel's objects name a change (enum bg_fsys_res); absent: from the argument only. */
+	res?: 'obj' | 'named' | 'rename' | 'link' | 'create';
 }
 
 /** Opens: argument positions per syscall (man 2 of each; the kernel's SYSCALL_DEFINE order). */
@@ -30,27 +32,27 @@ export const OPEN_SYSCALLS: Readonly<Record<string, FileSyscall>> = {
 
 /** File changes: argument positions per syscall. */
 export const CHANGE_SYSCALLS: Readonly<Record<string, FileSyscall>> = {
-	unlink: { change: true, path: 0 },
-	unlinkat: { change: true, dfd: 0, path: 1, flags: 2 },
-	rename: { change: true, path: 0, path2: 1 },
-	renameat: { change: true, dfd: 0, path: 1, dfd2: 2, path2: 3 },
-	renameat2: { change: true, dfd: 0, path: 1, dfd2: 2, path2: 3, flags: 4 },
-	chmod: { change: true, path: 0, mode: 1 },
+	unlink: { change: true, path: 0, res: 'named' },
+	unlinkat: { change: true, dfd: 0, path: 1, flags: 2, res: 'named' },
+	rename: { change: true, path: 0, path2: 1, res: 'rename' },
+	renameat: { change: true, dfd: 0, path: 1, dfd2: 2, path2: 3, res: 'rename' },
+	renameat2: { change: true, dfd: 0, path: 1, dfd2: 2, path2: 3, flags: 4, res: 'rename' },
+	chmod: { change: true, path: 0, mode: 1, res: 'obj' },
 	fchmod: { change: true, fd: 0, mode: 1 },
-	fchmodat: { change: true, dfd: 0, path: 1, mode: 2 },
-	fchmodat2: { change: true, dfd: 0, path: 1, mode: 2, flags: 3 },
-	chown: { change: true, path: 0, owner: 1, group: 2 },
-	lchown: { change: true, path: 0, owner: 1, group: 2 },
+	fchmodat: { change: true, dfd: 0, path: 1, mode: 2, res: 'obj' },
+	fchmodat2: { change: true, dfd: 0, path: 1, mode: 2, flags: 3, res: 'obj' },
+	chown: { change: true, path: 0, owner: 1, group: 2, res: 'obj' },
+	lchown: { change: true, path: 0, owner: 1, group: 2, res: 'obj' },
 	fchown: { change: true, fd: 0, owner: 1, group: 2 },
-	fchownat: { change: true, dfd: 0, path: 1, owner: 2, group: 3, flags: 4 },
-	link: { change: true, path: 0, path2: 1 },
-	linkat: { change: true, dfd: 0, path: 1, dfd2: 2, path2: 3, flags: 4 },
-	symlink: { change: true, path: 1, path2: 0, raw2: true },
-	symlinkat: { change: true, dfd: 1, path: 2, path2: 0, raw2: true },
-	mkdir: { change: true, path: 0, mode: 1 },
-	mkdirat: { change: true, dfd: 0, path: 1, mode: 2 },
-	rmdir: { change: true, path: 0 },
-	truncate: { change: true, path: 0 },
+	fchownat: { change: true, dfd: 0, path: 1, owner: 2, group: 3, flags: 4, res: 'obj' },
+	link: { change: true, path: 0, path2: 1, res: 'link' },
+	linkat: { change: true, dfd: 0, path: 1, dfd2: 2, path2: 3, flags: 4, res: 'link' },
+	symlink: { change: true, path: 1, path2: 0, raw2: true, res: 'create' },
+	symlinkat: { change: true, dfd: 1, path: 2, path2: 0, raw2: true, res: 'create' },
+	mkdir: { change: true, path: 0, mode: 1, res: 'create' },
+	mkdirat: { change: true, dfd: 0, path: 1, mode: 2, res: 'create' },
+	rmdir: { change: true, path: 0, res: 'named' },
+	truncate: { change: true, path: 0, res: 'obj' },
 	ftruncate: { change: true, fd: 0 },
 };
 

@@ -179,10 +179,12 @@ export interface FileEventBase extends EventBase {
 	raw2B64: string | undefined;
 	/** name is the opened struct file's path (not built from the argument). */
 	nameFromFile: boolean;
+	/** A change: name (and name2, flag BG_FF_NAME2_REAL) is the path of the dentry the kernel changed, not the argument text. */
+	nameReal: boolean;
 	nameTruncated: boolean;
-	/** Open success: the opened file's inode number; 0 otherwise. */
+	/** Open success, or a change with nameReal: the file's inode number; 0 otherwise. */
 	ino: number;
-	/** Open success: its file system's device as stat() reports it (st_dev); 0 otherwise. */
+	/** The same: its file system's device as stat() reports it (st_dev); 0 otherwise. */
 	dev: number;
 }
 

@@ -1,6 +1,6 @@
 /** @module sensors/file: opens and file changes with true paths, filtered in the kernel by a watch set. */
 import type { NativeBpfObject } from '../bridge/addon.js';
-import { BG_FSYS, BgFsysFlag, BgKind } from '../events/generated/layouts.js';
+import { BG_FSYS, BgFsysFlag, BgFsysRes, BgKind } from '../events/generated/layouts.js';
 import type { SensorRuntime } from './runtime.js';
 import { configureFollow, populateFollow, u32, u8, type Sensor } from './sensor.js';
 import { syscallNr } from '../events/syscalls.js';
@@ -8,7 +8,7 @@ import { FILE_SYSCALLS, kindsOfSensor } from '../events/table.js';
 import type { FileSyscall } from '../events/syscall-args.js';
 import { applyWatch, DEFAULT_WATCH } from './file-watch.js';
 import type { WatchSet } from './options.js';
-import { hasIoUringTracepoints } from './uring.js';
+import { hasIoUringTracepoints, hasTracepoints } from './uring.js';
 
 const names = (change: boolean) => Object.keys(FILE_SYSCALLS).filter((n) => !!FILE_SYSCALLS[n].change === change);
 /** Syscalls that can give cached (mount, dentry) verdicts another path: the kernel drops them at entry and exit. */
@@ -19,6 +19,16 @@ const NAME_MOVERS = Object.keys(FILE_SYSCALLS).filter((n) => FILE_SYSCALLS[n].pa
 /** Tail-called by bg_file_uring_submit by opcode (bg_file_uring_sub: slots 0, 1, 2): one program attached per submission. */
 const FILE_URING_SUBS = ['bg_file_uring_sub_open', 'bg_file_uring_sub_mv', 'bg_file_uring_sub_chg'];
 const FILE_URING_PROGS = ['bg_file_uring', 'bg_file_uring_submit', ...FILE_URING_SUBS, 'bg_file_uring_ovf'];
+
+const RES = { obj: BgFsysRes.BG_RES_OBJ, named: BgFsysRes.BG_RES_NAMED, rename: BgFsysRes.BG_RES_RENAME, link: BgFsysRes.BG_RES_LINK, create: BgFsysRes.BG_RES_CREATE } as const;
+
+/**
+ * Changes named by the kernel's dentries (bpf/file/file.bpf.c bg_file_ctime): the ctime tracepoints
+ * (Linux 6.13+); without them changes are named from their arguments only.
+ */
+const CTIME_TPS = ['inode_set_ctime_to_ts', 'ctime_ns_xchg', 'ctime_xchg_skip'];
+const FILE_CTIME_PROGS = ['bg_file_ctime_set', 'bg_file_ctime_xchg', 'bg_file_ctime_skip', 'bg_file_chg_res', 'bg_file_chg_res32'];
+
 
 /** struct bg_fsys for one syscall. */
 export function fsysValue(s: FileSyscall, all = false): Buffer {
@@ -34,6 +44,7 @@ export function fsysValue(s: FileSyscall, all = false): Buffer {
 	b.writeInt8(idx(s.mode), BG_FSYS.mode);
 	b.writeInt8(idx(s.owner), BG_FSYS.owner);
 	b.writeInt8(idx(s.group), BG_FSYS.group);
+	b.writeUInt8(s.res ? RES[s.res] : BgFsysRes.BG_RES_NONE, BG_FSYS.res);
 	b.writeUInt32LE(s.fixedFlags ?? 0, BG_FSYS.fixed_flags);
 	return b;
 }
@@ -50,10 +61,14 @@ export const fileSensor: Sensor<'file'> = {
 		{ hook: 'exit', syscalls: MOUNT_SYSCALLS, prog: 'bg_file_mnt', ia32Prog: 'bg_file_mnt' },
 		{ hook: 'enter', syscalls: [...NAME_MOVERS, ...MOUNT_SYSCALLS], prog: 'bg_file_gen_enter', ia32Prog: 'bg_file_gen_enter' },
 	],
-	tails: [{ table: 'bg_file_uring_sub', progs: FILE_URING_SUBS }],
+	tails: [
+		{ table: 'bg_file_uring_sub', progs: FILE_URING_SUBS },
+		{ table: 'bg_file_res_tbl', progs: ['bg_file_chg_res', 'bg_file_chg_res32', 'bg_file_chg', 'bg_file_chg32'] },
+	],
 	description: 'opens and file changes (unlink, rename, chmod, chown, link, mkdir, truncate) of watched paths, true paths from the kernel',
 	configure(obj, f, o) {
 		if (!hasIoUringTracepoints()) for (const p of FILE_URING_PROGS) obj.setAutoload(p, false);
+		if (!hasTracepoints(CTIME_TPS)) for (const p of FILE_CTIME_PROGS) obj.setAutoload(p, false);
 		if (o.all) obj.setRodata('cfg_all', u8(1));
 		if (f.uid !== undefined) obj.setRodata('cfg_uid', u32(f.uid));
 		if (o.pid !== undefined) obj.setRodata('cfg_pid', u32(o.pid));

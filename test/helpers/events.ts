@@ -95,6 +95,7 @@ function file(kind: 'open' | 'file_change', i: number, p: Partial<FileEventBase>
 		raw2: '',
 		raw2B64: undefined,
 		nameFromFile: true,
+		nameReal: false,
 		nameTruncated: false,
 		ino: 0,
 		dev: 0,

@@ -1,12 +1,13 @@
 /** @module test/kernel/file.test: the file sensor on the real kernel (true paths, failures, changes, watch set, odd paths). */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, realpathSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, lstatSync, mkdirSync, mkdtempSync, openSync, readFileSync, realpathSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { requireBpf } from '../helpers/bpf.js';
 import { collect, run, sleep } from '../helpers/collect.js';
 import { fileSensor, setFileWatch } from '../../src/sensors/file.js';
+import { hasTracepoints } from '../../src/sensors/uring.js';
 import { SensorRuntime } from '../../src/sensors/runtime.js';
 import { EvalCtx } from '../../src/rules/context.js';
 import { eventJson } from '../../src/rules/fields/json.js';
@@ -239,6 +240,76 @@ test('changes in a watched directory give one event each; none in an unwatched o
 	assert.equal(one('ftruncate').e.nameFromFile, true);
 	assert.equal(one('mkdir').j['evt.arg.mode'], '0750');
 	assert.equal(one('rmdir').e.name, join(watched, 'sub'));
+});
+
+test('changes through a symlinked directory are named where the kernel made them (issue #14)', async (t) => {
+	if (!requireBpf(t, OBJECTS)) return;
+	const watched = realpathSync(mkdtempSync(join(tmpdir(), 'bg-real-')));
+	const other = realpathSync(mkdtempSync(join(tmpdir(), 'bg-via-')));
+	const via = join(other, 'e');
+	symlinkSync(watched, via); // ln -s WATCHED OTHER/e: OTHER/e/x is WATCHED/x
+	let w: Awaited<ReturnType<typeof changeOps>>;
+	let up = { pid: 0, sys: '', ret: 0 };
+	try {
+		const { events } = await collect([fileSensor], { file: { watch: { paths: [{ path: `${watched}/` }], names: [] } } }, async () => {
+			w = await changeOps(via);
+			// ".." after a symlink: OTHER/e/sub2/.. is WATCHED, lexically OTHER/e
+			mkdirSync(join(watched, 'sub2'));
+			up = await fileops('rename', join(watched, 'c'), join(via, 'sub2', '..', 'moved'));
+		});
+		const one = (op: string, r = w[op]) => {
+			const evs = fileEvents(events, r.pid).filter((e) => e.kind === 'file_change');
+			assert.equal(evs.length, 1, `${op}: one event, got ${evs.map((e) => e.name).join(', ')}`);
+			assert.equal(evs[0].syscall, r.sys, op);
+			assert.equal(evs[0].ret, 0, op);
+			assert.equal(evs[0].watch, BgWatchMode.BG_WATCH_WRITE, op);
+			return evs[0];
+		};
+		const real = BgFileFlag.BG_FF_NAME_REAL;
+		const st = (p: string) => statSync(p, { bigint: true });
+		const rn = one('rename');
+		assert.equal(rn.name, join(watched, 'a'), 'rename: the old name, real');
+		assert.equal(rn.name2, join(watched, 'b'), 'rename: the new name, real');
+		assert.equal(rn.raw, join(via, 'a'), 'the argument as passed');
+		assert.equal(rn.raw2, join(via, 'b'));
+		assert.equal(rn.flags, real | BgFileFlag.BG_FF_NAME2_REAL);
+		assert.equal(fileJson(rn)['evt.arg.newpath'], join(watched, 'b'));
+		const ul = one('unlink');
+		assert.equal(ul.name, join(watched, 'b'));
+		assert.equal(ul.raw, join(via, 'b'));
+		assert.equal(ul.flags, real);
+		const ch = one('chmod');
+		assert.equal(ch.name, join(watched, 'c'));
+		assert.equal(ch.flags, real);
+		assert.equal(fileJson(ch)['fd.name_source'], 'kernel');
+		assert.equal(one('chown').name, join(watched, 'c'));
+		assert.equal(one('fchmod').name, join(watched, 'c'), 'fd calls are named from the file, as before');
+		const sl = one('symlink');
+		assert.equal(sl.name, join(watched, 'l'));
+		assert.equal(sl.raw2, '/etc/shadow', 'the symlink target as passed');
+		assert.equal(sl.flags, real);
+		assert.equal(sl.ino, Number(lstatSync(join(watched, 'l'), { bigint: true }).ino), 'the created inode (the link itself)');
+		const ln = one('link');
+		assert.equal(ln.name, join(watched, 'c'));
+		assert.equal(ln.name2, join(watched, 'h'), 'link: the new name, real');
+		assert.equal(ln.flags, real | BgFileFlag.BG_FF_NAME2_REAL);
+		const tr = one('truncate');
+		assert.equal(tr.name, join(watched, 'h'), 'truncate of a hard-linked file: the name it was called by');
+		assert.equal(tr.ino, Number(st(join(watched, 'h')).ino), 'the truncated inode');
+		assert.equal(tr.dev, Number(st(join(watched, 'h')).dev));
+		const md = one('mkdir');
+		assert.equal(md.name, join(watched, 'd'));
+		assert.equal(md.ino, Number(st(join(watched, 'd')).ino));
+		assert.equal(fileJson(md)['fd.ino'], Number(st(join(watched, 'd')).ino), 'a change the kernel named has the identity of its file');
+		assert.equal(fileJson(md)['fd.dev'], Number(st(join(watched, 'd')).dev));
+		assert.equal(one('rmdir').name, join(watched, 'sub'));
+		const u = one('rename via ..', up);
+		assert.equal(u.name, join(watched, 'c'));
+		assert.equal(u.name2, join(watched, 'moved'), '".." after a symlink: the real parent');
+	} finally {
+		rmSync(watched, { recursive: true, force: true });
+		rmSync(other, { recursive: true, force: true });
+	}
 });
 
 test('a failed relative open is joined to the cwd and reports the errno', async (t) => {
@@ -503,11 +574,14 @@ test('a path too deep to normalise in the kernel (130 components before its ..) 
 	const events: BgEvent[] = [];
 	const rt = SensorRuntime.start([fileSensor], { file: { watch: { paths: [{ path: `${watched}/` }], names: [] } } }, (evs) => events.push(...evs));
 	let chmodPid = 0;
+	let failPid = 0;
 	let plainPid = 0;
 	try {
 		const r = await run(FILEOPS, ['chmod', sneaky, '4755']);
 		assert.equal(r.code, 0, r.stderr);
 		chmodPid = r.pid;
+		// a failed call changed nothing the kernel could name: its text is what there is
+		failPid = (await run(FILEOPS, ['chmod', sneaky.replace(/f$/, 'missing'), '4755'])).pid;
 		plainPid = (await run(FILEOPS, ['chmod', `${root}/a/../x-unwatched`, '755'])).pid;
 		await sleep(150);
 	} finally {
@@ -516,9 +590,15 @@ test('a path too deep to normalise in the kernel (130 components before its ..) 
 	}
 	const ch = events.filter((e): e is FileEv => e.kind === 'file_change' && e.pid === chmodPid);
 	assert.equal(ch.length, 1, 'the deep chmod of a watched file is reported');
-	assert.equal(ch[0].name, join(watched, 'f'), 'normalised in user space');
+	assert.equal(ch[0].name, join(watched, 'f'));
 	assert.equal(ch[0].raw, sneaky);
-	assert.ok(ch[0].flags & BgFileFlag.BG_FF_NAME_DEEP, 'flagged: not normalised in the kernel');
 	assert.equal(ch[0].mode & 0o7777, 0o4755);
+	if (hasTracepoints(['inode_set_ctime_to_ts', 'ctime_ns_xchg', 'ctime_xchg_skip'])) assert.equal(ch[0].flags, BgFileFlag.BG_FF_NAME_REAL, 'named by the kernel: no text to normalise');
+	else assert.ok(ch[0].flags & BgFileFlag.BG_FF_NAME_DEEP, 'flagged: not normalised in the kernel');
+	const fl = events.filter((e): e is FileEv => e.kind === 'file_change' && e.pid === failPid);
+	assert.equal(fl.length, 1, 'the failed deep chmod in a watched directory is reported');
+	assert.equal(fl[0].ret, -2);
+	assert.equal(fl[0].name, join(watched, 'missing'), 'normalised in user space');
+	assert.ok(fl[0].flags & BgFileFlag.BG_FF_NAME_DEEP, 'flagged: not normalised in the kernel');
 	assert.equal(events.filter((e) => e.pid === plainPid).length, 0, 'a shallow path outside the watch set stays in the kernel');
 });

@@ -2,7 +2,7 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { requireBpf } from '../helpers/bpf.js';
 import { run } from '../helpers/collect.js';
@@ -201,6 +201,30 @@ test('a rename into /etc/cron.d alerts through the new path (and not as a write 
 		});
 	} finally {
 		rmSync(src, { force: true });
+	}
+});
+
+test('a rename into /etc/cron.d through a symlinked directory alerts under the real path (ln -s /etc /tmp/e; mv x /tmp/e/cron.d/; issue #14)', async (t) => {
+	if (!requireBpf(t, OBJECTS)) return;
+	const src = `/etc/bpfguard-test-${tag()}`; // same file system as the target: mv renames
+	const via = mkdtempSync('/tmp/bg-e-');
+	symlinkSync('/etc', join(via, 'e'));
+	writeFileSync(src, '');
+	try {
+		await withTempFile('/etc/cron.d', `bpfguard-test.${tag()}`, async (p) => {
+			const sneaky = join(via, 'e', 'cron.d', basename(p));
+			const { alerts } = await withMonitor(async () => {
+				await pidOf('/bin/mv', src, sneaky);
+			});
+			assert.ok(existsSync(p), 'the file landed in /etc/cron.d');
+			const hits = alerts.filter((a) => a.fields['evt.arg.newpath'] === p);
+			assert.deepEqual(hits.map((a) => a.rule), ['Cron job changed'], JSON.stringify(alerts.map((a) => a.output)));
+			assert.equal(hits[0].fields['evt.type'], 'renameat2');
+			assert.equal(hits[0].fields['fd.name'], src);
+		});
+	} finally {
+		rmSync(src, { force: true });
+		rmSync(via, { recursive: true, force: true });
 	}
 });
 

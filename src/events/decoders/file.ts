@@ -76,6 +76,7 @@ function fields<K extends 'open' | 'file_change'>(kind: K, buf: Buffer, off: num
 		raw2,
 		raw2B64,
 		nameFromFile: (flags & BgFileFlag.BG_FF_NAME_FILE) !== 0,
+		nameReal: (flags & BgFileFlag.BG_FF_NAME_REAL) !== 0,
 		nameTruncated: (flags & BgFileFlag.BG_FF_NAME_TRUNC) !== 0,
 		ino: Number(buf.readBigUInt64LE(off + BG_FILE.ino)),
 		dev: statDev(buf.readUInt32LE(off + BG_FILE.dev)),

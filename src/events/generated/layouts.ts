@@ -224,7 +224,7 @@ export const BG_FSYS = {
 	mode: 8, // s8, 1 bytes
 	owner: 9, // s8, 1 bytes
 	group: 10, // s8, 1 bytes
-	_pad: 11, // u8, 1 bytes
+	res: 11, // u8, 1 bytes
 	fixed_flags: 12, // u32, 4 bytes
 } as const;
 
@@ -494,6 +494,8 @@ export const BgFileFlag = {
 	BG_FF_IA32: 512,
 	BG_FF_MNT_FOREIGN: 1024,
 	BG_FF_URING_SUBMIT: 2048,
+	BG_FF_NAME_REAL: 4096,
+	BG_FF_NAME2_REAL: 8192,
 } as const;
 
 /** enum bg_flag. */
@@ -515,6 +517,16 @@ export const BgFsysFlag = {
 	BG_FSYS_FD: 2,
 	BG_FSYS_RAW2: 4,
 	BG_FSYS_ALL: 8,
+} as const;
+
+/** enum bg_fsys_res. */
+export const BgFsysRes = {
+	BG_RES_NONE: 0,
+	BG_RES_OBJ: 1,
+	BG_RES_NAMED: 2,
+	BG_RES_RENAME: 3,
+	BG_RES_LINK: 4,
+	BG_RES_CREATE: 5,
 } as const;
 
 /** enum bg_ia32_flag. */
