@@ -63,3 +63,37 @@ int BPF_PROG(bg_sys_enter, struct pt_regs *regs, long id)
 	dispatch__enter(ctx, regs, id);
 	return 0;
 }
+
+/*
+ * io_uring (issue #14): one program per io_uring tracepoint for every sensor, handing each request
+ * by opcode to the program a sensor registered for it (user space: Sensor.uring), so a read or a
+ * write pays one program at its submission and one at its completion whatever the sensors. Loaded
+ * only where the kernel has these tracepoints; an opcode nobody watches costs one failed lookup.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__uint(max_entries, BG_URING_OPS);
+	__type(key, __u32);
+	__type(value, __u32);
+} bg_uring_sub_tbl SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__uint(max_entries, BG_URING_OPS);
+	__type(key, __u32);
+	__type(value, __u32);
+} bg_uring_cq_tbl SEC(".maps");
+
+SEC("tp_btf/io_uring_submit_req")
+int BPF_PROG(bg_uring_submit, void *req)
+{
+	bpf_tail_call(ctx, &bg_uring_sub_tbl, bg_cast(req, struct io_kiocb)->opcode);
+	return 0;
+}
+
+SEC("tp_btf/io_uring_complete")
+int BPF_PROG(bg_uring_complete, void *ring, void *req)
+{
+	bpf_tail_call(ctx, &bg_uring_cq_tbl, bg_cast(req, struct io_kiocb)->opcode);
+	return 0;
+}

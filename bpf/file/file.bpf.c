@@ -1069,14 +1069,15 @@ int BPF_PROG(bg_file_uring_sub_open, void *req)
 	struct bg_fsys *sp;
 	__u32 nr, slot = 0;
 	__u8 code = r->opcode;
-	int skip = uring__no_completion(r);
+	int skip;
 
 	if (code != IORING_OP_OPENAT && code != IORING_OP_OPENAT2)
 		return 0;
 	op = (struct io_open *)&r->cmd;
 	bpf_probe_read_kernel(&slot, sizeof(slot), &op->file_slot);
+	skip = uring__no_completion(r);
 	if (!slot && !skip)
-		return 0;	/* reported at its completion, from the new fd */
+		return 0;	/* an open into an fd with a completion to come (nearly all): reported there */
 	file__uring_forget(req);
 	/* the outcome is known at completion only: -1 passes a failed-only filter until then */
 	if (!file__wanted(t, skip ? 0 : -1))
@@ -1182,45 +1183,6 @@ int BPF_PROG(bg_file_uring_sub_chg, void *req)
 	}
 	file__uring_forget(req);
 	return file__uring_chg(req, nr, &a, FILE_NAMES_ONE, skip);
-}
-
-/* The submission programs above, by slot (filled by user space: src/sensors/file.ts). */
-struct {
-	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
-	__uint(max_entries, 3);
-	__type(key, __u32);
-	__type(value, __u32);
-} bg_file_uring_sub SEC(".maps");
-
-/*
- * Every io_uring submission: the one attached program (a program per opcode family would each
- * run on every request, reads and writes too); the file requests go on by tail call.
- */
-SEC("tp_btf/io_uring_submit_req")
-int BPF_PROG(bg_file_uring_submit, void *req)
-{
-	struct io_kiocb *r = bg_cast(req, struct io_kiocb);
-	__u32 slot = 0;
-
-	switch (r->opcode) {
-	case IORING_OP_OPENAT:
-	case IORING_OP_OPENAT2:
-		/* an open into an fd with a completion to come (nearly all) is reported there */
-		bpf_probe_read_kernel(&slot, sizeof(slot), &((struct io_open *)&r->cmd)->file_slot);
-		if (slot || uring__no_completion(r))
-			bpf_tail_call(ctx, &bg_file_uring_sub, 0);
-		break;
-	case IORING_OP_RENAMEAT:
-	case IORING_OP_LINKAT:
-		bpf_tail_call(ctx, &bg_file_uring_sub, 1);
-		break;
-	case IORING_OP_UNLINKAT:
-	case IORING_OP_MKDIRAT:
-	case IORING_OP_SYMLINKAT:
-		bpf_tail_call(ctx, &bg_file_uring_sub, 2);
-		break;
-	}
-	return 0;
 }
 
 /*

@@ -9,6 +9,7 @@ enum bg_map_limit {
 	BG_WAKEUP_BYTES = 262144,	/* wake user space once this much is waiting */
 	BG_WAKEUP_NS = 2000000,		/* or for a record after this long without one (2 ms) */
 	BG_SYSCALL_MAX = 512,		/* slots in the syscall dispatch tables (by syscall number) */
+	BG_URING_OPS = 256,		/* slots in the io_uring dispatch tables (by opcode, a u8) */
 };
 
 /* Priv sensor: what a syscall number means to bg_priv_exit (bg_priv_sys, filled by user space). */

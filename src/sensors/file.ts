@@ -2,13 +2,13 @@
 import type { NativeBpfObject } from '../bridge/addon.js';
 import { BG_FSYS, BgFsysFlag, BgFsysRes, BgKind } from '../events/generated/layouts.js';
 import type { SensorRuntime } from './runtime.js';
-import { configureFollow, populateFollow, u32, u8, type Sensor } from './sensor.js';
+import { configureFollow, populateFollow, u32, u8, type Sensor, type UringHandler } from './sensor.js';
 import { syscallNr } from '../events/syscalls.js';
 import { FILE_SYSCALLS, kindsOfSensor } from '../events/table.js';
 import type { FileSyscall } from '../events/syscall-args.js';
 import { applyWatch, DEFAULT_WATCH } from './file-watch.js';
 import type { WatchSet } from './options.js';
-import { hasIoUringTracepoints, hasTracepoints } from './uring.js';
+import { hasIoUringTracepoints, hasTracepoints, IORING_OP } from './uring.js';
 
 const names = (change: boolean) => Object.keys(FILE_SYSCALLS).filter((n) => !!FILE_SYSCALLS[n].change === change);
 /** Syscalls that can give cached (mount, dentry) verdicts another path: the kernel drops them at entry and exit. */
@@ -16,9 +16,14 @@ const MOUNT_SYSCALLS = ['mount', 'umount2', 'move_mount', 'pivot_root', 'mount_s
 const NAME_MOVERS = Object.keys(FILE_SYSCALLS).filter((n) => FILE_SYSCALLS[n].path2 !== undefined && !FILE_SYSCALLS[n].raw2);
 
 /** io_uring's file requests (bpf/file/file.bpf.c): at completion, and at submission (opens into a fixed slot or without completion, changes). */
-/** Tail-called by bg_file_uring_submit by opcode (bg_file_uring_sub: slots 0, 1, 2): one program attached per submission. */
-const FILE_URING_SUBS = ['bg_file_uring_sub_open', 'bg_file_uring_sub_mv', 'bg_file_uring_sub_chg'];
-const FILE_URING_PROGS = ['bg_file_uring', 'bg_file_uring_submit', ...FILE_URING_SUBS, 'bg_file_uring_ovf'];
+/** Called by the dispatcher's io_uring programs by opcode (bg_file_uring_ovf is attached itself). */
+const FILE_URING: readonly UringHandler[] = [
+	{ hook: 'submit', ops: [IORING_OP.OPENAT, IORING_OP.OPENAT2], prog: 'bg_file_uring_sub_open' },
+	{ hook: 'submit', ops: [IORING_OP.RENAMEAT, IORING_OP.LINKAT], prog: 'bg_file_uring_sub_mv' },
+	{ hook: 'submit', ops: [IORING_OP.UNLINKAT, IORING_OP.MKDIRAT, IORING_OP.SYMLINKAT], prog: 'bg_file_uring_sub_chg' },
+	{ hook: 'complete', ops: [IORING_OP.OPENAT, IORING_OP.OPENAT2, IORING_OP.RENAMEAT, IORING_OP.LINKAT, IORING_OP.UNLINKAT, IORING_OP.MKDIRAT, IORING_OP.SYMLINKAT], prog: 'bg_file_uring' },
+];
+const FILE_URING_PROGS = [...FILE_URING.map((h) => h.prog), 'bg_file_uring_ovf'];
 
 const RES = { obj: BgFsysRes.BG_RES_OBJ, named: BgFsysRes.BG_RES_NAMED, rename: BgFsysRes.BG_RES_RENAME, link: BgFsysRes.BG_RES_LINK, create: BgFsysRes.BG_RES_CREATE } as const;
 
@@ -61,10 +66,8 @@ export const fileSensor: Sensor<'file'> = {
 		{ hook: 'exit', syscalls: MOUNT_SYSCALLS, prog: 'bg_file_mnt', ia32Prog: 'bg_file_mnt' },
 		{ hook: 'enter', syscalls: [...NAME_MOVERS, ...MOUNT_SYSCALLS], prog: 'bg_file_gen_enter', ia32Prog: 'bg_file_gen_enter' },
 	],
-	tails: [
-		{ table: 'bg_file_uring_sub', progs: FILE_URING_SUBS },
-		{ table: 'bg_file_res_tbl', progs: ['bg_file_chg_res', 'bg_file_chg_res32', 'bg_file_chg', 'bg_file_chg32'] },
-	],
+	uring: FILE_URING,
+	tails: [{ table: 'bg_file_res_tbl', progs: ['bg_file_chg_res', 'bg_file_chg_res32', 'bg_file_chg', 'bg_file_chg32'] }],
 	description: 'opens and file changes (unlink, rename, chmod, chown, link, mkdir, truncate) of watched paths, true paths from the kernel',
 	configure(obj, f, o) {
 		if (!hasIoUringTracepoints()) for (const p of FILE_URING_PROGS) obj.setAutoload(p, false);

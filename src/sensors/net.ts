@@ -5,7 +5,7 @@ import { BG_NET_FILTER, BgKind, BgNetFilterLimit, BgNetState } from '../events/g
 import { EVENT_TABLE, kindsOfSensor } from '../events/table.js';
 import type { NetNeeds } from './options.js';
 import type { NativeBpfObject } from '../bridge/addon.js';
-import { hasIoUringTracepoints } from './uring.js';
+import { hasIoUringTracepoints, IORING_OP } from './uring.js';
 
 function u16(v: number): Buffer {
 	const b = Buffer.alloc(2);
@@ -84,6 +84,10 @@ export const netSensor: Sensor<'net'> = {
 		{ hook: 'exit', syscalls: ['sendto'], prog: 'bg_net_sendto' },
 		{ hook: 'exit', syscalls: ['sendmsg'], prog: 'bg_net_sendmsg' },
 		{ hook: 'exit', syscalls: ['sendmmsg'], prog: 'bg_net_sendmmsg' },
+	],
+	uring: [
+		{ hook: 'submit', ops: [IORING_OP.CONNECT], prog: 'bg_net_uring_sub' },
+		{ hook: 'complete', ops: [IORING_OP.CONNECT, IORING_OP.ACCEPT, IORING_OP.SEND, IORING_OP.SENDMSG, IORING_OP.SEND_ZC, IORING_OP.SENDMSG_ZC], prog: 'bg_net_uring' },
 	],
 	description: 'network: TCP connects (also by TCP Fast Open sends) with outcome, accepts, closes with bytes and duration, UDP destinations and DNS names, listen, bind',
 	configure(obj, f, o) {

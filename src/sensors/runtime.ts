@@ -8,6 +8,10 @@ import { u32, u8, type Sensor, type SyscallHandler } from './sensor.js';
 import type { SensorFilter } from './options.js';
 import { IA32_SOCKETCALL, ia32Routes, syscallNr } from '../events/syscalls.js';
 import { BG_IA32, BgIa32Flag, BgIa32Limit, BgStat } from '../events/generated/layouts.js';
+import { hasIoUringTracepoints } from './uring.js';
+
+/** The dispatcher's io_uring programs (bpf/dispatch.bpf.c), loaded where the kernel has those tracepoints and a sensor handles requests. */
+const URING_DISPATCH = ['bg_uring_submit', 'bg_uring_complete'];
 
 /** Names of kernel counters, indexed by enum bg_stat (slots are sparse: by domain). */
 export const KERNEL_STAT_NAMES: string[] = [];
@@ -69,6 +73,8 @@ export class SensorRuntime {
 	private readonly objects: NativeBpfObject[] = [];
 	private readonly bySensor = new Map<string, NativeBpfObject>();
 	private dispatch?: NativeBpfObject;
+	/** The io_uring hooks some sensor's handler was wired to (wireUring). */
+	private uringHooks = new Set<string>();
 	private reader?: NativeRingReader;
 	readonly user: UserStats = { records: 0, batches: 0, unknownKind: 0, handlerErrors: 0, oversize: 0, skipped: 0 };
 	private stopped = false;
@@ -136,9 +142,11 @@ export class SensorRuntime {
 			for (const name of sharedIn(obj)) if (!sharedFds.has(name)) sharedFds.set(name, obj.mapFd(name));
 		};
 		// The dispatcher owns the shared maps when present; it is object 0.
-		if (handlers.length || hooks.length) {
+		const uring = hasIoUringTracepoints() && this.sensors.some((s) => s.uring?.length);
+		if (handlers.length || hooks.length || uring) {
 			this.dispatch = open('dispatch');
 			for (const h of hooks) if (h.rodata) this.dispatch.setRodata(h.rodata, u8(1));
+			if (!uring) for (const p of URING_DISPATCH) this.dispatch.setAutoload(p, false);
 			loaded(this.dispatch);
 		}
 		for (const s of this.wanted) {
@@ -156,6 +164,7 @@ export class SensorRuntime {
 		this.attachAll();
 		this.sensors = this.wanted.filter((s) => this.bySensor.has(s.name));
 		this.wireDispatch(filter);
+		this.wireUring();
 		this.wireHooks();
 		this.attachDispatch(this.sensors.flatMap((s) => wanted(s, filter)));
 	}
@@ -227,6 +236,26 @@ export class SensorRuntime {
 		if (socketcall && IA32_SOCKETCALL !== undefined) this.dispatch!.mapUpdate('bg_ia32_sys', u32(IA32_SOCKETCALL), entry(0, BgIa32Flag.BG_IA32_SOCKETCALL));
 	}
 
+	/** Put every sensor's io_uring handlers into the dispatcher's tables by opcode (bg_uring_sub_tbl, bg_uring_cq_tbl). */
+	private wireUring(): void {
+		const taken = new Map<string, string>();
+		for (const s of this.sensors) {
+			const obj = this.bySensor.get(s.name)!;
+			const loaded = new Set(obj.programs().filter((p) => p.autoload).map((p) => p.name));
+			for (const h of s.uring ?? []) {
+				if (!loaded.has(h.prog)) continue;
+				for (const op of h.ops) {
+					const slot = `${h.hook}:${op}`;
+					const owner = taken.get(slot);
+					if (owner) throw new Error(`dispatch: io_uring ${h.hook} opcode ${op} claimed by ${owner} and ${s.name}/${h.prog}`);
+					taken.set(slot, `${s.name}/${h.prog}`);
+					this.dispatch!.mapUpdate(h.hook === 'submit' ? 'bg_uring_sub_tbl' : 'bg_uring_cq_tbl', u32(op), u32(obj.progFd(h.prog)));
+				}
+			}
+		}
+		this.uringHooks = new Set([...taken.keys()].map((k) => k.split(':')[0]));
+	}
+
 	/** Put each dispatch hook's programs into their one-slot tables of the dispatcher. */
 	private wireHooks(): void {
 		for (const s of this.sensors) {
@@ -236,7 +265,11 @@ export class SensorRuntime {
 
 	private attachAll(): void {
 		// Every declared handler, wired or not (an opt-in one left out must not be attached itself).
-		const handlerProgs = new Set([...this.wanted.flatMap((s) => s.syscalls ?? []).flatMap((h) => (h.ia32Prog ? [h.prog, h.ia32Prog] : [h.prog])), ...this.wanted.flatMap((s) => (s.dispatch?.slots ?? []).map((x) => x.prog))]);
+		const handlerProgs = new Set([
+			...this.wanted.flatMap((s) => s.syscalls ?? []).flatMap((h) => (h.ia32Prog ? [h.prog, h.ia32Prog] : [h.prog])),
+			...this.wanted.flatMap((s) => (s.dispatch?.slots ?? []).map((x) => x.prog)),
+			...this.wanted.flatMap((s) => (s.uring ?? []).map((h) => h.prog)),
+		]);
 		for (const s of this.wanted) {
 			const obj = this.bySensor.get(s.name);
 			if (!obj) continue;
@@ -260,6 +293,8 @@ export class SensorRuntime {
 			const hooked = this.sensors.some((s) => s.dispatch);
 			if (hooked || handlers.some((h) => h.hook === 'exit')) this.dispatch.attach('bg_sys_exit');
 			if (hooked || handlers.some((h) => h.hook === 'enter')) this.dispatch.attach('bg_sys_enter');
+			if (this.uringHooks.has('submit')) this.dispatch.attach('bg_uring_submit');
+			if (this.uringHooks.has('complete')) this.dispatch.attach('bg_uring_complete');
 		}
 	}
 

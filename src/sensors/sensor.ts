@@ -31,6 +31,20 @@ export interface DispatchHook {
 	slots: readonly { table: string; prog: string }[];
 }
 
+/**
+ * A program the dispatcher's io_uring programs (bpf/dispatch.bpf.c bg_uring_submit,
+ * bg_uring_complete) call for requests of these opcodes; never attached itself. Wired only where
+ * the kernel has io_uring's tracepoints (the sensor leaves the program unloaded elsewhere).
+ */
+export interface UringHandler {
+	/** io_uring_submit_req or io_uring_complete. */
+	hook: 'submit' | 'complete';
+	/** IORING_OP_* numbers (src/sensors/uring.ts IORING_OP). */
+	ops: readonly number[];
+	/** Program name in the sensor's object. */
+	prog: string;
+}
+
 /** A sensor: one BPF object of bpf/ and how to set it up; O is its own options type. */
 export interface Sensor<N extends SensorName = SensorName> {
 	/** Registry name, e.g. "process" (the sensor column of the event table). */
@@ -41,6 +55,8 @@ export interface Sensor<N extends SensorName = SensorName> {
 	readonly kinds: readonly EventKind[];
 	/** Programs the dispatcher calls per syscall; all other programs are attached directly. */
 	readonly syscalls?: readonly SyscallHandler[];
+	/** Programs the dispatcher calls per io_uring request opcode. */
+	readonly uring?: readonly UringHandler[];
 	/** The dispatcher's own per-syscall check for this sensor, if any (both hooks are attached). */
 	readonly dispatch?: DispatchHook;
 	/** Programs of the object reached only by tail call from another of its programs: each table (a BPF_MAP_TYPE_PROG_ARRAY of the object) gets them at slots 0, 1, …; never attached themselves. */

@@ -29,3 +29,20 @@ export function hasTracepoints(names: readonly string[], btf = btfPath()): boole
 export function hasIoUringTracepoints(btf = btfPath()): boolean {
 	return hasTracepoints(['io_uring_complete', 'io_uring_submit_req', 'io_uring_cqe_overflow'], btf);
 }
+
+/** io_uring opcodes the sensors handle (include/uapi/linux/io_uring.h enum io_uring_op: UAPI, fixed). */
+export const IORING_OP = {
+	SENDMSG: 9,
+	ACCEPT: 13,
+	CONNECT: 16,
+	OPENAT: 18,
+	SEND: 26,
+	OPENAT2: 28,
+	RENAMEAT: 35,
+	UNLINKAT: 36,
+	MKDIRAT: 37,
+	SYMLINKAT: 38,
+	LINKAT: 39,
+	SEND_ZC: 47,
+	SENDMSG_ZC: 48,
+} as const;

@@ -592,6 +592,7 @@ export const BgMapLimit = {
 	BG_WAKEUP_BYTES: 262144,
 	BG_WAKEUP_NS: 2000000,
 	BG_SYSCALL_MAX: 512,
+	BG_URING_OPS: 256,
 } as const;
 
 /** enum bg_net_filter_limit. */
