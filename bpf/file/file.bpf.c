@@ -576,17 +576,24 @@ static __always_inline int file__chg(struct task_struct *t, __u32 nr, struct bg_
  * call's exit (file__chg_exit) hands a successful call with one to bg_file_chg_res, which names it
  * by walking those dentries: a symlinked directory, ".." after a symlink, a rewritten argument, a
  * dirfd swapped by dup2 or a chdir during the call no longer hide a watched file. Without one (no
- * such tracepoints, an update raced out by another's on the same inode, a failed call, io_uring)
- * the argument text is joined as before.
+ * such tracepoints, an update raced out by another's on the same inode, a failed call, io_uring),
+ * or when the real names are not watched (the text may name a watched bind mount's path), the
+ * argument text is joined and judged as before.
  */
 struct file__res {
 	__u32 nr;		/* the change syscall (64-bit number) this is for */
 	__u8 cls;		/* enum bg_fsys_res */
-	__u8 found;		/* what the exit needs was seen */
+	__u8 found;		/* candidates seen (file__res_pick chooses at the exit) */
 	__u16 last_len;		/* bytes in last */
-	struct dentry *obj;	/* the object's dentry at its update */
-	struct dentry *par;	/* its parent then (rename: the source's directory) */
-	struct inode *ino;	/* link: the object's inode; create: the new inode */
+	/*
+	 * Candidates for the object: unlink and rename also update a directory that may bear the
+	 * same name as the object (rename("/tmp/cron.d", "/etc/cron.d/cron.d")); the exit tells them
+	 * apart by what the call did to the object (removed it, moved it).
+	 */
+	struct dentry *obj[2];	/* its dentry at its update */
+	struct dentry *par[2];	/* its parent then (rename: the source's directory) */
+	__u64 hash_len[2];	/* its name's hash and length then (rename: they change) */
+	struct inode *ino[2];	/* its inode (create: the new inode, no dentry yet) */
 	char last[256];		/* the path argument's last component */
 };
 
@@ -817,7 +824,7 @@ static __always_inline int file__ctime(struct inode *in)
 	r = bpf_map_lookup_elem(&bg_file_res, &tid);
 	if (!r || r->nr != nr)
 		r = file__res_new(tid, nr, sp, regs, ia32);
-	if (!r || r->found)
+	if (!r || r->found >= (r->cls == BG_RES_NAMED || r->cls == BG_RES_RENAME ? 2 : 1))
 		return 0;
 	/* a file system the caller cannot name (an overlay's upper layer) */
 	if (!file__mnt_of(t, BPF_CORE_READ(in, i_sb)))
@@ -826,7 +833,7 @@ static __always_inline int file__ctime(struct inode *in)
 	if (r->cls == BG_RES_CREATE) {
 		/* the parent directory has a name; the inode being created none yet */
 		if (!n) {
-			r->ino = in;
+			r->ino[0] = in;
 			r->found = 1;
 		}
 		return 0;
@@ -844,12 +851,17 @@ static __always_inline int file__ctime(struct inode *in)
 	/* chmod, chown, truncate follow a final symlink: the object has another name then */
 	if (!hit && r->cls == BG_RES_OBJ)
 		hit = first;
-	if (!hit)
+	/* a link's object is no directory: a directory updated is the new name's */
+	if (!hit || (r->cls == BG_RES_LINK && (BPF_CORE_READ(in, i_mode) & 0170000) == 0040000))
 		return 0;
-	r->obj = hit;
-	r->par = BPF_CORE_READ(hit, d_parent);
-	r->ino = in;
-	r->found = 1;
+	i = r->found & 1;
+	if (i && r->obj[0] == hit)
+		return 0;	/* the same object updated again */
+	r->obj[i] = hit;
+	r->par[i] = BPF_CORE_READ(hit, d_parent);
+	r->hash_len[i] = BPF_CORE_READ(hit, d_name.hash_len);
+	r->ino[i] = in;
+	r->found = i + 1;
 	return 0;
 }
 
@@ -908,6 +920,28 @@ static __always_inline struct dentry *file__alias(struct inode *in)
 }
 
 /*
+ * Which candidate is the call's object (-1: none): the one unlink or rmdir removed (negative or
+ * unhashed now), the one rename moved (another parent or name now); else the first.
+ */
+static __always_inline int file__res_pick(struct file__res *c)
+{
+	struct dentry *d;
+	int k;
+
+	if (c->cls != BG_RES_NAMED && c->cls != BG_RES_RENAME)
+		return 0;
+	for (k = 0; k < 2; k++) {
+		if (k >= c->found)
+			break;
+		d = c->obj[k];
+		if (c->cls == BG_RES_NAMED ? !BPF_CORE_READ(d, d_inode) || !BPF_CORE_READ(d, d_hash.pprev) :
+		    BPF_CORE_READ(d, d_parent) != c->par[k] || BPF_CORE_READ(d, d_name.hash_len) != c->hash_len[k])
+			return k;
+	}
+	return -1;
+}
+
+/*
  * A successful change syscall whose object bg_file_ctime found (file__chg_exit): named from the
  * kernel's dentries (BG_FF_NAME_REAL, BG_FF_NAME2_REAL), filtered by the same watch set on those
  * names, the arguments as passed kept raw. Anything missing goes back to bg_file_chg (slot 2 + ia32).
@@ -925,7 +959,7 @@ static __always_inline int file__chg_res(void *ctx, struct pt_regs *regs, long r
 	struct bg_fsys *sp;
 	struct bg_file *e;
 	__u8 all;
-	int join1 = 0;
+	int join1 = 0, k;
 
 	if (!r || !c)
 		goto lexical;
@@ -933,45 +967,46 @@ static __always_inline int file__chg_res(void *ctx, struct pt_regs *regs, long r
 	bpf_map_delete_elem(&bg_file_res, &tid);
 	if (!(sp = file__spec(regs, ia32, &nr, &fl)))
 		return 0;
+	k = file__res_pick(c);
+	if (k < 0)
+		goto lexical;
 	switch (c->cls) {
 	case BG_RES_OBJ:
 	case BG_RES_NAMED:
-		d1 = c->obj;
+		d1 = c->obj[k];
 		break;
 	case BG_RES_RENAME:
-		d1 = c->par;	/* joined to the old last component */
+		d1 = c->par[k];	/* joined to the old last component */
 		join1 = 1;
-		d2 = c->obj;	/* moved there by the call */
+		d2 = c->obj[k];	/* moved there by the call */
 		break;
 	case BG_RES_LINK:
-		d1 = c->obj;
-		d2 = file__alias(c->ino);
+		d1 = c->obj[0];
+		d2 = file__alias(c->ino[0]);
 		break;
 	case BG_RES_CREATE:
-		d1 = file__alias(c->ino);
+		d1 = file__alias(c->ino[0]);
 		break;
 	}
-	/* everything is checked before the first effect: bg_file_chg redoes the exit otherwise */
+	/* to bg_file_chg (lexical) only before any effect: it does the exit's work (gen__change_exit) */
 	if (!d1 || ((c->cls == BG_RES_RENAME || c->cls == BG_RES_LINK) && !d2) ||
 	    !file__mnt_of(t, BPF_CORE_READ(d1, d_sb)) || (d2 && !file__mnt_of(t, BPF_CORE_READ(d2, d_sb))))
 		goto lexical;
 	if (join1 && (!c->last_len || c->last_len > 255))
 		goto lexical;
-	if (sp->path2 >= 0 && !(sp->fl & BG_FSYS_RAW2))
-		gen__change_exit();
 	if (!file__wanted(t, ret))
-		return 0;
+		goto done;
 	all = cfg_all || (sp->fl & BG_FSYS_ALL);
 	if (ia32)
 		file__args32(sp, regs, fl, &a);
 	else
 		file__args(sp, regs, &a);
 	if (!file__res_path(t, d1, c, join1, &o))
-		return 0;
+		goto done;
 	watch = all ? 0 : watch__match(o.p, o.len, BG_WATCH_WRITE, NULL);
 	e = emit__begin(BG_EV_FCHANGE, sizeof(*e));
 	if (!e)
-		return 0;
+		goto done;
 	e->hdr.flags = BG_FF_NAME_REAL | (ia32 ? BG_FF_IA32 : 0);
 	e->name2 = (struct bg_blob){};
 	e->raw2 = (struct bg_blob){};
@@ -984,16 +1019,21 @@ static __always_inline int file__chg_res(void *ctx, struct pt_regs *regs, long r
 	}
 	if (sp->path2 >= 0)
 		file__put_user(e, &e->raw2, a.path2);
-	if (!all && !watch) {
-		stats__inc(BG_STAT_FILTERED);
-		return 0;
-	}
+	/*
+	 * Not watched by its real names: the text may still name a watched path (through a bind
+	 * mount the walk does not pass): judged as before, so this never reports less.
+	 */
+	if (!all && !watch)
+		goto lexical;
 	file__fill(e, t, nr, ret, &a, watch & (BG_WATCH_READ | BG_WATCH_WRITE));
-	in = c->ino;
+	in = c->ino[k & 1];
 	e->ino = BPF_CORE_READ(in, i_ino);
 	e->dev = BPF_CORE_READ(in, i_sb, s_dev);
 	e->_pad = 0;
 	emit__submit(e);
+done:
+	if (sp->path2 >= 0 && !(sp->fl & BG_FSYS_RAW2))
+		gen__change_exit();
 	return 0;
 lexical:
 	bpf_tail_call(ctx, &bg_file_res_tbl, 2 + ia32);

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { closeSync, lstatSync, mkdirSync, mkdtempSync, openSync, readFileSync, realpathSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { requireBpf } from '../helpers/bpf.js';
 import { collect, run, sleep } from '../helpers/collect.js';
 import { fileSensor, setFileWatch } from '../../src/sensors/file.js';
@@ -250,12 +250,18 @@ test('changes through a symlinked directory are named where the kernel made them
 	symlinkSync(watched, via); // ln -s WATCHED OTHER/e: OTHER/e/x is WATCHED/x
 	let w: Awaited<ReturnType<typeof changeOps>>;
 	let up = { pid: 0, sys: '', ret: 0 };
+	let same = { pid: 0, sys: '', ret: 0 };
+	let sameUnlink = { pid: 0, sys: '', ret: 0 };
 	try {
 		const { events } = await collect([fileSensor], { file: { watch: { paths: [{ path: `${watched}/` }], names: [] } } }, async () => {
 			w = await changeOps(via);
 			// ".." after a symlink: OTHER/e/sub2/.. is WATCHED, lexically OTHER/e
 			mkdirSync(join(watched, 'sub2'));
 			up = await fileops('rename', join(watched, 'c'), join(via, 'sub2', '..', 'moved'));
+			// an object named like the directory the call also updates: that directory is not it
+			writeFileSync(join(other, basename(watched)), 'x');
+			same = await fileops('rename', join(other, basename(watched)), join(watched, basename(watched)));
+			sameUnlink = await fileops('unlink', join(watched, basename(watched)));
 		});
 		const one = (op: string, r = w[op]) => {
 			const evs = fileEvents(events, r.pid).filter((e) => e.kind === 'file_change');
@@ -306,6 +312,10 @@ test('changes through a symlinked directory are named where the kernel made them
 		const u = one('rename via ..', up);
 		assert.equal(u.name, join(watched, 'c'));
 		assert.equal(u.name2, join(watched, 'moved'), '".." after a symlink: the real parent');
+		const sm = one('rename to a name like its directory\'s', same);
+		assert.deepEqual([sm.name, sm.name2, sm.flags], [join(other, basename(watched)), join(watched, basename(watched)), real | BgFileFlag.BG_FF_NAME2_REAL]);
+		const su = one('unlink of a name like its directory\'s', sameUnlink);
+		assert.deepEqual([su.name, su.flags], [join(watched, basename(watched)), real]);
 	} finally {
 		rmSync(watched, { recursive: true, force: true });
 		rmSync(other, { recursive: true, force: true });
