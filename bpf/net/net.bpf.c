@@ -39,6 +39,7 @@ enum bg_own_phase {
 	BG_PH_OUTCOME = 2,	/* the handshake ended; outcome fields are valid */
 	BG_PH_INBOUND = 4,	/* the socket came from accept() */
 	BG_PH_BY_STATE = 8,	/* kept only for its outcome (a rule takes that state from any process): dropped once known */
+	BG_PH_URING_NOCQE = 16,	/* an io_uring connect that posts no completion: its outcome is its connect record */
 };
 
 /* Who owns a TCP socket, recorded in process context. Key: struct sock address. */
@@ -607,12 +608,17 @@ int BPF_PROG(bg_net_bind32, struct pt_regs *regs, long ret)
 	return net__local(net__fd32(regs), ret, BG_EV_NET_BIND, BG_NS_NONE, BG_F_NET_IA32);
 }
 
-/* SYN_SENT left: keep the outcome; report it unless connect() is still running (it will). */
+/*
+ * SYN_SENT left: keep the outcome; report it unless connect() is still running (it will). An
+ * io_uring connect without a completion (BG_PH_URING_NOCQE) has no exit record to carry it: its
+ * outcome is reported as its connect record (evt.type connect, as the completion would give).
+ */
 static __always_inline void net__outcome(struct sock *sk, struct bg_sock_owner *o, int newstate)
 {
 	__u64 key = (__u64)sk;
 	struct bg_net *n;
 	__u32 old;
+	int nocqe = o->phase & BG_PH_URING_NOCQE;
 
 	sock__tuple(sk, &o->tuple);
 	o->err = BPF_CORE_READ(sk, sk_err);
@@ -623,10 +629,14 @@ static __always_inline void net__outcome(struct sock *sk, struct bg_sock_owner *
 	if (!(old & BG_PH_EXITED))
 		return;
 	if (net__port_ok(&o->tuple) && net__state_wanted(o) &&
-	    (n = net__begin_in(&bg_scratch_st, BG_EV_NET_OUTCOME, &o->tuple))) {
+	    (n = net__begin_in(&bg_scratch_st, nocqe ? BG_EV_NET_CONNECT : BG_EV_NET_OUTCOME, &o->tuple))) {
 		net__owner(n, o);
 		n->ret = -o->err;
 		n->state = o->state;
+		if (nocqe) {
+			n->hdr.flags |= BG_F_NET_IO_URING;
+			n->fd = -1;
+		}
 		emit__submit(n);
 	}
 	if (o->state != BG_NS_ESTABLISHED || (o->phase & BG_PH_BY_STATE))
@@ -958,8 +968,9 @@ int BPF_PROG(bg_net_sendmmsg, struct pt_regs *regs, long ret)
  * the syscall's (fd -1: the request's descriptor is not kept), flagged BG_F_NET_IO_URING, tracked
  * to its close (its owner was recorded at submission: bg_net_uring_sub); an IORING_OP_ACCEPT is
  * an accept record, tracked to its close; an IORING_OP_SEND/SENDMSG (and _ZC) is what
- * sendto/sendmsg give (fd -1). An accept or send with no completion (IOSQE_CQE_SKIP_SUCCESS, or a
- * full completion queue) is not seen. Loaded only where the kernel has io_uring's tracepoints.
+ * sendto/sendmsg give (fd -1). A connect with no completion (IOSQE_CQE_SKIP_SUCCESS, or a full
+ * completion queue) is reported when its handshake ends (net__outcome); an accept or send without
+ * one is not seen. Loaded only where the kernel has io_uring's tracepoints.
  */
 SEC("tp_btf/io_uring_complete")
 int BPF_PROG(bg_net_uring, struct io_ring_ctx *ring, void *req, struct io_uring_cqe *cqe)
@@ -1013,8 +1024,8 @@ int BPF_PROG(bg_net_uring, struct io_ring_ctx *ring, void *req, struct io_uring_
  * like a syscall's. The request's file is not assigned yet: its fd (cqe.fd at submission) is
  * looked up in the submitter's table (a fixed-file slot: not tracked). One that asked for no
  * completion on success (IOSQE_CQE_SKIP_SUCCESS), or whose ring's completion queue is full, never
- * reaches bg_net_uring: it is marked as returned, so the TCP state handler reports its outcome
- * (connect_result) when the handshake ends.
+ * reaches bg_net_uring: it is marked as returned, so the TCP state handler reports its outcome,
+ * as its connect record (net__outcome), when the handshake ends.
  */
 SEC("tp_btf/io_uring_submit_req")
 int BPF_PROG(bg_net_uring_sub, void *req)
@@ -1026,7 +1037,7 @@ int BPF_PROG(bg_net_uring_sub, void *req)
 		return 0;
 	o = net__own_connecting(r->cqe.fd);
 	if (o && uring__no_completion(r))
-		__sync_fetch_and_or(&o->phase, BG_PH_EXITED);
+		__sync_fetch_and_or(&o->phase, BG_PH_EXITED | BG_PH_URING_NOCQE);
 	return 0;
 }
 
