@@ -46,6 +46,12 @@ if [ "$(id -u)" -eq 0 ] && [ -d /sys/kernel/tracing ] && [ ! -e /sys/kernel/trac
 	mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null || echo "setup: could not mount tracefs (classic tracepoints unavailable; bpfguard still works)" >&2
 fi
 
+# Deny rules pinned past the monitor (--pin, enforce list/remove; test/kernel/enforce.test.ts) need
+# the BPF filesystem, which systemd mounts at boot; a bare host or container may lack it.
+if [ "$(id -u)" -eq 0 ] && [ -d /sys/fs/bpf ] && [ "$(stat -f -c %T /sys/fs/bpf 2>/dev/null)" != bpf_fs ]; then
+	mount -t bpf bpf /sys/fs/bpf 2>/dev/null || echo "setup: could not mount the BPF filesystem at /sys/fs/bpf (--pin unavailable; bpfguard still works)" >&2
+fi
+
 # better-sqlite3 falls back to node-gyp when no prebuilt binary can be fetched: build it against the
 # system's Node headers when they are installed (works offline), as the Makefile does for the addon.
 if [ -z "${npm_config_nodedir:-}" ] && [ -f /usr/include/node/common.gypi ]; then
