@@ -84,16 +84,17 @@ struct {
 	__type(value, __u32);
 } bg_uring_cq_tbl SEC(".maps");
 
+/* The opcode is read with a helper, not through bpf_rdonly_cast (Linux 6.2+): the dispatcher loads everywhere. */
 SEC("tp_btf/io_uring_submit_req")
 int BPF_PROG(bg_uring_submit, void *req)
 {
-	bpf_tail_call(ctx, &bg_uring_sub_tbl, bg_cast(req, struct io_kiocb)->opcode);
+	bpf_tail_call(ctx, &bg_uring_sub_tbl, BPF_CORE_READ((struct io_kiocb *)req, opcode));
 	return 0;
 }
 
 SEC("tp_btf/io_uring_complete")
 int BPF_PROG(bg_uring_complete, void *ring, void *req)
 {
-	bpf_tail_call(ctx, &bg_uring_cq_tbl, bg_cast(req, struct io_kiocb)->opcode);
+	bpf_tail_call(ctx, &bg_uring_cq_tbl, BPF_CORE_READ((struct io_kiocb *)req, opcode));
 	return 0;
 }

@@ -78,3 +78,17 @@ int BPF_PROG(bg_p_signal, struct pt_regs *regs, long id)
 		bpf_send_signal(9);
 	return 0;
 }
+
+/* io_uring's tracepoints: the file and network sensors see io_uring requests there. */
+SEC("tp_btf/io_uring_complete")
+int BPF_PROG(bg_p_uring)
+{
+	return 0;
+}
+
+/* The inode ctime tracepoints (Linux 6.13+): the file sensor names changes by the kernel's dentries there. */
+SEC("tp_btf/ctime_ns_xchg")
+int BPF_PROG(bg_p_ctime)
+{
+	return 0;
+}

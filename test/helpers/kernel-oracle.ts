@@ -30,7 +30,7 @@ export interface Expectation {
 	because: string;
 }
 
-const SYMBOLS = ['do_sys_openat2', 'bpf_send_signal'];
+const SYMBOLS = ['do_sys_openat2', 'bpf_send_signal', '__traceiter_io_uring_complete', '__traceiter_ctime_ns_xchg'];
 
 function readText(path: string): string | null {
 	try {
@@ -147,6 +147,12 @@ function cgroupSockAddr(k: KernelView): Expectation {
  * probe's own status (bpf_send_signal is probed from a tp_btf program; tp_btf itself has no
  * oracle but is required, which the caller checks).
  */
+/** A tracepoint a tp_btf program attaches to: compiled in when kallsyms has its __traceiter_ function. */
+function tracepoint(k: KernelView, tpBtf: string, name: string): Expectation {
+	if (!k.syms.has(`__traceiter_${name}`)) return no(`__traceiter_${name} not in /proc/kallsyms`);
+	return tpBtf === 'supported' ? yes(`__traceiter_${name} in kallsyms and tp_btf programs load`) : open('tp_btf does not load');
+}
+
 export function expectations(k: KernelView, tpBtf: string): Map<string, Expectation> {
 	const tracefs = existsSync('/sys/kernel/tracing/events/syscalls/sys_enter_getpid');
 	return new Map<string, Expectation>([
@@ -161,6 +167,8 @@ export function expectations(k: KernelView, tpBtf: string): Map<string, Expectat
 		['cgroup sock_addr', cgroupSockAddr(k)],
 		['bpf_send_signal', !k.syms.has('bpf_send_signal') ? no('bpf_send_signal not in /proc/kallsyms')
 			: tpBtf === 'supported' ? yes('bpf_send_signal in kallsyms and tp_btf programs load') : open('tp_btf does not load')],
+		['io_uring tracepoints', tracepoint(k, tpBtf, 'io_uring_complete')],
+		['inode ctime tracepoints', tracepoint(k, tpBtf, 'ctime_ns_xchg')],
 		['ring buffer (process sensor)', k.mapTypes.get('ringbuf') ? open('ringbuf map type exists (required: checked on its own)') : no('bpftool: no ringbuf map type')],
 	]);
 }

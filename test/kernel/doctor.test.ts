@@ -13,9 +13,9 @@ const BIN = repoPath('bin/bpfguard');
 const OBJECTS = ['process', 'probe'];
 
 // Every probe in report order; those the required path needs; those typed by kernel BTF.
-const FEATURES = ['tracepoint', 'raw_tracepoint', 'tp_btf', 'kprobe', 'fentry', 'lsm', 'uprobe', 'cgroup sock_addr', 'bpf_send_signal', 'ring buffer (process sensor)'];
+const FEATURES = ['tracepoint', 'raw_tracepoint', 'tp_btf', 'kprobe', 'fentry', 'lsm', 'uprobe', 'cgroup sock_addr', 'bpf_send_signal', 'io_uring tracepoints', 'inode ctime tracepoints', 'ring buffer (process sensor)'];
 const REQUIRED = ['tp_btf', 'ring buffer (process sensor)'];
-const BTF_TYPED = ['tp_btf', 'fentry', 'lsm', 'bpf_send_signal', 'ring buffer (process sensor)'];
+const BTF_TYPED = ['tp_btf', 'fentry', 'lsm', 'bpf_send_signal', 'io_uring tracepoints', 'inode ctime tracepoints', 'ring buffer (process sensor)'];
 const STATUSES = ['supported', 'not supported', 'inconclusive'];
 
 // What a detail looks like for each answer (probes.ts: attachAll, errnoDetail, the BTF check).
@@ -33,6 +33,8 @@ const MEANING = new Map<string, RegExp>([
 	['uprobe', /not use(d by bpfguard| uprobes)/],
 	['cgroup sock_addr', /deny rules/],
 	['bpf_send_signal', /kill at the hook|kill rules/],
+	['io_uring tracepoints', /io_uring requests/],
+	['inode ctime tracepoints', /file changes are named/],
 	['ring buffer (process sensor)', /process sensor/],
 ]);
 const PROMISE = /falls back|cannot be denied|kill happens/;
@@ -75,7 +77,7 @@ function assertDetails(m: Map<string, ProbeResult>): void {
 	if (is('bpf_send_signal', 'supported')) assert.match(m.get('bpf_send_signal')!.detail, /verifier accepted the helper/);
 	if (is('ring buffer (process sensor)', 'supported')) assert.match(m.get('ring buffer (process sensor)')!.detail, /^loaded; [1-9]\d* programs attached/);
 	for (const p of m.values()) {
-		if (!['tp_btf', 'tracepoint', 'raw_tracepoint', 'kprobe', 'fentry', 'lsm'].includes(p.feature) || p.status !== 'supported') continue;
+		if (!['tp_btf', 'tracepoint', 'raw_tracepoint', 'kprobe', 'fentry', 'lsm', 'io_uring tracepoints', 'inode ctime tracepoints'].includes(p.feature) || p.status !== 'supported') continue;
 		assert.equal(p.detail, 'loaded, attached and detached', p.feature);
 	}
 	// EPERM at load of a trampoline program names the reason
