@@ -798,6 +798,12 @@ static __always_inline struct vfsmount *file__mnt_of(struct task_struct *t, stru
 	return (struct vfsmount *)((char *)first + bpf_core_field_offset(struct mount, mnt));
 }
 
+/* The dentry of an inode's alias list node (i_dentry), or NULL. */
+static __always_inline struct dentry *file__dentry_of(struct hlist_node *n)
+{
+	return n ? (struct dentry *)((char *)n - bpf_core_field_offset(struct dentry, d_u.d_alias)) : NULL;
+}
+
 /* An inode's ctime update: the object of the change syscall in flight, when it is. */
 static __always_inline int file__ctime(struct inode *in)
 {
@@ -839,7 +845,7 @@ static __always_inline int file__ctime(struct inode *in)
 		return 0;
 	}
 	for (i = 0; i < FILE_RES_ALIASES && n; i++) {
-		d = (struct dentry *)((char *)n - bpf_core_field_offset(struct dentry, d_u.d_alias));
+		d = file__dentry_of(n);
 		if (!first)
 			first = d;
 		if (file__named(r, d)) {
@@ -883,8 +889,8 @@ int BPF_PROG(bg_file_ctime_skip, struct inode *in)
 	return file__ctime(in);
 }
 
-/* The path of d into o (the per-CPU path buffer); with last, d's path joined to it. */
-static __always_inline int file__res_path(struct task_struct *t, struct dentry *d,
+/* The path of d on mount m into o (the per-CPU path buffer); with last, d's path joined to it. */
+static __always_inline int file__res_path(struct vfsmount *m, struct dentry *d,
 					  struct file__res *r, int last, struct file__path *o)
 {
 	__u32 zero = 0, blen = 0, n = r->last_len;
@@ -893,7 +899,7 @@ static __always_inline int file__res_path(struct task_struct *t, struct dentry *
 
 	if (!w || !d)
 		return 0;
-	base = path__resolve(file__mnt_of(t, BPF_CORE_READ(d, d_sb)), d, &blen, &o->trunc);
+	base = path__resolve(m, d, &blen, &o->trunc);
 	if (!base)
 		return 0;
 	o->p = base;
@@ -914,9 +920,7 @@ static __always_inline int file__res_path(struct task_struct *t, struct dentry *
 /* The newest name of inode in (a link's new name, a created inode's name), or NULL. */
 static __always_inline struct dentry *file__alias(struct inode *in)
 {
-	struct hlist_node *n = BPF_CORE_READ(in, i_dentry.first);
-
-	return n ? (struct dentry *)((char *)n - bpf_core_field_offset(struct dentry, d_u.d_alias)) : NULL;
+	return file__dentry_of(BPF_CORE_READ(in, i_dentry.first));
 }
 
 /*
@@ -953,6 +957,7 @@ static __always_inline int file__chg_res(void *ctx, struct pt_regs *regs, long r
 	struct file__path o = {}, o2 = {};
 	struct file__args a = {};
 	struct dentry *d1 = NULL, *d2 = NULL;
+	struct vfsmount *m1, *m2;
 	struct inode *in;
 	struct file__res *r = bpf_map_lookup_elem(&bg_file_res, &tid);
 	struct file__res *c = bpf_map_lookup_elem(&bg_file_res_new, &zero);
@@ -989,8 +994,9 @@ static __always_inline int file__chg_res(void *ctx, struct pt_regs *regs, long r
 		break;
 	}
 	/* to bg_file_chg (lexical) only before any effect: it does the exit's work (gen__change_exit) */
-	if (!d1 || ((c->cls == BG_RES_RENAME || c->cls == BG_RES_LINK) && !d2) ||
-	    !file__mnt_of(t, BPF_CORE_READ(d1, d_sb)) || (d2 && !file__mnt_of(t, BPF_CORE_READ(d2, d_sb))))
+	m1 = d1 ? file__mnt_of(t, BPF_CORE_READ(d1, d_sb)) : NULL;
+	m2 = d2 ? file__mnt_of(t, BPF_CORE_READ(d2, d_sb)) : NULL;
+	if (!m1 || ((c->cls == BG_RES_RENAME || c->cls == BG_RES_LINK) && !d2) || (d2 && !m2))
 		goto lexical;
 	if (join1 && (!c->last_len || c->last_len > 255))
 		goto lexical;
@@ -1001,7 +1007,7 @@ static __always_inline int file__chg_res(void *ctx, struct pt_regs *regs, long r
 		file__args32(sp, regs, fl, &a);
 	else
 		file__args(sp, regs, &a);
-	if (!file__res_path(t, d1, c, join1, &o))
+	if (!file__res_path(m1, d1, c, join1, &o))
 		goto done;
 	watch = all ? 0 : watch__match(o.p, o.len, BG_WATCH_WRITE, NULL);
 	e = emit__begin(BG_EV_FCHANGE, sizeof(*e));
@@ -1012,7 +1018,7 @@ static __always_inline int file__chg_res(void *ctx, struct pt_regs *regs, long r
 	e->raw2 = (struct bg_blob){};
 	file__put(e, &e->name, NULL, &o, BG_FF_NAME_TRUNC);
 	file__put_user(e, &e->raw, a.path);
-	if (d2 && file__res_path(t, d2, c, 0, &o2)) {
+	if (d2 && file__res_path(m2, d2, c, 0, &o2)) {
 		watch |= all ? 0 : watch__match(o2.p, o2.len, BG_WATCH_WRITE, NULL);
 		file__put(e, &e->name2, NULL, &o2, BG_FF_NAME2_TRUNC);
 		e->hdr.flags |= BG_FF_NAME2_REAL;

@@ -10,6 +10,9 @@ import { IA32_SOCKETCALL, ia32Routes, syscallNr } from '../events/syscalls.js';
 import { BG_IA32, BgIa32Flag, BgIa32Limit, BgStat } from '../events/generated/layouts.js';
 import { hasIoUringTracepoints } from './uring.js';
 
+/** Names of the object's programs that load (autoload on). */
+const autoloaded = (obj: NativeBpfObject): Set<string> => new Set(obj.programs().filter((p) => p.autoload).map((p) => p.name));
+
 /** The dispatcher's io_uring programs (bpf/dispatch.bpf.c), loaded where the kernel has those tracepoints and a sensor handles requests. */
 const URING_DISPATCH = ['bg_uring_submit', 'bg_uring_complete'];
 
@@ -241,7 +244,7 @@ export class SensorRuntime {
 		const taken = new Map<string, string>();
 		for (const s of this.sensors) {
 			const obj = this.bySensor.get(s.name)!;
-			const loaded = new Set(obj.programs().filter((p) => p.autoload).map((p) => p.name));
+			const loaded = autoloaded(obj);
 			for (const h of s.uring ?? []) {
 				if (!loaded.has(h.prog)) continue;
 				for (const op of h.ops) {
@@ -274,7 +277,7 @@ export class SensorRuntime {
 			const obj = this.bySensor.get(s.name);
 			if (!obj) continue;
 			try {
-				const loaded = new Set(obj.programs().filter((p) => p.autoload).map((p) => p.name));
+				const loaded = autoloaded(obj);
 				for (const t of s.tails ?? []) {
 					t.progs.forEach((name, i) => {
 						handlerProgs.add(name);
