@@ -1110,7 +1110,6 @@ int BPF_PROG(bg_file_uring_sub_open, void *req)
 	struct io_kiocb *r = bg_cast(req, struct io_kiocb);
 	struct task_struct *t = bpf_get_current_task_btf();
 	struct file__args a = {};
-	struct open_how how = {};
 	struct io_open *op;
 	struct bg_fsys *sp;
 	__u32 nr, slot = 0;
@@ -1119,8 +1118,8 @@ int BPF_PROG(bg_file_uring_sub_open, void *req)
 
 	if (code != IORING_OP_OPENAT && code != IORING_OP_OPENAT2)
 		return 0;
-	op = (struct io_open *)&r->cmd;
-	bpf_probe_read_kernel(&slot, sizeof(slot), &op->file_slot);
+	op = bg_cast(&r->cmd, struct io_open);
+	slot = op->file_slot;
 	skip = uring__no_completion(r);
 	if (!slot && !skip)
 		return 0;	/* an open into an fd with a completion to come (nearly all): reported there */
@@ -1131,11 +1130,10 @@ int BPF_PROG(bg_file_uring_sub_open, void *req)
 	nr = code == IORING_OP_OPENAT ? BG_NR_OPENAT : BG_NR_OPENAT2;
 	if (!(sp = file__spec_of(nr)))
 		return 0;
-	bpf_probe_read_kernel(&how, sizeof(how), &op->how);
-	bpf_probe_read_kernel(&a.dfd, sizeof(a.dfd), &op->dfd);
-	a.path = BPF_CORE_READ(op, filename, name);
-	a.flags = how.flags;
-	a.mode = how.mode;
+	a.dfd = op->dfd;
+	a.path = op->filename->name;
+	a.flags = op->how.flags;
+	a.mode = op->how.mode;
 	a.owner = a.group = (__u32)-1;
 	file__uring_keep(req, file__open(t, nr, sp, 0, &a, 0, BG_FF_IO_URING, 1), skip);
 	return 0;
@@ -1240,7 +1238,6 @@ int BPF_PROG(bg_file_uring, struct io_ring_ctx *ring, void *req, struct io_uring
 	struct io_kiocb *r = bg_cast(req, struct io_kiocb);
 	struct task_struct *t = bpf_get_current_task_btf();
 	struct file__args a = {};
-	struct open_how how = {};
 	struct io_open *op;
 	struct bg_fsys *sp;
 	struct bg_file *e;
@@ -1265,9 +1262,9 @@ int BPF_PROG(bg_file_uring, struct io_ring_ctx *ring, void *req, struct io_uring
 		return 0;
 	}
 	ret = BPF_CORE_READ(cqe, res);
-	op = (struct io_open *)&r->cmd;
+	op = bg_cast(&r->cmd, struct io_open);
 	if (code == IORING_OP_OPENAT || code == IORING_OP_OPENAT2)
-		bpf_probe_read_kernel(&slot, sizeof(slot), &op->file_slot);
+		slot = op->file_slot;
 	/* an open into an fd (the common request) was not kept: no lookup */
 	e = (code != IORING_OP_OPENAT && code != IORING_OP_OPENAT2) || slot ?
 		bpf_map_lookup_elem(&bg_file_uring_pend, &key) : NULL;
@@ -1288,10 +1285,9 @@ int BPF_PROG(bg_file_uring, struct io_ring_ctx *ring, void *req, struct io_uring
 	nr = code == IORING_OP_OPENAT ? BG_NR_OPENAT : BG_NR_OPENAT2;
 	if (!(sp = file__spec_of(nr)))
 		return 0;
-	bpf_probe_read_kernel(&how, sizeof(how), &op->how);
-	bpf_probe_read_kernel(&a.dfd, sizeof(a.dfd), &op->dfd);
-	a.flags = how.flags;
-	a.mode = how.mode;
+	a.dfd = op->dfd;
+	a.flags = op->how.flags;
+	a.mode = op->how.mode;
 	a.owner = a.group = (__u32)-1;
 	e = file__open(t, nr, sp, ret, &a, 1, BG_FF_IO_URING, 1);
 	if (e)

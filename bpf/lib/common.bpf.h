@@ -19,9 +19,11 @@
 
 /*
  * A kernel address read as a number (e.g. an array slot through bpf_probe_read_kernel) made a
- * typed BTF pointer again, so its fields are plain loads instead of one helper call each.
+ * typed BTF pointer again, so its fields are plain loads instead of one helper call each (the
+ * verifier inlines the call). Linux 6.2+; weak, so an object whose programs that use it are not
+ * loaded (the dispatcher's io_uring programs, on an older kernel) still loads.
  */
-extern void *bpf_rdonly_cast(const void *obj__ign, __u32 btf_id__k) __ksym;
+extern void *bpf_rdonly_cast(const void *obj__ign, __u32 btf_id__k) __ksym __weak;
 #define bg_cast(p, type) ((type *)bpf_rdonly_cast((p), bpf_core_type_id_kernel(type)))
 
 #endif /* BG_COMMON_BPF_H */

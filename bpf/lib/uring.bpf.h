@@ -18,15 +18,15 @@
  */
 static __always_inline int uring__cq_full(struct io_kiocb *r)
 {
-	struct io_ring_ctx *c = BPF_CORE_READ(r, ctx);
-	__u32 head = BPF_CORE_READ(c, rings, cq.head);
+	struct io_ring_ctx *c = r->ctx;
+	__u32 head = c->rings->cq.head;
 
-	if (BPF_CORE_READ(c, check_cq) & (1UL << IO_CHECK_CQ_OVERFLOW_BIT))
+	if (c->check_cq & (1UL << IO_CHECK_CQ_OVERFLOW_BIT))
 		return 1;
-	return BPF_CORE_READ(c, cached_cq_tail) - head >= BPF_CORE_READ(c, cq_entries);
+	return c->cached_cq_tail - head >= c->cq_entries;
 }
 
-/* No io_uring_complete will come for this request when it succeeds. */
+/* No io_uring_complete will come for this request when it succeeds. r: a typed pointer (plain loads). */
 static __always_inline int uring__no_completion(struct io_kiocb *r)
 {
 	return (r->flags & REQ_F_CQE_SKIP) || uring__cq_full(r);
