@@ -24,7 +24,7 @@
  *   BG_EV_FORK, BG_EV_EXIT               none      - (always 0)
  *   BG_EV_PRIV_CALL, _EXEC, _DRIFT       1, 8-12   bg_priv_flag, and BG_F_EXE_TRUNC of bg_flag
  *   BG_EV_OPEN, BG_EV_FCHANGE            0-10      bg_file_flag
- *   BG_EV_NET_CONNECT … BG_EV_NET_SEND   8-14      bg_net_flag
+ *   BG_EV_NET_CONNECT … BG_EV_NET_SEND   8-15      bg_net_flag
  *   BG_EV_SECCOMP                        1         BG_F_EXE_TRUNC of bg_flag
  *   BG_EV_KMOD … BG_EV_PROCMEM           1, 8-14   bg_act_flag
  *   BG_EV_AUDIT_CTL                      1, 8-12   bg_audit_flag
@@ -302,7 +302,7 @@ struct bg_file {
 	__u32 _pad;
 };
 _Static_assert(sizeof(struct bg_file) == 120, "bg_file size");
-/* hdr.flags of BG_EV_NET_CONNECT … BG_EV_NET_SEND records (bits 8-14; no other enum's bits). */
+/* hdr.flags of BG_EV_NET_CONNECT … BG_EV_NET_SEND records (bits 8-15; no other enum's bits). */
 enum bg_net_flag {
 	BG_F_NET_PAYLOAD_TRUNC = 1 << 8,	/* SEND: datagram over BG_NET_PAYLOAD_MAX bytes */
 	BG_F_NET_PAYLOAD_FAULT = 1 << 9,	/* SEND: the user buffer could not be read */
@@ -312,6 +312,9 @@ enum bg_net_flag {
 	BG_F_NET_IO_URING = 1 << 13,	/* CONNECT, ACCEPT, SEND: submitted through io_uring (IORING_OP_CONNECT/ACCEPT,
 					 * SEND/SENDMSG and their _ZC forms), at its completion */
 	BG_F_NET_IA32 = 1 << 14,	/* CONNECT, ACCEPT, LISTEN, BIND, SEND: a 32-bit (ia32) syscall (socketcall too) */
+	BG_F_NET_URING_SUBMIT = 1 << 15,	/* SEND with BG_F_NET_IO_URING: reported at its submission (no
+					 * completion will come: IOSQE_CQE_SKIP_SUCCESS, or a full
+					 * completion queue), ret 0, outcome unknown */
 };
 
 /* Where a connection stands (bg_net.state). */

@@ -32,4 +32,28 @@ static __always_inline int uring__no_completion(struct io_kiocb *r)
 	return (r->flags & REQ_F_CQE_SKIP) || uring__cq_full(r);
 }
 
+/* include/uapi/linux/io_uring.h IORING_FILE_INDEX_ALLOC (a macro): "any free slot" */
+#define BG_URING_FILE_INDEX_ALLOC (~0U)
+
+/*
+ * The file in slot idx of the ring's fixed-file table (io_uring_register_files, or an open or
+ * accept into a slot), as a BTF pointer; NULL for an empty slot, or on an older kernel whose table
+ * has another shape (not read there). c: a typed pointer.
+ */
+static __always_inline struct file *uring__fixed_file(struct io_ring_ctx *c, __u32 idx)
+{
+	struct io_rsrc_node **nodes, *n = NULL;
+
+	if (!bpf_core_field_exists(struct io_rsrc_node, file_ptr) ||
+	    !bpf_core_field_exists(struct io_file_table, data))
+		return NULL;
+	if (idx >= c->file_table.data.nr)
+		return NULL;
+	nodes = c->file_table.data.nodes;
+	if (bpf_probe_read_kernel(&n, sizeof(n), &nodes[idx]) || !n)
+		return NULL;
+	/* io_uring/filetable.h: the low two bits of file_ptr are flags (FFS_NOWAIT, FFS_ISREG) */
+	return bg_cast((void *)(bg_cast(n, struct io_rsrc_node)->file_ptr & ~3UL), struct file);
+}
+
 #endif /* BG_URING_BPF_H */

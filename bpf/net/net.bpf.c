@@ -368,9 +368,8 @@ static __always_inline void net__connect_outcome(struct bg_net *n, struct sock *
  * Before a connect (connect(), a MSG_FASTOPEN send, an io_uring connect) on a TCP socket fd:
  * record its owner. Returns the owner record, or NULL when none is kept for it.
  */
-static __always_inline struct bg_sock_owner *net__own_connecting(int fd)
+static __always_inline struct bg_sock_owner *net__own_connecting_sk(struct sock *sk)
 {
-	struct sock *sk = sock__from_fd(fd);
 	int how;
 
 	if (!sk || BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP)
@@ -383,6 +382,11 @@ static __always_inline struct bg_sock_owner *net__own_connecting(int fd)
 	/* a fresh socket (CLOSE) starts a new record; a repeated connect() keeps the pending one */
 	return net__own(sk, how == 2 ? BG_PH_BY_STATE : 0,
 			BPF_CORE_READ(sk, __sk_common.skc_state) == TCP_CLOSE ? BPF_ANY : BPF_NOEXIST);
+}
+
+static __always_inline struct bg_sock_owner *net__own_connecting(int fd)
+{
+	return net__own_connecting_sk(sock__from_fd(fd));
 }
 
 /* Parameters (connect entry): none emitted; records the owner of a TCP socket. */
@@ -505,10 +509,12 @@ int BPF_PROG(bg_net_tfo_sendmsg_in, struct pt_regs *regs, long id)
 	return net__tfo_in(regs, PT_REGS_PARM3_SYSCALL(regs));
 }
 
-/* An accepted connection's record (accept(), or an io_uring accept at its completion: flags BG_F_NET_IO_URING). */
-static __always_inline int net__accepted(long ret, __u16 flags)
+/*
+ * An accepted connection's record (accept(), or an io_uring accept at its completion: flags
+ * BG_F_NET_IO_URING): sk the new socket, fd its descriptor (-1: a fixed-file slot).
+ */
+static __always_inline int net__accepted_sk(struct sock *sk, long ret, int fd, __u16 flags)
 {
-	struct sock *sk = ret >= 0 ? sock__from_fd(ret) : NULL;
 	struct bg_sock_owner *o;
 	struct bg_sock_tuple tp;
 	struct bg_net *n;
@@ -528,12 +534,18 @@ static __always_inline int net__accepted(long ret, __u16 flags)
 		return 0;
 	n->hdr.flags |= BG_F_NET_INBOUND | flags;
 	n->ret = ret;
-	n->fd = ret;
+	n->fd = fd;
 	n->state = BG_NS_ESTABLISHED;
 	n->conn_id = o ? o->conn_id : 0;
 	net__self(n);
 	emit__submit(n);
 	return 0;
+}
+
+/* accept()'s: the new socket is its result's fd. */
+static __always_inline int net__accepted(long ret, __u16 flags)
+{
+	return net__accepted_sk(ret >= 0 ? sock__from_fd(ret) : NULL, ret, ret, flags);
 }
 
 /*
@@ -618,14 +630,16 @@ static __always_inline void net__outcome(struct sock *sk, struct bg_sock_owner *
 	__u64 key = (__u64)sk;
 	struct bg_net *n;
 	__u32 old;
-	int nocqe = o->phase & BG_PH_URING_NOCQE;
+	int nocqe;
 
 	sock__tuple(sk, &o->tuple);
 	o->err = BPF_CORE_READ(sk, sk_err);
 	o->state = newstate == TCP_ESTABLISHED ? BG_NS_ESTABLISHED : net__state_of_err(o->err);
 	if (o->state == BG_NS_ESTABLISHED)
 		o->t0_ns = bpf_ktime_get_boot_ns();
+	/* one atomic word: a completion that comes after all clears NOCQE (net__uring_late) */
 	old = __sync_fetch_and_or(&o->phase, BG_PH_OUTCOME);
+	nocqe = old & BG_PH_URING_NOCQE;
 	if (!(old & BG_PH_EXITED))
 		return;
 	if (net__port_ok(&o->tuple) && net__state_wanted(o) &&
@@ -639,8 +653,32 @@ static __always_inline void net__outcome(struct sock *sk, struct bg_sock_owner *
 		}
 		emit__submit(n);
 	}
-	if (o->state != BG_NS_ESTABLISHED || (o->phase & BG_PH_BY_STATE))
+	/* a failed one without a completion on success gets one after all: kept for it (net__uring_late) */
+	if ((o->state != BG_NS_ESTABLISHED && !nocqe) || (o->phase & BG_PH_BY_STATE))
 		bpf_map_delete_elem(&bg_socks, &key);
+}
+
+/*
+ * The completion of an io_uring connect (or Fast Open send) that was expected to post none
+ * (BG_PH_URING_NOCQE): IOSQE_CQE_SKIP_SUCCESS skips successes only, so a failure (a refused
+ * connect, a Fast Open send's EINPROGRESS) completes, and a full queue may have drained. 1 when
+ * the outcome was already reported as its connect record (nothing more to send); else the
+ * outcome is left to report as a syscall's would, and the completion gives the connect record.
+ */
+static __always_inline int net__uring_late(struct sock *sk)
+{
+	__u64 key = (__u64)sk;
+	struct bg_sock_owner *o = sk ? bpf_map_lookup_elem(&bg_socks, &key) : NULL;
+	__u32 old;
+
+	if (!o || !(o->phase & BG_PH_URING_NOCQE))
+		return 0;
+	old = __sync_fetch_and_and(&o->phase, ~(__u32)BG_PH_URING_NOCQE);
+	if (!(old & BG_PH_OUTCOME))
+		return 0;
+	if (o->state != BG_NS_ESTABLISHED)
+		bpf_map_delete_elem(&bg_socks, &key);
+	return 1;
 }
 
 /* A tracked connection reached CLOSE: duration and bytes (tcplife). */
@@ -976,18 +1014,28 @@ SEC("tp_btf/io_uring_complete")
 int BPF_PROG(bg_net_uring, struct io_ring_ctx *ring, void *req, struct io_uring_cqe *cqe)
 {
 	struct io_kiocb *r = bg_cast(req, struct io_kiocb);
-	struct user_msghdr *um = NULL;
 	struct iovec v = {};
 	struct io_sr_msg *sr;
 	__u32 slot = 1, mflags = 0;
 	__u8 code = r->opcode;
+	struct sock *sk;
 	struct file *f;
 	long ret;
 
 	if (code == IORING_OP_ACCEPT) {
-		/* into a fixed-file slot: no fd to name the socket by (not reported) */
-		bpf_probe_read_kernel(&slot, sizeof(slot), &((struct io_accept *)&r->cmd)->file_slot);
-		return slot ? 0 : net__accepted(BPF_CORE_READ(cqe, res), BG_F_NET_IO_URING);
+		ret = BPF_CORE_READ(cqe, res);
+		slot = bg_cast(&r->cmd, struct io_accept)->file_slot;
+		if (!slot)
+			return net__accepted(ret, BG_F_NET_IO_URING);
+		/*
+		 * Into a fixed-file slot (no fd): the socket is read from the ring's table, at the
+		 * slot the kernel allocated (res) or the one asked for (file_slot - 1).
+		 */
+		if (ret < 0)
+			return 0;
+		slot = slot == BG_URING_FILE_INDEX_ALLOC ? (__u32)ret : slot - 1;
+		f = uring__fixed_file(r->ctx, slot);
+		return net__accepted_sk(f ? sock__from_file(f) : NULL, ret, -1, BG_F_NET_IO_URING);
 	}
 	if (code != IORING_OP_CONNECT && code != IORING_OP_SEND && code != IORING_OP_SENDMSG &&
 	    code != IORING_OP_SEND_ZC && code != IORING_OP_SENDMSG_ZC)
@@ -996,8 +1044,14 @@ int BPF_PROG(bg_net_uring, struct io_ring_ctx *ring, void *req, struct io_uring_
 	if (!f)
 		return 0;
 	ret = BPF_CORE_READ(cqe, res);
+	sk = sock__from_file(f);
+	sr = bg_cast(&r->cmd, struct io_sr_msg);
+	if (code != IORING_OP_CONNECT)
+		mflags = sr->msg_flags;
+	if ((code == IORING_OP_CONNECT || (mflags & BG_MSG_FASTOPEN)) && net__uring_late(sk))
+		return 0;
 	if (code == IORING_OP_CONNECT)
-		return net__connected(-1, sock__from_file(f), ret, BG_F_NET_IO_URING);
+		return net__connected(-1, sk, ret, BG_F_NET_IO_URING);
 	/*
 	 * A send (issue #14): as sendto/sendmsg (TCP Fast Open a connect; UDP one record per new
 	 * destination). The payload is read from the submitter's memory: the completion runs in it
@@ -1005,17 +1059,13 @@ int BPF_PROG(bg_net_uring, struct io_ring_ctx *ring, void *req, struct io_uring_
 	 */
 	if (BPF_CORE_READ(cqe, flags) & (1U << 3))	/* IORING_CQE_F_NOTIF (uapi, not in BTF) */
 		return 0;
-	sr = (struct io_sr_msg *)&r->cmd;
-	bpf_probe_read_kernel(&mflags, sizeof(mflags), &sr->msg_flags);
 	if (code == IORING_OP_SEND || code == IORING_OP_SEND_ZC) {
-		bpf_probe_read_kernel(&v.iov_base, sizeof(v.iov_base), &sr->buf);
-		bpf_probe_read_kernel(&v.iov_len, sizeof(int), &sr->len);
+		v.iov_base = sr->buf;
+		v.iov_len = sr->len;
 	} else {
-		bpf_probe_read_kernel(&um, sizeof(um), &sr->umsg);
-		net__first_iov(um, &v);
+		net__first_iov(sr->umsg, &v);
 	}
-	return net__send_on(-1, sock__from_file(f), ret, v.iov_base, v.iov_len, mflags, NULL,
-			    BG_F_NET_IO_URING);
+	return net__send_on(-1, sk, ret, v.iov_base, v.iov_len, mflags, NULL, BG_F_NET_IO_URING);
 }
 
 /*
@@ -1031,13 +1081,81 @@ SEC("tp_btf/io_uring_submit_req")
 int BPF_PROG(bg_net_uring_sub, void *req)
 {
 	struct io_kiocb *r = bg_cast(req, struct io_kiocb);
+	struct io_async_msghdr *km;
 	struct bg_sock_owner *o;
+	struct bg_sock_tuple tp;
+	struct io_sr_msg *sr;
+	struct sockaddr_in6 *a6;
+	struct sockaddr *sa;
+	struct iovec v = {};
+	__u8 code = r->opcode;
+	__u32 mflags = 0;
+	struct sock *sk;
+	int skip;
 
-	if (r->opcode != IORING_OP_CONNECT || (r->flags & REQ_F_FIXED_FILE))
+	if (code != IORING_OP_CONNECT && code != IORING_OP_SEND && code != IORING_OP_SENDMSG &&
+	    code != IORING_OP_SEND_ZC && code != IORING_OP_SENDMSG_ZC)
 		return 0;
-	o = net__own_connecting(r->cqe.fd);
-	if (o && uring__no_completion(r))
-		__sync_fetch_and_or(&o->phase, BG_PH_EXITED | BG_PH_URING_NOCQE);
+	/* the request's file is assigned when it is issued: its fd, or its slot in the ring's table */
+	if (r->flags & REQ_F_FIXED_FILE) {
+		struct file *f = uring__fixed_file(r->ctx, r->cqe.fd);
+
+		sk = f ? sock__from_file(f) : NULL;
+	} else {
+		sk = sock__from_fd(r->cqe.fd);
+	}
+	if (!sk)
+		return 0;
+	skip = uring__no_completion(r);
+	sr = bg_cast(&r->cmd, struct io_sr_msg);
+	if (code != IORING_OP_CONNECT)
+		mflags = sr->msg_flags;
+	if (code == IORING_OP_CONNECT || (mflags & BG_MSG_FASTOPEN)) {
+		o = net__own_connecting_sk(sk);
+		if (o && skip)
+			__sync_fetch_and_or(&o->phase, BG_PH_EXITED | BG_PH_URING_NOCQE);
+		return 0;
+	}
+	/*
+	 * A send that will have no completion (issue #14): reported now, as its completion would
+	 * be, flagged BG_F_NET_URING_SUBMIT (ret 0, outcome unknown). An unconnected UDP socket's
+	 * destination is the kernel's copy of the address the request carries (taken at its prep:
+	 * io_async_msghdr), so the user cannot change it after this point.
+	 */
+	if (!skip || net__skipped(BG_EV_NET_SEND) || sock__tuple(sk, &tp) || tp.proto != IPPROTO_UDP)
+		return 0;
+	if (!tp.dport) {
+		km = r->async_data ? bg_cast(r->async_data, struct io_async_msghdr) : NULL;
+		sa = km ? km->msg.msg_name : NULL;
+		if (!sa) {
+			stats__inc(BG_STAT_NET_NO_DST);
+			return 0;
+		}
+		sa = bg_cast(sa, struct sockaddr);
+		a6 = bg_cast(sa, struct sockaddr_in6);
+		if (sa->sa_family == BG_AF_INET && tp.family == BG_AF_INET) {
+			*(__u32 *)tp.daddr = bg_cast(sa, struct sockaddr_in)->sin_addr.s_addr;
+		} else if (sa->sa_family == BG_AF_INET6 && tp.family == BG_AF_INET6) {
+			BPF_CORE_READ_INTO(&tp.daddr, a6, sin6_addr);
+		} else if (sa->sa_family == BG_AF_INET && tp.family == BG_AF_INET6) {
+			/* an IPv4 destination of an IPv6 socket: as the datagram's would be, v4-mapped */
+			tp.daddr[10] = tp.daddr[11] = 0xff;
+			*(__u32 *)(tp.daddr + 12) = bg_cast(sa, struct sockaddr_in)->sin_addr.s_addr;
+		} else {
+			stats__inc(BG_STAT_NET_NO_DST);
+			return 0;
+		}
+		tp.dport = bpf_ntohs(a6->sin6_port);	/* at the same offset in both */
+	}
+	if (net__seen((__u64)sk, &tp))
+		return 0;
+	if (code == IORING_OP_SEND || code == IORING_OP_SEND_ZC) {
+		v.iov_base = sr->buf;
+		v.iov_len = sr->len;
+	} else {
+		net__first_iov(sr->umsg, &v);
+	}
+	net__send_rec(-1, 0, &tp, BG_F_NET_IO_URING | BG_F_NET_URING_SUBMIT, v.iov_base, v.iov_len);
 	return 0;
 }
 

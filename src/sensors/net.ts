@@ -86,7 +86,7 @@ export const netSensor: Sensor<'net'> = {
 		{ hook: 'exit', syscalls: ['sendmmsg'], prog: 'bg_net_sendmmsg' },
 	],
 	uring: [
-		{ hook: 'submit', ops: [IORING_OP.CONNECT], prog: 'bg_net_uring_sub' },
+		{ hook: 'submit', ops: [IORING_OP.CONNECT, IORING_OP.SEND, IORING_OP.SENDMSG, IORING_OP.SEND_ZC, IORING_OP.SENDMSG_ZC], prog: 'bg_net_uring_sub' },
 		{ hook: 'complete', ops: [IORING_OP.CONNECT, IORING_OP.ACCEPT, IORING_OP.SEND, IORING_OP.SENDMSG, IORING_OP.SEND_ZC, IORING_OP.SENDMSG_ZC], prog: 'bg_net_uring' },
 	],
 	description: 'network: TCP connects (also by TCP Fast Open sends) with outcome, accepts, closes with bytes and duration, UDP destinations and DNS names, listen, bind',

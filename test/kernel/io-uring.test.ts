@@ -223,6 +223,75 @@ test('io_uring: IORING_OP_SEND and IORING_OP_SENDMSG from an unconnected UDP soc
 	}
 });
 
+test('io_uring: sends without a completion (IOSQE_CQE_SKIP_SUCCESS) are send records at their submission, with the destination the kernel copied; a Fast Open send without one is a connect at its outcome, a refused connect without one is one record; sends, connects and accepts through fixed files are reported', async (t) => {
+	if (!requireBpf(t, ['dispatch', 'net'])) return;
+	const rx = createSocket('udp4');
+	await new Promise<void>((r) => rx.bind(0, '127.0.0.1', r));
+	const port = rx.address().port;
+	const server = createServer((c) => c.on('error', () => {}));
+	await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+	const tport = (server.address() as { port: number }).port;
+	const gone = createServer();
+	await new Promise<void>((r) => gone.listen(0, '127.0.0.1', r));
+	const closed = (gone.address() as { port: number }).port;
+	await new Promise((r) => gone.close(r));
+	const got: string[] = [];
+	rx.on('message', (m) => got.push(m.toString()));
+	const SENDS: Record<string, string[]> = {
+		'skip-send': ['-s', 'send'],
+		'skip-sendmsg': ['-s', 'sendmsg'],
+		'skip-fixed-sendmsg': ['-s', '-f', 'sendmsg'],
+		'fixed-send': ['-f', 'send'],
+	};
+	const p: Record<string, { pid: number; stdout: string }> = {};
+	try {
+		const { events } = await collect([netSensor], {}, async () => {
+			for (const [k, a] of Object.entries(SENDS)) p[k] = await run(URING, [...a, String(port)]);
+			p.conn = await run(URING, ['-s', '-f', 'connect', String(tport)]);
+			p.tfo = await run(URING, ['-s', 'tfo', String(tport)]);
+			p.refused = await run(URING, ['-s', 'connect', String(closed)]);
+			p.acc = await run(URING, ['accept-slot', '-']);
+			await sleep(300);
+		});
+		assert.deepEqual(Object.keys(SENDS).map((k) => p[k].stdout.trim()), ['0', '0', '0', '4'], 'no completion (0) for the skipped ones; 4 bytes for the other');
+		assert.deepEqual(got, ['ping', 'ping', 'ping', 'ping'], 'every datagram arrived');
+		const F = ['evt.type', 'evt.rawres', 'fd.l4proto', 'fd.dip', 'fd.dport', 'fd.num', 'evt.io_uring', 'evt.io_uring.at_submit', 'proc.name'];
+		for (const k of Object.keys(SENDS)) {
+			const rs = events.filter((e): e is NetEvent => e.kind === 'net_send' && e.pid === p[k].pid).map(json);
+			assert.equal(rs.length, 1, `${k}: one send record: ${JSON.stringify(rs)}`);
+			const at = k.startsWith('skip');
+			assert.deepEqual(F.map((f) => rs[0][f]), ['sendto', at ? 0 : 4, 'udp', '127.0.0.1', port, -1, true, at, 'uring'], k);
+		}
+		// a connect on a fixed file without a completion: its connect record at the outcome
+		const cn = events.filter((e): e is NetEvent => e.pid === p.conn.pid && (e.kind === 'net_connect' || e.kind === 'net_outcome'));
+		assert.equal(p.conn.stdout.trim(), '0', p.conn.stdout);
+		assert.equal(cn.length, 1, `one record of the fixed-file connect: ${JSON.stringify(cn.map((e) => e.kind))}`);
+		const c = json(cn[0]);
+		assert.deepEqual([c['evt.type'], c['evt.res'], c['fd.dip'], c['fd.dport'], c['evt.io_uring']], ['connect', 'SUCCESS', '127.0.0.1', tport, true]);
+		// a TCP Fast Open send without a completion: a connect, reported at its outcome
+		const tf = events.filter((e): e is NetEvent => e.pid === p.tfo.pid && (e.kind === 'net_connect' || e.kind === 'net_outcome'));
+		// without a cookie the kernel sends a plain SYN and the request fails with EINPROGRESS (so it completes)
+		assert.ok(['0', '-115'].includes(p.tfo.stdout.trim()), p.tfo.stdout);
+		assert.equal(tf.length, 1, `one record of the Fast Open send: ${JSON.stringify(tf.map((e) => e.kind))}`);
+		const tj = json(tf[0]);
+		assert.deepEqual([tj['evt.type'], tj['evt.res'], tj['fd.dip'], tj['fd.dport'], tj['fd.num'], tj['evt.io_uring']], ['connect', 'SUCCESS', '127.0.0.1', tport, -1, true]);
+		// IOSQE_CQE_SKIP_SUCCESS skips successes only: a refused connect completes after all, and
+		// its outcome, already reported as its connect record, is not reported twice
+		const rf = events.filter((e): e is NetEvent => e.pid === p.refused.pid && (e.kind === 'net_connect' || e.kind === 'net_outcome'));
+		assert.equal(p.refused.stdout.trim(), '-111', p.refused.stdout);
+		assert.deepEqual(rf.map((e) => [json(e)['evt.type'], json(e)['evt.res'], json(e)['net.state']]), [['connect', 'ECONNREFUSED', 'refused']]);
+		// an accept into a fixed-file slot (no fd): the accepted socket read from the ring's table
+		const [slot, , lport] = p.acc.stdout.trim().split(' ').map(Number);
+		assert.equal(slot, 0, `the first free slot: ${p.acc.stdout}`);
+		const accs = events.filter((e): e is NetEvent => e.kind === 'net_accept' && e.pid === p.acc.pid).map(json);
+		assert.equal(accs.length, 1, `one accept record: ${JSON.stringify(accs)}`);
+		assert.deepEqual(['evt.type', 'evt.rawres', 'fd.num', 'fd.sport', 'fd.dip', 'evt.dir', 'evt.io_uring'].map((f) => accs[0][f]), ['accept', 0, -1, lport, '127.0.0.1', 'in', true]);
+	} finally {
+		rx.close();
+		server.close();
+	}
+});
+
 test('io_uring: an IORING_OP_CONNECT is tracked to its close; one without a completion (IOSQE_CQE_SKIP_SUCCESS) gives a connect record at its outcome, and its close', async (t) => {
 	if (!requireBpf(t, ['dispatch', 'net'])) return;
 	const server = createServer((c) => c.on('error', () => {}));

@@ -5,6 +5,7 @@
 //   uring connect PORT   IORING_OP_CONNECT of a new TCP socket to 127.0.0.1:PORT
 //   uring accept -       IORING_OP_ACCEPT on a listener on 127.0.0.1 (port printed on stderr), after
 //                        a plain connect() to it from this process; prints "res 0 listener-port"
+//   uring accept-slot -  the same into a fixed-file slot (IORING_FILE_INDEX_ALLOC): res is the slot
 // File changes and other opens (issue #14), each printing the completion's res:
 //   uring [-s] [-d DIR] rename OLD NEW | link OLD NEW | symlink TARGET LINK | unlink PATH |
 //         mkdir PATH | open PATH | slot-open PATH
@@ -19,6 +20,8 @@
 //       completion overflows it (no io_uring_complete); prints "fd 1" after reading a byte
 // Sends from an unconnected UDP socket to 127.0.0.1:PORT (4 bytes "ping"), printing res:
 //   uring send PORT | sendmsg PORT   IORING_OP_SEND (destination in addr2) | IORING_OP_SENDMSG (msg_name)
+//   uring tfo PORT   IORING_OP_SENDMSG with MSG_FASTOPEN from a new TCP socket (a connect)
+//   -f  (send, sendmsg, tfo, connect) the socket registered as fixed file 0, the request IOSQE_FIXED_FILE
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -55,15 +58,16 @@ static int ring_setup(struct io_uring_params *p, char **sq, char **cq, struct io
 static int changes(int argc, char **argv);
 
 int main(int argc, char **argv) {
-  if (argc >= 2 && (!strcmp(argv[1], "-s") || !strcmp(argv[1], "-o") || !strcmp(argv[1], "-d") || !strcmp(argv[1], "rename") ||
+  if (argc >= 2 && (!strcmp(argv[1], "-s") || !strcmp(argv[1], "-o") || !strcmp(argv[1], "-f") || !strcmp(argv[1], "-d") || !strcmp(argv[1], "rename") ||
                     !strcmp(argv[1], "link") || !strcmp(argv[1], "symlink") || !strcmp(argv[1], "unlink") ||
                     !strcmp(argv[1], "mkdir") || !strcmp(argv[1], "slot-open") || !strcmp(argv[1], "send") ||
-                    !strcmp(argv[1], "sendmsg")))
+                    !strcmp(argv[1], "sendmsg") || !strcmp(argv[1], "tfo")))
     return changes(argc, argv);
   int async = argc == 3 && !strcmp(argv[1], "open-async");
-  int accepting = argc == 3 && !strcmp(argv[1], "accept");
+  int in_slot = argc == 3 && !strcmp(argv[1], "accept-slot");
+  int accepting = argc == 3 && (!strcmp(argv[1], "accept") || in_slot);
   if (argc != 3 || (strcmp(argv[1], "open") && strcmp(argv[1], "connect") && !async && !accepting)) {
-    fprintf(stderr, "usage: uring open|open-async PATH | uring connect PORT | uring accept -\n");
+    fprintf(stderr, "usage: uring open|open-async PATH | uring connect PORT | uring accept|accept-slot -\n");
     return 2;
   }
   struct io_uring_params p;
@@ -88,6 +92,11 @@ int main(int argc, char **argv) {
     if (c < 0 || connect(c, (struct sockaddr *)&dst, sizeof(dst))) return fail("connect");
     e->opcode = IORING_OP_ACCEPT;
     e->fd = l;
+    if (in_slot) {
+      int none = -1;
+      if (syscall(__NR_io_uring_register, ring, IORING_REGISTER_FILES, &none, 1) < 0) return fail("register");
+      e->file_index = IORING_FILE_INDEX_ALLOC;
+    }
     sock = ntohs(dst.sin_port);  // printed as the last column
   } else if (strcmp(argv[1], "connect")) {
     e->opcode = IORING_OP_OPENAT;
@@ -126,12 +135,14 @@ int main(int argc, char **argv) {
 }
 
 static int changes(int argc, char **argv) {
-  int skip = 0, dfd = AT_FDCWD, i = 1, overflow = 0;
+  int skip = 0, dfd = AT_FDCWD, i = 1, overflow = 0, fixed = 0;
   for (; i < argc && argv[i][0] == '-'; i++) {
     if (!strcmp(argv[i], "-s")) {
       skip = 1;
     } else if (!strcmp(argv[i], "-o")) {
       overflow = 1;
+    } else if (!strcmp(argv[i], "-f")) {
+      fixed = 1;
     } else if (!strcmp(argv[i], "-d") && i + 1 < argc) {
       dfd = open(argv[++i], O_PATH | O_DIRECTORY);
       if (dfd < 0) return fail("dirfd");
@@ -202,9 +213,9 @@ static int changes(int argc, char **argv) {
     e->opcode = IORING_OP_CONNECT;
     e->addr = (unsigned long)&dst;
     e->off = sizeof(dst);
-  } else if (!strcmp(op, "send") || !strcmp(op, "sendmsg")) {
+  } else if (!strcmp(op, "send") || !strcmp(op, "sendmsg") || !strcmp(op, "tfo")) {
     dst.sin_port = htons(atoi(a));
-    e->fd = socket(AF_INET, SOCK_DGRAM, 0);
+    e->fd = socket(AF_INET, strcmp(op, "tfo") ? SOCK_DGRAM : SOCK_STREAM, 0);
     if (e->fd < 0) return fail("socket");
     if (!strcmp(op, "send")) {
       e->opcode = IORING_OP_SEND;
@@ -219,6 +230,7 @@ static int changes(int argc, char **argv) {
       mh.msg_iovlen = 1;
       e->opcode = IORING_OP_SENDMSG;
       e->addr = (unsigned long)&mh;
+      if (!strcmp(op, "tfo")) e->msg_flags = MSG_FASTOPEN;
     }
   } else if (!strcmp(op, "open") || slot) {
     e->opcode = IORING_OP_OPENAT;
@@ -227,9 +239,15 @@ static int changes(int argc, char **argv) {
   } else {
     return 2;
   }
+  if (fixed) {
+    int sfd = e->fd;
+    if (syscall(__NR_io_uring_register, ring, IORING_REGISTER_FILES, &sfd, 1) < 0) return fail("register");
+    e->fd = 0;
+    e->flags |= IOSQE_FIXED_FILE;
+  }
   unsigned n = 1;
   if (skip) {
-    e->flags = IOSQE_CQE_SKIP_SUCCESS | IOSQE_IO_LINK;
+    e->flags |= IOSQE_CQE_SKIP_SUCCESS | IOSQE_IO_LINK;
     sqes[1].opcode = IORING_OP_NOP;
     sqes[1].user_data = 1;
     n = 2;

@@ -609,6 +609,7 @@ export const BgNetFlag = {
 	BG_F_NET_DENY: 4096,
 	BG_F_NET_IO_URING: 8192,
 	BG_F_NET_IA32: 16384,
+	BG_F_NET_URING_SUBMIT: 32768,
 } as const;
 
 /** enum bg_net_limit. */

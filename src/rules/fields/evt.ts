@@ -37,8 +37,13 @@ defineFields([
 	{
 		name: 'evt.io_uring.at_submit',
 		type: 'bool',
-		desc: 'io_uring opens and file changes: true when reported at the request\'s submission, its outcome unknown (evt.res then says SUCCESS): the request asked for no completion on success (IOSQE_CQE_SKIP_SUCCESS), its ring\'s completion queue was full at submission (its completion would go unseen), or the kernel\'s table of pending requests was full (counted: file_uring_early)',
-		extract: (c) => (c.e.kind === 'open' || c.e.kind === 'file_change' ? (c.e.flags & BgFileFlag.BG_FF_URING_SUBMIT) !== 0 : undefined),
+		desc: 'io_uring opens, file changes and sends: true when reported at the request\'s submission, its outcome unknown (evt.res then says SUCCESS, evt.rawres 0): the request asked for no completion on success (IOSQE_CQE_SKIP_SUCCESS), its ring\'s completion queue was full at submission (its completion would go unseen), or (opens, changes) the kernel\'s table of pending requests was full (counted: file_uring_early). A connect without a completion is reported at its outcome instead (false)',
+		extract: (c) =>
+			c.e.kind === 'open' || c.e.kind === 'file_change'
+				? (c.e.flags & BgFileFlag.BG_FF_URING_SUBMIT) !== 0
+				: c.e.kind === 'net_connect' || c.e.kind === 'net_accept' || c.e.kind === 'net_send'
+					? (c.e.flags & BgNetFlag.BG_F_NET_URING_SUBMIT) !== 0
+					: undefined,
 	},
 	{
 		name: 'evt.arch',

@@ -39,7 +39,7 @@ const FILE = [
 	...['fd.name_b64', 'fd.name_raw_b64', 'evt.arg.newpath_b64', 'evt.arg.target_b64', 'evt.arg.newpath_raw_b64'],
 ];
 const NET = [
-	...['evt.time.iso', 'evt.type', 'evt.dir', 'evt.res', 'evt.rawres', 'evt.failed', 'evt.io_uring', 'evt.arch'],
+	...['evt.time.iso', 'evt.type', 'evt.dir', 'evt.res', 'evt.rawres', 'evt.failed', 'evt.io_uring', 'evt.io_uring.at_submit', 'evt.arch'],
 	...['fd.num', 'fd.l4proto', 'fd.sockfamily', 'fd.sip', 'fd.sport', 'fd.dip', 'fd.dport', 'fd.v4mapped'],
 	...['net.state', 'net.conn_id', 'net.duration_ms', 'net.bytes_sent', 'net.bytes_received', 'net.dns_query'],
 	...['proc.pid', 'proc.tid', 'proc.name', 'user.uid', 'container.cgroup_id', 'container.id'],
