@@ -23,6 +23,8 @@ const volatile __u8 cfg_all = 0;		/* emit every file event, watched or not */
 const volatile __u32 cfg_uid = (__u32)-1;	/* only this uid, or -1 for all */
 const volatile __u32 cfg_pid = 0;		/* only this process (tgid), or 0 for all */
 const volatile __u8 cfg_failed_only = 0;	/* only failed operations */
+/* io_uring changes are named at completion by the kernel's dentries (bg_file_uring_res loaded) */
+const volatile __u8 cfg_uring_res = 0;
 
 /* Kernel ABI values used here only (identical on x86_64 and arm64). */
 enum {
@@ -514,6 +516,12 @@ static __always_inline int file__chg(struct task_struct *t, __u32 nr, struct bg_
 {
 	struct file__path o = {}, o2 = {};
 	int kern = names != FILE_NAMES_SPEC;
+	/*
+	 * An io_uring change with a completion to come, where its real names are known then
+	 * (bg_file_uring_res): kept even when its text names nothing watched (watch 0), for its
+	 * names as passed; sent only if the real names are watched.
+	 */
+	int keep = req && !skip && cfg_uring_res;
 	struct bg_file *e;
 	__u16 ff = 0;
 	__u32 watch;
@@ -525,7 +533,7 @@ static __always_inline int file__chg(struct task_struct *t, __u32 nr, struct bg_
 		file__build(t, a->path, a->dfd, &o, &ff, BG_FF_NAME_DEEP, kern);
 	watch = all ? 0 : watch__match(o.p, o.len, BG_WATCH_WRITE, o.d);
 	/* a path too deep to normalise could name a watched file: sent, flagged */
-	if (!all && !watch && !norm__deep() &&
+	if (!all && !watch && !norm__deep() && !keep &&
 	    (names == FILE_NAMES_ONE ||
 	     (names == FILE_NAMES_SPEC && (sp->path2 < 0 || (sp->fl & BG_FSYS_RAW2))))) {
 		stats__inc(BG_STAT_FILTERED);
@@ -550,7 +558,7 @@ static __always_inline int file__chg(struct task_struct *t, __u32 nr, struct bg_
 		watch |= all ? 0 : watch__match(o2.p, o2.len, BG_WATCH_WRITE, NULL);
 		file__put(e, &e->name2, &e->raw2, &o2, BG_FF_NAME2_TRUNC);
 	}
-	if (!all && !watch && !norm__deep()) {
+	if (!all && !watch && !norm__deep() && !keep) {
 		stats__inc(BG_STAT_FILTERED);
 		return 0;
 	}
@@ -575,10 +583,11 @@ static __always_inline int file__chg(struct task_struct *t, __u32 nr, struct bg_
  * per thread, which dentry or inode is the call's object (bg_fsys.res says how to pick it); the
  * call's exit (file__chg_exit) hands a successful call with one to bg_file_chg_res, which names it
  * by walking those dentries: a symlinked directory, ".." after a symlink, a rewritten argument, a
- * dirfd swapped by dup2 or a chdir during the call no longer hide a watched file. Without one (no
- * such tracepoints, an update raced out by another's on the same inode, a failed call, io_uring),
- * or when the real names are not watched (the text may name a watched bind mount's path), the
- * argument text is joined and judged as before.
+ * dirfd swapped by dup2 or a chdir during the call no longer hide a watched file. io_uring's
+ * changes run in io-wq workers: kept by request there, named at completion (bg_file_uring_res).
+ * Without one (no such tracepoints, an update raced out by another's on the same inode, a failed
+ * call, an io_uring request without a completion), or when the real names are not watched (the
+ * text may name a watched bind mount's path), the argument text is joined and judged as before.
  */
 struct file__res {
 	__u32 nr;		/* the change syscall (64-bit number) this is for */
@@ -610,6 +619,26 @@ struct {
 	__type(key, __u32);
 	__type(value, struct file__res);
 } bg_file_res_new SEC(".maps");
+
+/*
+ * The same for io_uring's change requests (RENAMEAT, UNLINKAT, LINKAT, MKDIRAT, SYMLINKAT): an
+ * io-wq worker runs them (their prep forces it), so the entry is keyed by the request the worker
+ * runs (io_worker.cur_work), and bg_file_uring hands a successful one to bg_file_uring_res.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u64);			/* struct io_kiocb * */
+	__type(value, struct file__res);
+} bg_file_ures SEC(".maps");
+
+/* Slot 0: bg_file_uring_res (a tail call stays on one hook: its own table). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} bg_file_ures_tbl SEC(".maps");
 
 /* Slots: 0 bg_file_chg_res, 1 bg_file_chg_res32, 2 bg_file_chg, 3 bg_file_chg32. */
 struct {
@@ -732,14 +761,17 @@ static __always_inline int file__named(struct file__res *r, struct dentry *d)
 	return !c.diff;
 }
 
-/* A new per-thread entry for call nr: its class, and its path argument's last component. */
-static __always_inline struct file__res *file__res_new(__u32 tid, __u32 nr, struct bg_fsys *sp,
-						       struct pt_regs *regs, int ia32)
+/*
+ * A new entry (map, key: a thread's or an io_uring request's) for call nr: its class, and the last
+ * component of its path argument src (user memory, or kernel memory: an io_uring request's copy).
+ */
+static __always_inline struct file__res *file__res_make(void *map, void *key, __u32 nr,
+							struct bg_fsys *sp, const char *src,
+							int user)
 {
 	__u32 zero = 0, len;
 	struct file__res *n = bpf_map_lookup_elem(&bg_file_res_new, &zero);
 	struct bg_pathbuf_val *w = bpf_map_lookup_elem(&bg_pathbuf, &zero);
-	const char *u = (const char *)(ia32 ? file__arg32(regs, sp->path) : file__arg(regs, sp->path));
 	struct file__lastc c = {};
 	long k;
 
@@ -748,7 +780,8 @@ static __always_inline struct file__res *file__res_new(__u32 tid, __u32 nr, stru
 	__builtin_memset(n, 0, sizeof(*n));
 	n->nr = nr;
 	n->cls = sp->res;
-	k = bpf_probe_read_user_str(w->data, BG_PATH_MAX, u);
+	k = !src ? 0 : user ? bpf_probe_read_user_str(w->data, BG_PATH_MAX, src) :
+			      bpf_probe_read_kernel_str(w->data, BG_PATH_MAX, src);
 	if (k > 1) {
 		c.s = w->data;
 		c.n = k - 1;
@@ -759,9 +792,18 @@ static __always_inline struct file__res *file__res_new(__u32 tid, __u32 nr, stru
 			n->last_len = len;
 		}
 	}
-	if (bpf_map_update_elem(&bg_file_res, &tid, n, BPF_ANY))
+	if (bpf_map_update_elem(map, key, n, BPF_ANY))
 		return NULL;
-	return bpf_map_lookup_elem(&bg_file_res, &tid);
+	return bpf_map_lookup_elem(map, key);
+}
+
+/* A new per-thread entry for the change syscall nr in flight. */
+static __always_inline struct file__res *file__res_new(__u32 tid, __u32 nr, struct bg_fsys *sp,
+						       struct pt_regs *regs, int ia32)
+{
+	const char *u = (const char *)(ia32 ? file__arg32(regs, sp->path) : file__arg(regs, sp->path));
+
+	return file__res_make(&bg_file_res, &tid, nr, sp, u, 1);
 }
 
 /*
@@ -804,32 +846,94 @@ static __always_inline struct dentry *file__dentry_of(struct hlist_node *n)
 	return n ? (struct dentry *)((char *)n - bpf_core_field_offset(struct dentry, d_u.d_alias)) : NULL;
 }
 
-/* An inode's ctime update: the object of the change syscall in flight, when it is. */
+/* The entry of the change syscall this thread is in, when it is one (else NULL). */
+static __always_inline struct file__res *file__ctime_sys(struct task_struct *t)
+{
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(t);
+	int ia32 = compat__in_ia32_syscall();
+	struct file__res *r;
+	struct bg_fsys *sp;
+	__u32 nr, fl, tid;
+
+	nr = compat__call(regs, ia32, &fl);
+	if (nr >= BG_SYSCALL_MAX)
+		return NULL;
+	sp = bpf_map_lookup_elem(&bg_file_sys, &nr);
+	if (!sp || sp->kind != BG_EV_FCHANGE || !sp->res)
+		return NULL;
+	tid = (__u32)bpf_get_current_pid_tgid();
+	r = bpf_map_lookup_elem(&bg_file_res, &tid);
+	if (!r || r->nr != nr)
+		r = file__res_new(tid, nr, sp, regs, ia32);
+	return r;
+}
+
+/*
+ * The entry of the io_uring change request this io-wq worker runs, when it is one (else NULL):
+ * the request is the worker's current work (io_worker.cur_work, inside struct io_kiocb), its path
+ * the kernel's copy the request holds until it ends (struct filename).
+ */
+static __always_inline struct file__res *file__ctime_uring(struct task_struct *t)
+{
+	struct io_worker *w = bg_cast(t->worker_private, struct io_worker);
+	struct filename *fn = NULL;
+	struct io_wq_work *wk;
+	struct io_kiocb *req;
+	struct file__res *r;
+	struct bg_fsys *sp;
+	__u64 key;
+	__u32 nr;
+
+	/* an io-wq worker's (the SQPOLL thread keeps another struct there: its task differs) */
+	if (!w || w->task != t || !(wk = w->cur_work))
+		return NULL;
+	req = bg_cast((char *)wk - bpf_core_field_offset(struct io_kiocb, work), struct io_kiocb);
+	switch (req->opcode) {
+	case IORING_OP_RENAMEAT:
+		nr = BG_NR_RENAMEAT2;
+		fn = bg_cast(&req->cmd, struct io_rename)->oldpath;
+		break;
+	case IORING_OP_LINKAT:
+		nr = BG_NR_LINKAT;
+		fn = bg_cast(&req->cmd, struct io_link)->oldpath;
+		break;
+	case IORING_OP_SYMLINKAT:
+		nr = BG_NR_SYMLINKAT;
+		fn = bg_cast(&req->cmd, struct io_link)->newpath;
+		break;
+	case IORING_OP_UNLINKAT:
+		nr = BG_NR_UNLINKAT;
+		fn = bg_cast(&req->cmd, struct io_unlink)->filename;
+		break;
+	case IORING_OP_MKDIRAT:
+		nr = BG_NR_MKDIRAT;
+		fn = bg_cast(&req->cmd, struct io_mkdir)->filename;
+		break;
+	default:
+		return NULL;
+	}
+	sp = bpf_map_lookup_elem(&bg_file_sys, &nr);
+	if (!sp || !sp->res)
+		return NULL;
+	key = (__u64)req;
+	r = bpf_map_lookup_elem(&bg_file_ures, &key);
+	if (r && r->nr == nr)
+		return r;
+	return file__res_make(&bg_file_ures, &key, nr, sp, fn ? fn->name : NULL, 0);
+}
+
+/* An inode's ctime update: the object of the change syscall or io_uring request in flight, when it is. */
 static __always_inline int file__ctime(struct inode *in)
 {
 	struct task_struct *t = bpf_get_current_task_btf();
 	struct hlist_node *n;
 	struct dentry *d, *first = NULL, *hit = NULL;
-	struct pt_regs *regs;
-	struct bg_fsys *sp;
 	struct file__res *r;
-	__u32 nr, fl, tid;
-	int ia32, i;
+	int i;
 
-	if (t->flags & (BG_PF_KTHREAD | BG_PF_IO_WORKER))
+	if (t->flags & BG_PF_KTHREAD)
 		return 0;
-	regs = (struct pt_regs *)bpf_task_pt_regs(t);
-	ia32 = compat__in_ia32_syscall();
-	nr = compat__call(regs, ia32, &fl);
-	if (nr >= BG_SYSCALL_MAX)
-		return 0;
-	sp = bpf_map_lookup_elem(&bg_file_sys, &nr);
-	if (!sp || sp->kind != BG_EV_FCHANGE || !sp->res)
-		return 0;
-	tid = (__u32)bpf_get_current_pid_tgid();
-	r = bpf_map_lookup_elem(&bg_file_res, &tid);
-	if (!r || r->nr != nr)
-		r = file__res_new(tid, nr, sp, regs, ia32);
+	r = (t->flags & BG_PF_IO_WORKER) ? file__ctime_uring(t) : file__ctime_sys(t);
 	if (!r || r->found >= (r->cls == BG_RES_NAMED || r->cls == BG_RES_RENAME ? 2 : 1))
 		return 0;
 	/* a file system the caller cannot name (an overlay's upper layer) */
@@ -946,6 +1050,33 @@ static __always_inline int file__res_pick(struct file__res *c)
 }
 
 /*
+ * The dentries that name candidate k: d1 (a rename's old directory, to join to the old last
+ * component: *join), d2 the second name (where a rename moved it, a link's new name).
+ */
+static __always_inline void file__res_objs(struct file__res *c, int k, struct dentry **d1,
+					   struct dentry **d2, int *join)
+{
+	switch (c->cls) {
+	case BG_RES_OBJ:
+	case BG_RES_NAMED:
+		*d1 = c->obj[k];
+		break;
+	case BG_RES_RENAME:
+		*d1 = c->par[k];	/* joined to the old last component */
+		*join = 1;
+		*d2 = c->obj[k];	/* moved there by the call */
+		break;
+	case BG_RES_LINK:
+		*d1 = c->obj[0];
+		*d2 = file__alias(c->ino[0]);
+		break;
+	case BG_RES_CREATE:
+		*d1 = file__alias(c->ino[0]);
+		break;
+	}
+}
+
+/*
  * A successful change syscall whose object bg_file_ctime found (file__chg_exit): named from the
  * kernel's dentries (BG_FF_NAME_REAL, BG_FF_NAME2_REAL), filtered by the same watch set on those
  * names, the arguments as passed kept raw. Anything missing goes back to bg_file_chg (slot 2 + ia32).
@@ -975,24 +1106,7 @@ static __always_inline int file__chg_res(void *ctx, struct pt_regs *regs, long r
 	k = file__res_pick(c);
 	if (k < 0)
 		goto lexical;
-	switch (c->cls) {
-	case BG_RES_OBJ:
-	case BG_RES_NAMED:
-		d1 = c->obj[k];
-		break;
-	case BG_RES_RENAME:
-		d1 = c->par[k];	/* joined to the old last component */
-		join1 = 1;
-		d2 = c->obj[k];	/* moved there by the call */
-		break;
-	case BG_RES_LINK:
-		d1 = c->obj[0];
-		d2 = file__alias(c->ino[0]);
-		break;
-	case BG_RES_CREATE:
-		d1 = file__alias(c->ino[0]);
-		break;
-	}
+	file__res_objs(c, k, &d1, &d2, &join1);
 	/* to bg_file_chg (lexical) only before any effect: it does the exit's work (gen__change_exit) */
 	m1 = d1 ? file__mnt_of(t, BPF_CORE_READ(d1, d_sb)) : NULL;
 	m2 = d2 ? file__mnt_of(t, BPF_CORE_READ(d2, d_sb)) : NULL;
@@ -1068,7 +1182,10 @@ int BPF_PROG(bg_file_chg_res32, struct pt_regs *regs, long ret)
  * the request's prep took the kernel's copies of its names, struct filename, which the request
  * frees before it completes), in the submitter's context (its cwd and dirfds, as the syscall's
  * exit would see them), filtered there by the same watch sets, kept here by request and sent at
- * its completion with the result. A request that asked for no completion on success
+ * its completion with the result. A change the io-wq worker's ctime updates named (bg_file_ctime)
+ * is sent as bg_file_uring_res names it instead; with that route (cfg_uring_res) a change is kept
+ * even when its text names nothing watched, for its names as passed, and sent only if its real
+ * names are watched. A request that asked for no completion on success
  * (IOSQE_CQE_SKIP_SUCCESS: no io_uring_complete then), or submitted into a full completion
  * queue (lib/uring.bpf.h), is sent at its submission, flagged
  * BG_FF_URING_SUBMIT (ret 0, outcome unknown); so is a kept one when this table is full
@@ -1077,14 +1194,15 @@ int BPF_PROG(bg_file_chg_res32, struct pt_regs *regs, long ret)
  * tracepoints.
  */
 /*
- * Forget what an earlier request at this address left (its completion overflowed the ring, so
- * bg_file_uring never took it): this request, if not kept, must not complete with it.
+ * Forget what an earlier request at this address left (its completion overflowed the ring or was
+ * skipped, so bg_file_uring never took it): this request must not complete with it.
  */
 static __always_inline void file__uring_forget(void *req)
 {
 	__u64 key = (__u64)req;
 
 	bpf_map_delete_elem(&bg_file_uring_pend, &key);
+	bpf_map_delete_elem(&bg_file_ures, &key);	/* nor with the object it found */
 }
 
 /*
@@ -1230,6 +1348,143 @@ int BPF_PROG(bg_file_uring_sub_chg, void *req)
 }
 
 /*
+ * A kept record (built at submission) sent with the request's result; always dropped after. One
+ * kept only for its names as passed (cfg_uring_res: its text named nothing watched) is not sent.
+ */
+static __always_inline void file__uring_send(struct bg_file *e, __u64 key, long ret)
+{
+	struct bg_fsys *sp = file__spec_of(e->sysnr);
+
+	e->ret = ret;
+	e->hdr.ktime_ns = bpf_ktime_get_boot_ns();
+	if ((cfg_failed_only && ret >= 0) ||
+	    (!e->watch && !(e->hdr.flags & (BG_FF_NAME_DEEP | BG_FF_NAME2_DEEP)) && !cfg_all &&
+	     !(sp && (sp->fl & BG_FSYS_ALL))))
+		stats__inc(BG_STAT_FILTERED);
+	else
+		emit__submit(e);
+	bpf_map_delete_elem(&bg_file_uring_pend, &key);
+}
+
+/* The scalar arguments of a change request (its names are the kernel's own, freed by now). */
+static __always_inline void file__uring_args(struct io_kiocb *r, struct file__args *a)
+{
+	a->owner = a->group = (__u32)-1;
+	switch (r->opcode) {
+	case IORING_OP_RENAMEAT:
+		a->dfd = bg_cast(&r->cmd, struct io_rename)->old_dfd;
+		a->dfd2 = bg_cast(&r->cmd, struct io_rename)->new_dfd;
+		a->flags = bg_cast(&r->cmd, struct io_rename)->flags;
+		break;
+	case IORING_OP_LINKAT:
+		a->dfd = bg_cast(&r->cmd, struct io_link)->old_dfd;
+		a->dfd2 = bg_cast(&r->cmd, struct io_link)->new_dfd;
+		a->flags = bg_cast(&r->cmd, struct io_link)->flags;
+		break;
+	case IORING_OP_SYMLINKAT:
+		a->dfd = bg_cast(&r->cmd, struct io_link)->new_dfd;
+		break;
+	case IORING_OP_UNLINKAT:
+		a->dfd = bg_cast(&r->cmd, struct io_unlink)->dfd;
+		a->flags = bg_cast(&r->cmd, struct io_unlink)->flags;
+		break;
+	case IORING_OP_MKDIRAT:
+		a->dfd = bg_cast(&r->cmd, struct io_mkdir)->dfd;
+		a->mode = bg_cast(&r->cmd, struct io_mkdir)->mode;
+		break;
+	}
+}
+
+/*
+ * A successful io_uring change whose object bg_file_ctime found in the io-wq worker (bg_file_uring
+ * tail-calls it): named from the kernel's dentries as a syscall's (file__chg_res), flagged
+ * BG_FF_IO_URING | BG_FF_NAME_REAL; the names as passed come from the record kept at submission
+ * (none when the text named no watched path: the raw names are then empty). Not watched by its
+ * real names, or anything missing: the kept record is sent as before (never less).
+ */
+SEC("tp_btf/io_uring_complete")
+int BPF_PROG(bg_file_uring_res, struct io_ring_ctx *ring, void *req, struct io_uring_cqe *cqe)
+{
+	struct io_kiocb *r = bg_cast(req, struct io_kiocb);
+	struct task_struct *t = bpf_get_current_task_btf();
+	__u32 zero = 0, watch = 0;
+	__u64 key = (__u64)req;
+	struct file__path o = {}, o2 = {};
+	struct file__args a = {};
+	struct dentry *d1 = NULL, *d2 = NULL;
+	struct vfsmount *m1, *m2;
+	struct file__res *u = bpf_map_lookup_elem(&bg_file_ures, &key);
+	struct file__res *c = bpf_map_lookup_elem(&bg_file_res_new, &zero);
+	struct bg_file *kept = bpf_map_lookup_elem(&bg_file_uring_pend, &key);
+	long ret = BPF_CORE_READ(cqe, res);
+	struct inode *in;
+	struct bg_fsys *sp;
+	struct bg_file *e;
+	int join1 = 0, k;
+	__u32 nr;
+	__u8 all;
+
+	if (!u || !c)
+		goto lexical;
+	*c = *u;
+	bpf_map_delete_elem(&bg_file_ures, &key);
+	nr = c->nr;
+	if (!(sp = file__spec_of(nr)))
+		goto lexical;
+	k = file__res_pick(c);
+	if (k < 0)
+		goto lexical;
+	file__res_objs(c, k, &d1, &d2, &join1);
+	m1 = d1 ? file__mnt_of(t, BPF_CORE_READ(d1, d_sb)) : NULL;
+	m2 = d2 ? file__mnt_of(t, BPF_CORE_READ(d2, d_sb)) : NULL;
+	if (!m1 || ((c->cls == BG_RES_RENAME || c->cls == BG_RES_LINK) && !d2) || (d2 && !m2))
+		goto lexical;
+	if (join1 && (!c->last_len || c->last_len > 255))
+		goto lexical;
+	if (!file__wanted(t, ret))
+		goto done;
+	all = cfg_all || (sp->fl & BG_FSYS_ALL);
+	file__uring_args(r, &a);
+	if (!file__res_path(m1, d1, c, join1, &o))
+		goto lexical;
+	watch = all ? 0 : watch__match(o.p, o.len, BG_WATCH_WRITE, NULL);
+	e = emit__begin(BG_EV_FCHANGE, sizeof(*e));
+	if (!e)
+		goto done;
+	e->hdr.flags = BG_FF_NAME_REAL | BG_FF_IO_URING;
+	e->raw = (struct bg_blob){};
+	e->name2 = (struct bg_blob){};
+	e->raw2 = (struct bg_blob){};
+	file__put(e, &e->name, NULL, &o, BG_FF_NAME_TRUNC);
+	if (kept)
+		file__tail(e, &e->raw, (char *)kept + (kept->raw.off & (BG_REC_MAX - 1)), kept->raw.len);
+	if (d2 && file__res_path(m2, d2, c, 0, &o2)) {
+		watch |= all ? 0 : watch__match(o2.p, o2.len, BG_WATCH_WRITE, NULL);
+		file__put(e, &e->name2, NULL, &o2, BG_FF_NAME2_TRUNC);
+		e->hdr.flags |= BG_FF_NAME2_REAL;
+	}
+	if (kept && sp->path2 >= 0)
+		file__tail(e, &e->raw2, (char *)kept + (kept->raw2.off & (BG_REC_MAX - 1)), kept->raw2.len);
+	if (!all && !watch)
+		goto lexical;
+	file__fill(e, t, nr, ret, &a, watch & (BG_WATCH_READ | BG_WATCH_WRITE));
+	task__io_worker_comm(t, e->comm);
+	in = c->ino[k & 1];
+	e->ino = BPF_CORE_READ(in, i_ino);
+	e->dev = BPF_CORE_READ(in, i_sb, s_dev);
+	e->_pad = 0;
+	emit__submit(e);
+done:
+	if (kept)
+		bpf_map_delete_elem(&bg_file_uring_pend, &key);
+	return 0;
+lexical:
+	if (kept)
+		file__uring_send(kept, key, ret);
+	return 0;
+}
+
+/*
  * Completions: a kept record is sent with the result; an open into an fd is built here.
  */
 SEC("tp_btf/io_uring_complete")
@@ -1238,6 +1493,7 @@ int BPF_PROG(bg_file_uring, struct io_ring_ctx *ring, void *req, struct io_uring
 	struct io_kiocb *r = bg_cast(req, struct io_kiocb);
 	struct task_struct *t = bpf_get_current_task_btf();
 	struct file__args a = {};
+	struct file__res *u;
 	struct io_open *op;
 	struct bg_fsys *sp;
 	struct bg_file *e;
@@ -1262,6 +1518,13 @@ int BPF_PROG(bg_file_uring, struct io_ring_ctx *ring, void *req, struct io_uring
 		return 0;
 	}
 	ret = BPF_CORE_READ(cqe, res);
+	/* a change whose object bg_file_ctime found: named by the kernel's dentries there */
+	if (code != IORING_OP_OPENAT && code != IORING_OP_OPENAT2 &&
+	    (u = bpf_map_lookup_elem(&bg_file_ures, &key))) {
+		if (u->found && ret >= 0)
+			bpf_tail_call(ctx, &bg_file_ures_tbl, 0);
+		bpf_map_delete_elem(&bg_file_ures, &key);
+	}
 	op = bg_cast(&r->cmd, struct io_open);
 	if (code == IORING_OP_OPENAT || code == IORING_OP_OPENAT2)
 		slot = op->file_slot;
@@ -1269,13 +1532,7 @@ int BPF_PROG(bg_file_uring, struct io_ring_ctx *ring, void *req, struct io_uring
 	e = (code != IORING_OP_OPENAT && code != IORING_OP_OPENAT2) || slot ?
 		bpf_map_lookup_elem(&bg_file_uring_pend, &key) : NULL;
 	if (e) {
-		e->ret = ret;
-		e->hdr.ktime_ns = bpf_ktime_get_boot_ns();
-		if (!cfg_failed_only || ret < 0)
-			emit__submit(e);
-		else
-			stats__inc(BG_STAT_FILTERED);
-		bpf_map_delete_elem(&bg_file_uring_pend, &key);
+		file__uring_send(e, key, ret);
 		return 0;
 	}
 	if (slot || (code != IORING_OP_OPENAT && code != IORING_OP_OPENAT2))

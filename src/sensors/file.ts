@@ -23,7 +23,7 @@ const FILE_URING: readonly UringHandler[] = [
 	{ hook: 'submit', ops: [IORING_OP.UNLINKAT, IORING_OP.MKDIRAT, IORING_OP.SYMLINKAT], prog: 'bg_file_uring_sub_chg' },
 	{ hook: 'complete', ops: [IORING_OP.OPENAT, IORING_OP.OPENAT2, IORING_OP.RENAMEAT, IORING_OP.LINKAT, IORING_OP.UNLINKAT, IORING_OP.MKDIRAT, IORING_OP.SYMLINKAT], prog: 'bg_file_uring' },
 ];
-const FILE_URING_PROGS = [...FILE_URING.map((h) => h.prog), 'bg_file_uring_ovf'];
+const FILE_URING_PROGS = [...FILE_URING.map((h) => h.prog), 'bg_file_uring_ovf', 'bg_file_uring_res'];
 
 const RES = { obj: BgFsysRes.BG_RES_OBJ, named: BgFsysRes.BG_RES_NAMED, rename: BgFsysRes.BG_RES_RENAME, link: BgFsysRes.BG_RES_LINK, create: BgFsysRes.BG_RES_CREATE } as const;
 
@@ -32,7 +32,7 @@ const RES = { obj: BgFsysRes.BG_RES_OBJ, named: BgFsysRes.BG_RES_NAMED, rename: 
  * (Linux 6.13+); without them changes are named from their arguments only.
  */
 const CTIME_TPS = ['inode_set_ctime_to_ts', 'ctime_ns_xchg', 'ctime_xchg_skip'];
-const FILE_CTIME_PROGS = ['bg_file_ctime_set', 'bg_file_ctime_xchg', 'bg_file_ctime_skip', 'bg_file_chg_res', 'bg_file_chg_res32'];
+const FILE_CTIME_PROGS = ['bg_file_ctime_set', 'bg_file_ctime_xchg', 'bg_file_ctime_skip', 'bg_file_chg_res', 'bg_file_chg_res32', 'bg_file_uring_res'];
 
 
 /** struct bg_fsys for one syscall. */
@@ -67,7 +67,10 @@ export const fileSensor: Sensor<'file'> = {
 		{ hook: 'enter', syscalls: [...NAME_MOVERS, ...MOUNT_SYSCALLS], prog: 'bg_file_gen_enter', ia32Prog: 'bg_file_gen_enter' },
 	],
 	uring: FILE_URING,
-	tails: [{ table: 'bg_file_res_tbl', progs: ['bg_file_chg_res', 'bg_file_chg_res32', 'bg_file_chg', 'bg_file_chg32'] }],
+	tails: [
+		{ table: 'bg_file_res_tbl', progs: ['bg_file_chg_res', 'bg_file_chg_res32', 'bg_file_chg', 'bg_file_chg32'] },
+		{ table: 'bg_file_ures_tbl', progs: ['bg_file_uring_res'] },
+	],
 	description: 'opens and file changes (unlink, rename, chmod, chown, link, mkdir, truncate) of watched paths, true paths from the kernel',
 	configure(obj, f, o) {
 		if (!hasIoUringTracepoints()) for (const p of FILE_URING_PROGS) obj.setAutoload(p, false);
@@ -76,6 +79,7 @@ export const fileSensor: Sensor<'file'> = {
 		if (f.uid !== undefined) obj.setRodata('cfg_uid', u32(f.uid));
 		if (o.pid !== undefined) obj.setRodata('cfg_pid', u32(o.pid));
 		if (f.failedOnly) obj.setRodata('cfg_failed_only', u8(1));
+		if (hasIoUringTracepoints() && hasTracepoints(CTIME_TPS)) obj.setRodata('cfg_uring_res', u8(1));
 		configureFollow(obj, f, ['bg_file_fork', 'bg_file_free']);
 	},
 	populate(obj, f, o) {

@@ -6,9 +6,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { requireBpf } from '../helpers/bpf.js';
 import { collect, run, sleep } from '../helpers/collect.js';
 import { SensorRuntime } from '../../src/sensors/runtime.js';
@@ -154,12 +154,14 @@ test('io_uring: file changes, an open into a fixed-file slot and requests withou
 			return fields.map((f) => rs[0][f]);
 		};
 		const F = ['evt.type', 'fd.name', 'evt.rawres', 'evt.io_uring', 'evt.io_uring.at_submit', 'proc.name'];
-		assert.deepEqual(row('rename', [...F, 'evt.arg.newpath', 'fd.name_source']), ['renameat2', join(dir, 'a'), 0, true, false, 'uring', join(dir, 'b'), 'arg']);
+		// named by the kernel's dentries (the ctime tracepoints, in the io-wq worker that ran it)
+		assert.deepEqual(row('rename', [...F, 'evt.arg.newpath', 'fd.name_source', 'fd.name_raw']), ['renameat2', join(dir, 'a'), 0, true, false, 'uring', join(dir, 'b'), 'kernel', 'a']);
 		assert.deepEqual(row('link', [...F, 'evt.arg.newpath']), ['linkat', join(dir, 'b'), 0, true, false, 'uring', join(dir, 'c')]);
 		assert.deepEqual(row('symlink', [...F, 'evt.arg.target']), ['symlinkat', join(dir, 's'), 0, true, false, 'uring', '/etc/passwd']);
 		assert.deepEqual(row('mkdir', [...F, 'evt.arg.mode']), ['mkdirat', join(dir, 'd'), 0, true, false, 'uring', '0755']);
 		assert.deepEqual(row('unlink', F), ['unlinkat', join(dir, 'c'), 0, true, false, 'uring']);
-		assert.deepEqual(row('skip-rename', [...F, 'evt.arg.newpath']), ['renameat2', join(dir, 'b'), 0, true, true, 'uring', join(dir, 'e')]);
+		// no completion: sent at submission, named from its text
+		assert.deepEqual(row('skip-rename', [...F, 'evt.arg.newpath', 'fd.name_source']), ['renameat2', join(dir, 'b'), 0, true, true, 'uring', join(dir, 'e'), 'arg']);
 		assert.deepEqual(of('plain'), [], 'a rename outside the watch set dies in the kernel');
 		assert.equal(p['slot-open'].stdout.trim(), '0', 'opened into the slot');
 		assert.deepEqual(row('slot-open', [...F, 'fd.name_source']), ['openat', '/etc/shadow', 0, true, false, 'uring', 'arg']);
@@ -173,28 +175,81 @@ test('io_uring: file changes, an open into a fixed-file slot and requests withou
 	}
 });
 
-test('io_uring: the default rules alert on a rename into /etc/cron.d and on a read of /etc/shadow that asked for no completion', async (t) => {
+test('io_uring: changes through a symlinked directory are named by the dentries the io-wq worker changed, so the watch set sees the real paths', async (t) => {
+	if (!requireBpf(t, ['dispatch', 'file'])) return;
+	const dir = mkdtempSync(join(tmpdir(), 'bg-uring-sw-'));
+	const plain = mkdtempSync(join(tmpdir(), 'bg-uring-sp-'));
+	const real = join(dir, 'real');
+	const e = join(plain, 'e'); // -> real: its paths name nothing watched
+	const p: Record<string, { pid: number; stdout: string }> = {};
+	const u = async (k: string, args: string[]) => {
+		p[k] = await run(URING, args);
+		assert.equal(p[k].stdout.trim(), '0', `${k}: ${JSON.stringify(p[k])}`);
+	};
+	try {
+		mkdirSync(real);
+		symlinkSync(real, e);
+		writeFileSync(join(plain, 'a'), 'x');
+		writeFileSync(join(real, 'y'), 'y');
+		const { events } = await collect([fileSensor], { file: { watch: { paths: [{ path: `${real}/` }], names: [] } } }, async () => {
+			await u('rename', ['rename', join(plain, 'a'), join(e, 'x')]);
+			await u('link', ['link', join(e, 'y'), join(e, 'z')]);
+			await u('symlink', ['symlink', '/etc/passwd', join(e, 's')]);
+			await u('mkdir', ['mkdir', join(e, 'd')]);
+			await u('unlink', ['-d', plain, 'unlink', 'e/x']); // relative to a dirfd, through the link
+			await u('dotdot', ['unlink', `${e}/d/../z`]); // '..' after the symlink: real/z
+		});
+		const F = ['evt.type', 'fd.name', 'fd.name_source', 'evt.rawres', 'evt.io_uring', 'proc.name'];
+		const row = (k: string, more: string[] = []) => {
+			const rs = events.filter((x) => x.kind === 'file_change' && x.pid === p[k].pid).map(json);
+			assert.equal(rs.length, 1, `${k}: one record: ${JSON.stringify(rs)}`);
+			return [...F, ...more].map((f) => rs[0][f]);
+		};
+		assert.deepEqual(row('rename', ['evt.arg.newpath']), ['renameat2', join(plain, 'a'), 'kernel', 0, true, 'uring', join(real, 'x')]);
+		assert.deepEqual(row('link', ['evt.arg.newpath']), ['linkat', join(real, 'y'), 'kernel', 0, true, 'uring', join(real, 'z')]);
+		assert.deepEqual(row('symlink', ['evt.arg.target']), ['symlinkat', join(real, 's'), 'kernel', 0, true, 'uring', '/etc/passwd']);
+		assert.deepEqual(row('mkdir'), ['mkdirat', join(real, 'd'), 'kernel', 0, true, 'uring']);
+		assert.deepEqual(row('unlink'), ['unlinkat', join(real, 'x'), 'kernel', 0, true, 'uring']);
+		assert.deepEqual(row('dotdot'), ['unlinkat', join(real, 'z'), 'kernel', 0, true, 'uring']);
+	} finally {
+		rmSync(dir, { recursive: true, force: true });
+		rmSync(plain, { recursive: true, force: true });
+	}
+});
+
+test('io_uring: the default rules alert on a rename into /etc/cron.d (also through a symlinked directory) and on a read of /etc/shadow that asked for no completion', async (t) => {
 	if (!requireBpf(t, ['dispatch', 'process', 'file'])) return;
 	const src = mkdtempSync(join(tmpdir(), 'bg-uring-c-'));
 	const dst = `/etc/cron.d/bpfguard-test.uring${process.pid}`; // cron ignores names with a '.'
 	writeFileSync(join(src, 'job'), '# inert\n');
+	const dst2 = `/etc/cron.d/bpfguard-test.uringsym${process.pid}`;
+	writeFileSync(join(src, 'job2'), '# inert\n');
+	symlinkSync('/etc', join(src, 'e'));
 	let mv = { pid: 0, stdout: '' };
+	let mv2 = { pid: 0, stdout: '' };
 	let rd = { pid: 0, stdout: '' };
 	try {
 		const { alerts } = await withMonitor(async () => {
 			mv = await run(URING, ['rename', join(src, 'job'), dst]);
+			mv2 = await run(URING, ['rename', join(src, 'job2'), join(src, 'e', 'cron.d', basename(dst2))]);
 			rd = await run(URING, ['-s', 'open', '/etc/shadow']);
 		}, [repoPath('rules')], { settleMs: 300 });
 		assert.equal(mv.stdout.trim(), '0');
 		const cron = alerts.find((x) => x.rule === 'Cron job changed' && x.fields['proc.pid'] === mv.pid);
 		assert.ok(cron, `alerts: ${alerts.map((x) => `${x.rule} ${x.fields['proc.pid']}`)}`);
 		assert.deepEqual([cron.fields['evt.type'], cron.fields['evt.arg.newpath'], cron.fields['proc.name']], ['renameat2', dst, 'uring']);
+		// through a symlinked directory (<tmp>/e -> /etc): the real new path
+		assert.equal(mv2.stdout.trim(), '0');
+		const cron2 = alerts.find((x) => x.rule === 'Cron job changed' && x.fields['proc.pid'] === mv2.pid);
+		assert.ok(cron2, `alerts: ${alerts.map((x) => `${x.rule} ${x.fields['proc.pid']}`)}`);
+		assert.deepEqual([cron2.fields['evt.type'], cron2.fields['evt.arg.newpath'], cron2.fields['proc.name']], ['renameat2', dst2, 'uring']);
 		const shadow = alerts.find((x) => x.rule === 'Read of a sensitive credential file' && x.fields['proc.pid'] === rd.pid);
 		assert.ok(shadow, `alerts: ${alerts.map((x) => `${x.rule} ${x.fields['proc.pid']}`)}`);
 		assert.deepEqual([shadow.fields['fd.name'], shadow.fields['proc.name']], ['/etc/shadow', 'uring']);
 	} finally {
 		rmSync(src, { recursive: true, force: true });
 		rmSync(dst, { force: true });
+		rmSync(dst2, { force: true });
 	}
 });
 
