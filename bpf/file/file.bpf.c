@@ -1076,6 +1076,71 @@ static __always_inline void file__res_objs(struct file__res *c, int k, struct de
 	}
 }
 
+/* How a change bg_file_ctime found is named: its candidate, the dentries and their mounts. */
+struct file__resn {
+	struct dentry *d1;
+	struct dentry *d2;
+	struct vfsmount *m1;
+	struct vfsmount *m2;
+	int join1;
+	int k;
+};
+
+/* Pick the object among c's candidates, and the dentries and mounts that name it; 0: none usable. */
+static __always_inline int file__res_find(struct task_struct *t, struct file__res *c,
+					  struct file__resn *n)
+{
+	struct dentry *d1 = NULL, *d2 = NULL;	/* locals: BPF_CORE_READ of a kernel pointer */
+	int join1 = 0, k = file__res_pick(c);
+
+	if (k < 0)
+		return 0;
+	file__res_objs(c, k, &d1, &d2, &join1);
+	n->k = k;
+	n->d1 = d1;
+	n->d2 = d2;
+	n->join1 = join1;
+	n->m1 = d1 ? file__mnt_of(t, BPF_CORE_READ(d1, d_sb)) : NULL;
+	n->m2 = d2 ? file__mnt_of(t, BPF_CORE_READ(d2, d_sb)) : NULL;
+	if (!n->m1 || ((c->cls == BG_RES_RENAME || c->cls == BG_RES_LINK) && !d2) || (d2 && !n->m2))
+		return 0;
+	return !join1 || (c->last_len && c->last_len <= 255);
+}
+
+/*
+ * A new change record with the names n gives (BG_FF_NAME_REAL, BG_FF_NAME2_REAL, and flags),
+ * *watch what they match (0 with all), and the object's inode; the caller adds the names as
+ * passed and fills it. NULL when the first path cannot be built, or no record.
+ */
+static __always_inline struct bg_file *file__res_rec(struct file__res *c, struct file__resn *n,
+						     int all, __u16 flags, __u32 *watch)
+{
+	struct file__path o = {}, o2 = {};
+	struct inode *in = c->ino[n->k & 1];
+	struct bg_file *e;
+
+	if (!file__res_path(n->m1, n->d1, c, n->join1, &o))
+		return NULL;
+	*watch = all ? 0 : watch__match(o.p, o.len, BG_WATCH_WRITE, NULL);
+	e = emit__begin(BG_EV_FCHANGE, sizeof(*e));
+	if (!e)
+		return NULL;
+	e->hdr.flags = BG_FF_NAME_REAL | flags;
+	e->raw = (struct bg_blob){};
+	e->name2 = (struct bg_blob){};
+	e->raw2 = (struct bg_blob){};
+	file__put(e, &e->name, NULL, &o, BG_FF_NAME_TRUNC);
+	if (n->d2 && file__res_path(n->m2, n->d2, c, 0, &o2)) {
+		*watch |= all ? 0 : watch__match(o2.p, o2.len, BG_WATCH_WRITE, NULL);
+		file__put(e, &e->name2, NULL, &o2, BG_FF_NAME2_TRUNC);
+		e->hdr.flags |= BG_FF_NAME2_REAL;
+	}
+	e->ino = BPF_CORE_READ(in, i_ino);
+	e->dev = BPF_CORE_READ(in, i_sb, s_dev);
+	e->_pad = 0;
+	return e;
+}
+
 /*
  * A successful change syscall whose object bg_file_ctime found (file__chg_exit): named from the
  * kernel's dentries (BG_FF_NAME_REAL, BG_FF_NAME2_REAL), filtered by the same watch set on those
@@ -1085,17 +1150,13 @@ static __always_inline int file__chg_res(void *ctx, struct pt_regs *regs, long r
 {
 	struct task_struct *t = bpf_get_current_task_btf();
 	__u32 tid = (__u32)bpf_get_current_pid_tgid(), nr, fl = 0, watch = 0, zero = 0;
-	struct file__path o = {}, o2 = {};
 	struct file__args a = {};
-	struct dentry *d1 = NULL, *d2 = NULL;
-	struct vfsmount *m1, *m2;
-	struct inode *in;
+	struct file__resn n;
 	struct file__res *r = bpf_map_lookup_elem(&bg_file_res, &tid);
 	struct file__res *c = bpf_map_lookup_elem(&bg_file_res_new, &zero);
 	struct bg_fsys *sp;
 	struct bg_file *e;
 	__u8 all;
-	int join1 = 0, k;
 
 	if (!r || !c)
 		goto lexical;
@@ -1103,16 +1164,8 @@ static __always_inline int file__chg_res(void *ctx, struct pt_regs *regs, long r
 	bpf_map_delete_elem(&bg_file_res, &tid);
 	if (!(sp = file__spec(regs, ia32, &nr, &fl)))
 		return 0;
-	k = file__res_pick(c);
-	if (k < 0)
-		goto lexical;
-	file__res_objs(c, k, &d1, &d2, &join1);
 	/* to bg_file_chg (lexical) only before any effect: it does the exit's work (gen__change_exit) */
-	m1 = d1 ? file__mnt_of(t, BPF_CORE_READ(d1, d_sb)) : NULL;
-	m2 = d2 ? file__mnt_of(t, BPF_CORE_READ(d2, d_sb)) : NULL;
-	if (!m1 || ((c->cls == BG_RES_RENAME || c->cls == BG_RES_LINK) && !d2) || (d2 && !m2))
-		goto lexical;
-	if (join1 && (!c->last_len || c->last_len > 255))
+	if (!file__res_find(t, c, &n))
 		goto lexical;
 	if (!file__wanted(t, ret))
 		goto done;
@@ -1121,22 +1174,10 @@ static __always_inline int file__chg_res(void *ctx, struct pt_regs *regs, long r
 		file__args32(sp, regs, fl, &a);
 	else
 		file__args(sp, regs, &a);
-	if (!file__res_path(m1, d1, c, join1, &o))
-		goto done;
-	watch = all ? 0 : watch__match(o.p, o.len, BG_WATCH_WRITE, NULL);
-	e = emit__begin(BG_EV_FCHANGE, sizeof(*e));
+	e = file__res_rec(c, &n, all, ia32 ? BG_FF_IA32 : 0, &watch);
 	if (!e)
 		goto done;
-	e->hdr.flags = BG_FF_NAME_REAL | (ia32 ? BG_FF_IA32 : 0);
-	e->name2 = (struct bg_blob){};
-	e->raw2 = (struct bg_blob){};
-	file__put(e, &e->name, NULL, &o, BG_FF_NAME_TRUNC);
 	file__put_user(e, &e->raw, a.path);
-	if (d2 && file__res_path(m2, d2, c, 0, &o2)) {
-		watch |= all ? 0 : watch__match(o2.p, o2.len, BG_WATCH_WRITE, NULL);
-		file__put(e, &e->name2, NULL, &o2, BG_FF_NAME2_TRUNC);
-		e->hdr.flags |= BG_FF_NAME2_REAL;
-	}
 	if (sp->path2 >= 0)
 		file__put_user(e, &e->raw2, a.path2);
 	/*
@@ -1146,10 +1187,6 @@ static __always_inline int file__chg_res(void *ctx, struct pt_regs *regs, long r
 	if (!all && !watch)
 		goto lexical;
 	file__fill(e, t, nr, ret, &a, watch & (BG_WATCH_READ | BG_WATCH_WRITE));
-	in = c->ino[k & 1];
-	e->ino = BPF_CORE_READ(in, i_ino);
-	e->dev = BPF_CORE_READ(in, i_sb, s_dev);
-	e->_pad = 0;
 	emit__submit(e);
 done:
 	if (sp->path2 >= 0 && !(sp->fl & BG_FSYS_RAW2))
@@ -1407,21 +1444,16 @@ int BPF_PROG(bg_file_uring_res, struct io_ring_ctx *ring, void *req, struct io_u
 {
 	struct io_kiocb *r = bg_cast(req, struct io_kiocb);
 	struct task_struct *t = bpf_get_current_task_btf();
-	__u32 zero = 0, watch = 0;
+	__u32 zero = 0, watch = 0, nr;
 	__u64 key = (__u64)req;
-	struct file__path o = {}, o2 = {};
 	struct file__args a = {};
-	struct dentry *d1 = NULL, *d2 = NULL;
-	struct vfsmount *m1, *m2;
+	struct file__resn n;
 	struct file__res *u = bpf_map_lookup_elem(&bg_file_ures, &key);
 	struct file__res *c = bpf_map_lookup_elem(&bg_file_res_new, &zero);
 	struct bg_file *kept = bpf_map_lookup_elem(&bg_file_uring_pend, &key);
 	long ret = BPF_CORE_READ(cqe, res);
-	struct inode *in;
 	struct bg_fsys *sp;
 	struct bg_file *e;
-	int join1 = 0, k;
-	__u32 nr;
 	__u8 all;
 
 	if (!u || !c)
@@ -1429,50 +1461,25 @@ int BPF_PROG(bg_file_uring_res, struct io_ring_ctx *ring, void *req, struct io_u
 	*c = *u;
 	bpf_map_delete_elem(&bg_file_ures, &key);
 	nr = c->nr;
-	if (!(sp = file__spec_of(nr)))
-		goto lexical;
-	k = file__res_pick(c);
-	if (k < 0)
-		goto lexical;
-	file__res_objs(c, k, &d1, &d2, &join1);
-	m1 = d1 ? file__mnt_of(t, BPF_CORE_READ(d1, d_sb)) : NULL;
-	m2 = d2 ? file__mnt_of(t, BPF_CORE_READ(d2, d_sb)) : NULL;
-	if (!m1 || ((c->cls == BG_RES_RENAME || c->cls == BG_RES_LINK) && !d2) || (d2 && !m2))
-		goto lexical;
-	if (join1 && (!c->last_len || c->last_len > 255))
+	if (!(sp = file__spec_of(nr)) || !file__res_find(t, c, &n))
 		goto lexical;
 	if (!file__wanted(t, ret))
 		goto done;
 	all = cfg_all || (sp->fl & BG_FSYS_ALL);
 	file__uring_args(r, &a);
-	if (!file__res_path(m1, d1, c, join1, &o))
-		goto lexical;
-	watch = all ? 0 : watch__match(o.p, o.len, BG_WATCH_WRITE, NULL);
-	e = emit__begin(BG_EV_FCHANGE, sizeof(*e));
+	e = file__res_rec(c, &n, all, BG_FF_IO_URING, &watch);
 	if (!e)
-		goto done;
-	e->hdr.flags = BG_FF_NAME_REAL | BG_FF_IO_URING;
-	e->raw = (struct bg_blob){};
-	e->name2 = (struct bg_blob){};
-	e->raw2 = (struct bg_blob){};
-	file__put(e, &e->name, NULL, &o, BG_FF_NAME_TRUNC);
-	if (kept)
+		goto lexical;
+	if (kept) {
 		file__tail(e, &e->raw, (char *)kept + (kept->raw.off & (BG_REC_MAX - 1)), kept->raw.len);
-	if (d2 && file__res_path(m2, d2, c, 0, &o2)) {
-		watch |= all ? 0 : watch__match(o2.p, o2.len, BG_WATCH_WRITE, NULL);
-		file__put(e, &e->name2, NULL, &o2, BG_FF_NAME2_TRUNC);
-		e->hdr.flags |= BG_FF_NAME2_REAL;
+		if (sp->path2 >= 0)
+			file__tail(e, &e->raw2, (char *)kept + (kept->raw2.off & (BG_REC_MAX - 1)),
+				   kept->raw2.len);
 	}
-	if (kept && sp->path2 >= 0)
-		file__tail(e, &e->raw2, (char *)kept + (kept->raw2.off & (BG_REC_MAX - 1)), kept->raw2.len);
 	if (!all && !watch)
 		goto lexical;
 	file__fill(e, t, nr, ret, &a, watch & (BG_WATCH_READ | BG_WATCH_WRITE));
 	task__io_worker_comm(t, e->comm);
-	in = c->ino[k & 1];
-	e->ino = BPF_CORE_READ(in, i_ino);
-	e->dev = BPF_CORE_READ(in, i_sb, s_dev);
-	e->_pad = 0;
 	emit__submit(e);
 done:
 	if (kept)

@@ -1001,6 +1001,17 @@ int BPF_PROG(bg_net_sendmmsg, struct pt_regs *regs, long ret)
 	return net__send(regs, ret, NULL, 0, 0, (const struct mmsghdr *)PT_REGS_PARM2_SYSCALL(regs));
 }
 
+/* An io_uring send's first buffer: SEND's own, SENDMSG's first iovec (user memory). */
+static __always_inline void net__uring_payload(__u8 code, struct io_sr_msg *sr, struct iovec *v)
+{
+	if (code == IORING_OP_SEND || code == IORING_OP_SEND_ZC) {
+		v->iov_base = sr->buf;
+		v->iov_len = sr->len;
+	} else {
+		net__first_iov(sr->umsg, v);
+	}
+}
+
 /*
  * io_uring (issue #14): an IORING_OP_CONNECT request at its completion is a connect record, as
  * the syscall's (fd -1: the request's descriptor is not kept), flagged BG_F_NET_IO_URING, tracked
@@ -1059,12 +1070,7 @@ int BPF_PROG(bg_net_uring, struct io_ring_ctx *ring, void *req, struct io_uring_
 	 */
 	if (BPF_CORE_READ(cqe, flags) & (1U << 3))	/* IORING_CQE_F_NOTIF (uapi, not in BTF) */
 		return 0;
-	if (code == IORING_OP_SEND || code == IORING_OP_SEND_ZC) {
-		v.iov_base = sr->buf;
-		v.iov_len = sr->len;
-	} else {
-		net__first_iov(sr->umsg, &v);
-	}
+	net__uring_payload(code, sr, &v);
 	return net__send_on(-1, sk, ret, v.iov_base, v.iov_len, mflags, NULL, BG_F_NET_IO_URING);
 }
 
@@ -1149,12 +1155,7 @@ int BPF_PROG(bg_net_uring_sub, void *req)
 	}
 	if (net__seen((__u64)sk, &tp))
 		return 0;
-	if (code == IORING_OP_SEND || code == IORING_OP_SEND_ZC) {
-		v.iov_base = sr->buf;
-		v.iov_len = sr->len;
-	} else {
-		net__first_iov(sr->umsg, &v);
-	}
+	net__uring_payload(code, sr, &v);
 	net__send_rec(-1, 0, &tp, BG_F_NET_IO_URING | BG_F_NET_URING_SUBMIT, v.iov_base, v.iov_len);
 	return 0;
 }

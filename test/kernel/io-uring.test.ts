@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { requireBpf } from '../helpers/bpf.js';
@@ -118,8 +118,8 @@ test('io_uring: a deny rule refuses an IORING_OP_CONNECT with EPERM (the cgroup 
  */
 test('io_uring: file changes, an open into a fixed-file slot and requests without a completion are reported as their syscalls, filtered by the watch set', async (t) => {
 	if (!requireBpf(t, ['dispatch', 'file'])) return;
-	const dir = mkdtempSync(join(tmpdir(), 'bg-uring-w-'));
-	const plain = mkdtempSync(join(tmpdir(), 'bg-uring-p-'));
+	const dir = realpathSync(mkdtempSync(join(tmpdir(), 'bg-uring-w-'))); // the kernel names real paths
+	const plain = realpathSync(mkdtempSync(join(tmpdir(), 'bg-uring-p-')));
 	const p: Record<string, { pid: number; stdout: string }> = {};
 	const u = async (k: string, args: string[]) => {
 		p[k] = await run(URING, args);
@@ -177,8 +177,8 @@ test('io_uring: file changes, an open into a fixed-file slot and requests withou
 
 test('io_uring: changes through a symlinked directory are named by the dentries the io-wq worker changed, so the watch set sees the real paths', async (t) => {
 	if (!requireBpf(t, ['dispatch', 'file'])) return;
-	const dir = mkdtempSync(join(tmpdir(), 'bg-uring-sw-'));
-	const plain = mkdtempSync(join(tmpdir(), 'bg-uring-sp-'));
+	const dir = realpathSync(mkdtempSync(join(tmpdir(), 'bg-uring-sw-')));
+	const plain = realpathSync(mkdtempSync(join(tmpdir(), 'bg-uring-sp-')));
 	const real = join(dir, 'real');
 	const e = join(plain, 'e'); // -> real: its paths name nothing watched
 	const p: Record<string, { pid: number; stdout: string }> = {};
