@@ -846,6 +846,55 @@ static __always_inline struct dentry *file__dentry_of(struct hlist_node *n)
 	return n ? (struct dentry *)((char *)n - bpf_core_field_offset(struct dentry, d_u.d_alias)) : NULL;
 }
 
+/*
+ * An io_uring change request as its syscall twin: the twin's number (0 for any other request) and
+ * its arguments, the names the request's own copies (struct filename, kernel memory; freed before
+ * it completes: read them at submission or while it runs).
+ */
+static __always_inline __u32 file__uring_req(struct io_kiocb *r, struct file__args *a)
+{
+	struct io_rename *rn = bg_cast(&r->cmd, struct io_rename);
+	struct io_unlink *ul = bg_cast(&r->cmd, struct io_unlink);
+	struct io_mkdir *mk = bg_cast(&r->cmd, struct io_mkdir);
+	struct io_link *ln = bg_cast(&r->cmd, struct io_link);
+
+	a->owner = a->group = (__u32)-1;
+	a->dfd2 = FILE_AT_FDCWD;
+	switch (r->opcode) {
+	case IORING_OP_RENAMEAT:
+		a->dfd = rn->old_dfd;
+		a->path = rn->oldpath->name;
+		a->dfd2 = rn->new_dfd;
+		a->path2 = rn->newpath->name;
+		a->flags = rn->flags;
+		return BG_NR_RENAMEAT2;
+	case IORING_OP_LINKAT:
+		a->dfd = ln->old_dfd;
+		a->path = ln->oldpath->name;
+		a->dfd2 = ln->new_dfd;
+		a->path2 = ln->newpath->name;
+		a->flags = ln->flags;
+		return BG_NR_LINKAT;
+	case IORING_OP_SYMLINKAT:
+		/* symlinkat(target, newdirfd, linkpath): the name made is linkpath (io_link's new) */
+		a->dfd = ln->new_dfd;
+		a->path = ln->newpath->name;
+		a->path2 = ln->oldpath->name;
+		return BG_NR_SYMLINKAT;
+	case IORING_OP_UNLINKAT:
+		a->dfd = ul->dfd;
+		a->path = ul->filename->name;
+		a->flags = ul->flags;
+		return BG_NR_UNLINKAT;
+	case IORING_OP_MKDIRAT:
+		a->dfd = mk->dfd;
+		a->path = mk->filename->name;
+		a->mode = mk->mode;
+		return BG_NR_MKDIRAT;
+	}
+	return 0;
+}
+
 /* The entry of the change syscall this thread is in, when it is one (else NULL). */
 static __always_inline struct file__res *file__ctime_sys(struct task_struct *t)
 {
@@ -876,7 +925,7 @@ static __always_inline struct file__res *file__ctime_sys(struct task_struct *t)
 static __always_inline struct file__res *file__ctime_uring(struct task_struct *t)
 {
 	struct io_worker *w = bg_cast(t->worker_private, struct io_worker);
-	struct filename *fn = NULL;
+	struct file__args a = {};
 	struct io_wq_work *wk;
 	struct io_kiocb *req;
 	struct file__res *r;
@@ -888,30 +937,8 @@ static __always_inline struct file__res *file__ctime_uring(struct task_struct *t
 	if (!w || w->task != t || !(wk = w->cur_work))
 		return NULL;
 	req = bg_cast((char *)wk - bpf_core_field_offset(struct io_kiocb, work), struct io_kiocb);
-	switch (req->opcode) {
-	case IORING_OP_RENAMEAT:
-		nr = BG_NR_RENAMEAT2;
-		fn = bg_cast(&req->cmd, struct io_rename)->oldpath;
-		break;
-	case IORING_OP_LINKAT:
-		nr = BG_NR_LINKAT;
-		fn = bg_cast(&req->cmd, struct io_link)->oldpath;
-		break;
-	case IORING_OP_SYMLINKAT:
-		nr = BG_NR_SYMLINKAT;
-		fn = bg_cast(&req->cmd, struct io_link)->newpath;
-		break;
-	case IORING_OP_UNLINKAT:
-		nr = BG_NR_UNLINKAT;
-		fn = bg_cast(&req->cmd, struct io_unlink)->filename;
-		break;
-	case IORING_OP_MKDIRAT:
-		nr = BG_NR_MKDIRAT;
-		fn = bg_cast(&req->cmd, struct io_mkdir)->filename;
-		break;
-	default:
+	if (!(nr = file__uring_req(req, &a)))
 		return NULL;
-	}
 	sp = bpf_map_lookup_elem(&bg_file_sys, &nr);
 	if (!sp || !sp->res)
 		return NULL;
@@ -919,7 +946,7 @@ static __always_inline struct file__res *file__ctime_uring(struct task_struct *t
 	r = bpf_map_lookup_elem(&bg_file_ures, &key);
 	if (r && r->nr == nr)
 		return r;
-	return file__res_make(&bg_file_ures, &key, nr, sp, fn ? fn->name : NULL, 0);
+	return file__res_make(&bg_file_ures, &key, nr, sp, a.path, 0);
 }
 
 /* An inode's ctime update: the object of the change syscall or io_uring request in flight, when it is. */
@@ -1300,32 +1327,11 @@ int BPF_PROG(bg_file_uring_sub_mv, void *req)
 {
 	struct io_kiocb *r = bg_cast(req, struct io_kiocb);
 	struct file__args a = {};
-	struct io_rename *rn;
-	struct io_link *ln;
-	__u32 nr;
-	__u8 code = r->opcode;
+	__u32 nr = file__uring_req(r, &a);
 	int skip = uring__no_completion(r);
 
-	a.owner = a.group = (__u32)-1;
-	if (code == IORING_OP_RENAMEAT) {
-		rn = (struct io_rename *)&r->cmd;
-		a.dfd = BPF_CORE_READ(rn, old_dfd);
-		a.path = BPF_CORE_READ(rn, oldpath, name);
-		a.dfd2 = BPF_CORE_READ(rn, new_dfd);
-		a.path2 = BPF_CORE_READ(rn, newpath, name);
-		a.flags = BPF_CORE_READ(rn, flags);
-		nr = BG_NR_RENAMEAT2;
-	} else if (code == IORING_OP_LINKAT) {
-		ln = (struct io_link *)&r->cmd;
-		a.dfd = BPF_CORE_READ(ln, old_dfd);
-		a.path = BPF_CORE_READ(ln, oldpath, name);
-		a.dfd2 = BPF_CORE_READ(ln, new_dfd);
-		a.path2 = BPF_CORE_READ(ln, newpath, name);
-		a.flags = BPF_CORE_READ(ln, flags);
-		nr = BG_NR_LINKAT;
-	} else {
+	if (nr != BG_NR_RENAMEAT2 && nr != BG_NR_LINKAT)
 		return 0;
-	}
 	file__uring_forget(req);
 	/*
 	 * Names change: cached verdicts go now and stay unused until its completion, as for the
@@ -1345,41 +1351,11 @@ int BPF_PROG(bg_file_uring_sub_chg, void *req)
 {
 	struct io_kiocb *r = bg_cast(req, struct io_kiocb);
 	struct file__args a = {};
-	struct io_unlink *ul;
-	struct io_mkdir *mk;
-	struct io_link *ln;
-	__u32 nr;
-	__u8 code = r->opcode;
+	__u32 nr = file__uring_req(r, &a);
 	int skip = uring__no_completion(r);
 
-	a.owner = a.group = (__u32)-1;
-	a.dfd2 = FILE_AT_FDCWD;
-	switch (code) {
-	case IORING_OP_UNLINKAT:
-		ul = (struct io_unlink *)&r->cmd;
-		a.dfd = BPF_CORE_READ(ul, dfd);
-		a.path = BPF_CORE_READ(ul, filename, name);
-		a.flags = BPF_CORE_READ(ul, flags);
-		nr = BG_NR_UNLINKAT;
-		break;
-	case IORING_OP_MKDIRAT:
-		mk = (struct io_mkdir *)&r->cmd;
-		a.dfd = BPF_CORE_READ(mk, dfd);
-		a.path = BPF_CORE_READ(mk, filename, name);
-		a.mode = BPF_CORE_READ(mk, mode);
-		nr = BG_NR_MKDIRAT;
-		break;
-	case IORING_OP_SYMLINKAT:
-		/* symlinkat(target, newdirfd, linkpath): the name made is linkpath (io_link's new) */
-		ln = (struct io_link *)&r->cmd;
-		a.dfd = BPF_CORE_READ(ln, new_dfd);
-		a.path = BPF_CORE_READ(ln, newpath, name);
-		a.path2 = BPF_CORE_READ(ln, oldpath, name);
-		nr = BG_NR_SYMLINKAT;
-		break;
-	default:
+	if (nr != BG_NR_UNLINKAT && nr != BG_NR_MKDIRAT && nr != BG_NR_SYMLINKAT)
 		return 0;
-	}
 	file__uring_forget(req);
 	return file__uring_chg(req, nr, &a, FILE_NAMES_ONE, skip);
 }
@@ -1401,35 +1377,6 @@ static __always_inline void file__uring_send(struct bg_file *e, __u64 key, long 
 	else
 		emit__submit(e);
 	bpf_map_delete_elem(&bg_file_uring_pend, &key);
-}
-
-/* The scalar arguments of a change request (its names are the kernel's own, freed by now). */
-static __always_inline void file__uring_args(struct io_kiocb *r, struct file__args *a)
-{
-	a->owner = a->group = (__u32)-1;
-	switch (r->opcode) {
-	case IORING_OP_RENAMEAT:
-		a->dfd = bg_cast(&r->cmd, struct io_rename)->old_dfd;
-		a->dfd2 = bg_cast(&r->cmd, struct io_rename)->new_dfd;
-		a->flags = bg_cast(&r->cmd, struct io_rename)->flags;
-		break;
-	case IORING_OP_LINKAT:
-		a->dfd = bg_cast(&r->cmd, struct io_link)->old_dfd;
-		a->dfd2 = bg_cast(&r->cmd, struct io_link)->new_dfd;
-		a->flags = bg_cast(&r->cmd, struct io_link)->flags;
-		break;
-	case IORING_OP_SYMLINKAT:
-		a->dfd = bg_cast(&r->cmd, struct io_link)->new_dfd;
-		break;
-	case IORING_OP_UNLINKAT:
-		a->dfd = bg_cast(&r->cmd, struct io_unlink)->dfd;
-		a->flags = bg_cast(&r->cmd, struct io_unlink)->flags;
-		break;
-	case IORING_OP_MKDIRAT:
-		a->dfd = bg_cast(&r->cmd, struct io_mkdir)->dfd;
-		a->mode = bg_cast(&r->cmd, struct io_mkdir)->mode;
-		break;
-	}
 }
 
 /*
@@ -1466,7 +1413,7 @@ int BPF_PROG(bg_file_uring_res, struct io_ring_ctx *ring, void *req, struct io_u
 	if (!file__wanted(t, ret))
 		goto done;
 	all = cfg_all || (sp->fl & BG_FSYS_ALL);
-	file__uring_args(r, &a);
+	file__uring_req(r, &a);	/* its arguments (the names, freed by now, are not read) */
 	e = file__res_rec(c, &n, all, BG_FF_IO_URING, &watch);
 	if (!e)
 		goto lexical;
